@@ -1,0 +1,39 @@
+// The one app: Vue pages, Nitro API and the /_ws socket, shipped as one Node process.
+export default defineNuxtConfig({
+  compatibilityDate: '2025-07-15',
+  // Root-level layout (pages/, components/, server/ ... beside this file), even if an app/ folder appears.
+  srcDir: '.',
+  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxt/eslint'],
+  devtools: { enabled: false },
+  typescript: { strict: true },
+  app: {
+    head: {
+      title: 'WrenCos Live',
+      htmlAttrs: { lang: 'en' },
+      meta: [
+        { name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' },
+        { name: 'description', content: 'Live shopping with WrenCos: watch, chat and buy as it happens.' },
+      ],
+    },
+  },
+  runtimeConfig: {
+    // Every key here is overridable by the NUXT_* variable of the same name (see README).
+    jwtSecret: '',
+    adminEmail: '',
+    adminPassword: '',
+    dataDir: '.data',
+    mongodbUri: '',
+    redisUrl: '',
+    corsOrigins: '',
+    demoData: '',
+    public: {
+      iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],
+    },
+  },
+  nitro: {
+    experimental: { websocket: true },
+    // Native addon: load it from node_modules at run time instead of bundling it.
+    externals: { external: ['better-sqlite3'] },
+  },
+  eslint: { config: { stylistic: true } },
+})

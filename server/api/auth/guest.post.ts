@@ -1,0 +1,11 @@
+import { GuestBody } from '#shared/schemas/auth'
+import { createGuest } from '../../domain/users'
+
+// An anonymous customer with a display name: enough to chat, like and buy.
+export default defineApiHandler(async (event) => {
+  const { displayName } = await readValidatedBody(event, zodCheck(GuestBody))
+  enforceRateLimit(event, rateLimits.signup, getRequestIP(event, { xForwardedFor: true }) ?? 'unknown')
+  const user = await createGuest(await useStore(), displayName)
+  setResponseStatus(event, 201)
+  return startSession(event, user)
+})

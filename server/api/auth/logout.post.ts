@@ -1,0 +1,5 @@
+export default defineApiHandler((event) => {
+  endSession(event)
+  setResponseStatus(event, 204)
+  return null
+})

@@ -1,0 +1,10 @@
+import { IdParams } from '#shared/schemas/common'
+import { PatchLivestreamBody } from '#shared/schemas/livestream'
+import { patchLivestream } from '../../domain/livestreams'
+
+export default defineApiHandler(async (event) => {
+  await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
+  const patch = await readValidatedBody(event, zodCheck(PatchLivestreamBody))
+  return { livestream: await patchLivestream(await useStore(), id, patch) }
+})

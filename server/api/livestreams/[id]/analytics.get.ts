@@ -1,0 +1,8 @@
+import { IdParams } from '#shared/schemas/common'
+import { livestreamAnalytics } from '../../../domain/analytics'
+
+export default defineApiHandler(async (event) => {
+  await requireAdmin(event)
+  const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
+  return livestreamAnalytics(await useStore(), id)
+})

@@ -1,0 +1,9 @@
+import { IdParams } from '#shared/schemas/common'
+import { ChatPageQuery } from '#shared/schemas/livestream'
+import { chatPage } from '../../../domain/chat'
+
+export default defineApiHandler(async (event) => {
+  const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
+  const query = await getValidatedQuery(event, zodCheck(ChatPageQuery))
+  return chatPage(await useStore(), id, query)
+})

@@ -1,0 +1,10 @@
+import { CreateLivestreamBody } from '#shared/schemas/livestream'
+import { createLivestream } from '../../domain/livestreams'
+
+export default defineApiHandler(async (event) => {
+  await requireAdmin(event)
+  const input = await readValidatedBody(event, zodCheck(CreateLivestreamBody))
+  const livestream = await createLivestream(await useStore(), input)
+  setResponseStatus(event, 201)
+  return { livestream }
+})

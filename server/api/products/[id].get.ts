@@ -1,0 +1,7 @@
+import { IdParams } from '#shared/schemas/common'
+import { findProduct } from '../../domain/products'
+
+export default defineApiHandler(async (event) => {
+  const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
+  return { product: await findProduct(await useStore(), id) }
+})

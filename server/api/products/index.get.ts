@@ -1,0 +1,3 @@
+export default defineApiHandler(async () => {
+  return { items: await (await useStore()).listProducts() }
+})

@@ -1,0 +1,10 @@
+import { CreateProductBody } from '#shared/schemas/product'
+import { createProduct } from '../../domain/products'
+
+export default defineApiHandler(async (event) => {
+  await requireAdmin(event)
+  const input = await readValidatedBody(event, zodCheck(CreateProductBody))
+  const product = await createProduct(await useStore(), input)
+  setResponseStatus(event, 201)
+  return { product }
+})

@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3'
+
+// Each entry moves the schema one version on; PRAGMA user_version records how far a file has come.
+// Never edit a shipped entry: append a new one.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT UNIQUE,
+    password_hash TEXT,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'customer')),
+    display_name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE livestreams (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    quality TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('scheduled', 'live', 'ended')),
+    scheduled_at TEXT,
+    start_time TEXT,
+    end_time TEXT,
+    duration_seconds REAL,
+    likes INTEGER NOT NULL DEFAULT 0,
+    view_count INTEGER NOT NULL DEFAULT 0,
+    current_viewers INTEGER NOT NULL DEFAULT 0,
+    max_viewers INTEGER NOT NULL DEFAULT 0,
+    video_url TEXT,
+    thumbnail_url TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX livestreams_by_created ON livestreams (created_at DESC, id DESC);
+  CREATE INDEX livestreams_by_status ON livestreams (status, created_at DESC, id DESC);
+  CREATE TABLE livestream_views (
+    livestream_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (livestream_id, session_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE products (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    price_cents INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    image_url TEXT,
+    stock INTEGER NOT NULL CHECK (stock >= 0),
+    sku TEXT,
+    created_at TEXT NOT NULL,
+    deleted_at TEXT
+  );
+  CREATE TABLE pins (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    livestream_id TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    pinned_at TEXT NOT NULL,
+    unpinned_at TEXT
+  );
+  CREATE INDEX pins_by_stream ON pins (livestream_id, seq);
+  CREATE UNIQUE INDEX pins_one_open ON pins (livestream_id, product_id) WHERE unpinned_at IS NULL;
+  CREATE TABLE chat_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    livestream_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    message TEXT NOT NULL,
+    client_id TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX chat_by_stream ON chat_messages (livestream_id, seq);
+  CREATE TABLE orders (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    livestream_id TEXT,
+    items TEXT NOT NULL,
+    total_cents INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    shipping TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX orders_by_stream ON orders (livestream_id, created_at);
+  CREATE TABLE analytics_samples (
+    livestream_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    current_viewers INTEGER NOT NULL,
+    likes INTEGER NOT NULL,
+    view_count INTEGER NOT NULL
+  );
+  CREATE INDEX samples_by_stream ON analytics_samples (livestream_id, at);
+  `,
+]
+
+/** Brings the database file up to the newest schema, one transaction per step. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema v${current} is newer than this app (v${MIGRATIONS.length}); refusing to run`)
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!)
+      db.pragma(`user_version = ${version + 1}`)
+    }).immediate()
+  }
+}

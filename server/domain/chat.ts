@@ -1,0 +1,29 @@
+import { createError } from 'h3'
+import type { ChatMessage } from '#shared/types/models'
+import type { ChatRecord, Store } from '../db'
+import { findLivestream } from './livestreams'
+
+/** A stored chat line as clients see it: the sender as a `user` object the server vouches for. */
+export function presentChat(record: ChatRecord): ChatMessage {
+  return {
+    id: record.id,
+    livestreamId: record.livestreamId,
+    user: { id: record.userId, displayName: record.displayName, role: record.role },
+    message: record.message,
+    createdAt: record.createdAt,
+    ...(record.clientId ? { clientId: record.clientId } : {}),
+  }
+}
+
+/** A page of a stream's chat, oldest first: the newest `limit`, or those before message `before`. */
+export async function chatPage(store: Store, livestreamId: string, query: { before?: string, limit: number }) {
+  await findLivestream(store, livestreamId)
+  let before: ChatRecord | undefined
+  if (query.before) {
+    const found = await store.getChat(query.before)
+    if (!found || found.livestreamId !== livestreamId) throw createError({ statusCode: 404, message: 'no such chat message in this livestream' })
+    before = found
+  }
+  const items = await store.listChat(livestreamId, { before, limit: query.limit })
+  return { items: items.map(presentChat) }
+}

@@ -1,0 +1,24 @@
+import type { Store } from '../db'
+
+const PRODUCTS = [
+  { name: 'Dewy Glow Serum', description: 'Niacinamide and squalane for a glass-skin finish. 30 ml.', priceCents: 3400, sku: 'WC-SER-01', stock: 40 },
+  { name: 'Velvet Matte Lipstick: Rosewood', description: 'Long-wear, comfortable matte in a warm rose.', priceCents: 2200, sku: 'WC-LIP-07', stock: 60 },
+  { name: 'Cloud Cushion Foundation', description: 'Buildable light coverage with SPF 30. Eight shades.', priceCents: 3900, sku: 'WC-FND-03', stock: 25 },
+  { name: 'Lash Lift Mascara', description: 'Curl that holds all day; washes off with warm water.', priceCents: 1900, sku: 'WC-MAS-02', stock: 80 },
+]
+
+/** Demo catalogue and one scheduled show, for a first `npm run dev`. Only fills an empty database. */
+export async function seedDemoData(store: Store): Promise<boolean> {
+  const [products, streams] = await Promise.all([store.listProducts(), store.listLivestreams({ limit: 1 })])
+  if (products.length || streams.length) return false
+  for (const product of PRODUCTS) await store.createProduct({ ...product, currency: 'EUR' })
+  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000)
+  tomorrow.setUTCHours(18, 0, 0, 0)
+  await store.createLivestream({
+    title: 'Spring Glow: live tutorial and launch',
+    description: 'Our new serum and foundation on camera, with a five-minute everyday look. Ask us anything in the chat!',
+    quality: '720p',
+    scheduledAt: tomorrow.toISOString(),
+  })
+  return true
+}

@@ -1,0 +1,118 @@
+import { createError } from 'h3'
+import type { Livestream, PinPeriod } from '#shared/types/models'
+import type { CreateLivestreamInput, PatchLivestreamInput } from '#shared/schemas/livestream'
+import type { LivestreamRecord, LivestreamStatus, Store } from '../db'
+import { roomEvents } from '../realtime/events'
+import { decodeCursor, encodeCursor } from './cursor'
+import { noteCounters } from './samples'
+
+/** A stored stream as the API shows it: with its pinned products. */
+export async function presentLivestream(store: Store, record: LivestreamRecord): Promise<Livestream> {
+  const pinnedProducts = await store.getProducts(await store.listPinnedProductIds(record.id))
+  return { ...record, pinnedProducts }
+}
+
+export async function findLivestream(store: Store, id: string): Promise<LivestreamRecord> {
+  const record = await store.getLivestream(id)
+  if (!record) throw createError({ statusCode: 404, message: 'no such livestream' })
+  return record
+}
+
+export async function listLivestreams(store: Store, query: { status?: LivestreamStatus, limit: number, cursor?: string }) {
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined
+  // One more than asked tells whether another page exists.
+  const records = await store.listLivestreams({ status: query.status, limit: query.limit + 1, after })
+  const page = records.slice(0, query.limit)
+  const items = await Promise.all(page.map(record => presentLivestream(store, record)))
+  const last = page.at(-1)
+  return { items, nextCursor: records.length > query.limit && last ? encodeCursor(last) : null }
+}
+
+export async function createLivestream(store: Store, input: CreateLivestreamInput) {
+  const record = await store.createLivestream({ ...input, description: input.description ?? '' })
+  return presentLivestream(store, record)
+}
+
+export async function patchLivestream(store: Store, id: string, patch: PatchLivestreamInput) {
+  await findLivestream(store, id)
+  const record = (await store.updateLivestream(id, patch))!
+  const livestream = await presentLivestream(store, record)
+  roomEvents.emit('livestream', livestream)
+  return livestream
+}
+
+export async function deleteLivestream(store: Store, id: string) {
+  await findLivestream(store, id)
+  if (!(await store.deleteLivestream(id, ['scheduled', 'ended']))) {
+    throw createError({ statusCode: 409, message: 'a live stream cannot be deleted; stop it first' })
+  }
+}
+
+/** scheduled -> live. Starting a live stream again is a no-op; an ended one cannot restart. */
+export async function startLivestream(store: Store, id: string) {
+  const current = await findLivestream(store, id)
+  if (current.status === 'ended') throw createError({ statusCode: 409, message: 'this livestream has ended' })
+  if (current.status === 'live') return presentLivestream(store, current)
+  const record = await store.updateLivestream(id, { status: 'live', startTime: new Date().toISOString() }, ['scheduled'])
+  // Lost a race with another start: whoever won has made it live.
+  const livestream = await presentLivestream(store, record ?? await findLivestream(store, id))
+  if (record) {
+    roomEvents.emit('livestream', livestream)
+    noteCounters(store, record, { now: true })
+  }
+  return livestream
+}
+
+/** live -> ended, with endTime, duration and final counters. Stopping an ended stream answers it as it is. */
+export async function stopLivestream(store: Store, id: string) {
+  const current = await findLivestream(store, id)
+  if (current.status === 'scheduled') throw createError({ statusCode: 409, message: 'this livestream is not live' })
+  if (current.status === 'ended') return presentLivestream(store, current)
+  const endTime = new Date()
+  const durationSeconds = current.startTime ? Math.max(0, (endTime.getTime() - Date.parse(current.startTime)) / 1000) : 0
+  const record = await store.updateLivestream(id, { status: 'ended', endTime: endTime.toISOString(), durationSeconds, currentViewers: 0 }, ['live'])
+  if (!record) return presentLivestream(store, await findLivestream(store, id))
+  await store.closeOpenPins(id, endTime.toISOString())
+  const livestream = await presentLivestream(store, record)
+  roomEvents.emit('livestream', livestream)
+  roomEvents.emit('pins', { livestreamId: id, pinnedProducts: [] })
+  noteCounters(store, record, { now: true })
+  return livestream
+}
+
+export async function likeLivestream(store: Store, id: string, count: number) {
+  const current = await findLivestream(store, id)
+  if (current.status !== 'live') throw createError({ statusCode: 409, message: 'likes are for live streams' })
+  const likes = (await store.addLikes(id, count))!
+  noteCounters(store, { ...current, likes })
+  return { likes }
+}
+
+export async function viewLivestream(store: Store, id: string, sessionId: string) {
+  const viewCount = await store.addView(id, sessionId, new Date().toISOString())
+  if (viewCount === null) throw createError({ statusCode: 404, message: 'no such livestream' })
+  const current = await findLivestream(store, id)
+  noteCounters(store, current)
+  return { viewCount }
+}
+
+export async function pinProduct(store: Store, id: string, productId: string, pinned: boolean) {
+  const current = await findLivestream(store, id)
+  if (current.status === 'ended') throw createError({ statusCode: 409, message: 'this livestream has ended' })
+  if (!(await store.getProducts([productId])).length) throw createError({ statusCode: 404, message: 'no such product' })
+  await store.setPinned(id, productId, pinned, new Date().toISOString())
+  const pinnedProducts = await store.getProducts(await store.listPinnedProductIds(id))
+  roomEvents.emit('pins', { livestreamId: id, pinnedProducts })
+  return { pinnedProducts }
+}
+
+/** Every pin period of a stream with its product (deleted ones included): the chapters of a replay. */
+export async function listPinPeriods(store: Store, id: string): Promise<PinPeriod[]> {
+  await findLivestream(store, id)
+  const pins = await store.listPins(id)
+  const products = new Map((await store.getProducts([...new Set(pins.map(pin => pin.productId))], { includeDeleted: true })).map(p => [p.id, p]))
+  return pins.flatMap(pin => {
+    const product = products.get(pin.productId)
+    return product ? [{ product, pinnedAt: pin.pinnedAt, ...(pin.unpinnedAt ? { unpinnedAt: pin.unpinnedAt } : {}) }] : []
+  })
+}

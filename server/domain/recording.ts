@@ -1,0 +1,86 @@
+import { createWriteStream } from 'node:fs'
+import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { Transform, type Readable } from 'node:stream'
+import { createError } from 'h3'
+import type { Store } from '../db'
+import { newId } from '../db/ids'
+import { concatenateFiles, incomingDir, publishFile, recordingDir, removeQuietly, sniffMediaType } from '../utils/files'
+import { findLivestream } from './livestreams'
+
+export const MAX_CHUNK_BYTES = 64 * 1024 * 1024
+const chunkName = (seq: number) => `${String(seq).padStart(8, '0')}.chunk`
+
+/** A stream that fails once more than `limit` bytes have passed, so a body can never fill the disk. */
+function byteLimit(limit: number) {
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length
+      if (seen > limit) done(createError({ statusCode: 413, message: `a chunk is at most ${limit} bytes` }))
+      else done(null, chunk)
+    },
+  })
+}
+
+/**
+ * Keeps the seq-th MediaRecorder chunk of a stream's recording. Written to a temporary file and
+ * renamed into place, so a chunk is either whole or absent; sending a seq again replaces it.
+ */
+export async function saveRecordingChunk(store: Store, livestreamId: string, seq: number, body: Readable) {
+  const stream = await findLivestream(store, livestreamId)
+  if (stream.status === 'scheduled') throw createError({ statusCode: 409, message: 'recording starts when the stream goes live' })
+  const dir = recordingDir(livestreamId)
+  await mkdir(dir, { recursive: true })
+  const temp = join(dir, `${chunkName(seq)}.${newId()}.tmp`)
+  try {
+    await pipeline(body, byteLimit(MAX_CHUNK_BYTES), createWriteStream(temp))
+    await rename(temp, join(dir, chunkName(seq)))
+  }
+  catch (error) {
+    await removeQuietly(temp)
+    throw error
+  }
+}
+
+async function listChunks(livestreamId: string): Promise<number[]> {
+  const names = await readdir(recordingDir(livestreamId)).catch(() => [] as string[])
+  return names.filter(name => /^\d{8}\.chunk$/.test(name)).map(name => Number(name.slice(0, 8))).sort((a, b) => a - b)
+}
+
+/**
+ * Joins the chunks 0..n into one file under /uploads and sets the stream's `videoUrl`. Refuses
+ * while live or while a chunk in the middle is missing, so a hole is never published.
+ */
+export async function finalizeRecording(store: Store, livestreamId: string) {
+  const stream = await findLivestream(store, livestreamId)
+  if (stream.status !== 'ended') throw createError({ statusCode: 409, message: 'stop the stream before finalizing its recording' })
+  const seqs = await listChunks(livestreamId)
+  if (!seqs.length) {
+    if (stream.videoUrl) return { videoUrl: stream.videoUrl }
+    throw createError({ statusCode: 409, message: 'nothing was recorded' })
+  }
+  const missing = Array.from({ length: seqs.at(-1)! + 1 }, (_, seq) => seq).filter(seq => !seqs.includes(seq))
+  if (missing.length) throw createError({ statusCode: 409, message: 'recording chunks are missing', data: { missing } })
+
+  const dir = recordingDir(livestreamId)
+  const mediaType = await sniffMediaType(join(dir, chunkName(0)))
+  if (mediaType !== 'video/webm' && mediaType !== 'video/mp4') {
+    throw createError({ statusCode: 415, message: 'the recording is not WebM or MP4' })
+  }
+  await mkdir(incomingDir(), { recursive: true })
+  const joined = join(incomingDir(), `${newId()}.recording`)
+  try {
+    await concatenateFiles(seqs.map(seq => join(dir, chunkName(seq))), joined)
+    const videoUrl = await publishFile(joined, 'video', mediaType)
+    await store.updateLivestream(livestreamId, { videoUrl })
+    // The chunks are now all inside the published file.
+    await rm(dir, { recursive: true, force: true })
+    return { videoUrl }
+  }
+  catch (error) {
+    await removeQuietly(joined)
+    throw error
+  }
+}

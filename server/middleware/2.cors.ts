@@ -1,0 +1,15 @@
+// CORS for the API: only origins listed in NUXT_CORS_ORIGINS may call it from a browser page of
+// their own (with credentials). With none listed the API is same-origin only.
+export default defineEventHandler((event) => {
+  if (!event.path.startsWith('/api/')) return
+  const origins = serverConfig().corsOrigins
+  if (!origins.length) return
+  const handled = handleCors(event, {
+    origin: origins,
+    methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    credentials: true,
+    maxAge: '600',
+  })
+  if (handled) return null
+})

@@ -1,0 +1,42 @@
+import { createError, getHeader, type H3Event } from 'h3'
+
+/** The largest JSON body an API route reads; uploads have their own limits. */
+export const MAX_JSON_BYTES = 256 * 1024
+
+// Routes that stream their bodies to disk themselves.
+const STREAMED = [/^\/api\/uploads\//, /^\/api\/livestreams\/[^/]+\/recording\/[^/]+$/]
+
+async function readLimited(event: H3Event): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of event.node.req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_JSON_BYTES) throw createError({ statusCode: 413, message: `a JSON body is at most ${MAX_JSON_BYTES} bytes` })
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+// Every other API body: JSON only (415 otherwise, which also keeps cross-site HTML forms out), and
+// read here under a size limit (413), so no handler can be made to buffer an endless body.
+export default defineEventHandler(async (event) => {
+  try {
+    await checkBody(event)
+  }
+  catch (error) {
+    throw toHttpError(error)
+  }
+})
+
+async function checkBody(event: H3Event) {
+  if (!event.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(event.method)) return
+  if (STREAMED.some(pattern => pattern.test(event.path.split('?')[0]!))) return
+  const length = Number(getHeader(event, 'content-length') ?? 0)
+  const chunked = !!getHeader(event, 'transfer-encoding')
+  if (!length && !chunked) return
+  if (length > MAX_JSON_BYTES) throw createError({ statusCode: 413, message: `a JSON body is at most ${MAX_JSON_BYTES} bytes` })
+  const type = getHeader(event, 'content-type') ?? ''
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw createError({ statusCode: 415, message: 'send JSON (Content-Type: application/json)' })
+  // h3's readBody takes the body from here instead of the request stream.
+  ;(event as unknown as { _requestBody: Buffer })._requestBody = await readLimited(event)
+}

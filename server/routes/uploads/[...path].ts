@@ -1,0 +1,45 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createError, defineEventHandler, getHeader, getRouterParam, sendStream, setResponseHeaders, setResponseStatus } from 'h3'
+import { CONTENT_TYPES, MEDIA, uploadsDir } from '../../utils/files'
+import { parseRange } from '../../utils/range'
+
+// Uploaded media, with Range support so a replay can seek. Only names the server gave out match:
+// no path a client makes up can reach anything else on disk.
+const DIRS = Object.values(MEDIA).map(media => media.dir).join('|')
+const SERVED = new RegExp(`^(${DIRS})/[0-9a-f]{24}\\.(${Object.keys(CONTENT_TYPES).join('|')})$`)
+
+export default defineEventHandler(async (event) => {
+  if (event.method !== 'GET' && event.method !== 'HEAD') throw createError({ statusCode: 405, message: 'read only' })
+  const path = getRouterParam(event, 'path') ?? ''
+  const match = SERVED.exec(path)
+  if (!match) throw createError({ statusCode: 404, message: 'not found' })
+  const file = join(uploadsDir(), path)
+  const info = await stat(file).catch(() => null)
+  if (!info?.isFile()) throw createError({ statusCode: 404, message: 'not found' })
+
+  setResponseHeaders(event, {
+    'Content-Type': CONTENT_TYPES[match[2]!]!,
+    'Accept-Ranges': 'bytes',
+    // Names are never reused, so a copy can be kept for good.
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'Last-Modified': info.mtime.toUTCString(),
+  })
+  const rangeHeader = getHeader(event, 'range')
+  let start = 0
+  let end = info.size - 1
+  if (rangeHeader) {
+    const range = parseRange(rangeHeader, info.size)
+    if (!range) {
+      setResponseHeaders(event, { 'Content-Range': `bytes */${info.size}` })
+      throw createError({ statusCode: 416, message: 'range not satisfiable' })
+    }
+    ({ start, end } = range)
+    setResponseStatus(event, 206)
+    setResponseHeaders(event, { 'Content-Range': `bytes ${start}-${end}/${info.size}` })
+  }
+  setResponseHeaders(event, { 'Content-Length': String(Math.max(0, end - start + 1)) })
+  if (event.method === 'HEAD' || info.size === 0) return ''
+  return sendStream(event, createReadStream(file, { start, end }))
+})

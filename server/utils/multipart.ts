@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises'
+import formidable from 'formidable'
+import { createError, getHeader, type H3Event } from 'h3'
+import { MEDIA, incomingDir, removeQuietly, sniffMediaType, type MediaKind } from './files'
+
+export interface ReceivedUpload {
+  fields: Record<string, string>
+  file: { path: string, mediaType: string, size: number }
+}
+
+/**
+ * Streams one multipart upload to disk (formidable; never buffered whole), with the size and type
+ * limits of `kind`, and checks the file's first bytes really are the media type it claims. The
+ * caller owns `file.path` afterwards and must publish or remove it.
+ */
+export async function receiveUpload(event: H3Event, kind: MediaKind, field: string): Promise<ReceivedUpload> {
+  if (!getHeader(event, 'content-type')?.toLowerCase().startsWith('multipart/form-data')) {
+    throw createError({ statusCode: 415, message: 'send multipart/form-data' })
+  }
+  const { maxBytes, types } = MEDIA[kind]
+  // Refuse a body announced as too large before reading any of it (64 KiB of room for the form fields).
+  if (Number(getHeader(event, 'content-length') ?? 0) > maxBytes + 64 * 1024) {
+    throw createError({ statusCode: 413, message: `file too large (at most ${maxBytes} bytes)` })
+  }
+  await mkdir(incomingDir(), { recursive: true })
+  let refusedType: string | undefined
+  const form = formidable({
+    uploadDir: incomingDir(),
+    maxFiles: 1,
+    maxFileSize: maxBytes,
+    maxTotalFileSize: maxBytes,
+    maxFields: 20,
+    maxFieldsSize: 64 * 1024,
+    allowEmptyFiles: false,
+    filter: ({ name, mimetype }) => {
+      if (name !== field) return false
+      if (mimetype && mimetype in types) return true
+      refusedType = mimetype ?? 'none'
+      return false
+    },
+  })
+
+  let parsed: [formidable.Fields, formidable.Files]
+  try {
+    parsed = await form.parse(event.node.req) as [formidable.Fields, formidable.Files]
+  }
+  catch (error) {
+    const httpCode = (error as { httpCode?: number }).httpCode
+    const statusCode = httpCode === 413 ? 413 : 400
+    throw createError({ statusCode, message: statusCode === 413 ? `file too large (at most ${maxBytes} bytes)` : `bad multipart body: ${(error as Error).message}` })
+  }
+
+  const [rawFields, files] = parsed
+  const file = files[field]?.[0]
+  if (!file) {
+    if (refusedType) throw createError({ statusCode: 415, message: `${field} must be one of ${Object.keys(types).join(', ')} (got ${refusedType})` })
+    throw createError({ statusCode: 400, message: `missing file field "${field}"` })
+  }
+  const mediaType = await sniffMediaType(file.filepath)
+  if (!mediaType || mediaType !== file.mimetype) {
+    await removeQuietly(file.filepath)
+    throw createError({ statusCode: 415, message: `the file is not a valid ${file.mimetype}` })
+  }
+  const fields = Object.fromEntries(Object.entries(rawFields).map(([key, values]) => [key, values?.[0] ?? '']))
+  return { fields, file: { path: file.filepath, mediaType, size: file.size } }
+}

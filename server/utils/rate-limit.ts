@@ -1,0 +1,55 @@
+import { createError, setResponseHeader, type H3Event } from 'h3'
+
+export interface RateLimiter {
+  /** Takes one token for `key`; when none is left, says how many seconds until one is. */
+  take(key: string, cost?: number): { ok: true } | { ok: false, retryAfterSeconds: number }
+}
+
+/**
+ * A token bucket per key: `burst` at once, then `perSecond` on average. Buckets that have refilled
+ * completely carry no information and are dropped, so memory follows active keys only.
+ */
+export function createRateLimiter({ burst, perSecond, now = Date.now }: { burst: number, perSecond: number, now?: () => number }): RateLimiter {
+  const buckets = new Map<string, { tokens: number, at: number }>()
+  const fullAfterMs = (burst / perSecond) * 1000
+  let lastSweep = now()
+
+  function sweep(time: number) {
+    if (time - lastSweep < fullAfterMs) return
+    lastSweep = time
+    for (const [key, bucket] of buckets) if (time - bucket.at >= fullAfterMs) buckets.delete(key)
+  }
+
+  return {
+    take(key, cost = 1) {
+      const time = now()
+      sweep(time)
+      const bucket = buckets.get(key) ?? { tokens: burst, at: time }
+      bucket.tokens = Math.min(burst, bucket.tokens + ((time - bucket.at) / 1000) * perSecond)
+      bucket.at = time
+      buckets.set(key, bucket)
+      if (bucket.tokens >= cost) {
+        bucket.tokens -= cost
+        return { ok: true }
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / perSecond)) }
+    },
+  }
+}
+
+/** Answers 429 with `Retry-After` when `key` has no token left. */
+export function enforceRateLimit(event: H3Event, limiter: RateLimiter, key: string): void {
+  const result = limiter.take(key)
+  if (result.ok) return
+  setResponseHeader(event, 'Retry-After', result.retryAfterSeconds)
+  throw createError({ statusCode: 429, message: `too many requests; try again in ${result.retryAfterSeconds} s`, data: { retryAfterSeconds: result.retryAfterSeconds } })
+}
+
+/** The limits of PROTOCOL.md: login per address and email, likes and orders per user. */
+export const rateLimits = {
+  login: createRateLimiter({ burst: 10, perSecond: 1 / 6 }),
+  // Per address: generous, since a whole audience can share one address behind NAT.
+  signup: createRateLimiter({ burst: 60, perSecond: 2 }),
+  like: createRateLimiter({ burst: 5, perSecond: 1 }),
+  order: createRateLimiter({ burst: 5, perSecond: 1 / 10 }),
+}

@@ -1,0 +1,114 @@
+// The shapes the API answers with (PROTOCOL.md), shared by the pages and the server.
+import type { QUALITIES, STATUSES } from '../schemas/livestream'
+
+export type Role = 'admin' | 'customer'
+export type Quality = typeof QUALITIES[number]
+export type LivestreamStatus = typeof STATUSES[number]
+
+export interface User {
+  id: string
+  email?: string
+  role: Role
+  displayName: string
+}
+
+export interface Product {
+  id: string
+  name: string
+  description: string
+  priceCents: number
+  currency: string
+  imageUrl?: string
+  stock: number
+  sku?: string
+  createdAt: string
+}
+
+export interface Livestream {
+  id: string
+  title: string
+  description: string
+  quality: Quality
+  status: LivestreamStatus
+  scheduledAt?: string
+  startTime?: string
+  endTime?: string
+  durationSeconds?: number
+  likes: number
+  viewCount: number
+  currentViewers: number
+  maxViewers: number
+  pinnedProducts: Product[]
+  videoUrl?: string
+  thumbnailUrl?: string
+  createdAt: string
+}
+
+/** One period during which a product was pinned: the chapters of a replay. */
+export interface PinPeriod {
+  product: Product
+  pinnedAt: string
+  unpinnedAt?: string
+}
+
+export interface ChatMessage {
+  id: string
+  livestreamId: string
+  user: { id: string, displayName: string, role: Role }
+  message: string
+  createdAt: string
+  clientId?: string
+}
+
+export interface OrderItem {
+  productId: string
+  name: string
+  priceCents: number
+  quantity: number
+}
+
+export interface Order {
+  id: string
+  userId: string
+  livestreamId?: string
+  items: OrderItem[]
+  totalCents: number
+  currency: string
+  shipping: { name: string, email: string, address: string }
+  status: 'placed'
+  createdAt: string
+}
+
+export interface AnalyticsPoint {
+  at: string
+  currentViewers: number
+  likes: number
+  chatMessages: number
+  orders: number
+  revenueCents: number
+}
+
+export interface ProductSales {
+  productId: string
+  name: string
+  quantity: number
+  revenueCents: number
+}
+
+export interface AnalyticsSummary {
+  durationSeconds: number
+  peakViewers: number
+  uniqueViewers: number
+  likes: number
+  chatMessages: number
+  orders: number
+  revenueCents: number
+  currency?: string
+  products: ProductSales[]
+  pins: { productId: string, name: string, pinnedAt: string, unpinnedAt?: string }[]
+}
+
+export interface Analytics {
+  summary: AnalyticsSummary
+  timeline: AnalyticsPoint[]
+}

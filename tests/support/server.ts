@@ -1,0 +1,97 @@
+// Builds the app once and runs the production server (`node .output/server/index.mjs`) on a free
+// port with a data directory of its own, as a deployment would run it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+
+export interface RunningServer {
+  baseURL: string
+  port: number
+  dataDir: string
+  env: Record<string, string>
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolvePort(port))
+    })
+  })
+}
+
+export function buildApp(): void {
+  const result = spawnSync('npx', ['nuxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`nuxt build failed:\n${result.stdout}\n${result.stderr}`)
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url)
+      if (response.ok) return
+    }
+    catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 100))
+  }
+  throw new Error(`server at ${url} did not answer within ${timeoutMs} ms`)
+}
+
+/** Starts the built server; `env` adds to (or overrides) the test defaults. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'wrencos-test-'))
+  const fullEnv: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NUXT_DATA_DIR: dataDir,
+    NUXT_JWT_SECRET: `test-secret-${Math.random().toString(36).slice(2)}`,
+    NUXT_ADMIN_EMAIL: 'admin@wrencos.test',
+    NUXT_ADMIN_PASSWORD: 'admin-password-1',
+    NUXT_DEMO_DATA: 'true',
+    ...env,
+  }
+  const child = spawn(process.execPath, [join(ROOT, '.output/server/index.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, ...fullEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => { output += chunk })
+  child.stderr!.on('data', (chunk) => { output += chunk })
+  const baseURL = `http://127.0.0.1:${port}`
+  try {
+    await waitForHttp(`${baseURL}/api/products`)
+  }
+  catch (error) {
+    child.kill('SIGKILL')
+    throw new Error(`${(error as Error).message}\n${output}`)
+  }
+  return {
+    baseURL,
+    port,
+    dataDir,
+    env: fullEnv,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise(r => child.once('exit', r))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise(r => setTimeout(r, 5000))])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
