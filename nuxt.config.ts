@@ -1,11 +1,7 @@
 // The one app: Vue pages, Nitro API and the /_ws socket, shipped as one Node process.
 export default defineNuxtConfig({
-  compatibilityDate: '2025-07-15',
-  // Root-level layout (pages/, components/, server/ ... beside this file), even if an app/ folder appears.
-  srcDir: '.',
   modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxt/eslint'],
   devtools: { enabled: false },
-  typescript: { strict: true },
   app: {
     head: {
       title: 'WrenCos Live',
@@ -30,10 +26,14 @@ export default defineNuxtConfig({
       iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],
     },
   },
+  // Root-level layout (pages/, components/, server/ ... beside this file), even if an app/ folder appears.
+  srcDir: '.',
+  compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
     // Native addon: load it from node_modules at run time instead of bundling it.
     externals: { external: ['better-sqlite3'] },
   },
+  typescript: { strict: true },
   eslint: { config: { stylistic: true } },
 })

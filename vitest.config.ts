@@ -10,6 +10,8 @@ const alias = {
 // started by tests/support/global-setup.ts.
 export default defineConfig({
   test: {
+    // The JSON report gives .ci/run its closing count line.
+    reporters: ['default', ['json', { outputFile: 'tests/.artifacts/vitest-report.json' }]],
     projects: [
       {
         resolve: { alias },

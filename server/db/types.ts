@@ -93,11 +93,11 @@ export interface NewOrder {
 }
 
 /** Placing an order either takes all of its stock or none of it. */
-export type PlaceOrderResult =
-  | { ok: true, order: Order }
-  | { ok: false, reason: 'unknown_product', productIds: string[] }
-  | { ok: false, reason: 'out_of_stock', shortages: { productId: string, requested: number, available: number }[] }
-  | { ok: false, reason: 'mixed_currency' }
+export type PlaceOrderResult
+  = | { ok: true, order: Order }
+    | { ok: false, reason: 'unknown_product', productIds: string[] }
+    | { ok: false, reason: 'out_of_stock', shortages: { productId: string, requested: number, available: number }[] }
+    | { ok: false, reason: 'mixed_currency' }
 
 export interface SampleRecord {
   livestreamId: string

@@ -111,7 +111,7 @@ export async function listPinPeriods(store: Store, id: string): Promise<PinPerio
   await findLivestream(store, id)
   const pins = await store.listPins(id)
   const products = new Map((await store.getProducts([...new Set(pins.map(pin => pin.productId))], { includeDeleted: true })).map(p => [p.id, p]))
-  return pins.flatMap(pin => {
+  return pins.flatMap((pin) => {
     const product = products.get(pin.productId)
     return product ? [{ product, pinnedAt: pin.pinnedAt, ...(pin.unpinnedAt ? { unpinnedAt: pin.unpinnedAt } : {}) }] : []
   })

@@ -1,4 +1,5 @@
 // A small HTTP client for API tests: answers status, headers and parsed body, never throws on 4xx.
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the tests' own assertions */
 import { inject } from 'vitest'
 
 export interface ApiResponse<T = any> {

@@ -14,7 +14,8 @@ export interface RunningServer {
   dataDir: string
   env: Record<string, string>
   process: ChildProcess
-  stop(): Promise<void>
+  /** Ends the process (SIGTERM, as a deployment would); removes the data directory unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>
 }
 
 export function freePort(): Promise<number> {
@@ -49,9 +50,9 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 }
 
 /** Starts the built server; `env` adds to (or overrides) the test defaults. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
   const port = await freePort()
-  const dataDir = mkdtempSync(join(tmpdir(), 'wrencos-test-'))
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wrencos-test-'))
   const fullEnv: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -68,15 +69,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout!.on('data', (chunk) => { output += chunk })
-  child.stderr!.on('data', (chunk) => { output += chunk })
+  const collect = (chunk: Buffer) => {
+    output += chunk
+  }
+  child.stdout!.on('data', collect)
+  child.stderr!.on('data', collect)
   const baseURL = `http://127.0.0.1:${port}`
   try {
     await waitForHttp(`${baseURL}/api/products`)
   }
   catch (error) {
     child.kill('SIGKILL')
-    throw new Error(`${(error as Error).message}\n${output}`)
+    throw new Error(`${(error as Error).message}\n${output}`, { cause: error })
   }
   return {
     baseURL,
@@ -84,14 +88,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     dataDir,
     env: fullEnv,
     process: child,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise(r => child.once('exit', r))
         child.kill('SIGTERM')
         await Promise.race([exited, new Promise(r => setTimeout(r, 5000))])
         if (child.exitCode === null) child.kill('SIGKILL')
       }
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

@@ -1,0 +1,54 @@
+// Debian's Chromium driven by Playwright (its own browser downloads do not work here). Pages are
+// opened on `localhost`, a secure context, so getUserMedia works with the fake camera.
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright'
+import { inject } from 'vitest'
+import { ROOT } from './server'
+
+export const ARTIFACTS = join(ROOT, 'tests/.artifacts')
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+]
+
+/** CHROMIUM_PATH, else Debian's /usr/bin/chromium, else (where one was installed) Playwright's own. */
+export function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true })
+}
+
+/** The app's address on `localhost` rather than 127.0.0.1, so the browser treats it as secure. */
+export function appURL(path = '/'): string {
+  const url = new URL(inject('baseURL'))
+  url.hostname = 'localhost'
+  return new URL(path, url).toString()
+}
+
+/**
+ * A page that records every console error, page error and Vue hydration warning; `problems()`
+ * lists them so a test can insist there were none.
+ */
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page, problems: () => string[] }> {
+  const page = await context.newPage()
+  const found: string[] = []
+  page.on('console', (message) => {
+    const text = message.text()
+    if (message.type() === 'error' || /hydration/i.test(text)) found.push(`${message.type()}: ${text}`)
+  })
+  page.on('pageerror', error => found.push(`pageerror: ${error.message}`))
+  return { page, problems: () => [...found] }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const path = join(ARTIFACTS, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
