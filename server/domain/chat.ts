@@ -1,6 +1,8 @@
 import { createError } from 'h3'
 import type { ChatMessage } from '#shared/types/models'
 import type { ChatRecord, Store } from '../db'
+import type { AuthUser } from '../utils/jwt'
+import { roomEvents } from '../realtime/events'
 import { findLivestream } from './livestreams'
 
 /** A stored chat line as clients see it: the sender as a `user` object the server vouches for. */
@@ -26,4 +28,22 @@ export async function chatPage(store: Store, livestreamId: string, query: { befo
   }
   const items = await store.listChat(livestreamId, { before, limit: query.limit })
   return { items: items.map(presentChat) }
+}
+
+/** Stores a chat line from `user` and tells the room. Chat closes when the show ends. */
+export async function postChat(store: Store, livestreamId: string, user: AuthUser, message: string, clientId?: string) {
+  const stream = await findLivestream(store, livestreamId)
+  if (stream.status === 'ended') throw createError({ statusCode: 409, message: 'this show has ended; its chat is closed' })
+  const record = await store.appendChat({
+    livestreamId,
+    userId: user.id,
+    displayName: user.displayName,
+    role: user.role,
+    message,
+    ...(clientId ? { clientId } : {}),
+    createdAt: new Date().toISOString(),
+  })
+  const chat = presentChat(record)
+  roomEvents.emit('chat', chat)
+  return chat
 }

@@ -37,7 +37,7 @@ export async function patchLivestream(store: Store, id: string, patch: PatchLive
   await findLivestream(store, id)
   const record = (await store.updateLivestream(id, patch))!
   const livestream = await presentLivestream(store, record)
-  roomEvents.emit('livestream', livestream)
+  roomEvents.emit('updated', livestream)
   return livestream
 }
 
@@ -49,7 +49,7 @@ export async function deleteLivestream(store: Store, id: string) {
 }
 
 /** scheduled -> live. Starting a live stream again is a no-op; an ended one cannot restart. */
-export async function startLivestream(store: Store, id: string) {
+export async function startLivestream(store: Store, id: string, streamData?: Record<string, unknown>) {
   const current = await findLivestream(store, id)
   if (current.status === 'ended') throw createError({ statusCode: 409, message: 'this livestream has ended' })
   if (current.status === 'live') return presentLivestream(store, current)
@@ -57,7 +57,7 @@ export async function startLivestream(store: Store, id: string) {
   // Lost a race with another start: whoever won has made it live.
   const livestream = await presentLivestream(store, record ?? await findLivestream(store, id))
   if (record) {
-    roomEvents.emit('livestream', livestream)
+    roomEvents.emit('started', { livestream, streamData })
     noteCounters(store, record, { now: true })
   }
   return livestream
@@ -74,7 +74,7 @@ export async function stopLivestream(store: Store, id: string) {
   if (!record) return presentLivestream(store, await findLivestream(store, id))
   await store.closeOpenPins(id, endTime.toISOString())
   const livestream = await presentLivestream(store, record)
-  roomEvents.emit('livestream', livestream)
+  roomEvents.emit('stopped', livestream)
   roomEvents.emit('pins', { livestreamId: id, pinnedProducts: [] })
   noteCounters(store, record, { now: true })
   return livestream
@@ -104,6 +104,16 @@ export async function pinProduct(store: Store, id: string, productId: string, pi
   const pinnedProducts = await store.getProducts(await store.listPinnedProductIds(id))
   roomEvents.emit('pins', { livestreamId: id, pinnedProducts })
   return { pinnedProducts }
+}
+
+/** Products changed (stock after an order, an edit): live rooms pinning any of them get fresh cards. */
+export async function refreshPinsFor(store: Store, productIds: string[]) {
+  const live = await store.listLivestreams({ status: 'live', limit: 1000 })
+  for (const stream of live) {
+    const pinned = await store.listPinnedProductIds(stream.id)
+    if (!pinned.some(id => productIds.includes(id))) continue
+    roomEvents.emit('pins', { livestreamId: stream.id, pinnedProducts: await store.getProducts(pinned) })
+  }
 }
 
 /** Every pin period of a stream with its product (deleted ones included): the chapters of a replay. */

@@ -5,8 +5,11 @@ import { EventEmitter } from 'node:events'
 import type { ChatMessage, Livestream, Product } from '#shared/types/models'
 
 export interface RoomEvents {
-  /** The stream's status or fields changed (start, stop, edit). */
-  livestream: [livestream: Livestream]
+  /** A stream went live; `streamData` is what the host's studio sent along, if it started over the socket. */
+  started: [event: { livestream: Livestream, streamData?: Record<string, unknown> }]
+  stopped: [livestream: Livestream]
+  /** Title, description, quality or schedule changed. */
+  updated: [livestream: Livestream]
   /** Likes, views or viewer counts changed. */
   counters: [counters: { livestreamId: string, likes: number, viewCount: number, currentViewers: number, maxViewers: number }]
   pins: [pins: { livestreamId: string, pinnedProducts: Product[] }]
