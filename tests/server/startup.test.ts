@@ -42,8 +42,7 @@ describe('starting the production server', () => {
     const before = (await (await fetch(`${first.baseURL}/api/products`)).json() as { items: unknown[] }).items.length
     await first.stop({ keepData: true })
 
-    const { PORT: _oldPort, ...sameConfig } = first.env
-    const second = await startServer(sameConfig, { dataDir: first.dataDir })
+    const second = await startServer(first.env, { dataDir: first.dataDir })
     try {
       const products = (await (await fetch(`${second.baseURL}/api/products`)).json() as { items: { name: string }[] }).items
       expect(products.map(p => p.name)).toContain('Survivor')

@@ -16,6 +16,8 @@ export interface ApiOptions {
   raw?: string | Buffer | FormData
   contentType?: string
   headers?: Record<string, string>
+  /** Another server than the shared test server. */
+  base?: string
 }
 
 export const baseURL = () => inject('baseURL')
@@ -33,7 +35,7 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
     body = JSON.stringify(options.body)
     headers['content-type'] = 'application/json'
   }
-  const response = await fetch(`${baseURL()}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body })
+  const response = await fetch(`${options.base ?? baseURL()}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body })
   const text = await response.text()
   let parsed: unknown = text
   try {

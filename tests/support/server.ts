@@ -54,7 +54,6 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   const port = await freePort()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wrencos-test-'))
   const fullEnv: Record<string, string> = {
-    PORT: String(port),
     HOST: '127.0.0.1',
     NUXT_DATA_DIR: dataDir,
     NUXT_JWT_SECRET: `test-secret-${Math.random().toString(36).slice(2)}`,
@@ -62,6 +61,8 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     NUXT_ADMIN_PASSWORD: 'admin-password-1',
     NUXT_DEMO_DATA: 'true',
     ...env,
+    // Always a port of its own, even when `env` is another server's (a restart on the same data).
+    PORT: String(port),
   }
   const child = spawn(process.execPath, [join(ROOT, '.output/server/index.mjs')], {
     cwd: ROOT,

@@ -1,0 +1,155 @@
+// Several server processes serving one room through Redis, and a clean shutdown.
+import { Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api } from '../support/api'
+import { startServer, type RunningServer } from '../support/server'
+import { TestSocket } from '../support/socket'
+
+const REDIS_URL = process.env.WRENCOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/7'
+
+function redisAnswers(): Promise<boolean> {
+  const { hostname, port } = new URL(REDIS_URL)
+  return new Promise((resolve) => {
+    const socket = new Socket()
+    socket.setTimeout(1000)
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+    socket.once('timeout', () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.connect(Number(port || 6379), hostname)
+  })
+}
+
+// CI (.ci/run) always starts a Redis; elsewhere, without one, this says so as a skip.
+const haveRedis = await redisAnswers()
+if (!haveRedis && process.env.CI) throw new Error(`Redis does not answer at ${REDIS_URL}; .ci/run should have started one`)
+
+const session = () => `session-${Math.random().toString(36).slice(2, 12)}`
+
+describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
+  let a: RunningServer
+  let b: RunningServer
+  const sockets: TestSocket[] = []
+  const secret = `cluster-secret-${Date.now()}`
+
+  beforeAll(async () => {
+    a = await startServer({ NUXT_REDIS_URL: REDIS_URL, NUXT_JWT_SECRET: secret })
+    // Same secret, same database directory, same Redis: two processes behind one load balancer.
+    b = await startServer({ NUXT_REDIS_URL: REDIS_URL, NUXT_JWT_SECRET: secret, NUXT_ADMIN_EMAIL: a.env.NUXT_ADMIN_EMAIL!, NUXT_ADMIN_PASSWORD: a.env.NUXT_ADMIN_PASSWORD! }, { dataDir: a.dataDir })
+  })
+  afterAll(async () => {
+    for (const s of sockets) s.close()
+    await b?.stop({ keepData: true })
+    await a?.stop()
+  })
+
+  async function socketOn(server: RunningServer, token?: string) {
+    const s = await TestSocket.open({ base: server.baseURL, token })
+    sockets.push(s)
+    return s
+  }
+
+  it('carries signaling, chat, counters and pins between the processes', async () => {
+    const login = await api('/api/auth/login', { base: a.baseURL, body: { email: a.env.NUXT_ADMIN_EMAIL, password: a.env.NUXT_ADMIN_PASSWORD } })
+    const admin = login.body.token as string
+    const stream = (await api('/api/livestreams', { base: a.baseURL, token: admin, body: { title: 'Cluster show', quality: '720p' } })).body.livestream
+
+    const studio = await socketOn(a, admin)
+    studio.send({ type: 'register_admin', livestreamId: stream.id })
+    await studio.next('admin_registered')
+
+    const buyer = (await api('/api/auth/guest', { base: b.baseURL, body: { displayName: 'Bea' } })).body
+    const customer = await socketOn(b, buyer.token)
+    customer.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    const viewerId = (await customer.next('registered')).viewerId
+
+    studio.send({ type: 'webrtc_register', userType: 'admin' })
+    await customer.next('broadcaster_ready')
+    customer.send({ type: 'webrtc_register', userType: 'customer' })
+    customer.send({ type: 'webrtc_new_customer' })
+    expect(await studio.next('webrtc_new_customer')).toEqual({ type: 'webrtc_new_customer', customerId: viewerId })
+    studio.send({ type: 'webrtc_offer', to: viewerId, offer: { type: 'offer', sdp: 'v=0\r\n' } })
+    const offer = await customer.next('webrtc_offer')
+    customer.send({ type: 'webrtc_answer', to: offer.from, answer: { type: 'answer', sdp: 'v=0\r\n' } })
+    expect(await studio.next('webrtc_answer')).toMatchObject({ from: viewerId })
+
+    studio.send({ type: 'stream_started', livestreamId: stream.id })
+    await customer.next('stream_started')
+
+    customer.send({ type: 'chat_message', message: 'hello from B' })
+    expect((await studio.next('chat_message')).message).toBe('hello from B')
+    studio.send({ type: 'chat_message', message: 'hello from A' })
+    expect((await customer.next('chat_message', frame => frame.message === 'hello from A')).user.role).toBe('admin')
+
+    // A second customer on A: both processes agree there are two viewers.
+    const other = await socketOn(a)
+    other.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    await customer.next('stream_update', frame => frame.currentViewers === 2)
+    await studio.next('stream_update', frame => frame.currentViewers === 2)
+    for (const server of [a, b]) {
+      expect((await api(`/api/livestreams/${stream.id}`, { base: server.baseURL })).body.livestream).toMatchObject({ currentViewers: 2, maxViewers: 2 })
+    }
+
+    await api(`/api/livestreams/${stream.id}/like`, { base: b.baseURL, token: buyer.token, body: { count: 7 } })
+    await studio.next('stream_update', frame => frame.likes === 7)
+    await other.next('stream_update', frame => frame.likes === 7)
+
+    const product = (await api('/api/products', { base: a.baseURL, token: admin, body: { name: 'Cluster gloss', priceCents: 900, currency: 'EUR', stock: 3 } })).body.product
+    await api(`/api/livestreams/${stream.id}/pin-product`, { base: a.baseURL, token: admin, body: { productId: product.id, pinned: true } })
+    expect((await customer.next('pinned_products_updated')).pinnedProducts.map((p: { name: string }) => p.name)).toEqual(['Cluster gloss'])
+
+    customer.close()
+    expect(await studio.next('viewer_left')).toEqual({ type: 'viewer_left', customerId: viewerId })
+    await studio.next('stream_update', frame => frame.currentViewers === 1)
+  })
+
+  it('refuses an offer from A to a customer who is in another room on B', async () => {
+    const login = await api('/api/auth/login', { base: a.baseURL, body: { email: a.env.NUXT_ADMIN_EMAIL, password: a.env.NUXT_ADMIN_PASSWORD } })
+    const make = async (title: string) => (await api('/api/livestreams', { base: a.baseURL, token: login.body.token, body: { title, quality: '480p' } })).body.livestream
+    const [one, two] = [await make('Room one'), await make('Room two')]
+    const studio = await socketOn(a, login.body.token)
+    studio.send({ type: 'register_admin', livestreamId: one.id })
+    await studio.next('admin_registered')
+    const elsewhere = await socketOn(b)
+    elsewhere.send({ type: 'register', livestreamId: two.id, sessionId: session() })
+    const viewerId = (await elsewhere.next('registered')).viewerId
+    expect(await studio.refused({ type: 'webrtc_offer', to: viewerId, offer: { type: 'offer', sdp: 'x' } })).toMatchObject({ code: 'NOT_FOUND' })
+    await elsewhere.nothing('webrtc_offer')
+  })
+})
+
+describe('shutdown', () => {
+  it('on SIGTERM closes sockets with 1001, keeps what was sent, and exits', async () => {
+    const server = await startServer()
+    try {
+      const login = await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })
+      const stream = (await api('/api/livestreams', { base: server.baseURL, token: login.body.token, body: { title: 'Closing time', quality: '480p' } })).body.livestream
+      const s = await TestSocket.open({ base: server.baseURL, token: login.body.token })
+      s.send({ type: 'register_admin', livestreamId: stream.id })
+      await s.next('admin_registered')
+      s.send({ type: 'chat_message', message: 'last words' })
+      await s.next('chat_message')
+      const exited = new Promise<number | null>(resolve => server.process.once('exit', resolve))
+      server.process.kill('SIGTERM')
+      expect((await s.waitClose()).code).toBe(1001)
+      expect(await exited).toBe(0)
+
+      const again = await startServer(server.env, { dataDir: server.dataDir })
+      try {
+        const chat = await api(`/api/livestreams/${stream.id}/chat`, { base: again.baseURL })
+        expect(chat.body.items.map((m: { message: string }) => m.message)).toEqual(['last words'])
+      }
+      finally {
+        await again.stop({ keepData: true })
+      }
+    }
+    finally {
+      await server.stop()
+    }
+  })
+})
