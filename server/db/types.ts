@@ -1,6 +1,6 @@
 // The Store: every read and write of the app's data, in domain words. Two implementations
 // (embedded SQLite, MongoDB) pass the same contract suite in tests/unit/store-contract.
-import type { LivestreamStatus, Order, OrderItem, Product, Quality, Role } from '#shared/types/models'
+import type { Livestream, LivestreamStatus, Order, OrderItem, Product, Quality, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -14,24 +14,7 @@ export interface UserRecord {
 export type NewUser = Omit<UserRecord, 'id' | 'createdAt'>
 
 /** A livestream row without its joined products; the domain adds `pinnedProducts`. */
-export interface LivestreamRecord {
-  id: string
-  title: string
-  description: string
-  quality: Quality
-  status: LivestreamStatus
-  scheduledAt?: string
-  startTime?: string
-  endTime?: string
-  durationSeconds?: number
-  likes: number
-  viewCount: number
-  currentViewers: number
-  maxViewers: number
-  videoUrl?: string
-  thumbnailUrl?: string
-  createdAt: string
-}
+export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'>
 
 export interface NewLivestream {
   title: string
