@@ -4,7 +4,7 @@ import { AUTH_COOKIE } from '../utils/auth'
 import { verifyToken, type AuthUser } from '../utils/jwt'
 import { createRateLimiter } from '../utils/rate-limit'
 import { newConnectionId, type Connection } from '../realtime/hub'
-import { FLOOD_LIMIT, HEARTBEAT_MS } from '../realtime/limits'
+import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
 
 // The socket of PROTOCOL.md. Authentication happens once, at upgrade: `?token=` (for non-browser
 // clients) or the auth cookie. No token makes an anonymous viewer; a bad `?token=` is refused
@@ -60,7 +60,7 @@ const heartbeat = setInterval(() => {
     state.alive = false
     state.raw.ping()
   }
-}, HEARTBEAT_MS)
+}, heartbeatMs())
 heartbeat.unref()
 
 export default defineWebSocketHandler({

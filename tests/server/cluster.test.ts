@@ -123,6 +123,34 @@ describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
   })
 })
 
+describe('dead sockets', () => {
+  it('drops a socket that stops answering pings, and its room hears it left', async () => {
+    const server = await startServer({ NUXT_WS_HEARTBEAT_MS: '300' })
+    try {
+      const login = await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })
+      const stream = (await api('/api/livestreams', { base: server.baseURL, token: login.body.token, body: { title: 'Heartbeat', quality: '480p' } })).body.livestream
+      const studio = await TestSocket.open({ base: server.baseURL, token: login.body.token })
+      studio.send({ type: 'register_admin', livestreamId: stream.id })
+      await studio.next('admin_registered')
+      const ghost = await TestSocket.open({ base: server.baseURL })
+      ghost.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+      const viewerId = (await ghost.next('registered')).viewerId
+      await studio.next('stream_update', frame => frame.currentViewers === 1)
+      // A phone that lost its network: the TCP connection stays, but nothing is read or answered.
+      ;(ghost.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+      expect(await studio.next('viewer_left', () => true, 3000)).toEqual({ type: 'viewer_left', customerId: viewerId })
+      await studio.next('stream_update', frame => frame.currentViewers === 0)
+      // The studio itself answers pings, so it is still there.
+      studio.send({ type: 'ping' })
+      await studio.next('pong')
+      studio.close()
+    }
+    finally {
+      await server.stop()
+    }
+  })
+})
+
 describe('shutdown', () => {
   it('on SIGTERM closes sockets with 1001, keeps what was sent, and exits', async () => {
     const server = await startServer()
