@@ -261,10 +261,9 @@ export class RoomHub {
   }
 
   /** Offers, answers and ICE go only between a room's studio and one customer of that room. */
-  private async signal(connection: Connection, message: Extract<ClientMessage, { type: `webrtc_${string}` }>) {
+  private async signal(connection: Connection, message: Exclude<Extract<ClientMessage, { type: `webrtc_${string}` }>, { type: 'webrtc_register' }>) {
     const room = this.requireRoom(connection)
     const presence = this.bus.presence
-    if (message.type === 'webrtc_register') return
     if (message.type === 'webrtc_new_customer') {
       if (connection.role !== 'viewer') throw new SocketError('FORBIDDEN', 'only customers ask for video')
       const broadcaster = await presence.broadcaster(room)

@@ -31,6 +31,17 @@ if (!haveRedis && process.env.CI) throw new Error(`Redis does not answer at ${RE
 
 const session = () => `session-${Math.random().toString(36).slice(2, 12)}`
 
+/** Signs in as `server`'s admin, creates a stream there and registers a studio socket for it. */
+async function studioOn(server: RunningServer, title: string) {
+  const login = await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })
+  const token = login.body.token as string
+  const stream = (await api('/api/livestreams', { base: server.baseURL, token, body: { title, quality: '480p' } })).body.livestream
+  const studio = await TestSocket.open({ base: server.baseURL, token })
+  studio.send({ type: 'register_admin', livestreamId: stream.id })
+  await studio.next('admin_registered')
+  return { token, stream, studio }
+}
+
 describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
   let a: RunningServer
   let b: RunningServer
@@ -55,13 +66,8 @@ describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
   }
 
   it('carries signaling, chat, counters and pins between the processes', async () => {
-    const login = await api('/api/auth/login', { base: a.baseURL, body: { email: a.env.NUXT_ADMIN_EMAIL, password: a.env.NUXT_ADMIN_PASSWORD } })
-    const admin = login.body.token as string
-    const stream = (await api('/api/livestreams', { base: a.baseURL, token: admin, body: { title: 'Cluster show', quality: '720p' } })).body.livestream
-
-    const studio = await socketOn(a, admin)
-    studio.send({ type: 'register_admin', livestreamId: stream.id })
-    await studio.next('admin_registered')
+    const { token: admin, stream, studio } = await studioOn(a, 'Cluster show')
+    sockets.push(studio)
 
     const buyer = (await api('/api/auth/guest', { base: b.baseURL, body: { displayName: 'Bea' } })).body
     const customer = await socketOn(b, buyer.token)
@@ -109,12 +115,9 @@ describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
   })
 
   it('refuses an offer from A to a customer who is in another room on B', async () => {
-    const login = await api('/api/auth/login', { base: a.baseURL, body: { email: a.env.NUXT_ADMIN_EMAIL, password: a.env.NUXT_ADMIN_PASSWORD } })
-    const make = async (title: string) => (await api('/api/livestreams', { base: a.baseURL, token: login.body.token, body: { title, quality: '480p' } })).body.livestream
-    const [one, two] = [await make('Room one'), await make('Room two')]
-    const studio = await socketOn(a, login.body.token)
-    studio.send({ type: 'register_admin', livestreamId: one.id })
-    await studio.next('admin_registered')
+    const { token, studio } = await studioOn(a, 'Room one')
+    sockets.push(studio)
+    const two = (await api('/api/livestreams', { base: a.baseURL, token, body: { title: 'Room two', quality: '480p' } })).body.livestream
     const elsewhere = await socketOn(b)
     elsewhere.send({ type: 'register', livestreamId: two.id, sessionId: session() })
     const viewerId = (await elsewhere.next('registered')).viewerId
@@ -127,11 +130,7 @@ describe('dead sockets', () => {
   it('drops a socket that stops answering pings, and its room hears it left', async () => {
     const server = await startServer({ NUXT_WS_HEARTBEAT_MS: '300' })
     try {
-      const login = await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })
-      const stream = (await api('/api/livestreams', { base: server.baseURL, token: login.body.token, body: { title: 'Heartbeat', quality: '480p' } })).body.livestream
-      const studio = await TestSocket.open({ base: server.baseURL, token: login.body.token })
-      studio.send({ type: 'register_admin', livestreamId: stream.id })
-      await studio.next('admin_registered')
+      const { stream, studio } = await studioOn(server, 'Heartbeat')
       const ghost = await TestSocket.open({ base: server.baseURL })
       ghost.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
       const viewerId = (await ghost.next('registered')).viewerId
@@ -155,11 +154,7 @@ describe('shutdown', () => {
   it('on SIGTERM closes sockets with 1001, keeps what was sent, and exits', async () => {
     const server = await startServer()
     try {
-      const login = await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })
-      const stream = (await api('/api/livestreams', { base: server.baseURL, token: login.body.token, body: { title: 'Closing time', quality: '480p' } })).body.livestream
-      const s = await TestSocket.open({ base: server.baseURL, token: login.body.token })
-      s.send({ type: 'register_admin', livestreamId: stream.id })
-      await s.next('admin_registered')
+      const { stream, studio: s } = await studioOn(server, 'Closing time')
       s.send({ type: 'chat_message', message: 'last words' })
       await s.next('chat_message')
       const exited = new Promise<number | null>(resolve => server.process.once('exit', resolve))
