@@ -17,6 +17,11 @@ export function presentChat(record: ChatRecord): ChatMessage {
   }
 }
 
+/** The last lines of a stream's chat, oldest first: what a socket gets on arrival. */
+export async function chatHistory(store: Store, livestreamId: string, limit = 50) {
+  return (await store.listChat(livestreamId, { limit })).map(presentChat)
+}
+
 /** A page of a stream's chat, oldest first: the newest `limit`, or those before message `before`. */
 export async function chatPage(store: Store, livestreamId: string, query: { before?: string, limit: number }) {
   await findLivestream(store, livestreamId)

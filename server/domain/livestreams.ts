@@ -6,10 +6,14 @@ import { roomEvents } from '../realtime/events'
 import { decodeCursor, encodeCursor } from './cursor'
 import { noteCounters } from './samples'
 
+/** The products pinned on a stream now, in the order they were pinned. */
+export async function pinnedProductsOf(store: Store, id: string) {
+  return store.getProducts(await store.listPinnedProductIds(id))
+}
+
 /** A stored stream as the API shows it: with its pinned products. */
 export async function presentLivestream(store: Store, record: LivestreamRecord): Promise<Livestream> {
-  const pinnedProducts = await store.getProducts(await store.listPinnedProductIds(record.id))
-  return { ...record, pinnedProducts }
+  return { ...record, pinnedProducts: await pinnedProductsOf(store, record.id) }
 }
 
 export async function findLivestream(store: Store, id: string): Promise<LivestreamRecord> {
@@ -88,12 +92,13 @@ export async function likeLivestream(store: Store, id: string, count: number) {
   return { likes }
 }
 
-export async function viewLivestream(store: Store, id: string, sessionId: string) {
+/** Counts one view per session id; answers the stream as it is after the view (404 if unknown). */
+export async function viewLivestream(store: Store, id: string, sessionId: string): Promise<LivestreamRecord> {
   const viewCount = await store.addView(id, sessionId, new Date().toISOString())
   if (viewCount === null) throw createError({ statusCode: 404, message: 'no such livestream' })
   const current = await findLivestream(store, id)
   noteCounters(store, current)
-  return { viewCount }
+  return current
 }
 
 export async function pinProduct(store: Store, id: string, productId: string, pinned: boolean) {
@@ -101,7 +106,7 @@ export async function pinProduct(store: Store, id: string, productId: string, pi
   if (current.status === 'ended') throw createError({ statusCode: 409, message: 'this livestream has ended' })
   if (!(await store.getProducts([productId])).length) throw createError({ statusCode: 404, message: 'no such product' })
   await store.setPinned(id, productId, pinned, new Date().toISOString())
-  const pinnedProducts = await store.getProducts(await store.listPinnedProductIds(id))
+  const pinnedProducts = await pinnedProductsOf(store, id)
   roomEvents.emit('pins', { livestreamId: id, pinnedProducts })
   return { pinnedProducts }
 }

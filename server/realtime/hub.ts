@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { isError } from 'h3'
 import { ClientMessage, type ErrorCode, type ServerMessage } from '#shared/schemas/socket'
 import type { Store } from '../db'
-import { chatPage, postChat } from '../domain/chat'
+import { chatHistory, postChat } from '../domain/chat'
 import { findLivestream, presentLivestream, refreshPinsFor, startLivestream, stopLivestream, viewLivestream } from '../domain/livestreams'
 import { noteCounters } from '../domain/samples'
 import type { AuthUser } from '../utils/jwt'
@@ -237,18 +237,18 @@ export class RoomHub {
     const replaced = await this.bus.presence.setBroadcaster(livestreamId, connection.id)
     if (replaced) this.publish(livestreamId, { type: 'admin_replaced', livestreamId }, { to: replaced, demote: true })
     connection.send(frame({ type: 'admin_registered', livestreamId: stream.id }))
-    connection.send(frame({ type: 'chat_history', items: (await chatPage(this.store, livestreamId, { limit: 50 })).items }))
+    connection.send(frame({ type: 'chat_history', items: await chatHistory(this.store, livestreamId) }))
   }
 
   private async registerViewer(connection: Connection, livestreamId: string, sessionId: string) {
-    await findLivestream(this.store, livestreamId)
+    // Counting the view also proves the stream exists (404 otherwise) and reads it once for the answer.
+    const record = await viewLivestream(this.store, livestreamId, sessionId)
     await this.join(connection, livestreamId, 'viewer')
     const count = await this.bus.presence.join(livestreamId, connection.id)
     this.scheduleViewerCount(livestreamId, count)
-    await viewLivestream(this.store, livestreamId, sessionId)
-    const livestream = await presentLivestream(this.store, await findLivestream(this.store, livestreamId))
+    const livestream = await presentLivestream(this.store, record)
     connection.send(frame({ type: 'registered', sessionId, viewerId: connection.id, livestream }))
-    connection.send(frame({ type: 'chat_history', items: (await chatPage(this.store, livestreamId, { limit: 50 })).items }))
+    connection.send(frame({ type: 'chat_history', items: await chatHistory(this.store, livestreamId) }))
   }
 
   private async webrtcRegister(connection: Connection, userType: 'admin' | 'customer') {

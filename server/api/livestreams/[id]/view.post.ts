@@ -5,5 +5,6 @@ import { viewLivestream } from '../../../domain/livestreams'
 export default defineApiHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
   const { sessionId } = await readValidatedBody(event, zodCheck(ViewBody))
-  return viewLivestream(await useStore(), id, sessionId)
+  const { viewCount } = await viewLivestream(await useStore(), id, sessionId)
+  return { viewCount }
 })
