@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
 import { createError } from 'h3'
 import type { Store } from '../db'
 import { newId } from '../db/ids'
+import { NotWebmError, makeSeekable } from '../media/webm-seekable'
 import { concatenateFiles, incomingDir, publishFile, recordingDir, removeQuietly, sniffMediaType } from '../utils/files'
 import { findLivestream } from './livestreams'
 
@@ -50,6 +51,29 @@ async function listChunks(livestreamId: string): Promise<number[]> {
 }
 
 /**
+ * What the server holds of a stream's recording: a studio reopened after a crash continues at
+ * `nextSeq`, and a host can see that the chunks sent before it are kept.
+ */
+export async function recordingStatus(store: Store, livestreamId: string) {
+  const stream = await findLivestream(store, livestreamId)
+  const dir = recordingDir(livestreamId)
+  const seqs = await listChunks(livestreamId)
+  const sizes = await Promise.all(seqs.map(seq => stat(join(dir, chunkName(seq))).then(info => info.size)))
+  return {
+    chunks: seqs.length,
+    bytes: sizes.reduce((sum, size) => sum + size, 0),
+    nextSeq: seqs.length ? seqs.at(-1)! + 1 : 0,
+    missing: missingSeqs(seqs),
+    videoUrl: stream.videoUrl ?? null,
+  }
+}
+
+function missingSeqs(seqs: number[]): number[] {
+  const present = new Set(seqs)
+  return seqs.length ? Array.from({ length: seqs.at(-1)! + 1 }, (_, seq) => seq).filter(seq => !present.has(seq)) : []
+}
+
+/**
  * Joins the chunks 0..n into one file under /uploads and sets the stream's `videoUrl`. Refuses
  * while live or while a chunk in the middle is missing, so a hole is never published.
  */
@@ -61,7 +85,7 @@ export async function finalizeRecording(store: Store, livestreamId: string) {
     if (stream.videoUrl) return { videoUrl: stream.videoUrl }
     throw createError({ statusCode: 409, message: 'nothing was recorded' })
   }
-  const missing = Array.from({ length: seqs.at(-1)! + 1 }, (_, seq) => seq).filter(seq => !seqs.includes(seq))
+  const missing = missingSeqs(seqs)
   if (missing.length) throw createError({ statusCode: 409, message: 'recording chunks are missing', data: { missing } })
 
   const dir = recordingDir(livestreamId)
@@ -71,8 +95,12 @@ export async function finalizeRecording(store: Store, livestreamId: string) {
   }
   await mkdir(incomingDir(), { recursive: true })
   const joined = join(incomingDir(), `${newId()}.recording`)
+  const paths = seqs.map(seq => join(dir, chunkName(seq)))
   try {
-    await concatenateFiles(seqs.map(seq => join(dir, chunkName(seq))), joined)
+    // WebM from MediaRecorder is rewritten with its duration and cues so a replay can seek; MP4
+    // (Safari's recorder writes fragmented MP4, which carries its own index) is joined as it is.
+    if (mediaType === 'video/webm') await makeSeekable(paths, joined)
+    else await concatenateFiles(paths, joined)
     const videoUrl = await publishFile(joined, 'video', mediaType)
     await store.updateLivestream(livestreamId, { videoUrl })
     // The chunks are now all inside the published file.
@@ -81,6 +109,7 @@ export async function finalizeRecording(store: Store, livestreamId: string) {
   }
   catch (error) {
     await removeQuietly(joined)
+    if (error instanceof NotWebmError) throw createError({ statusCode: 415, message: error.message })
     throw error
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { adminToken, api, createProduct, createStream, guest, liveStream } from '../support/api'
@@ -16,6 +16,11 @@ function form(fields: Record<string, string>, file?: { field: string, bytes: Buf
   if (file) data.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name)
   return data
 }
+
+/** Four one-second chunks from Chromium's MediaRecorder (tests/fixtures/record-fixture.mjs). */
+const FIXTURE = join(__dirname, '../fixtures/recording')
+const recordedChunks = () => readdirSync(FIXTURE).filter(name => name.endsWith('.webm')).sort()
+  .map(name => readFileSync(join(FIXTURE, name)))
 
 const incomingFiles = () => {
   try {
@@ -115,13 +120,17 @@ describe('recording chunks', () => {
   const put = (id: string, seq: number | string, bytes: Buffer, type = 'video/webm', token = adminToken()) =>
     api(`/api/livestreams/${id}/recording/${seq}`, { method: 'PUT', token, raw: bytes, contentType: type })
 
-  it('keeps chunks per seq (idempotent) and finalizes them, in order, into one served file', async () => {
+  it('keeps chunks per seq (idempotent) and finalizes them, in order, into one seekable WebM', async () => {
     const stream = await liveStream()
-    const chunks = [WEBM(3000), Buffer.alloc(2000, 2), Buffer.alloc(1000, 3)]
+    const chunks = recordedChunks()
     expect((await put(stream.id, 1, chunks[1]!)).status).toBe(204)
     expect((await put(stream.id, 0, chunks[0]!)).status).toBe(204)
-    expect((await put(stream.id, 2, chunks[2]!)).status).toBe(204)
-    expect((await put(stream.id, 2, chunks[2]!)).status).toBe(204)
+    for (const [seq, bytes] of chunks.entries()) expect((await put(stream.id, seq, bytes)).status).toBe(204)
+    const status = await api(`/api/livestreams/${stream.id}/recording`, admin())
+    expect(status.body).toEqual({
+      chunks: chunks.length, nextSeq: chunks.length, missing: [], videoUrl: null,
+      bytes: chunks.reduce((sum, bytes) => sum + bytes.length, 0),
+    })
     expect((await api(`/api/livestreams/${stream.id}/recording/finalize`, { method: 'POST', ...admin() })).status).toBe(409)
     await api(`/api/livestreams/${stream.id}/stop`, { method: 'POST', ...admin() })
     const finalized = await api(`/api/livestreams/${stream.id}/recording/finalize`, { method: 'POST', ...admin() })
@@ -129,7 +138,21 @@ describe('recording chunks', () => {
     expect(finalized.body.videoUrl).toMatch(/^\/uploads\/videos\/[0-9a-f]{24}\.webm$/)
     expect((await api(`/api/livestreams/${stream.id}`)).body.livestream.videoUrl).toBe(finalized.body.videoUrl)
     const file = Buffer.from(await (await fetch(`${inject('baseURL')}${finalized.body.videoUrl}`)).arrayBuffer())
-    expect(file.equals(Buffer.concat(chunks))).toBe(true)
+    // The served file is the rewritten one: it carries a Duration (0x4489, an 8-byte float, its size written in 8 bytes) and Cues.
+    expect(file.readUInt32BE(0)).toBe(0x1A45DFA3)
+    expect(file.includes(Buffer.from([0x44, 0x89, 0x01, 0, 0, 0, 0, 0, 0, 0x08]))).toBe(true)
+    expect(file.includes(Buffer.from([0x1C, 0x53, 0xBB, 0x6B]))).toBe(true)
+    expect(file.length).toBeGreaterThan(chunks.reduce((sum, bytes) => sum + bytes.length, 0))
+    expect((await api(`/api/livestreams/${stream.id}/recording`, admin())).body).toMatchObject({ chunks: 0, videoUrl: finalized.body.videoUrl })
+  })
+
+  it('answers 415 for chunks that only look like WebM, and keeps them', async () => {
+    const stream = await liveStream()
+    await put(stream.id, 0, WEBM(3000))
+    await api(`/api/livestreams/${stream.id}/stop`, { method: 'POST', ...admin() })
+    const response = await api(`/api/livestreams/${stream.id}/recording/finalize`, { method: 'POST', ...admin() })
+    expect(response.status).toBe(415)
+    expect((await api(`/api/livestreams/${stream.id}/recording`, admin())).body).toMatchObject({ chunks: 1, videoUrl: null })
   })
 
   it('refuses to finalize with a hole in the sequence (409, naming what is missing)', async () => {

@@ -1,0 +1,271 @@
+import { open } from 'node:fs/promises'
+import { ByteSource } from './byte-source'
+import {
+  ID, SEGMENT_LEVEL, UNKNOWN_SIZE, element, floatElement, header, idBytes, readId, readSize, readUint, uintElement,
+} from './ebml'
+
+// MediaRecorder writes WebM as it goes: no duration, no cues, clusters of unknown size. A player
+// can play that from the start but cannot seek or show a length. `makeSeekable` rewrites the
+// recording in two streaming passes: the first walks every cluster to learn the duration and where
+// each keyframe cluster will land; the second writes
+//   EBML header · Segment { SeekHead · Info (with Duration) · Tracks · Cues · Clusters (sized) }.
+// A recording resumed after a crashed tab holds a second EBML header part way: its clusters are
+// moved to follow the first part's, so the result is one continuous file.
+
+interface ClusterPlan {
+  /** The cluster's time in the output, in TimecodeScale ticks. */
+  timecode: number
+  /** Payload bytes in the output: the Timecode element plus every kept child. */
+  bytes: number
+  /** Time of the cluster's first block on the cue track, when that block is a keyframe. */
+  cueTime?: number
+}
+
+interface Plan {
+  ebmlHeader?: Buffer
+  infoChildren: Buffer[]
+  timecodeScale: number
+  tracks?: Buffer
+  cueTrack?: number
+  clusters: ClusterPlan[]
+  /** The latest block time seen, in ticks. */
+  lastTime: number
+  /** Where the last whole element ended in the source: a torn last chunk is cut there. */
+  validEnd: number
+}
+
+type Sink = (bytes: Buffer) => unknown
+
+const TIMECODE_BYTES = uintElement(ID.Timecode, 0).length
+const DROPPED_IN_CLUSTER = new Set<number>([ID.Position, ID.PrevSize, ID.Void, 0xBF])
+
+async function readHeader(source: ByteSource) {
+  if (!(await source.fill(1))) return null
+  await source.fill(12)
+  const head = source.peek(12)
+  const id = readId(head)
+  const size = id && readSize(head, id.length)
+  if (!id || !size) return null
+  source.take(id.length + size.length)
+  return { id: id.id, size: size.size, headerBytes: id.length + size.length }
+}
+
+/** The child elements of a small master element's payload, as [id, payload, whole element]. */
+function* children(payload: Buffer): Generator<[number, Buffer, Buffer]> {
+  let at = 0
+  while (at < payload.length) {
+    const id = readId(payload, at)
+    const size = id && readSize(payload, at + id.length)
+    if (!id || !size || size.size === UNKNOWN_SIZE) return
+    const start = at + id.length + size.length
+    yield [id.id, payload.subarray(start, start + size.size), payload.subarray(at, start + size.size)]
+    at = start + size.size
+  }
+}
+
+/** The first video track's number, else the first track's: cues point at its keyframes. */
+function cueTrackOf(tracksPayload: Buffer): number | undefined {
+  let first: number | undefined
+  for (const [id, entry] of children(tracksPayload)) {
+    if (id !== ID.TrackEntry) continue
+    let number: number | undefined
+    let type: number | undefined
+    for (const [childId, value] of children(entry)) {
+      if (childId === ID.TrackNumber) number = readUint(value)
+      if (childId === ID.TrackType) type = readUint(value)
+    }
+    if (type === 1) return number
+    first ??= number
+  }
+  return first
+}
+
+/** Track number, relative time and flags at the start of a (Simple)Block payload. */
+function blockHead(bytes: Buffer) {
+  if (!bytes.length) return null
+  const track = readSize(bytes)
+  if (!track || bytes.length < track.length + 3) return null
+  return { track: track.size, relative: bytes.readInt16BE(track.length), flags: bytes[track.length + 2]! }
+}
+
+/** The bytes where a block's track and time begin: a BlockGroup holds them in its Block child. */
+function blockBytes(id: number, payload: Buffer): Buffer {
+  if (id === ID.SimpleBlock) return payload
+  if (payload[0] !== ID.Block) return Buffer.alloc(0)
+  return payload.subarray(1 + (readSize(payload, 1)?.length ?? 0))
+}
+
+/**
+ * Walks the recording once. Without a sink it only plans; with one (and the plan of a first walk)
+ * it writes every kept cluster, sized and timed as planned.
+ */
+async function walk(paths: string[], sink?: Sink, planned?: Plan): Promise<Plan> {
+  const plan: Plan = { infoChildren: [], timecodeScale: 1_000_000, clusters: [], lastTime: 0, validEnd: 0 }
+  const source = new ByteSource(paths)
+  const stopAt = planned?.validEnd ?? Infinity
+  let shift = 0
+  let cluster: (ClusterPlan & { sourceTime: number, end: number, seenCueTrack: boolean }) | null = null
+  /** Passes one whole child of a cluster through, re-headed with an 8-byte size. */
+  const copy = async (id: number, size: number) => {
+    if (sink) await sink(header(id, size))
+    if (!(await source.pipe(size, sink ?? (() => {})))) return false
+    cluster!.bytes += idBytes(id).length + 8 + size
+    return true
+  }
+  try {
+    for (;;) {
+      const start = source.offset
+      const head = await readHeader(source)
+      if (!head || start >= stopAt) break
+      const { id, size } = head
+      if (cluster && (SEGMENT_LEVEL.has(id) || start >= cluster.end)) cluster = null
+      const end = size === UNKNOWN_SIZE ? Infinity : source.offset + size
+      if (size !== UNKNOWN_SIZE && end > stopAt) break
+
+      if (cluster) {
+        if (size === UNKNOWN_SIZE) break
+        if (id === ID.Timecode) {
+          if (!(await source.fill(size))) break
+          cluster.sourceTime = readUint(source.take(size))
+          cluster.timecode = shift + cluster.sourceTime
+        }
+        else if (id === ID.SimpleBlock || id === ID.BlockGroup) {
+          if (!(await source.fill(Math.min(size, 16)))) break
+          const block = blockHead(blockBytes(id, source.peek(Math.min(size, 16))))
+          if (!(await copy(id, size))) break
+          if (block) {
+            const time = cluster.timecode + block.relative
+            plan.lastTime = Math.max(plan.lastTime, time)
+            if (block.track === plan.cueTrack && !cluster.seenCueTrack) {
+              cluster.seenCueTrack = true
+              if (id === ID.SimpleBlock && block.flags & 0x80) cluster.cueTime = time
+            }
+          }
+        }
+        else if (DROPPED_IN_CLUSTER.has(id)) {
+          if (!(await source.pipe(size, () => {}))) break
+        }
+        else if (!(await copy(id, size))) break
+      }
+      else if (id === ID.Segment) {
+        // Entered, not skipped: its children are walked as the top level.
+      }
+      else if (id === ID.Cluster) {
+        const index = plan.clusters.length
+        cluster = { timecode: shift, sourceTime: 0, bytes: TIMECODE_BYTES, end, seenCueTrack: false }
+        plan.clusters.push(cluster)
+        if (sink && planned) {
+          const target = planned.clusters[index]!
+          await sink(Buffer.concat([header(ID.Cluster, target.bytes), uintElement(ID.Timecode, target.timecode)]))
+        }
+      }
+      else {
+        if (size === UNKNOWN_SIZE || !(await source.fill(size))) break
+        const payload = source.take(size)
+        if (id === ID.EBML) {
+          // A second header: the recorder was restarted. Its clock starts at zero again.
+          if (plan.ebmlHeader) shift = plan.lastTime + Math.round(40e6 / plan.timecodeScale)
+          else plan.ebmlHeader = element(ID.EBML, payload)
+        }
+        else if (id === ID.Info && !plan.infoChildren.length) {
+          for (const [childId, value, whole] of children(payload)) {
+            if (childId === ID.TimecodeScale) plan.timecodeScale = readUint(value)
+            if (childId !== ID.Duration) plan.infoChildren.push(Buffer.from(whole))
+          }
+        }
+        else if (id === ID.Tracks && !plan.tracks) {
+          plan.tracks = element(ID.Tracks, payload)
+          plan.cueTrack = cueTrackOf(payload)
+        }
+      }
+      plan.validEnd = source.offset
+    }
+  }
+  finally {
+    await source.close()
+  }
+  return plan
+}
+
+function seekHead(entries: Array<[number, number]>): Buffer {
+  return element(ID.SeekHead, ...entries.map(([id, position]) =>
+    element(ID.Seek, element(ID.SeekID, idBytes(id)), uintElement(ID.SeekPosition, position))))
+}
+
+function cues(points: Array<[time: number, position: number]>, track: number): Buffer {
+  return element(ID.Cues, ...points.map(([time, position]) => element(ID.CuePoint,
+    uintElement(ID.CueTime, time),
+    element(ID.CueTrackPositions, uintElement(ID.CueTrack, track), uintElement(ID.CueClusterPosition, position)))))
+}
+
+/** Buffers writes into large pieces: a recording has many small blocks. */
+async function fileSink(path: string) {
+  const file = await open(path, 'w')
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  const flush = async () => {
+    if (pendingBytes) await file.write(Buffer.concat(pending, pendingBytes))
+    pending = []
+    pendingBytes = 0
+  }
+  return {
+    write: async (bytes: Buffer) => {
+      pending.push(Buffer.from(bytes))
+      pendingBytes += bytes.length
+      if (pendingBytes >= 1024 * 1024) await flush()
+    },
+    close: async () => {
+      try {
+        await flush()
+        await file.sync()
+      }
+      finally {
+        await file.close()
+      }
+    },
+  }
+}
+
+export class NotWebmError extends Error {}
+
+/**
+ * Writes the WebM recording held in `paths` (MediaRecorder chunks, in order) to `target` as one
+ * seekable file, and answers its duration. Memory stays bounded whatever the recording's length.
+ */
+export async function makeSeekable(paths: string[], target: string): Promise<{ durationSeconds: number }> {
+  const plan = await walk(paths)
+  if (!plan.ebmlHeader || !plan.tracks || plan.cueTrack === undefined || !plan.clusters.length) {
+    throw new NotWebmError('the recording holds no playable WebM')
+  }
+  const info = element(ID.Info, ...plan.infoChildren, floatElement(ID.Duration, plan.lastTime))
+  let points = plan.clusters.flatMap((cluster, index) => cluster.cueTime === undefined ? [] : [[cluster.cueTime, index]])
+  // Without a keyframe on record, the first cluster is still a place to start from.
+  if (!points.length) points = [[plan.clusters[0]!.timecode, 0]]
+
+  const headLength = seekHead([[ID.Info, 0], [ID.Tracks, 0], [ID.Cues, 0]]).length
+  const cuesAt = headLength + info.length + plan.tracks.length
+  let position = cuesAt + cues(points.map(() => [0, 0]), plan.cueTrack).length
+  const clusterAt = plan.clusters.map((cluster) => {
+    const at = position
+    position += idBytes(ID.Cluster).length + 8 + cluster.bytes
+    return at
+  })
+  const head = Buffer.concat([
+    plan.ebmlHeader,
+    header(ID.Segment, position),
+    seekHead([[ID.Info, headLength], [ID.Tracks, headLength + info.length], [ID.Cues, cuesAt]]),
+    info,
+    plan.tracks,
+    cues(points.map(([time, index]) => [time!, clusterAt[index!]!]), plan.cueTrack),
+  ])
+
+  const sink = await fileSink(target)
+  try {
+    await sink.write(head)
+    await walk(paths, sink.write, plan)
+  }
+  finally {
+    await sink.close()
+  }
+  return { durationSeconds: plan.lastTime * plan.timecodeScale / 1e9 }
+}

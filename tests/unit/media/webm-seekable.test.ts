@@ -1,0 +1,104 @@
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ID, readId, readSize, readUint } from '../../../server/media/ebml'
+import { NotWebmError, makeSeekable } from '../../../server/media/webm-seekable'
+
+// The fixture is four one-second chunks from Chromium's MediaRecorder (tests/fixtures/record-fixture.mjs).
+const FIXTURE = join(__dirname, '../../fixtures/recording')
+const chunks = readdirSync(FIXTURE).filter(name => name.endsWith('.webm')).sort().map(name => join(FIXTURE, name))
+const work = mkdtempSync(join(tmpdir(), 'webm-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+interface Element { id: number, start: number, dataStart: number, size: number }
+
+/** The elements of `bytes[from, to)`, one level deep. */
+function elements(bytes: Buffer, from = 0, to = bytes.length): Element[] {
+  const found: Element[] = []
+  for (let at = from; at < to;) {
+    const id = readId(bytes, at)!
+    const size = readSize(bytes, at + id.length)!
+    expect(size.size, `element 0x${id.id.toString(16)} has a known size`).toBeGreaterThanOrEqual(0)
+    const dataStart = at + id.length + size.length
+    found.push({ id: id.id, start: at, dataStart, size: size.size })
+    at = dataStart + size.size
+  }
+  expect(found.at(-1)!.dataStart + found.at(-1)!.size).toBe(to)
+  return found
+}
+const child = (bytes: Buffer, parent: Element, id: number) =>
+  elements(bytes, parent.dataStart, parent.dataStart + parent.size).filter(element => element.id === id)
+const uint = (bytes: Buffer, element: Element) => readUint(bytes.subarray(element.dataStart, element.dataStart + element.size))
+
+async function seekable(paths: string[]) {
+  const target = join(work, `${Math.random()}.webm`)
+  const { durationSeconds } = await makeSeekable(paths, target)
+  const bytes = readFileSync(target)
+  const [ebml, segment] = elements(bytes)
+  expect(ebml!.id).toBe(ID.EBML)
+  expect(segment!.id).toBe(ID.Segment)
+  const top = elements(bytes, segment!.dataStart, segment!.dataStart + segment!.size)
+  const info = top.find(element => element.id === ID.Info)!
+  const [duration] = child(bytes, info, ID.Duration)
+  const clusters = top.filter(element => element.id === ID.Cluster)
+  const cuePoints = child(bytes, top.find(element => element.id === ID.Cues)!, ID.CuePoint)
+  return {
+    durationSeconds, bytes, segment: segment!, top, clusters, cuePoints,
+    durationTicks: bytes.readDoubleBE(duration!.dataStart),
+    clusterTimes: clusters.map(cluster => uint(bytes, child(bytes, cluster, ID.Timecode)[0]!)),
+  }
+}
+
+describe('makeSeekable', () => {
+  it('writes the duration, sized clusters and a cue for every keyframe cluster', async () => {
+    const out = await seekable(chunks)
+    expect(out.durationSeconds).toBeGreaterThan(3)
+    expect(out.durationSeconds).toBeLessThan(5)
+    expect(out.durationTicks / 1000).toBeCloseTo(out.durationSeconds, 3)
+    expect(out.top.map(element => element.id).slice(0, 4)).toEqual([ID.SeekHead, ID.Info, ID.Tracks, ID.Cues])
+    expect(out.clusters.length).toBeGreaterThan(0)
+    expect(out.cuePoints.length).toBeGreaterThan(0)
+    for (const point of out.cuePoints) {
+      const [positions] = child(out.bytes, point, ID.CueTrackPositions)
+      const position = uint(out.bytes, child(out.bytes, positions!, ID.CueClusterPosition)[0]!)
+      // A cue's position is counted from the start of the Segment's payload and lands on a Cluster.
+      expect(out.bytes.readUInt32BE(out.segment.dataStart + position)).toBe(ID.Cluster)
+    }
+    // Every block of the source is still there: only headers and sizes were rewritten.
+    const sourceBytes = chunks.reduce((sum, path) => sum + readFileSync(path).length, 0)
+    expect(out.bytes.length).toBeGreaterThan(sourceBytes)
+    expect(out.bytes.length).toBeLessThan(sourceBytes * 1.1)
+  })
+
+  it('cuts a torn last chunk at its last whole element', async () => {
+    const torn = join(work, 'torn.webm')
+    const last = readFileSync(chunks.at(-1)!)
+    writeFileSync(torn, last.subarray(0, Math.floor(last.length / 2)))
+    const whole = await seekable(chunks)
+    const out = await seekable([...chunks.slice(0, -1), torn])
+    expect(out.durationSeconds).toBeLessThan(whole.durationSeconds)
+    expect(out.durationSeconds).toBeGreaterThan(2)
+  })
+
+  it('joins a recording restarted after a crash into one timeline', async () => {
+    const single = await seekable(chunks)
+    const again = chunks.map((path, index) => {
+      const copy = join(work, `again-${index}.webm`)
+      copyFileSync(path, copy)
+      return copy
+    })
+    const out = await seekable([...chunks, ...again])
+    expect(out.durationSeconds).toBeGreaterThan(single.durationSeconds * 2 - 0.1)
+    expect(out.clusters.length).toBe(single.clusters.length * 2)
+    const times = out.clusterTimes
+    expect([...times].sort((a, b) => a - b)).toEqual(times)
+    expect(times[single.clusters.length]).toBeGreaterThan(single.durationTicks)
+  })
+
+  it('refuses bytes that are not WebM', async () => {
+    const junk = join(work, 'junk.bin')
+    writeFileSync(junk, Buffer.from('this is not a video at all'))
+    await expect(makeSeekable([junk], join(work, 'junk.webm'))).rejects.toBeInstanceOf(NotWebmError)
+  })
+})
