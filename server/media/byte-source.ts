@@ -7,7 +7,7 @@ const READ_SIZE = 1024 * 1024
  * chunks is walked without ever being held whole in memory.
  */
 export class ByteSource {
-  private buffer = Buffer.alloc(0)
+  private buffer: Buffer = Buffer.alloc(0)
   private file: FileHandle | null = null
   private next = 0
   /** How many bytes have been consumed from the start of the first file. */

@@ -30,8 +30,8 @@ interface Plan {
   clusters: ClusterPlan[]
   /** The latest block time seen, in ticks. */
   lastTime: number
-  /** Where the last whole element ended in the source: a torn last chunk is cut there. */
-  validEnd: number
+  /** Per part, where its last whole element ended: a part's torn tail is cut there. */
+  validEnds: number[]
 }
 
 type Sink = (bytes: Buffer) => unknown
@@ -96,14 +96,39 @@ function blockBytes(id: number, payload: Buffer): Buffer {
 }
 
 /**
- * Walks the recording once. Without a sink it only plans; with one (and the plan of a first walk)
- * it writes every kept cluster, sized and timed as planned.
+ * Splits the chunk files into recorder runs. MediaRecorder cuts chunks anywhere, even inside a
+ * block, so a run that ended with a crash may stop mid-element; only the chunk files' own
+ * boundaries show where the next run (starting with its EBML header) begins.
  */
-async function walk(paths: string[], sink?: Sink, planned?: Plan): Promise<Plan> {
-  const plan: Plan = { infoChildren: [], timecodeScale: 1_000_000, clusters: [], lastTime: 0, validEnd: 0 }
-  const source = new ByteSource(paths)
-  const stopAt = planned?.validEnd ?? Infinity
-  let shift = 0
+async function recorderRuns(paths: string[]): Promise<string[][]> {
+  const runs: string[][] = []
+  for (const path of paths) {
+    const handle = await open(path, 'r')
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0).finally(() => handle.close())
+    const head = buffer.subarray(0, bytesRead)
+    const startsRun = head.length >= 4 && head.readUInt32BE(0) === ID.EBML && /webm|matroska/.test(head.toString('latin1'))
+    if (startsRun || !runs.length) runs.push([path])
+    else runs.at(-1)!.push(path)
+  }
+  return runs
+}
+
+/**
+ * Walks the recording once, run by run. Without a sink it only plans; with one (and the plan of a
+ * first walk) it writes every kept cluster, sized and timed as planned.
+ */
+async function walk(runs: string[][], sink?: Sink, planned?: Plan): Promise<Plan> {
+  const plan: Plan = { infoChildren: [], timecodeScale: 1_000_000, clusters: [], lastTime: 0, validEnds: [] }
+  const state = { shift: 0 }
+  for (const [index, run] of runs.entries()) {
+    plan.validEnds[index] = await walkRun(new ByteSource(run), plan, state, planned?.validEnds[index] ?? Infinity, sink, planned)
+  }
+  return plan
+}
+
+/** Walks one recorder run into `plan`; answers where its last whole element ended. */
+async function walkRun(source: ByteSource, plan: Plan, state: { shift: number }, stopAt: number, sink?: Sink, planned?: Plan) {
+  let validEnd = 0
   let cluster: (ClusterPlan & { sourceTime: number, end: number, seenCueTrack: boolean }) | null = null
   /** Passes one whole child of a cluster through, re-headed with an 8-byte size. */
   const copy = async (id: number, size: number) => {
@@ -127,7 +152,7 @@ async function walk(paths: string[], sink?: Sink, planned?: Plan): Promise<Plan>
         if (id === ID.Timecode) {
           if (!(await source.fill(size))) break
           cluster.sourceTime = readUint(source.take(size))
-          cluster.timecode = shift + cluster.sourceTime
+          cluster.timecode = state.shift + cluster.sourceTime
         }
         else if (id === ID.SimpleBlock || id === ID.BlockGroup) {
           if (!(await source.fill(Math.min(size, 16)))) break
@@ -152,7 +177,7 @@ async function walk(paths: string[], sink?: Sink, planned?: Plan): Promise<Plan>
       }
       else if (id === ID.Cluster) {
         const index = plan.clusters.length
-        cluster = { timecode: shift, sourceTime: 0, bytes: TIMECODE_BYTES, end, seenCueTrack: false }
+        cluster = { timecode: state.shift, sourceTime: 0, bytes: TIMECODE_BYTES, end, seenCueTrack: false }
         plan.clusters.push(cluster)
         if (sink && planned) {
           const target = planned.clusters[index]!
@@ -163,8 +188,8 @@ async function walk(paths: string[], sink?: Sink, planned?: Plan): Promise<Plan>
         if (size === UNKNOWN_SIZE || !(await source.fill(size))) break
         const payload = source.take(size)
         if (id === ID.EBML) {
-          // A second header: the recorder was restarted. Its clock starts at zero again.
-          if (plan.ebmlHeader) shift = plan.lastTime + Math.round(40e6 / plan.timecodeScale)
+          // A later run: the recorder was restarted, and its clock starts at zero again.
+          if (plan.ebmlHeader) state.shift = plan.lastTime + Math.round(40e6 / plan.timecodeScale)
           else plan.ebmlHeader = element(ID.EBML, payload)
         }
         else if (id === ID.Info && !plan.infoChildren.length) {
@@ -178,13 +203,13 @@ async function walk(paths: string[], sink?: Sink, planned?: Plan): Promise<Plan>
           plan.cueTrack = cueTrackOf(payload)
         }
       }
-      plan.validEnd = source.offset
+      validEnd = source.offset
     }
   }
   finally {
     await source.close()
   }
-  return plan
+  return validEnd
 }
 
 function seekHead(entries: Array<[number, number]>): Buffer {
@@ -233,7 +258,8 @@ export class NotWebmError extends Error {}
  * seekable file, and answers its duration. Memory stays bounded whatever the recording's length.
  */
 export async function makeSeekable(paths: string[], target: string): Promise<{ durationSeconds: number }> {
-  const plan = await walk(paths)
+  const runs = await recorderRuns(paths)
+  const plan = await walk(runs)
   if (!plan.ebmlHeader || !plan.tracks || plan.cueTrack === undefined || !plan.clusters.length) {
     throw new NotWebmError('the recording holds no playable WebM')
   }
@@ -262,7 +288,7 @@ export async function makeSeekable(paths: string[], target: string): Promise<{ d
   const sink = await fileSink(target)
   try {
     await sink.write(head)
-    await walk(paths, sink.write, plan)
+    await walk(runs, sink.write, plan)
   }
   finally {
     await sink.close()

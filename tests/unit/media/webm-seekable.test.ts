@@ -96,6 +96,15 @@ describe('makeSeekable', () => {
     expect(times[single.clusters.length]).toBeGreaterThan(single.durationTicks)
   })
 
+  it('keeps a run that a crash cut inside a block, and the run after it', async () => {
+    // MediaRecorder cuts chunks anywhere, so the first run ends mid-block here.
+    const single = await seekable(chunks)
+    const out = await seekable([...chunks.slice(0, 2), ...chunks])
+    expect(readFileSync(chunks[1]!).readUInt32BE(0)).not.toBe(ID.EBML)
+    expect(out.durationSeconds).toBeGreaterThan(single.durationSeconds + 1)
+    expect(out.clusterTimes.at(-1)).toBeGreaterThan(single.clusterTimes.at(-1)!)
+  })
+
   it('refuses bytes that are not WebM', async () => {
     const junk = join(work, 'junk.bin')
     writeFileSync(junk, Buffer.from('this is not a video at all'))
