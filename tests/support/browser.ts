@@ -52,3 +52,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true })
   return path
 }
+
+/** A browser context signed in as the admin, through the same httpOnly cookie a login sets. */
+export async function adminContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport })
+  await context.addCookies([{ name: 'wrencos_token', value: inject('adminToken'), url: appURL('/'), httpOnly: true }])
+  return context
+}

@@ -60,6 +60,8 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     NUXT_ADMIN_EMAIL: 'admin@wrencos.test',
     NUXT_ADMIN_PASSWORD: 'admin-password-1',
     NUXT_DEMO_DATA: 'true',
+    // Host candidates on loopback are enough, and no test may reach a public STUN server.
+    NUXT_PUBLIC_ICE_SERVERS: '[]',
     ...env,
     // Always a port of its own, even when `env` is another server's (a restart on the same data).
     PORT: String(port),

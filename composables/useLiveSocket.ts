@@ -1,0 +1,119 @@
+import { getCurrentScope, onScopeDispose, ref, shallowRef } from 'vue'
+import type { ClientMessage, ServerMessage, ServerMessageOf } from '#shared/schemas/socket'
+import { backoffDelay } from '#shared/utils/backoff'
+
+export type SocketStatus = 'connecting' | 'open' | 'closed'
+type Handler = (message: ServerMessage) => void
+
+// The server pings at the protocol level, but a browser cannot see those: this app-level ping is
+// how a tab notices a connection that died without a close (a laptop lid, a lost Wi-Fi).
+const PING_EVERY_MS = 15_000
+const SILENT_FOR_MS = 35_000
+
+/**
+ * The typed socket of PROTOCOL.md: connects to `/_ws` on this host (the auth cookie goes along),
+ * reconnects with backoff for as long as it is wanted, and tells `onOpen` listeners each time it is
+ * back so they can register again. Frames are sent only while open: signaling that waited in a
+ * queue would be stale by the time it left.
+ */
+export function useLiveSocket(url = defaultUrl()) {
+  const status = ref<SocketStatus>('connecting')
+  const reconnects = ref(0)
+  const socket = shallowRef<WebSocket | null>(null)
+  const handlers = new Map<string, Set<Handler>>()
+  const openHandlers = new Set<() => void>()
+  let attempt = 0
+  let wanted = true
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let lastHeard = Date.now()
+
+  function connect() {
+    clearTimeout(retryTimer)
+    status.value = 'connecting'
+    const ws = new WebSocket(url)
+    socket.value = ws
+    ws.onopen = () => {
+      if (attempt > 0) reconnects.value++
+      attempt = 0
+      lastHeard = Date.now()
+      status.value = 'open'
+      for (const handler of openHandlers) handler()
+    }
+    ws.onmessage = (event) => {
+      lastHeard = Date.now()
+      let message: ServerMessage
+      try {
+        message = JSON.parse(String(event.data))
+      }
+      catch {
+        return
+      }
+      for (const handler of handlers.get(message.type) ?? []) handler(message)
+      for (const handler of handlers.get('*') ?? []) handler(message)
+    }
+    ws.onclose = () => {
+      if (socket.value !== ws) return
+      socket.value = null
+      status.value = 'closed'
+      if (wanted) retryTimer = setTimeout(connect, backoffDelay(attempt++))
+    }
+  }
+
+  function send(message: ClientMessage): boolean {
+    const ws = socket.value
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false
+    ws.send(JSON.stringify(message))
+    return true
+  }
+
+  function on<T extends ServerMessage['type']>(type: T | '*', handler: (message: ServerMessageOf<T>) => void) {
+    const set = handlers.get(type) ?? new Set()
+    handlers.set(type, set)
+    set.add(handler as Handler)
+    return () => set.delete(handler as Handler)
+  }
+
+  /** Runs now if open, and again after every reconnect. */
+  function onOpen(handler: () => void) {
+    openHandlers.add(handler)
+    if (status.value === 'open') handler()
+    return () => openHandlers.delete(handler)
+  }
+
+  function checkAlive() {
+    if (status.value !== 'open') return
+    if (Date.now() - lastHeard > SILENT_FOR_MS) socket.value?.close()
+    else send({ type: 'ping' })
+  }
+
+  /** Back online or back in view: try at once rather than waiting out the backoff. */
+  function retryNow() {
+    if (wanted && status.value === 'closed') connect()
+    else checkAlive()
+  }
+
+  function close() {
+    wanted = false
+    clearTimeout(retryTimer)
+    clearInterval(pingTimer)
+    window.removeEventListener('online', retryNow)
+    document.removeEventListener('visibilitychange', retryNow)
+    socket.value?.close(1000)
+    socket.value = null
+    status.value = 'closed'
+  }
+
+  connect()
+  const pingTimer = setInterval(checkAlive, PING_EVERY_MS)
+  window.addEventListener('online', retryNow)
+  document.addEventListener('visibilitychange', retryNow)
+  if (getCurrentScope()) onScopeDispose(close)
+
+  return { status, reconnects, send, on, onOpen, close }
+}
+
+export type LiveSocket = ReturnType<typeof useLiveSocket>
+
+function defaultUrl() {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/_ws`
+}

@@ -1,0 +1,129 @@
+import { computed, getCurrentScope, onScopeDispose, ref } from 'vue'
+import { backoffDelay } from '#shared/utils/backoff'
+
+/** Sends one chunk; resolves once the server has acknowledged it, rejects otherwise. */
+export type ChunkUpload = (seq: number, chunk: Blob) => Promise<void>
+
+// VP8 first: it costs far less CPU than VP9 on a laptop that is also encoding for every viewer.
+const MIME_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm', 'video/mp4']
+
+export function recorderMimeType(): string {
+  return MIME_TYPES.find(type => MediaRecorder.isTypeSupported(type)) ?? ''
+}
+
+export function uploadChunkTo(livestreamId: string): ChunkUpload {
+  return async (seq, chunk) => {
+    const response = await fetch(`/api/livestreams/${livestreamId}/recording/${seq}`, {
+      method: 'PUT', body: chunk, headers: { 'content-type': chunk.type || 'video/webm' }, credentials: 'same-origin',
+    })
+    if (!response.ok) throw new Error(`chunk ${seq}: HTTP ${response.status}`)
+  }
+}
+
+/**
+ * Records the broadcast with MediaRecorder and sends a chunk every `timesliceMs`, in order, each
+ * retried with backoff until the server acknowledges it. A dead tab loses only the chunk being
+ * recorded; `pendingChunks` and the leave-page warning cover the rest.
+ */
+export function useRecorder(upload: ChunkUpload, timesliceMs = 2000) {
+  const recording = ref(false)
+  const pendingChunks = ref(0)
+  const pendingBytes = ref(0)
+  const sentChunks = ref(0)
+  const sentBytes = ref(0)
+  const lastError = ref<string | null>(null)
+  const busy = computed(() => recording.value || pendingChunks.value > 0)
+  const queue: Array<{ seq: number, chunk: Blob }> = []
+  let recorder: MediaRecorder | null = null
+  let nextSeq = 0
+  let uploading = false
+  const drainedWaiters: Array<() => void> = []
+
+  /** Starts recording `stream`; `fromSeq` continues a recording the server already holds part of. */
+  function start(stream: MediaStream, options: { fromSeq?: number, videoBitsPerSecond?: number } = {}) {
+    if (options.fromSeq !== undefined) nextSeq = options.fromSeq
+    const mimeType = recorderMimeType()
+    const next = new MediaRecorder(stream, { ...(mimeType ? { mimeType } : {}), videoBitsPerSecond: options.videoBitsPerSecond })
+    next.ondataavailable = (event) => {
+      if (event.data.size) enqueue(event.data)
+    }
+    next.start(timesliceMs)
+    recorder = next
+    recording.value = true
+  }
+
+  /** Ends the recording; resolves after its last chunk has been queued (not yet sent). */
+  function stop(): Promise<void> {
+    const current = recorder
+    recorder = null
+    recording.value = false
+    if (!current || current.state === 'inactive') return Promise.resolve()
+    return new Promise((resolve) => {
+      current.addEventListener('stop', () => resolve(), { once: true })
+      current.stop()
+    })
+  }
+
+  /**
+   * Records `stream` from here on. A MediaRecorder cannot follow a track swap, so the old one is
+   * ended and a new one started; the server joins both parts into one timeline at finalize.
+   */
+  async function switchTo(stream: MediaStream, videoBitsPerSecond?: number) {
+    if (!recorder) return
+    await stop()
+    start(stream, { videoBitsPerSecond })
+  }
+
+  function enqueue(chunk: Blob) {
+    queue.push({ seq: nextSeq++, chunk })
+    pendingChunks.value++
+    pendingBytes.value += chunk.size
+    void pump()
+  }
+
+  async function pump() {
+    if (uploading) return
+    uploading = true
+    let attempt = 0
+    while (queue.length) {
+      const { seq, chunk } = queue[0]!
+      try {
+        await upload(seq, chunk)
+        queue.shift()
+        attempt = 0
+        lastError.value = null
+        pendingChunks.value--
+        pendingBytes.value -= chunk.size
+        sentChunks.value++
+        sentBytes.value += chunk.size
+      }
+      catch (error) {
+        lastError.value = error instanceof Error ? error.message : String(error)
+        await new Promise(resolve => setTimeout(resolve, backoffDelay(attempt++, 500, 15_000)))
+      }
+    }
+    uploading = false
+    drainedWaiters.splice(0).forEach(resolve => resolve())
+  }
+
+  /** Resolves once every queued chunk has been acknowledged. */
+  function drained(): Promise<void> {
+    if (!queue.length) return Promise.resolve()
+    return new Promise(resolve => drainedWaiters.push(resolve))
+  }
+
+  function warnBeforeLeaving(event: BeforeUnloadEvent) {
+    if (!busy.value) return
+    event.preventDefault()
+    event.returnValue = ''
+  }
+
+  if (typeof window !== 'undefined') {
+    window.addEventListener('beforeunload', warnBeforeLeaving)
+    if (getCurrentScope()) onScopeDispose(() => window.removeEventListener('beforeunload', warnBeforeLeaving))
+  }
+
+  return { recording, pendingChunks, pendingBytes, sentChunks, sentBytes, lastError, busy, start, stop, switchTo, drained }
+}
+
+export type Recorder = ReturnType<typeof useRecorder>

@@ -1,0 +1,75 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ChatMessage, Livestream } from '#shared/types/models'
+import type { LiveSocket } from '../composables/useLiveSocket'
+
+/** Chat lines kept on screen: a long show must not grow the page without end. */
+const CHAT_KEPT = 300
+
+/**
+ * One livestream's room as the socket tells it, for the studio and the customer alike: the
+ * stream (status, counters, pinned products) and the chat.
+ */
+export const useRoomStore = defineStore('room', () => {
+  const livestream = ref<Livestream | null>(null)
+  const chat = ref<ChatMessage[]>([])
+  const chatNotice = ref<string | null>(null)
+  const pinnedProducts = computed(() => livestream.value?.pinnedProducts ?? [])
+  let unsubscribe: Array<() => void> = []
+
+  function set(stream: Livestream) {
+    livestream.value = stream
+  }
+
+  function patch(id: string, fields: Partial<Livestream>) {
+    if (livestream.value?.id === id) livestream.value = { ...livestream.value, ...fields }
+  }
+
+  function addChat(lines: ChatMessage[]) {
+    const known = new Set(chat.value.map(line => line.id))
+    const fresh = lines.filter(line => !known.has(line.id))
+    if (fresh.length) chat.value = [...chat.value, ...fresh].slice(-CHAT_KEPT)
+  }
+
+  function attach(socket: LiveSocket) {
+    detach()
+    unsubscribe = [
+      socket.on('registered', message => set(message.livestream)),
+      socket.on('chat_history', message => addChat(message.items)),
+      socket.on('chat_message', ({ type: _type, ...line }) => addChat([line])),
+      socket.on('stream_update', ({ type: _type, livestreamId, ...counters }) => patch(livestreamId, counters)),
+      socket.on('pinned_products_updated', message => patch(message.livestreamId, { pinnedProducts: message.pinnedProducts })),
+      socket.on('stream_started', message => patch(message.livestreamId, {
+        status: 'live', startTime: livestream.value?.startTime ?? new Date().toISOString(),
+      })),
+      socket.on('stream_stopped', message => patch(message.livestreamId, {
+        status: 'ended', endTime: livestream.value?.endTime ?? new Date().toISOString(),
+      })),
+      socket.on('error', (message) => {
+        if (message.ref === 'chat_message') chatNotice.value = message.code === 'RATE_LIMITED' ? `Easy there! ${message.message}.` : message.message
+      }),
+    ]
+    return detach
+  }
+
+  function detach() {
+    unsubscribe.forEach(stop => stop())
+    unsubscribe = []
+  }
+
+  function sendChat(socket: LiveSocket, message: string): boolean {
+    chatNotice.value = null
+    const sent = socket.send({ type: 'chat_message', message, clientId: crypto.randomUUID() })
+    if (!sent) chatNotice.value = 'Reconnecting… your message was not sent.'
+    return sent
+  }
+
+  function reset() {
+    detach()
+    livestream.value = null
+    chat.value = []
+    chatNotice.value = null
+  }
+
+  return { livestream, chat, chatNotice, pinnedProducts, set, patch, attach, detach, sendChat, reset }
+})

@@ -1,0 +1,76 @@
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminToken, api, createStream } from '../support/api'
+import { adminContext, launchChromium, screenshot, watchedPage } from '../support/browser'
+import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
+
+/** Kills the tab's renderer: no unload handler runs, no last chunk leaves, the server is told nothing. */
+async function crash(page: Page) {
+  const crashed = new Promise(resolve => page.once('crash', resolve))
+  // The command never answers: the page it would answer from is gone.
+  void (await page.context().newCDPSession(page)).send('Page.crash').catch(() => {})
+  await crashed
+}
+
+describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
+  let browser: Browser
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('keeps what was sent; the host resumes in a new tab, ends, and the replay holds both parts', async () => {
+    const stream = await createStream({ title: `Crash test ${Date.now()}`, quality: '480p' })
+    const context = await adminContext(browser)
+    const first = await context.newPage()
+    await openConsole(first, stream.id)
+    await startCamera(first)
+    await goLive(first)
+    await waitForSavedParts(first, 2)
+    const firstPartSeconds = (Date.now() - Date.parse((await livestreamOf(stream.id)).startTime)) / 1000
+
+    await crash(first)
+    const kept = (await api(`/api/livestreams/${stream.id}/recording`, { token: adminToken() })).body
+    expect(kept.chunks).toBeGreaterThanOrEqual(2)
+    expect(kept.missing).toEqual([])
+    expect((await livestreamOf(stream.id)).status).toBe('live')
+
+    const { page, problems } = await watchedPage(context)
+    await openConsole(page, stream.id)
+    await expect.poll(() => page.getByTestId('broadcast-state').textContent()).toContain('not sending from this tab')
+    await screenshot(page, 'studio-after-crash')
+    await startCamera(page)
+    const resumedAt = Date.now()
+    await goLive(page, 'Resume broadcast')
+    await waitForSavedParts(page, 2)
+    const secondPartSeconds = (Date.now() - resumedAt) / 1000
+    await endShow(page)
+    const duration = await expectSeekableReplay(page, firstPartSeconds + secondPartSeconds)
+    // The replay is longer than either part alone: both were joined onto one timeline.
+    expect(duration).toBeGreaterThan(Math.max(kept.chunks * 2 - 2, secondPartSeconds))
+    expect((await livestreamOf(stream.id)).videoUrl).toMatch(/\.webm$/)
+    expect(problems()).toEqual([])
+    await context.close()
+  })
+
+  it('a show whose only tab died is saved from the studio after it is ended', async () => {
+    const stream = await createStream({ title: `Abandoned show ${Date.now()}`, quality: '480p' })
+    const context = await adminContext(browser)
+    const first = await context.newPage()
+    await openConsole(first, stream.id)
+    await startCamera(first)
+    await goLive(first)
+    await waitForSavedParts(first, 2)
+    await crash(first)
+
+    const { page, problems } = await watchedPage(context)
+    await openConsole(page, stream.id)
+    await endShow(page)
+    await expectSeekableReplay(page, 4)
+    expect(problems()).toEqual([])
+    await context.close()
+  })
+})

@@ -1,0 +1,81 @@
+import type { Browser } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api, createProduct, guest } from '../support/api'
+import { adminContext, appURL, launchChromium, screenshot, watchedPage } from '../support/browser'
+import { TestSocket } from '../support/socket'
+import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
+
+describe('the host in the studio (Chromium, fake camera)', () => {
+  let browser: Browser
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('creates a show, goes live, chats, pins, ends, and gets a seekable replay and a thumbnail', async () => {
+    const product = await createProduct({ name: `Velvet Lip Tint ${Date.now()}`, stock: 5 })
+    const context = await adminContext(browser)
+    const { page, problems } = await watchedPage(context)
+    await page.goto(appURL('/studio'), { waitUntil: 'networkidle' })
+    const title = `Studio test ${Date.now()}`
+    await page.getByLabel('Title').fill(title)
+    await page.getByLabel('Quality').selectOption('480p')
+    await page.getByRole('button', { name: 'Create show' }).click()
+    await page.waitForURL(/\/studio\/[0-9a-f]{24}$/)
+    const id = page.url().split('/').pop()!
+    await openConsole(page, id)
+    expect(await page.getByTestId('broadcast-state').textContent()).toContain('Preparing')
+
+    await startCamera(page)
+    const { token } = await guest('Chloe')
+    const customer = await TestSocket.open({ token })
+    customer.send({ type: 'register', livestreamId: id, sessionId: 'studio-e2e-customer' })
+    await customer.next('registered')
+
+    const wentLiveAt = Date.now()
+    await goLive(page)
+    await customer.next('stream_started')
+    expect((await livestreamOf(id)).status).toBe('live')
+    await expect.poll(() => page.getByTestId('counter-viewers').textContent()).toBe('1')
+
+    // Chat both ways: the customer's line reaches the console, the host's answer reaches the customer.
+    customer.send({ type: 'chat_message', message: 'Is the tint long-lasting?' })
+    await expect.poll(() => page.getByTestId('chat-list').textContent()).toContain('Is the tint long-lasting?')
+    await page.getByLabel('Message').fill('Eight hours, easily!')
+    await page.keyboard.press('Enter')
+    expect((await customer.next('chat_message', frame => frame.message === 'Eight hours, easily!')).user.role).toBe('admin')
+
+    // A heart from the customer shows on the host's counter.
+    expect((await api(`/api/livestreams/${id}/like`, { token, body: {} })).status).toBe(200)
+    await expect.poll(() => page.getByTestId('counter-likes').textContent()).toBe('1')
+
+    // One click pins; the room hears it and the button says so.
+    const pin = page.getByTestId(`pin-${product.id}`)
+    await pin.click()
+    expect((await customer.next('pinned_products_updated')).pinnedProducts.map((p: { id: string }) => p.id)).toEqual([product.id])
+    await expect.poll(() => pin.getAttribute('aria-pressed')).toBe('true')
+
+    await waitForSavedParts(page, 2)
+    await expect.poll(async () => (await livestreamOf(id)).thumbnailUrl, { timeout: 10_000 }).toMatch(/^\/uploads\/thumbnails\//)
+    await screenshot(page, 'studio-console-live')
+    await page.waitForTimeout(Math.max(0, 6000 - (Date.now() - wentLiveAt)))
+    const liveSeconds = (Date.now() - wentLiveAt) / 1000
+    await endShow(page)
+    await customer.next('stream_stopped')
+    await expectSeekableReplay(page, liveSeconds)
+
+    const ended = await livestreamOf(id)
+    expect(ended.status).toBe('ended')
+    expect(ended.videoUrl).toMatch(/^\/uploads\/videos\/[0-9a-f]{24}\.webm$/)
+    const thumbnail = await fetch(appURL(ended.thumbnailUrl))
+    expect(thumbnail.headers.get('content-type')).toBe('image/jpeg')
+    await expect.poll(() => page.getByTestId('analytics-totals').textContent()).toContain('Hearts1')
+    await screenshot(page, 'studio-after-show')
+    customer.ws.close()
+    expect(problems()).toEqual([])
+    await context.close()
+  })
+})

@@ -1,0 +1,66 @@
+// The host's steps in the broadcast console, as a presenter would take them, for the e2e tests.
+import type { Page } from 'playwright'
+import { expect } from 'vitest'
+import { api } from './api'
+import { appURL } from './browser'
+
+export async function openConsole(page: Page, livestreamId: string) {
+  await page.goto(appURL(`/studio/${livestreamId}`), { waitUntil: 'networkidle' })
+  await expect.poll(() => page.getByTestId('broadcast-state').isVisible(), { timeout: 10_000 }).toBe(true)
+}
+
+/** Decoded frames in a <video>: its size and how far it has played. */
+export function videoState(page: Page, testId: string) {
+  return page.getByTestId(testId).evaluate((video: HTMLVideoElement) => ({
+    width: video.videoWidth, time: video.currentTime, duration: video.duration, paused: video.paused,
+  }))
+}
+
+export async function startCamera(page: Page) {
+  await page.getByRole('button', { name: 'Start camera' }).click()
+  await expect.poll(async () => (await videoState(page, 'camera-preview')).width, { timeout: 10_000 }).toBeGreaterThan(0)
+}
+
+export async function goLive(page: Page, button: 'Go live' | 'Resume broadcast' = 'Go live') {
+  await page.getByRole('button', { name: button }).click()
+  await expect.poll(() => page.getByTestId('broadcast-state').textContent(), { timeout: 10_000 }).toMatch(/^\s*Live · \d+:\d\d\s*$/)
+}
+
+/** Waits until the console reports at least `parts` recording parts acknowledged by the server. */
+export async function waitForSavedParts(page: Page, parts: number) {
+  await expect.poll(async () => Number((await page.getByTestId('recording-status').textContent())?.match(/(\d+) parts saved/)?.[1] ?? 0), {
+    timeout: 20_000, interval: 250,
+  }).toBeGreaterThanOrEqual(parts)
+}
+
+export async function endShow(page: Page) {
+  await page.getByRole('button', { name: 'End show' }).click()
+  await page.getByRole('button', { name: 'Yes, end the show' }).click()
+}
+
+/**
+ * Checks the replay the after-show view plays: a known duration near `expectedSeconds`, and a seek
+ * to its middle that lands there with a frame to show.
+ */
+export async function expectSeekableReplay(page: Page, expectedSeconds: number) {
+  await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 30_000 }).toContain('seekable')
+  const replay = page.getByTestId('replay-video')
+  const duration = await replay.evaluate((video: HTMLVideoElement) => video.duration)
+  expect(Number.isFinite(duration)).toBe(true)
+  expect(duration).toBeGreaterThan(expectedSeconds * 0.6)
+  expect(duration).toBeLessThan(expectedSeconds * 1.4 + 2)
+  const landed = await replay.evaluate(async (video: HTMLVideoElement) => {
+    const target = video.duration / 2
+    video.currentTime = target
+    await new Promise(resolve => video.addEventListener('seeked', resolve, { once: true }))
+    return { target, at: video.currentTime, width: video.videoWidth, ready: video.readyState }
+  })
+  expect(Math.abs(landed.at - landed.target)).toBeLessThan(0.5)
+  expect(landed.width).toBeGreaterThan(0)
+  expect(landed.ready).toBeGreaterThanOrEqual(2)
+  return duration
+}
+
+export async function livestreamOf(id: string) {
+  return (await api(`/api/livestreams/${id}`)).body.livestream
+}
