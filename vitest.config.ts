@@ -3,9 +3,11 @@ import { defineConfig } from 'vitest/config'
 
 const alias = {
   '#shared': fileURLToPath(new URL('./shared', import.meta.url)),
+  '~': fileURLToPath(new URL('.', import.meta.url)),
 }
 
-// Three projects: unit (node, no server), server (API and socket against the built app), e2e
+// Four projects: unit (node, no server), client (the browser-side stores and composables in
+// happy-dom, with WebRTC, MediaRecorder and the socket replaced by fakes), server (API and socket against the built app), e2e
 // (Playwright in Chromium against the same built app). The last two share one build and one server,
 // started by tests/support/global-setup.ts.
 export default defineConfig({
@@ -16,6 +18,10 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'client', include: ['tests/client/**/*.test.ts'], environment: 'happy-dom' },
       },
       {
         resolve: { alias },

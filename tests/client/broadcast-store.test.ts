@@ -1,0 +1,125 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useBroadcastStore } from '~/stores/broadcast'
+import { FakePeerConnection, fakeSocket, fakeStream, fakeTrack } from './fakes'
+
+const ICE = [{ urls: 'stun:127.0.0.1:3478' }]
+
+function setUp() {
+  const socket = fakeSocket()
+  const store = useBroadcastStore()
+  store.attach({ socket, iceServers: ICE, quality: '480p' })
+  const media = fakeStream()
+  store.setMedia(media)
+  return { socket, store, media }
+}
+
+/** Lets the store's async offer/answer steps run. */
+const settle = () => new Promise(resolve => setTimeout(resolve, 0))
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  FakePeerConnection.all = []
+  vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+describe('the broadcast store', () => {
+  it('ignores customers until the host goes live, then tells the room it is ready', () => {
+    const { socket, store } = setUp()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    expect(FakePeerConnection.all).toHaveLength(0)
+    store.startSending()
+    expect(socket.sent).toEqual([{ type: 'webrtc_register', userType: 'admin' }])
+  })
+
+  it('offers each customer the camera tracks with the ICE servers and the preset bitrate cap', async () => {
+    const { socket, store, media } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await settle()
+    const peer = FakePeerConnection.all[0]!
+    expect(peer.config.iceServers).toEqual(ICE)
+    expect(peer.tracks).toEqual(media.getTracks())
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_offer', to: 'c1', offer: { type: 'offer', sdp: 'v=0 offer 1' } })
+    const video = peer.senders.find(sender => sender.track.kind === 'video')!
+    expect(video.getParameters().encodings[0]!.maxBitrate).toBe(1_000_000)
+    peer.onicecandidate?.({ candidate: { toJSON: () => ({ candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' }) } })
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'webrtc_ice_candidate', to: 'c1' })
+  })
+
+  it('holds candidates that come before the answer, and adds them after it', async () => {
+    const { socket, store } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await settle()
+    const peer = FakePeerConnection.all[0]!
+    const candidate = { candidate: 'candidate:2 1 udp 1 127.0.0.1 5001 typ host', sdpMid: '0' }
+    socket.receive({ type: 'webrtc_ice_candidate', from: 'c1', candidate })
+    await settle()
+    expect(peer.candidates).toEqual([])
+    socket.receive({ type: 'webrtc_answer', from: 'c1', answer: { type: 'answer', sdp: 'v=0 answer' } })
+    await settle()
+    expect(peer.remoteDescription).toEqual({ type: 'answer', sdp: 'v=0 answer' })
+    expect(peer.candidates).toEqual([candidate])
+  })
+
+  it('restarts ICE when a connection fails, and counts only connected peers', async () => {
+    const { socket, store } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c2' })
+    await settle()
+    const [first, second] = FakePeerConnection.all
+    first!.become('connected')
+    second!.become('connected')
+    expect(store.connectedPeers).toBe(2)
+    first!.become('failed')
+    await settle()
+    expect(store.connectedPeers).toBe(1)
+    expect(first!.offers.at(-1)).toEqual({ iceRestart: true })
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'webrtc_offer', to: 'c1' })
+    expect(first!.closed).toBe(false)
+  })
+
+  it('restarts a connection left disconnected, after a grace period', async () => {
+    vi.useFakeTimers()
+    const { socket, store } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await vi.advanceTimersByTimeAsync(0)
+    const peer = FakePeerConnection.all[0]!
+    peer.become('disconnected')
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(peer.offers).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(peer.offers.at(-1)).toEqual({ iceRestart: true })
+  })
+
+  it('closes a customer\'s connection when they leave, and every one when the show stops', async () => {
+    const { socket, store } = setUp()
+    store.startSending()
+    for (const customerId of ['c1', 'c2', 'c3']) socket.receive({ type: 'webrtc_new_customer', customerId })
+    await settle()
+    socket.receive({ type: 'viewer_left', customerId: 'c2' })
+    expect(FakePeerConnection.all.map(peer => peer.closed)).toEqual([false, true, false])
+    expect(Object.keys(store.peerStates)).toEqual(['c1', 'c3'])
+    store.stopSending()
+    expect(FakePeerConnection.all.every(peer => peer.closed)).toBe(true)
+    expect(store.peerStates).toEqual({})
+  })
+
+  it('swaps the tracks in every connection when the camera changes', async () => {
+    const { socket, store } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await settle()
+    const camera = fakeTrack('video')
+    store.setMedia(fakeStream([fakeTrack('audio'), camera]))
+    const video = FakePeerConnection.all[0]!.senders.find(sender => sender.track.kind === 'video')!
+    expect(video.replaceTrack).toHaveBeenCalledWith(camera)
+  })
+})

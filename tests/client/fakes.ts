@@ -1,0 +1,130 @@
+// Stand-ins for what happy-dom does not have (WebRTC, MediaRecorder) and for the live socket, each
+// recording what the code under test did to it.
+import { vi } from 'vitest'
+import type { ServerMessage } from '#shared/schemas/socket'
+import type { LiveSocket } from '~/composables/useLiveSocket'
+
+/** A LiveSocket whose frames a test delivers with `receive` and reads back from `sent`. */
+export function fakeSocket() {
+  const handlers = new Map<string, Set<(message: ServerMessage) => void>>()
+  const sent: Array<Record<string, unknown>> = []
+  const socket = {
+    sent,
+    send: vi.fn((message: Record<string, unknown>) => {
+      sent.push(message)
+      return true
+    }),
+    on: (type: string, handler: (message: ServerMessage) => void) => {
+      const set = handlers.get(type) ?? new Set()
+      handlers.set(type, set)
+      set.add(handler)
+      return () => set.delete(handler)
+    },
+    receive(message: ServerMessage) {
+      for (const handler of handlers.get(message.type) ?? []) handler(message)
+    },
+  }
+  return socket as typeof socket & LiveSocket
+}
+
+export class FakePeerConnection {
+  static all: FakePeerConnection[] = []
+  connectionState: RTCPeerConnectionState = 'new'
+  signalingState: RTCSignalingState = 'stable'
+  remoteDescription: RTCSessionDescriptionInit | null = null
+  tracks: MediaStreamTrack[] = []
+  offers: Array<RTCOfferOptions | undefined> = []
+  candidates: RTCIceCandidateInit[] = []
+  closed = false
+  onicecandidate: ((event: { candidate: { toJSON(): RTCIceCandidateInit } | null }) => void) | null = null
+  onconnectionstatechange: (() => void) | null = null
+  senders: Array<{ track: MediaStreamTrack, replaceTrack: ReturnType<typeof vi.fn>, getParameters: () => { encodings: Array<{ maxBitrate?: number }> }, setParameters: ReturnType<typeof vi.fn> }> = []
+
+  constructor(readonly config: RTCConfiguration) {
+    FakePeerConnection.all.push(this)
+  }
+
+  addTrack(track: MediaStreamTrack) {
+    this.tracks.push(track)
+    const encodings = [{}] as Array<{ maxBitrate?: number }>
+    this.senders.push({
+      track,
+      replaceTrack: vi.fn(async (next: MediaStreamTrack) => void (this.senders.find(sender => sender.track === track)!.track = next)),
+      getParameters: () => ({ encodings }),
+      setParameters: vi.fn(async (parameters: { encodings: Array<{ maxBitrate?: number }> }) => void encodings.splice(0, encodings.length, ...parameters.encodings)),
+    })
+  }
+
+  getSenders() {
+    return this.senders
+  }
+
+  async createOffer(options?: RTCOfferOptions) {
+    this.offers.push(options)
+    return { type: 'offer' as const, sdp: `v=0 offer ${this.offers.length}` }
+  }
+
+  async setLocalDescription() {
+    this.signalingState = 'have-local-offer'
+  }
+
+  async setRemoteDescription(description: RTCSessionDescriptionInit) {
+    this.remoteDescription = description
+    this.signalingState = 'stable'
+  }
+
+  async addIceCandidate(candidate: RTCIceCandidateInit) {
+    this.candidates.push(candidate)
+  }
+
+  close() {
+    this.closed = true
+  }
+
+  /** What the browser does when ICE moves on. */
+  become(state: RTCPeerConnectionState) {
+    this.connectionState = state
+    this.onconnectionstatechange?.()
+  }
+}
+
+export function fakeTrack(kind: 'audio' | 'video', id = `${kind}-${Math.random()}`) {
+  return { kind, id, enabled: true, stop: vi.fn(), getSettings: () => ({ deviceId: `${kind}-device` }) } as unknown as MediaStreamTrack
+}
+
+export function fakeStream(tracks = [fakeTrack('audio'), fakeTrack('video')]) {
+  return {
+    getTracks: () => tracks,
+    getAudioTracks: () => tracks.filter(track => track.kind === 'audio'),
+    getVideoTracks: () => tracks.filter(track => track.kind === 'video'),
+  } as unknown as MediaStream
+}
+
+export class FakeMediaRecorder extends EventTarget {
+  static all: FakeMediaRecorder[] = []
+  static isTypeSupported = (type: string) => type.startsWith('video/webm;codecs=vp8')
+  state: RecordingState = 'inactive'
+  timeslice?: number
+  ondataavailable: ((event: { data: Blob }) => void) | null = null
+
+  constructor(readonly stream: MediaStream, readonly options: MediaRecorderOptions) {
+    super()
+    FakeMediaRecorder.all.push(this)
+  }
+
+  start(timeslice?: number) {
+    this.state = 'recording'
+    this.timeslice = timeslice
+  }
+
+  /** A chunk, as the browser hands one over every timeslice. */
+  emit(text: string) {
+    this.ondataavailable?.({ data: new Blob([text], { type: 'video/webm' }) })
+  }
+
+  stop() {
+    this.state = 'inactive'
+    this.emit('last')
+    this.dispatchEvent(new Event('stop'))
+  }
+}

@@ -1,0 +1,93 @@
+import { effectScope, type EffectScope } from 'vue'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useRecorder as makeRecorder, type ChunkUpload } from '~/composables/useRecorder'
+import { FakeMediaRecorder, fakeStream } from './fakes'
+
+// Each test's recorder lives in a scope of its own, so its page-leave listener goes with it.
+let scope: EffectScope
+const useRecorder = (upload: ChunkUpload, timesliceMs?: number) => scope.run(() => makeRecorder(upload, timesliceMs))!
+
+beforeEach(() => {
+  scope = effectScope()
+  FakeMediaRecorder.all = []
+  vi.stubGlobal('MediaRecorder', FakeMediaRecorder)
+})
+afterEach(() => {
+  scope.stop()
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+const text = (chunk: Blob) => chunk.text()
+
+describe('useRecorder', () => {
+  it('records with VP8 at the given bitrate and sends chunks in order from fromSeq', async () => {
+    const sent: Array<[number, string]> = []
+    const recorder = useRecorder(async (seq, chunk) => void sent.push([seq, await text(chunk)]), 2000)
+    recorder.start(fakeStream(), { fromSeq: 7, videoBitsPerSecond: 1_000_000 })
+    const media = FakeMediaRecorder.all[0]!
+    expect(media.options).toMatchObject({ mimeType: 'video/webm;codecs=vp8,opus', videoBitsPerSecond: 1_000_000 })
+    expect(media.timeslice).toBe(2000)
+    media.emit('a')
+    media.emit('b')
+    await recorder.stop()
+    await recorder.drained()
+    expect(sent).toEqual([[7, 'a'], [8, 'b'], [9, 'last']])
+    expect(recorder.sentChunks.value).toBe(3)
+    expect(recorder.pendingChunks.value).toBe(0)
+    expect(recorder.busy.value).toBe(false)
+  })
+
+  it('retries a refused chunk until it is acknowledged, keeping the order and the count pending', async () => {
+    vi.useFakeTimers()
+    const attempts: number[] = []
+    let failures = 2
+    const recorder = useRecorder(async (seq) => {
+      attempts.push(seq)
+      if (seq === 0 && failures-- > 0) throw new Error('HTTP 503')
+    })
+    recorder.start(fakeStream())
+    FakeMediaRecorder.all[0]!.emit('a')
+    FakeMediaRecorder.all[0]!.emit('b')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(recorder.pendingChunks.value).toBe(2)
+    expect(recorder.lastError.value).toContain('503')
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(attempts).toEqual([0, 0, 0, 1])
+    expect(recorder.pendingChunks.value).toBe(0)
+    expect(recorder.lastError.value).toBeNull()
+  })
+
+  it('warns before the page is left while chunks are unsent, and not after', async () => {
+    let acknowledge = () => {}
+    const recorder = useRecorder(() => new Promise<void>(resolve => (acknowledge = resolve)))
+    recorder.start(fakeStream())
+    FakeMediaRecorder.all[0]!.emit('a')
+    await recorder.stop()
+    const leaving = new Event('beforeunload', { cancelable: true })
+    window.dispatchEvent(leaving)
+    expect(leaving.defaultPrevented).toBe(true)
+    acknowledge()
+    await vi.waitFor(() => expect(recorder.pendingChunks.value).toBe(1))
+    acknowledge()
+    await recorder.drained()
+    const later = new Event('beforeunload', { cancelable: true })
+    window.dispatchEvent(later)
+    expect(later.defaultPrevented).toBe(false)
+  })
+
+  it('starts a new recorder on a track swap and carries the sequence on', async () => {
+    const seqs: number[] = []
+    const recorder = useRecorder(async seq => void seqs.push(seq))
+    recorder.start(fakeStream())
+    FakeMediaRecorder.all[0]!.emit('a')
+    const next = fakeStream()
+    await recorder.switchTo(next)
+    expect(FakeMediaRecorder.all).toHaveLength(2)
+    expect(FakeMediaRecorder.all[1]!.stream).toBe(next)
+    FakeMediaRecorder.all[1]!.emit('b')
+    await recorder.stop()
+    await recorder.drained()
+    expect(seqs).toEqual([0, 1, 2, 3])
+  })
+})
