@@ -36,6 +36,8 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const replaced = ref(false)
   const problem = ref<string | null>(null)
   const finalizing = ref(false)
+  /** What the server already held when this console opened: a crashed tab's recording. */
+  const keptBefore = ref<RecordingStatus | null>(null)
   const livestream = computed(() => room.livestream ?? initial)
   const quality = computed(() => livestream.value.quality)
   const phase = computed<StudioPhase>(() => {
@@ -45,6 +47,9 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     return finalizing.value || recorder.busy.value ? 'ending' : 'ended'
   })
 
+  if (initial.status === 'live') {
+    void $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`).then(kept => (keptBefore.value = kept)).catch(() => {})
+  }
   room.attach(socket)
   broadcast.attach({ socket, iceServers, quality: quality.value })
   socket.onOpen(() => {
@@ -154,7 +159,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   }
 
   return {
-    livestream, phase, problem, replaced, finalizing, socket, camera, recorder, broadcast, room,
+    livestream, phase, problem, replaced, finalizing, keptBefore, socket, camera, recorder, broadcast, room,
     goLive, endShow, finalize: () => run(finalize), pin, setQuality, close,
   }
 }

@@ -41,6 +41,7 @@ describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
     const { page, problems } = await watchedPage(context)
     await openConsole(page, stream.id)
     await expect.poll(() => page.getByTestId('broadcast-state').textContent()).toContain('not sending from this tab')
+    await expect.poll(() => page.getByTestId('recording-status').textContent()).toContain(`+ ${kept.chunks} kept from before`)
     await screenshot(page, 'studio-after-crash')
     await startCamera(page)
     const resumedAt = Date.now()

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, createProduct, guest } from '../support/api'
+import { api, createProduct, createStream, guest } from '../support/api'
 import { adminContext, appURL, launchChromium, screenshot, watchedPage } from '../support/browser'
 import { TestSocket } from '../support/socket'
 import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
@@ -77,5 +77,41 @@ describe('the host in the studio (Chromium, fake camera)', () => {
     customer.ws.close()
     expect(problems()).toEqual([])
     await context.close()
+  })
+
+  it('fits a phone held in one hand: no sideways scrolling, the big button in reach', async () => {
+    const stream = await createStream({ title: `Phone console ${Date.now()}` })
+    const context = await adminContext(browser, { width: 390, height: 844 })
+    const { page, problems } = await watchedPage(context)
+    await openConsole(page, stream.id)
+    await startCamera(page)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    const button = await page.getByRole('button', { name: 'Go live' }).boundingBox()
+    expect(button!.width).toBeGreaterThanOrEqual(44)
+    expect(button!.height).toBeGreaterThanOrEqual(44)
+    await screenshot(page, 'studio-console-phone')
+    expect(problems()).toEqual([])
+    await context.close()
+  })
+})
+
+describe('a host whose browser refuses the camera', () => {
+  it('is told what happened and how to fix it, and the show does not go live', async () => {
+    const browser = await launchChromium({ askForCamera: true })
+    try {
+      const stream = await createStream({ title: `Refused camera ${Date.now()}` })
+      const context = await adminContext(browser)
+      const { page, problems } = await watchedPage(context)
+      await openConsole(page, stream.id)
+      await page.getByRole('button', { name: 'Go live' }).click()
+      await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('access was refused')
+      expect(await page.getByTestId('broadcast-state').textContent()).toContain('Preparing')
+      expect((await livestreamOf(stream.id)).status).toBe('scheduled')
+      expect(problems()).toEqual([])
+      await context.close()
+    }
+    finally {
+      await browser.close()
+    }
   })
 })

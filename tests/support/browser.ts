@@ -20,8 +20,13 @@ export function chromiumPath(): string | undefined {
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true })
+/**
+ * Chromium with the fake camera. `askForCamera` leaves out the flag that grants the permission
+ * prompt, so pages meet a refusal as a host who clicked "Block" would.
+ */
+export function launchChromium(options: { askForCamera?: boolean } = {}): Promise<Browser> {
+  const args = options.askForCamera ? CHROMIUM_ARGS.filter(arg => arg !== '--use-fake-ui-for-media-stream') : CHROMIUM_ARGS
+  return chromium.launch({ executablePath: chromiumPath(), args, headless: true })
 }
 
 /** The app's address on `localhost` rather than 127.0.0.1, so the browser treats it as secure. */
