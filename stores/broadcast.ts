@@ -90,8 +90,9 @@ export const useBroadcastStore = defineStore('broadcast', () => {
     }
     const offer = await peer.connection.createOffer({ iceRestart })
     await peer.connection.setLocalDescription(offer)
-    await capBitrate(peer.connection)
+    // The offer leaves before any ICE candidate can (they are gathered only from here on).
     socket?.send({ type: 'webrtc_offer', to: customerId, offer: { type: offer.type, sdp: offer.sdp } })
+    await capBitrate(peer.connection)
   }
 
   function createPeer(customerId: string, stream: MediaStream): Peer {
