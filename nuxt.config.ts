@@ -34,6 +34,9 @@ export default defineNuxtConfig({
     // Native addon: load it from node_modules at run time instead of bundling it.
     externals: { external: ['better-sqlite3'] },
   },
+  // zod is first needed by the studio's forms: without this, Vite discovers it on that first visit
+  // in dev and reloads the page, dropping the navigation that led there (seen after signing in).
+  vite: { optimizeDeps: { include: ['zod'] } },
   typescript: { strict: true },
   eslint: { config: { stylistic: true } },
 })
