@@ -3,6 +3,7 @@ import type { Livestream } from '#shared/types/models'
 import { QUALITY_PRESETS } from '#shared/utils/quality'
 import { useBroadcastStore } from '../stores/broadcast'
 import { useRoomStore } from '../stores/room'
+import { useAction } from './useAction'
 import { useCamera } from './useCamera'
 import { useLiveSocket } from './useLiveSocket'
 import { uploadChunkTo, useRecorder } from './useRecorder'
@@ -34,7 +35,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const camera = useCamera()
   const recorder = useRecorder(uploadChunkTo(id))
   const replaced = ref(false)
-  const problem = ref<string | null>(null)
+  const { problem, run } = useAction()
   const finalizing = ref(false)
   /** What the server already held when this console opened: a crashed tab's recording. */
   const keptBefore = ref<RecordingStatus | null>(null)
@@ -66,17 +67,6 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     void recorder.switchTo(stream, QUALITY_PRESETS[quality.value].videoBitsPerSecond)
   })
   watch(quality, next => broadcast.setQuality(next))
-
-  async function run<T>(action: () => Promise<T>): Promise<T | undefined> {
-    problem.value = null
-    try {
-      return await action()
-    }
-    catch (error) {
-      const data = (error as { data?: { message?: string } }).data
-      problem.value = data?.message ?? (error instanceof Error ? error.message : String(error))
-    }
-  }
 
   /** Goes live (or, when already live, resumes sending from this tab). */
   async function goLive() {

@@ -3,7 +3,8 @@ export function apiErrorMessage(error: unknown, fallback = 'Something went wrong
   const data = (error as { data?: { message?: string, data?: Array<{ path?: PropertyKey[], message: string }> } }).data
   const issue = Array.isArray(data?.data) ? data.data[0] : undefined
   if (issue) return `${issue.path?.join('.') || 'input'}: ${issue.message}`
-  return data?.message ?? fallback
+  // A thrown Error of the browser's own (a recorder, a codec) says more than the fallback would.
+  return data?.message ?? (error instanceof Error && !data ? error.message : fallback)
 }
 
 /** The first problem a shared zod schema finds in a form, as "field: message". */

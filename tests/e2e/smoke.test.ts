@@ -1,23 +1,15 @@
-import type { Browser } from 'playwright'
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { describe, expect, it, inject } from 'vitest'
 import { createStream } from '../support/api'
-import { appURL, launchChromium, screenshot, watchedPage } from '../support/browser'
+import { appURL, screenshot, useChromium, watchedPage } from '../support/browser'
 
 describe('the app in Chromium', () => {
-  let browser: Browser
-
-  beforeAll(async () => {
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const chromium = useChromium()
 
   it('home shows a scheduled show under Upcoming, without errors or hydration mismatches', async () => {
     // A show of this test's own: other test files create shows in parallel on the same server.
     const title = `Smoke show ${Date.now()}`
     await createStream({ title, scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const context = await chromium().newContext({ viewport: { width: 1280, height: 800 } })
     const { page, problems } = await watchedPage(context)
     const response = await page.goto(appURL('/'), { waitUntil: 'networkidle' })
     expect(response?.status()).toBe(200)
@@ -33,7 +25,7 @@ describe('the app in Chromium', () => {
   })
 
   it('the studio sends a visitor to sign in, then lets the admin in', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await chromium().newContext({ viewport: { width: 390, height: 844 } })
     const { page, problems } = await watchedPage(context)
     await page.goto(appURL('/studio'), { waitUntil: 'networkidle' })
     expect(new URL(page.url()).pathname).toBe('/login')

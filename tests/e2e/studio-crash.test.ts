@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright'
+import { describe, expect, it } from 'vitest'
 import { adminToken, api, createStream } from '../support/api'
-import { adminContext, launchChromium, screenshot, watchedPage } from '../support/browser'
+import { adminContext, screenshot, useChromium, watchedPage } from '../support/browser'
 import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
 
 /** Kills the tab's renderer: no unload handler runs, no last chunk leaves, the server is told nothing. */
@@ -13,26 +13,24 @@ async function crash(page: Page) {
 }
 
 describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
-  let browser: Browser
+  const chromium = useChromium()
 
-  beforeAll(async () => {
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
-
-  it('keeps what was sent; the host resumes in a new tab, ends, and the replay holds both parts', async () => {
-    const stream = await createStream({ title: `Crash test ${Date.now()}`, quality: '480p' })
-    const context = await adminContext(browser)
+  /** A show that went live and had two recording parts saved, whose only studio tab then crashed. */
+  async function showWhoseTabDied(title: string) {
+    const stream = await createStream({ title, quality: '480p' })
+    const context = await adminContext(chromium())
     const first = await context.newPage()
     await openConsole(first, stream.id)
     await startCamera(first)
     await goLive(first)
     await waitForSavedParts(first, 2)
-    const firstPartSeconds = (Date.now() - Date.parse((await livestreamOf(stream.id)).startTime)) / 1000
-
     await crash(first)
+    return { stream, context }
+  }
+
+  it('keeps what was sent; the host resumes in a new tab, ends, and the replay holds both parts', async () => {
+    const { stream, context } = await showWhoseTabDied(`Crash test ${Date.now()}`)
+    const firstPartSeconds = (Date.now() - Date.parse((await livestreamOf(stream.id)).startTime)) / 1000
     const kept = (await api(`/api/livestreams/${stream.id}/recording`, { token: adminToken() })).body
     expect(kept.chunks).toBeGreaterThanOrEqual(2)
     expect(kept.missing).toEqual([])
@@ -58,14 +56,7 @@ describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
   })
 
   it('a show whose only tab died is saved from the studio after it is ended', async () => {
-    const stream = await createStream({ title: `Abandoned show ${Date.now()}`, quality: '480p' })
-    const context = await adminContext(browser)
-    const first = await context.newPage()
-    await openConsole(first, stream.id)
-    await startCamera(first)
-    await goLive(first)
-    await waitForSavedParts(first, 2)
-    await crash(first)
+    const { stream, context } = await showWhoseTabDied(`Abandoned show ${Date.now()}`)
 
     const { page, problems } = await watchedPage(context)
     await openConsole(page, stream.id)

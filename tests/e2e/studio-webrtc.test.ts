@@ -1,23 +1,16 @@
-import type { Browser, WebSocketRoute } from 'playwright'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WebSocketRoute } from 'playwright'
+import { describe, expect, it } from 'vitest'
 import { createStream } from '../support/api'
-import { adminContext, launchChromium, watchedPage } from '../support/browser'
+import { adminContext, useChromium, watchedPage } from '../support/browser'
 import { expectVideoPlaying, joinAsBareCustomer } from '../support/customer'
 import { goLive, openConsole, startCamera } from '../support/studio'
 
 describe('the studio\'s peer connections (Chromium, fake camera)', () => {
-  let browser: Browser
-
-  beforeAll(async () => {
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const chromium = useChromium()
 
   it('sends video to each customer, and carries on through a dropped socket', async () => {
     const stream = await createStream({ title: `WebRTC test ${Date.now()}`, quality: '480p' })
-    const hostContext = await adminContext(browser)
+    const hostContext = await adminContext(chromium())
     const { page: studio, problems } = await watchedPage(hostContext)
     // The studio's socket passes through the test, so the test can cut it.
     const routes: WebSocketRoute[] = []
@@ -29,7 +22,7 @@ describe('the studio\'s peer connections (Chromium, fake camera)', () => {
     await startCamera(studio)
     await goLive(studio)
 
-    const customers = await browser.newContext()
+    const customers = await chromium().newContext()
     const first = await customers.newPage()
     await joinAsBareCustomer(first, stream.id)
     await expectVideoPlaying(first)

@@ -1,23 +1,15 @@
-import type { Browser } from 'playwright'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api, createProduct, createStream, guest } from '../support/api'
-import { adminContext, appURL, launchChromium, screenshot, watchedPage } from '../support/browser'
+import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
 import { TestSocket } from '../support/socket'
 import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
 
 describe('the host in the studio (Chromium, fake camera)', () => {
-  let browser: Browser
-
-  beforeAll(async () => {
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-  })
+  const chromium = useChromium()
 
   it('creates a show, goes live, chats, pins, ends, and gets a seekable replay and a thumbnail', async () => {
     const product = await createProduct({ name: `Velvet Lip Tint ${Date.now()}`, stock: 5 })
-    const context = await adminContext(browser)
+    const context = await adminContext(chromium())
     const { page, problems } = await watchedPage(context)
     await page.goto(appURL('/studio'), { waitUntil: 'networkidle' })
     const title = `Studio test ${Date.now()}`
@@ -81,7 +73,7 @@ describe('the host in the studio (Chromium, fake camera)', () => {
 
   it('fits a phone held in one hand: no sideways scrolling, the big button in reach', async () => {
     const stream = await createStream({ title: `Phone console ${Date.now()}` })
-    const context = await adminContext(browser, { width: 390, height: 844 })
+    const context = await adminContext(chromium(), { width: 390, height: 844 })
     const { page, problems } = await watchedPage(context)
     await openConsole(page, stream.id)
     await startCamera(page)
@@ -96,22 +88,18 @@ describe('the host in the studio (Chromium, fake camera)', () => {
 })
 
 describe('a host whose browser refuses the camera', () => {
+  const refusing = useChromium({ askForCamera: true })
+
   it('is told what happened and how to fix it, and the show does not go live', async () => {
-    const browser = await launchChromium({ askForCamera: true })
-    try {
-      const stream = await createStream({ title: `Refused camera ${Date.now()}` })
-      const context = await adminContext(browser)
-      const { page, problems } = await watchedPage(context)
-      await openConsole(page, stream.id)
-      await page.getByRole('button', { name: 'Go live' }).click()
-      await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('access was refused')
-      expect(await page.getByTestId('broadcast-state').textContent()).toContain('Preparing')
-      expect((await livestreamOf(stream.id)).status).toBe('scheduled')
-      expect(problems()).toEqual([])
-      await context.close()
-    }
-    finally {
-      await browser.close()
-    }
+    const stream = await createStream({ title: `Refused camera ${Date.now()}` })
+    const context = await adminContext(refusing())
+    const { page, problems } = await watchedPage(context)
+    await openConsole(page, stream.id)
+    await page.getByRole('button', { name: 'Go live' }).click()
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('access was refused')
+    expect(await page.getByTestId('broadcast-state').textContent()).toContain('Preparing')
+    expect((await livestreamOf(stream.id)).status).toBe('scheduled')
+    expect(problems()).toEqual([])
+    await context.close()
   })
 })

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { ROOT } from './server'
 
 export const ARTIFACTS = join(ROOT, 'tests/.artifacts')
@@ -27,6 +27,18 @@ export function chromiumPath(): string | undefined {
 export function launchChromium(options: { askForCamera?: boolean } = {}): Promise<Browser> {
   const args = options.askForCamera ? CHROMIUM_ARGS.filter(arg => arg !== '--use-fake-ui-for-media-stream') : CHROMIUM_ARGS
   return chromium.launch({ executablePath: chromiumPath(), args, headless: true })
+}
+
+/** One Chromium for the tests of a describe block or file: launched before them, closed after. */
+export function useChromium(options: { askForCamera?: boolean } = {}): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    browser = await launchChromium(options)
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => browser!
 }
 
 /** The app's address on `localhost` rather than 127.0.0.1, so the browser treats it as secure. */
