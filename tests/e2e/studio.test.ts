@@ -50,6 +50,12 @@ describe('the host in the studio (Chromium, fake camera)', () => {
     expect((await customer.next('pinned_products_updated')).pinnedProducts.map((p: { id: string }) => p.id)).toEqual([product.id])
     await expect.poll(() => pin.getAttribute('aria-pressed')).toBe('true')
 
+    // The customer buys the pinned product during the show: it shows in the sales per product.
+    const order = await api('/api/orders', { token, body: {
+      livestreamId: id, items: [{ productId: product.id, quantity: 2 }],
+      shipping: { name: 'Chloe Martin', email: 'chloe@example.com', address: '1 Rue de la Paix, Paris' },
+    } })
+    expect(order.status).toBe(201)
     await waitForSavedParts(page, 2)
     await expect.poll(async () => (await livestreamOf(id)).thumbnailUrl, { timeout: 10_000 }).toMatch(/^\/uploads\/thumbnails\//)
     await screenshot(page, 'studio-console-live')
@@ -65,6 +71,8 @@ describe('the host in the studio (Chromium, fake camera)', () => {
     const thumbnail = await fetch(appURL(ended.thumbnailUrl))
     expect(thumbnail.headers.get('content-type')).toBe('image/jpeg')
     await expect.poll(() => page.getByTestId('analytics-totals').textContent()).toContain('Hearts1')
+    expect(await page.getByTestId('analytics-totals').textContent()).toContain('Orders1')
+    expect(await page.getByTestId('sales-per-product').textContent()).toContain(`${product.name} · 2 sold`)
     await screenshot(page, 'studio-after-show')
     customer.ws.close()
     expect(problems()).toEqual([])
@@ -99,6 +107,49 @@ describe('a host whose browser refuses the camera', () => {
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('access was refused')
     expect(await page.getByTestId('broadcast-state').textContent()).toContain('Preparing')
     expect((await livestreamOf(stream.id)).status).toBe('scheduled')
+    expect(problems()).toEqual([])
+    await context.close()
+  })
+})
+
+describe('the product catalogue in the studio', () => {
+  const chromium = useChromium()
+  // A real 1 x 1 PNG: the server checks an image's bytes, not its name.
+  const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
+  it('adds a product with its photo, edits its price, refuses a bad one, and deletes it', async () => {
+    const context = await adminContext(chromium())
+    const { page, problems } = await watchedPage(context)
+    await page.goto(appURL('/studio'), { waitUntil: 'networkidle' })
+    const name = `Rose Water Mist ${Date.now()}`
+    await page.getByRole('button', { name: '+ New product' }).click()
+    const form = page.getByRole('form', { name: 'New product' })
+    await form.getByLabel('Name').fill(name)
+    await form.getByLabel('Price').fill('-3')
+    await form.getByRole('button', { name: 'Add product' }).click()
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('priceCents')
+    await form.getByLabel('Price').fill('18.50')
+    await form.getByLabel('Stock').fill('12')
+    await form.getByLabel(/Photo/).setInputFiles({ name: 'mist.png', mimeType: 'image/png', buffer: PIXEL })
+    await form.getByRole('button', { name: 'Add product' }).click()
+    const card = page.getByRole('listitem').filter({ hasText: name })
+    await expect.poll(() => card.textContent()).toContain('€18.50 · 12 in stock')
+
+    const stored = (await api<{ items: Array<{ id: string, name: string, imageUrl?: string, priceCents: number }> }>('/api/products')).body.items.find(product => product.name === name)!
+    expect(stored.priceCents).toBe(1850)
+    expect(stored.imageUrl).toMatch(/^\/uploads\/images\/[0-9a-f]{24}\.png$/)
+    expect(await card.locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1)
+
+    await card.getByRole('button', { name: 'Edit' }).click()
+    const edit = page.getByRole('form', { name: `Edit ${name}` })
+    await edit.getByLabel('Price').fill('21')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.getByRole('listitem').filter({ hasText: name }).textContent()).toContain('€21.00')
+
+    page.once('dialog', dialog => dialog.accept())
+    await page.getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: 'Delete' }).click()
+    await expect.poll(() => page.getByText(name).count()).toBe(0)
+    expect((await api(`/api/products/${stored.id}`)).status).toBe(404)
     expect(problems()).toEqual([])
     await context.close()
   })
