@@ -92,6 +92,15 @@ export function useLiveSocket(url = defaultUrl()) {
     else checkAlive()
   }
 
+  /** Reconnects now: after signing in, so the server sees the new session cookie at upgrade. */
+  function reconnect() {
+    const old = socket.value
+    socket.value = null
+    old?.close(1000)
+    attempt = 0
+    if (wanted) connect()
+  }
+
   function close() {
     wanted = false
     clearTimeout(retryTimer)
@@ -109,7 +118,7 @@ export function useLiveSocket(url = defaultUrl()) {
   document.addEventListener('visibilitychange', retryNow)
   if (getCurrentScope()) onScopeDispose(close)
 
-  return { status, reconnects, send, on, onOpen, close }
+  return { status, reconnects, send, on, onOpen, reconnect, close }
 }
 
 export type LiveSocket = ReturnType<typeof useLiveSocket>

@@ -1,0 +1,125 @@
+import { computed, ref, watch } from 'vue'
+import type { Livestream } from '#shared/types/models'
+import { useCartStore } from '../stores/cart'
+import { useRoomStore } from '../stores/room'
+import { useSessionStore } from '../stores/session'
+import { useViewerStore } from '../stores/viewer'
+import { apiErrorMessage } from '../utils/api-error'
+import { useLiveSocket } from './useLiveSocket'
+
+const SESSION_KEY = 'wrencos:viewer-session'
+/** Hearts tapped within this window go to the server as one request with a count. */
+const HEART_BATCH_MS = 400
+const REPLAY_POLL_MS = 2000
+
+/** One id per browser, so a reload or a second tab is the same viewer, counted once. */
+function viewerSessionId(): string {
+  let id = localStorage.getItem(SESSION_KEY)
+  if (!id) {
+    id = crypto.randomUUID()
+    localStorage.setItem(SESSION_KEY, id)
+  }
+  return id
+}
+
+/**
+ * Everything the customer's page does, wired together: the socket (register in the room, again
+ * after every reconnect), the video, hearts, chat, the cart, and the turn to the replay when the
+ * host ends the show.
+ */
+export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]) {
+  const id = initial.id
+  const room = useRoomStore()
+  room.reset()
+  room.set(initial)
+  const viewer = useViewerStore()
+  const session = useSessionStore()
+  const cart = useCartStore()
+  cart.restore()
+  const socket = useLiveSocket()
+  const livestream = computed(() => room.livestream ?? initial)
+  const heartNotice = ref<string | null>(null)
+  const needsName = ref<'chat' | 'heart' | 'checkout' | null>(null)
+  /** A line typed before the customer had a name: sent once the socket knows them. */
+  let pendingChat: string | null = null
+  let unsentHearts = 0
+  let heartTimer: ReturnType<typeof setTimeout> | undefined
+  let replayTimer: ReturnType<typeof setInterval> | undefined
+
+  room.attach(socket)
+  viewer.attach({ socket, iceServers })
+  socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
+  socket.on('registered', (message) => {
+    if (message.livestream.status === 'live') viewer.start()
+    if (pendingChat && session.user) room.sendChat(socket, pendingChat)
+    pendingChat = null
+  })
+  watch(() => room.pinnedProducts, products => cart.refresh(products))
+  watch(() => livestream.value.status, (status) => {
+    if (status === 'ended') waitForReplay()
+  }, { immediate: true })
+
+  /** The replay is saved a few seconds after the show ends: look until it is there. */
+  function waitForReplay() {
+    if (livestream.value.videoUrl || replayTimer) return
+    replayTimer = setInterval(async () => {
+      const { livestream: fresh } = await $fetch<{ livestream: Livestream }>(`/api/livestreams/${id}`).catch(() => ({ livestream: null }))
+      if (fresh?.videoUrl) {
+        room.set(fresh)
+        clearInterval(replayTimer)
+      }
+    }, REPLAY_POLL_MS)
+  }
+
+  /** Signs in as a guest under `displayName`, then reconnects so the socket knows who this is. */
+  async function join(displayName: string) {
+    await session.joinAsGuest(displayName)
+    socket.reconnect()
+    needsName.value = null
+  }
+
+  function sendChat(text: string) {
+    if (!session.user) {
+      pendingChat = text
+      needsName.value = 'chat'
+      return
+    }
+    room.sendChat(socket, text)
+  }
+
+  /** A tap shows at once; the taps of a moment go to the server as one like with a count. */
+  function heart() {
+    if (!session.user) {
+      needsName.value = 'heart'
+      return false
+    }
+    unsentHearts = Math.min(50, unsentHearts + 1)
+    clearTimeout(heartTimer)
+    heartTimer = setTimeout(sendHearts, HEART_BATCH_MS)
+    return true
+  }
+
+  async function sendHearts() {
+    const count = unsentHearts
+    unsentHearts = 0
+    heartNotice.value = null
+    try {
+      const { likes } = await $fetch<{ likes: number }>(`/api/livestreams/${id}/like`, { method: 'POST', body: { count } })
+      room.patch(id, { likes: Math.max(likes, livestream.value.likes) })
+    }
+    catch (error) {
+      const status = (error as { statusCode?: number }).statusCode
+      heartNotice.value = status === 429 ? 'So much love! Give it a second.' : apiErrorMessage(error)
+    }
+  }
+
+  function close() {
+    clearTimeout(heartTimer)
+    clearInterval(replayTimer)
+    viewer.detach()
+    room.detach()
+    socket.close()
+  }
+
+  return { livestream, room, viewer, cart, session, socket, heartNotice, needsName, join, sendChat, heart, close }
+}

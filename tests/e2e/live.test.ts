@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import { api, createProduct, createStream } from '../support/api'
+import { adminContext, screenshot, useChromium } from '../support/browser'
+import { chat, expectLiveVideo, giveName, openLivePage } from '../support/customer-page'
+import { endShow, goLive, livestreamOf, openConsole, startCamera } from '../support/studio'
+
+describe('customers on /live/:id with the host in the studio (Chromium, fake camera)', () => {
+  const chromium = useChromium()
+
+  it('three customers watch, chat, heart and buy; the show turns into a shoppable replay', async () => {
+    const product = await createProduct({ name: `Peony Blush ${Date.now()}`, stock: 5, priceCents: 2400 })
+    const stream = await createStream({ title: `Live test ${Date.now()}`, quality: '480p', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
+    const host = await adminContext(chromium())
+    const { page: studio, problems: studioProblems } = await (await import('../support/browser')).watchedPage(host)
+    await openConsole(studio, stream.id)
+    await startCamera(studio)
+
+    const viewports = [{ width: 1280, height: 800 }, { width: 390, height: 844 }, { width: 390, height: 844 }]
+    const customers = await Promise.all(viewports.map(async (viewport) => {
+      const context = await chromium().newContext({ viewport })
+      return { context, ...(await openLivePage(context, stream.id)) }
+    }))
+    const [desktop, phone, buyer] = customers.map(customer => customer.page) as [typeof studio, typeof studio, typeof studio]
+    for (const { page } of customers) await expect.poll(() => page.getByTestId('countdown').textContent()).toMatch(/Starts in/)
+
+    // The host goes live: every page turns live by itself and plays the video.
+    await goLive(studio)
+    await Promise.all(customers.map(({ page }) => expectLiveVideo(page)))
+    await expect.poll(() => studio.getByTestId('counter-viewers').textContent()).toBe('3')
+    await expect.poll(() => studio.getByTestId('counter-peers').textContent(), { timeout: 10_000 }).toBe('3')
+
+    // Chat both ways; the first line asks for a name and is sent once it is given.
+    await chat(desktop, 'Hello from Lyon!')
+    await giveName(desktop, 'Chloe')
+    await expect.poll(() => studio.getByTestId('chat-list').textContent()).toContain('Hello from Lyon!')
+    await studio.getByLabel('Message').fill('Welcome Chloe!')
+    await studio.keyboard.press('Enter')
+    for (const page of [desktop, phone, buyer]) await expect.poll(() => page.getByTestId('chat-list').textContent()).toContain('Welcome Chloe!')
+
+    // A heart from a phone reaches the host's counter.
+    await phone.getByRole('button', { name: 'Send a heart' }).click()
+    await giveName(phone, 'Maya')
+    await phone.getByRole('button', { name: 'Send a heart' }).click()
+    await expect.poll(() => studio.getByTestId('counter-likes').textContent()).toBe('1')
+    await expect.poll(() => desktop.getByTestId('live-likes').textContent()).toBe('1')
+
+    // A pin shows on a customer's page within a second.
+    const pinnedAt = Date.now()
+    await studio.getByTestId(`pin-${product.id}`).click()
+    await buyer.getByTestId(`product-card-${product.id}`).waitFor({ timeout: 5000 })
+    const pinDelay = Date.now() - pinnedAt
+    expect(pinDelay).toBeLessThan(1000)
+    await screenshot(desktop, 'live-desktop')
+    await screenshot(phone, 'live-phone')
+
+    // The buyer orders two; stock goes down, on the server and on every card.
+    const card = buyer.getByTestId(`product-card-${product.id}`)
+    await card.getByRole('button', { name: /Add to cart/ }).click()
+    await card.getByRole('button', { name: /Add to cart/ }).click()
+    await buyer.getByTestId('open-cart').click()
+    expect(await buyer.getByTestId('cart-total').textContent()).toBe('€48.00')
+    await buyer.getByLabel('Full name').fill('Zoé Bernard')
+    await buyer.getByLabel('Email').fill('zoe@example.com')
+    await buyer.getByLabel('Delivery address').fill('12 Rue des Lilas, 69001 Lyon')
+    await buyer.getByRole('button', { name: 'Place order' }).click()
+    await giveName(buyer, 'Zoé')
+    await buyer.getByRole('button', { name: 'Place order' }).click()
+    await expect.poll(() => buyer.getByTestId('order-placed').textContent()).toContain('€48.00')
+    expect((await api(`/api/products/${product.id}`)).body.product.stock).toBe(3)
+    await expect.poll(() => desktop.getByTestId(`product-card-${product.id}`).getByTestId('product-stock').textContent()).toBe('Only 3 left')
+    const orders = await api(`/api/orders?livestreamId=${stream.id}`, { token: (await import('vitest')).inject('adminToken') })
+    expect(orders.body.items).toHaveLength(1)
+    await buyer.keyboard.press('Escape')
+
+    // The host ends: the pages turn to the replay by themselves.
+    await studio.waitForTimeout(1500)
+    await endShow(studio)
+    const replay = desktop.getByTestId('replay-video')
+    await replay.waitFor({ timeout: 30_000 })
+    await phone.getByTestId('replay-video').waitFor({ timeout: 30_000 })
+    const ended = await livestreamOf(stream.id)
+    const facts = await replay.evaluate(async (video: HTMLVideoElement) => {
+      if (video.readyState < 1) await new Promise(resolve => video.addEventListener('loadedmetadata', resolve, { once: true }))
+      await video.play()
+      const startedAt = video.currentTime
+      await new Promise(resolve => setTimeout(resolve, 800))
+      const played = video.currentTime - startedAt
+      video.currentTime = video.duration / 2
+      await new Promise(resolve => video.addEventListener('seeked', resolve, { once: true }))
+      return { duration: video.duration, played, seekedTo: video.currentTime, width: video.videoWidth }
+    })
+    expect(Number.isFinite(facts.duration)).toBe(true)
+    expect(facts.played).toBeGreaterThan(0.3)
+    expect(Math.abs(facts.seekedTo - facts.duration / 2)).toBeLessThan(0.5)
+    expect(facts.width).toBeGreaterThan(0)
+
+    // The product's chapter seeks to the moment it was pinned, and shows it while it plays.
+    const pins = (await api(`/api/livestreams/${stream.id}/pins`)).body.items
+    const chapterAt = (Date.parse(pins[0].pinnedAt) - Date.parse(ended.startTime)) / 1000
+    await replay.evaluate((video: HTMLVideoElement) => video.pause())
+    await desktop.getByTestId(`chapter-${product.id}`).click()
+    await expect.poll(() => replay.evaluate((video: HTMLVideoElement) => video.currentTime)).toBeGreaterThanOrEqual(chapterAt - 0.1)
+    expect(await replay.evaluate((video: HTMLVideoElement) => video.currentTime)).toBeLessThan(chapterAt + 2)
+    await expect.poll(() => desktop.getByTestId('replay-now-showing').textContent()).toContain(product.name)
+    expect(await desktop.getByTestId('chat-list').textContent()).toContain('Hello from Lyon!')
+    await screenshot(desktop, 'replay-desktop')
+
+    for (const { problems } of customers) expect(problems()).toEqual([])
+    expect(studioProblems()).toEqual([])
+    for (const { context } of customers) await context.close()
+    await host.close()
+  })
+})
