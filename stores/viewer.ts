@@ -27,7 +27,8 @@ export const useViewerStore = defineStore('viewer', () => {
   const state = ref<VideoState>('off')
   let connection: RTCPeerConnection | null = null
   let studioId: string | null = null
-  let pendingCandidates: RTCIceCandidateInit[] = []
+  /** Candidates that arrived before the offer they belong to, by the studio that sent them. */
+  let pendingCandidates: Array<{ from: string, candidate: RTCIceCandidateInit }> = []
   let socket: LiveSocket | null = null
   let iceServers: RTCIceServer[] = []
   let wanted = false
@@ -89,6 +90,7 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Asks again after a backoff: for a connection that failed or never came. */
   function retry() {
     closeConnection()
+    pendingCandidates = []
     if (!wanted) return
     state.value = 'connecting'
     retryTimer = setTimeout(request, backoffDelay(attempt++, 1000, 15_000))
@@ -106,7 +108,9 @@ export const useViewerStore = defineStore('viewer', () => {
     studioId = message.from
     const current = connection
     await current.setRemoteDescription(message.offer as RTCSessionDescriptionInit)
-    for (const candidate of pendingCandidates.splice(0)) await current.addIceCandidate(candidate).catch(() => {})
+    const early = pendingCandidates.filter(pending => pending.from === message.from)
+    pendingCandidates = []
+    for (const { candidate } of early) await current.addIceCandidate(candidate).catch(() => {})
     const answer = await current.createAnswer()
     await current.setLocalDescription(answer)
     socket?.send({ type: 'webrtc_answer', to: message.from, answer: { type: answer.type, sdp: answer.sdp } })
@@ -135,13 +139,10 @@ export const useViewerStore = defineStore('viewer', () => {
   }
 
   async function addCandidate(message: ServerMessageOf<'webrtc_ice_candidate'>) {
-    if (!message.candidate || message.from !== studioId) {
-      // Candidates can overtake nothing: the studio sends its offer first. Keep any that race it.
-      if (message.candidate && !studioId) pendingCandidates.push(message.candidate)
-      return
-    }
-    if (connection?.remoteDescription) await connection.addIceCandidate(message.candidate).catch(() => {})
-    else pendingCandidates.push(message.candidate)
+    if (!message.candidate) return
+    if (connection?.remoteDescription && message.from === studioId) await connection.addIceCandidate(message.candidate).catch(() => {})
+    // Not yet applicable (its offer is still on the way or being applied): kept for that offer.
+    else pendingCandidates.push({ from: message.from, candidate: message.candidate })
   }
 
   function closeConnection() {
@@ -154,7 +155,6 @@ export const useViewerStore = defineStore('viewer', () => {
     }
     connection = null
     studioId = null
-    pendingCandidates = []
     stream.value = null
   }
 

@@ -64,13 +64,21 @@ export class FakePeerConnection {
     return { type: 'offer' as const, sdp: `v=0 offer ${this.offers.length}` }
   }
 
-  async setLocalDescription() {
-    this.signalingState = 'have-local-offer'
+  answers = 0
+  ontrack: ((event: { streams: MediaStream[], track: MediaStreamTrack }) => void) | null = null
+
+  async createAnswer() {
+    this.answers++
+    return { type: 'answer' as const, sdp: `v=0 answer ${this.answers}` }
+  }
+
+  async setLocalDescription(description?: { type: string }) {
+    this.signalingState = description?.type === 'answer' ? 'stable' : 'have-local-offer'
   }
 
   async setRemoteDescription(description: RTCSessionDescriptionInit) {
     this.remoteDescription = description
-    this.signalingState = 'stable'
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable'
   }
 
   async addIceCandidate(candidate: RTCIceCandidateInit) {

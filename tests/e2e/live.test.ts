@@ -1,6 +1,7 @@
+import type { BrowserContext } from 'playwright'
 import { describe, expect, it } from 'vitest'
-import { api, createProduct, createStream } from '../support/api'
-import { adminContext, screenshot, useChromium } from '../support/browser'
+import { adminToken, api, createProduct, createStream } from '../support/api'
+import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
 import { chat, expectLiveVideo, giveName, openLivePage } from '../support/customer-page'
 import { endShow, goLive, livestreamOf, openConsole, startCamera } from '../support/studio'
 
@@ -11,7 +12,7 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     const product = await createProduct({ name: `Peony Blush ${Date.now()}`, stock: 5, priceCents: 2400 })
     const stream = await createStream({ title: `Live test ${Date.now()}`, quality: '480p', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
     const host = await adminContext(chromium())
-    const { page: studio, problems: studioProblems } = await (await import('../support/browser')).watchedPage(host)
+    const { page: studio, problems: studioProblems } = await watchedPage(host)
     await openConsole(studio, stream.id)
     await startCamera(studio)
 
@@ -51,6 +52,9 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     const pinDelay = Date.now() - pinnedAt
     expect(pinDelay).toBeLessThan(1000)
     await screenshot(desktop, 'live-desktop')
+    // The studio takes the thumbnail 3 s after going live.
+    await expect.poll(async () => (await livestreamOf(stream.id)).thumbnailUrl, { timeout: 10_000 }).toBeTruthy()
+    await expectOnHome(customers[0]!.context, 'Live now', stream.title)
     await screenshot(phone, 'live-phone')
 
     // The buyer orders two; stock goes down, on the server and on every card.
@@ -68,9 +72,27 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     await expect.poll(() => buyer.getByTestId('order-placed').textContent()).toContain('€48.00')
     expect((await api(`/api/products/${product.id}`)).body.product.stock).toBe(3)
     await expect.poll(() => desktop.getByTestId(`product-card-${product.id}`).getByTestId('product-stock').textContent()).toBe('Only 3 left')
-    const orders = await api(`/api/orders?livestreamId=${stream.id}`, { token: (await import('vitest')).inject('adminToken') })
+    const orders = await api(`/api/orders?livestreamId=${stream.id}`, { token: adminToken() })
     expect(orders.body.items).toHaveLength(1)
     await buyer.keyboard.press('Escape')
+
+    // More than the stock left is refused in plain words, and nothing is taken.
+    await desktop.getByTestId(`product-card-${product.id}`).getByRole('button', { name: /Add to cart/ }).click()
+    await desktop.getByTestId('open-cart').click()
+    await desktop.getByLabel(`Quantity of ${product.name}`).fill('4')
+    await desktop.getByLabel(`Quantity of ${product.name}`).press('Tab')
+    await desktop.getByLabel('Full name').fill('Chloe Martin')
+    await desktop.getByLabel('Email').fill('chloe@example.com')
+    await desktop.getByLabel('Delivery address').fill('3 Quai Saint-Vincent, Lyon')
+    await desktop.getByRole('button', { name: 'Place order' }).click()
+    await expect.poll(() => desktop.getByRole('alert').textContent()).toContain('just sold out')
+    expect((await api(`/api/products/${product.id}`)).body.product.stock).toBe(3)
+    await desktop.keyboard.press('Escape')
+
+    // Chat faster than the limit: the page says so kindly, and the lines that passed are there.
+    for (let line = 1; line <= 7; line++) await chat(phone, `Love it ${line}`)
+    await expect.poll(() => phone.getByRole('status').filter({ hasText: 'Easy there!' }).count()).toBe(1)
+    await expect.poll(() => studio.getByTestId('chat-list').textContent()).toContain('Love it 5')
 
     // The host ends: the pages turn to the replay by themselves.
     await studio.waitForTimeout(1500)
@@ -104,10 +126,25 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     await expect.poll(() => desktop.getByTestId('replay-now-showing').textContent()).toContain(product.name)
     expect(await desktop.getByTestId('chat-list').textContent()).toContain('Hello from Lyon!')
     await screenshot(desktop, 'replay-desktop')
+    await expectOnHome(customers[0]!.context, 'Replays', stream.title)
 
-    for (const { problems } of customers) expect(problems()).toEqual([])
+    // The refused order's 409 is the one error a browser console may show; nothing else.
+    const expected = (problem: string) => problem.includes('status of 409')
+    expect(customers[0]!.problems().filter(problem => !expected(problem))).toEqual([])
+    for (const { problems } of customers.slice(1)) expect(problems()).toEqual([])
     expect(studioProblems()).toEqual([])
     for (const { context } of customers) await context.close()
     await host.close()
   })
 })
+
+/** The home page lists the show on `shelf`, with the thumbnail the studio took. */
+async function expectOnHome(context: BrowserContext, shelf: string, title: string) {
+  const home = await context.newPage()
+  await home.goto(appURL('/'), { waitUntil: 'networkidle' })
+  const card = home.locator('section', { has: home.getByRole('heading', { name: shelf }) }).getByRole('link', { name: new RegExp(title) })
+  await expect.poll(() => card.count()).toBe(1)
+  expect(await card.locator('img').getAttribute('src')).toMatch(/^\/uploads\/thumbnails\//)
+  expect(await card.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true)
+  await home.close()
+}

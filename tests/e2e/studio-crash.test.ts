@@ -1,24 +1,7 @@
-import type { Page } from 'playwright'
 import { describe, expect, it } from 'vitest'
 import { adminToken, api, createStream } from '../support/api'
 import { adminContext, screenshot, useChromium, watchedPage } from '../support/browser'
-import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
-
-/**
- * Kills the tab's renderer: no unload handler runs, no last chunk leaves, the server is told
- * nothing. Should the crash event not come (seen once in a full run), the tab is closed without
- * its unload handlers instead, which leaves the server in the same state.
- */
-async function crash(page: Page) {
-  const crashed = new Promise<boolean>(resolve => page.once('crash', () => resolve(true)))
-  // The command never answers: the page it would answer from is gone.
-  void (await page.context().newCDPSession(page)).send('Page.crash').catch(() => {})
-  const timedOut = new Promise<boolean>(resolve => setTimeout(() => resolve(false), 5000))
-  if (!(await Promise.race([crashed, timedOut]))) {
-    console.warn('no crash event within 5 s: closing the tab without unload handlers')
-    await page.close({ runBeforeUnload: false })
-  }
-}
+import { crashTab, endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
 
 describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
   const chromium = useChromium()
@@ -32,7 +15,7 @@ describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
     await startCamera(first)
     await goLive(first)
     await waitForSavedParts(first, 2)
-    await crash(first)
+    await crashTab(first)
     return { stream, context }
   }
 

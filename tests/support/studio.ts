@@ -64,3 +64,19 @@ export async function expectSeekableReplay(page: Page, expectedSeconds: number) 
 export async function livestreamOf(id: string) {
   return (await api(`/api/livestreams/${id}`)).body.livestream
 }
+
+/**
+ * Kills the tab's renderer: no unload handler runs, no last chunk leaves, the server is told
+ * nothing. Should the crash event not come (seen once in a full run), the tab is closed without
+ * its unload handlers instead, which leaves the server in the same state.
+ */
+export async function crashTab(page: Page) {
+  const crashed = new Promise<boolean>(resolve => page.once('crash', () => resolve(true)))
+  // The command never answers: the page it would answer from is gone.
+  void (await page.context().newCDPSession(page)).send('Page.crash').catch(() => {})
+  const timedOut = new Promise<boolean>(resolve => setTimeout(() => resolve(false), 5000))
+  if (!(await Promise.race([crashed, timedOut]))) {
+    console.warn('no crash event within 5 s: closing the tab without unload handlers')
+    await page.close({ runBeforeUnload: false })
+  }
+}

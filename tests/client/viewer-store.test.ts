@@ -1,0 +1,95 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useViewerStore } from '~/stores/viewer'
+import { FakePeerConnection, fakeSocket, fakeStream } from './fakes'
+
+const OFFER = { type: 'offer' as const, sdp: 'v=0 offer' }
+
+function setUp() {
+  const socket = fakeSocket()
+  const viewer = useViewerStore()
+  viewer.attach({ socket, iceServers: [] })
+  return { socket, viewer }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  setActivePinia(createPinia())
+  FakePeerConnection.all = []
+  vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+describe('the viewer store', () => {
+  it('asks for video when the show is live, answers the studio, and plays its stream', async () => {
+    const { socket, viewer } = setUp()
+    viewer.start()
+    expect(socket.sent).toEqual([{ type: 'webrtc_register', userType: 'customer' }, { type: 'webrtc_new_customer' }])
+    socket.receive({ type: 'webrtc_ice_candidate', from: 'studio-1', candidate: { candidate: 'candidate:early' } })
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: OFFER })
+    await vi.advanceTimersByTimeAsync(0)
+    const peer = FakePeerConnection.all[0]!
+    expect(peer.remoteDescription).toEqual(OFFER)
+    expect(peer.candidates).toEqual([{ candidate: 'candidate:early' }])
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_answer', to: 'studio-1', answer: { type: 'answer', sdp: 'v=0 answer 1' } })
+    const media = fakeStream()
+    peer.ontrack?.({ streams: [media], track: media.getTracks()[0]! })
+    peer.become('connected')
+    expect(viewer.stream).toBe(media)
+    expect(viewer.state).toBe('playing')
+  })
+
+  it('says the host is not there yet, and asks again when the studio is ready', () => {
+    const { socket, viewer } = setUp()
+    viewer.start()
+    socket.receive({ type: 'error', code: 'NOT_FOUND', message: 'the host is not connected yet', ref: 'webrtc_new_customer' })
+    expect(viewer.state).toBe('waiting')
+    socket.sent.length = 0
+    socket.receive({ type: 'broadcaster_ready', livestreamId: 's1' })
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_new_customer' })
+  })
+
+  it('asks again, with backoff, when the connection fails or no offer comes', async () => {
+    const { socket, viewer } = setUp()
+    viewer.start()
+    await vi.advanceTimersByTimeAsync(8000)
+    expect(socket.sent.filter(frame => frame.type === 'webrtc_new_customer')).toHaveLength(2)
+    expect(viewer.state).toBe('waiting')
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: OFFER })
+    await vi.advanceTimersByTimeAsync(0)
+    const peer = FakePeerConnection.all[0]!
+    peer.become('connected')
+    socket.sent.length = 0
+    peer.become('failed')
+    expect(peer.closed).toBe(true)
+    expect(viewer.state).toBe('connecting')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_new_customer' })
+  })
+
+  it('answers an ICE restart from the same studio on the same connection', async () => {
+    const { socket, viewer } = setUp()
+    viewer.start()
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: OFFER })
+    await vi.advanceTimersByTimeAsync(0)
+    FakePeerConnection.all[0]!.become('disconnected')
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: { type: 'offer', sdp: 'v=0 restart' } })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(1)
+    expect(FakePeerConnection.all[0]!.answers).toBe(2)
+  })
+
+  it('lets go of the video when the show stops', async () => {
+    const { socket, viewer } = setUp()
+    viewer.start()
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: OFFER })
+    await vi.advanceTimersByTimeAsync(0)
+    socket.receive({ type: 'stream_stopped', livestreamId: 's1' })
+    expect(FakePeerConnection.all[0]!.closed).toBe(true)
+    expect(viewer.state).toBe('off')
+    expect(viewer.stream).toBeNull()
+  })
+})
