@@ -10,7 +10,8 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
 
   it('three customers watch, chat, heart and buy; the show turns into a shoppable replay', async () => {
     const product = await createProduct({ name: `Peony Blush ${Date.now()}`, stock: 5, priceCents: 2400 })
-    const stream = await createStream({ title: `Live test ${Date.now()}`, quality: '480p', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
+    const title = `Live test ${Date.now()}`
+    const stream = await createStream({ title, quality: '480p', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
     const host = await adminContext(chromium())
     const { page: studio, problems: studioProblems } = await watchedPage(host)
     await openConsole(studio, stream.id)
@@ -54,7 +55,7 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     await screenshot(desktop, 'live-desktop')
     // The studio takes the thumbnail 3 s after going live.
     await expect.poll(async () => (await livestreamOf(stream.id)).thumbnailUrl, { timeout: 10_000 }).toBeTruthy()
-    await expectOnHome(customers[0]!.context, 'Live now', stream.title)
+    await expectOnHome(customers[0]!.context, 'Live now', title)
     await screenshot(phone, 'live-phone')
 
     // The buyer orders two; stock goes down, on the server and on every card.
@@ -126,7 +127,7 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     await expect.poll(() => desktop.getByTestId('replay-now-showing').textContent()).toContain(product.name)
     expect(await desktop.getByTestId('chat-list').textContent()).toContain('Hello from Lyon!')
     await screenshot(desktop, 'replay-desktop')
-    await expectOnHome(customers[0]!.context, 'Replays', stream.title)
+    await expectOnHome(customers[0]!.context, 'Replays', title)
 
     // The refused order's 409 is the one error a browser console may show; nothing else.
     const expected = (problem: string) => problem.includes('status of 409')
@@ -145,6 +146,8 @@ async function expectOnHome(context: BrowserContext, shelf: string, title: strin
   const card = home.locator('section', { has: home.getByRole('heading', { name: shelf }) }).getByRole('link', { name: new RegExp(title) })
   await expect.poll(() => card.count()).toBe(1)
   expect(await card.locator('img').getAttribute('src')).toMatch(/^\/uploads\/thumbnails\//)
-  expect(await card.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true)
+  // The shelves' images load lazily: bring the card into view, as a visitor scrolling would.
+  await card.scrollIntoViewIfNeeded()
+  await expect.poll(() => card.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true)
   await home.close()
 }
