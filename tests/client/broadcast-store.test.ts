@@ -1,7 +1,6 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { useBroadcastStore } from '~/stores/broadcast'
-import { FakePeerConnection, fakeSocket, fakeStream, fakeTrack } from './fakes'
+import { FakePeerConnection, fakeSocket, fakeStream, fakeTrack, withFakeWebRtc } from './fakes'
 
 const ICE = [{ urls: 'stun:127.0.0.1:3478' }]
 
@@ -17,15 +16,7 @@ function setUp() {
 /** Lets the store's async offer/answer steps run. */
 const settle = () => new Promise(resolve => setTimeout(resolve, 0))
 
-beforeEach(() => {
-  setActivePinia(createPinia())
-  FakePeerConnection.all = []
-  vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+withFakeWebRtc()
 
 describe('the broadcast store', () => {
   it('ignores customers until the host goes live, then tells the room it is ready', () => {

@@ -1,6 +1,7 @@
 // Stand-ins for what happy-dom does not have (WebRTC, MediaRecorder) and for the live socket, each
 // recording what the code under test did to it.
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
 import type { ServerMessage } from '#shared/schemas/socket'
 import type { LiveSocket } from '~/composables/useLiveSocket'
 
@@ -135,4 +136,18 @@ export class FakeMediaRecorder extends EventTarget {
     this.emit('last')
     this.dispatchEvent(new Event('stop'))
   }
+}
+
+/** For a store test file: a fresh Pinia and FakePeerConnection as the browser's, before each test. */
+export function withFakeWebRtc(options: { fakeTimers?: boolean } = {}) {
+  beforeEach(() => {
+    if (options.fakeTimers) vi.useFakeTimers()
+    setActivePinia(createPinia())
+    FakePeerConnection.all = []
+    vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
 }

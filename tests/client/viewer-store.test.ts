@@ -1,7 +1,6 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { useViewerStore } from '~/stores/viewer'
-import { FakePeerConnection, fakeSocket, fakeStream } from './fakes'
+import { FakePeerConnection, fakeSocket, fakeStream, withFakeWebRtc } from './fakes'
 
 const OFFER = { type: 'offer' as const, sdp: 'v=0 offer' }
 
@@ -12,16 +11,7 @@ function setUp() {
   return { socket, viewer }
 }
 
-beforeEach(() => {
-  vi.useFakeTimers()
-  setActivePinia(createPinia())
-  FakePeerConnection.all = []
-  vi.stubGlobal('RTCPeerConnection', FakePeerConnection)
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+withFakeWebRtc({ fakeTimers: true })
 
 describe('the viewer store', () => {
   it('asks for video when the show is live, answers the studio, and plays its stream', async () => {
