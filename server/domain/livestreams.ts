@@ -50,6 +50,14 @@ export async function deleteLivestream(store: Store, id: string) {
   if (!(await store.deleteLivestream(id, ['scheduled', 'ended']))) {
     throw createError({ statusCode: 409, message: 'a live stream cannot be deleted; stop it first' })
   }
+  roomEvents.emit('deleted', id)
+}
+
+/** Sets the recording's or the thumbnail's URL, and says so (cached answers are dropped). */
+export async function setLivestreamMedia(store: Store, id: string, media: { videoUrl?: string, thumbnailUrl?: string }) {
+  const record = await store.updateLivestream(id, media)
+  if (record) roomEvents.emit('updated', await presentLivestream(store, record))
+  return record
 }
 
 /** scheduled -> live. Starting a live stream again is a no-op; an ended one cannot restart. */

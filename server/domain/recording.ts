@@ -8,7 +8,7 @@ import type { Store } from '../db'
 import { newId } from '../db/ids'
 import { NotWebmError, makeSeekable } from '../media/webm-seekable'
 import { concatenateFiles, incomingDir, publishFile, recordingDir, removeQuietly, sniffMediaType } from '../utils/files'
-import { findLivestream } from './livestreams'
+import { findLivestream, setLivestreamMedia } from './livestreams'
 
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024
 const chunkName = (seq: number) => `${String(seq).padStart(8, '0')}.chunk`
@@ -102,7 +102,7 @@ export async function finalizeRecording(store: Store, livestreamId: string) {
     if (mediaType === 'video/webm') await makeSeekable(paths, joined)
     else await concatenateFiles(paths, joined)
     const videoUrl = await publishFile(joined, 'video', mediaType)
-    await store.updateLivestream(livestreamId, { videoUrl })
+    await setLivestreamMedia(store, livestreamId, { videoUrl })
     // The chunks are now all inside the published file.
     await rm(dir, { recursive: true, force: true })
     return { videoUrl }

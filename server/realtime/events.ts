@@ -8,8 +8,9 @@ export interface RoomEvents {
   /** A stream went live; `streamData` is what the host's studio sent along, if it started over the socket. */
   started: [event: { livestream: Livestream, streamData?: Record<string, unknown> }]
   stopped: [livestream: Livestream]
-  /** Title, description, quality or schedule changed. */
+  /** Title, description, quality, schedule, recording or thumbnail changed. */
   updated: [livestream: Livestream]
+  deleted: [livestreamId: string]
   /** Likes, views or viewer counts changed. */
   counters: [counters: { livestreamId: string, likes: number, viewCount: number, currentViewers: number, maxViewers: number }]
   pins: [pins: { livestreamId: string, pinnedProducts: Product[] }]

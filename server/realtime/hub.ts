@@ -12,6 +12,7 @@ import type { AuthUser } from '../utils/jwt'
 import { createRateLimiter } from '../utils/rate-limit'
 import type { Bus, Envelope } from './bus'
 import { CounterCoalescer } from './coalesce'
+import { RoomBatcher } from './room-batcher'
 import { roomEvents, type RoomEvents } from './events'
 
 export interface Connection {
@@ -19,6 +20,11 @@ export interface Connection {
   readonly id: string
   readonly user: AuthUser | null
   send(text: string): void
+  /**
+   * Writes ready-made WebSocket frames straight to the socket, for room-wide traffic; false where
+   * that is not possible (the hub then uses `send`).
+   */
+  sendFrames?: (frames: Buffer) => boolean
   close(code: number, reason: string): void
   room?: string
   role?: 'broadcaster' | 'viewer'
@@ -42,6 +48,7 @@ export class RoomHub {
   private readonly chatLimiter = createRateLimiter({ burst: 5, perSecond: 1 })
   private readonly viewerFlush = new Map<string, NodeJS.Timeout>()
   private readonly counters: CounterCoalescer
+  private readonly batcher = new RoomBatcher(room => this.rooms.get(room))
   private readonly detach: () => void
 
   constructor(private readonly store: Store, readonly bus: Bus) {
@@ -78,6 +85,9 @@ export class RoomHub {
   private deliver(envelope: Envelope) {
     const members = this.rooms.get(envelope.room)
     if (!members) return
+    const { to, toBroadcaster, except, demote } = envelope
+    // Room-wide traffic is batched per tick; what is for one socket (signaling, demotion) goes now.
+    if (!to && !toBroadcaster && !except && !demote) return this.batcher.queue(envelope.room, envelope.frame)
     for (const connection of members) {
       if (envelope.to && connection.id !== envelope.to) continue
       if (envelope.toBroadcaster && connection.role !== 'broadcaster') continue
@@ -327,6 +337,7 @@ export class RoomHub {
   async shutdown() {
     this.detach()
     const connections = [...this.connections]
+    this.batcher.flush()
     this.closeAll(1001, 'server shutting down')
     await Promise.allSettled(connections.map(connection => connection.queue))
     await Promise.allSettled(connections.map(connection => this.leave(connection)))

@@ -12,7 +12,11 @@ import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
 
 type UpgradeRequest = { url: string, headers: Headers }
 
-interface RawSocket { ping(): void, terminate(): void, on(event: 'pong', listener: () => void): void }
+interface TcpSocket { write(data: Buffer): boolean, writableLength: number, destroyed: boolean }
+interface RawSocket { ping(): void, terminate(): void, on(event: 'pong', listener: () => void): void, readyState: number, _socket?: TcpSocket }
+
+/** A socket that lets this much pile up unread is too slow to follow the room: it is dropped. */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024
 interface PeerState { connection: Connection, alive: boolean, raw?: RawSocket }
 
 const floods = createRateLimiter(FLOOD_LIMIT)
@@ -49,6 +53,24 @@ function rawSocket(peer: Peer): RawSocket | undefined {
   return typeof ws?.ping === 'function' ? ws : undefined
 }
 
+/**
+ * Writes frames the hub has already framed (see RoomBatcher) to the TCP socket under `ws`. Safe
+ * beside ws's own sends: without permessage-deflate, ws writes each frame whole and at once.
+ */
+function frameWriter(raw: RawSocket | undefined): Connection['sendFrames'] {
+  const tcp = raw?._socket
+  if (!raw || !tcp || typeof tcp.write !== 'function') return undefined
+  return (frames) => {
+    if (raw.readyState !== 1 || tcp.destroyed) return true
+    if (tcp.writableLength > MAX_UNSENT_BYTES) {
+      raw.terminate()
+      return true
+    }
+    tcp.write(frames)
+    return true
+  }
+}
+
 // One timer for all sockets: a socket that answered no ping since the last round is dropped.
 const heartbeat = setInterval(() => {
   for (const state of peers.values()) {
@@ -81,6 +103,7 @@ export default defineWebSocketHandler({
       queue: Promise.resolve(),
     }
     const state: PeerState = { connection, alive: true, raw: rawSocket(peer) }
+    connection.sendFrames = frameWriter(state.raw)
     state.raw?.on('pong', () => {
       state.alive = true
     })

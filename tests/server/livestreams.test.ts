@@ -232,3 +232,23 @@ describe('analytics', () => {
     expect((await api(`/api/livestreams/${UNKNOWN}/analytics`, admin())).status).toBe(404)
   })
 })
+
+describe('GET /api/livestreams/:id is cached for a second, yet shows this process\'s changes at once', () => {
+  it('likes, pins, stock, title and end all show in the very next read', async () => {
+    const stream = await liveStream()
+    const product = await createProduct({ stock: 3 })
+    const read = async () => (await api(`/api/livestreams/${stream.id}`)).body.livestream
+    expect((await read()).likes).toBe(0)
+    const { token } = await guest()
+    await api(`/api/livestreams/${stream.id}/like`, { token, body: { count: 3 } })
+    expect((await read()).likes).toBe(3)
+    await api(`/api/livestreams/${stream.id}/pin-product`, { ...admin(), body: { productId: product.id, pinned: true } })
+    expect((await read()).pinnedProducts.map((pinned: { id: string }) => pinned.id)).toEqual([product.id])
+    await api('/api/orders', { token, body: { livestreamId: stream.id, items: [{ productId: product.id, quantity: 1 }], shipping: { name: 'A B', email: 'a@example.com', address: '1 Main Street' } } })
+    expect((await read()).pinnedProducts[0].stock).toBe(2)
+    await api(`/api/livestreams/${stream.id}`, { method: 'PATCH', ...admin(), body: { title: 'Renamed live' } })
+    expect((await read()).title).toBe('Renamed live')
+    await api(`/api/livestreams/${stream.id}/stop`, { method: 'POST', ...admin() })
+    expect((await read()).status).toBe('ended')
+  })
+})

@@ -1,8 +1,7 @@
 import { IdParams } from '#shared/schemas/common'
-import { findLivestream, presentLivestream } from '../../domain/livestreams'
+import { readLivestream } from '../../domain/livestream-cache'
 
 export default defineApiHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
-  const store = await useStore()
-  return { livestream: await presentLivestream(store, await findLivestream(store, id)) }
+  return { livestream: await readLivestream(await useStore(), id) }
 })

@@ -1,11 +1,11 @@
 import { basename } from 'node:path'
-import { findLivestream } from '../../domain/livestreams'
+import { findLivestream, setLivestreamMedia } from '../../domain/livestreams'
 import { uploadFor } from '../../domain/uploads'
 
 export default defineApiHandler(async (event) => {
   await requireAdmin(event)
   const { url } = await uploadFor(event, 'video', 'video', 'livestreamId', findLivestream,
-    (store, id, videoUrl) => store.updateLivestream(id, { videoUrl }))
+    (store, id, videoUrl) => setLivestreamMedia(store, id, { videoUrl }))
   setResponseStatus(event, 201)
   return { filename: basename(url), videoUrl: url }
 })

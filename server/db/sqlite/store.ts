@@ -42,12 +42,28 @@ class SqliteStore implements Store {
     this.db.close()
   }
 
+  private readonly statements = new Map<string, Database.Statement>()
+
+  /**
+   * A prepared statement, compiled once per SQL text: preparing cost more than running the
+   * statement itself under load (bench/likestorm.mjs profile). The texts are this file's own, so
+   * the cache stays small.
+   */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql)
+    if (!prepared) {
+      prepared = this.db.prepare(sql)
+      this.statements.set(sql, prepared)
+    }
+    return prepared
+  }
+
   private one(sql: string, ...params: unknown[]): Row | undefined {
-    return this.db.prepare(sql).get(...params) as Row | undefined
+    return this.statement(sql).get(...params) as Row | undefined
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
-    return this.db.prepare(sql).all(...params) as Row[]
+    return this.statement(sql).all(...params) as Row[]
   }
 
   // Users
@@ -56,7 +72,7 @@ class SqliteStore implements Store {
     const id = newId()
     const createdAt = new Date().toISOString()
     try {
-      this.db.prepare(`INSERT INTO users (id, email, password_hash, role, display_name, created_at)
+      this.statement(`INSERT INTO users (id, email, password_hash, role, display_name, created_at)
         VALUES (?, ?, ?, ?, ?, ?)`).run(id, user.email ?? null, user.passwordHash ?? null, user.role, user.displayName, createdAt)
     }
     catch (error) {
@@ -84,7 +100,7 @@ class SqliteStore implements Store {
 
   async createLivestream(input: Parameters<Store['createLivestream']>[0]) {
     const id = newId()
-    this.db.prepare(`INSERT INTO livestreams (id, title, description, quality, status, scheduled_at, created_at)
+    this.statement(`INSERT INTO livestreams (id, title, description, quality, status, scheduled_at, created_at)
       VALUES (?, ?, ?, ?, 'scheduled', ?, ?)`).run(id, input.title, input.description, input.quality, input.scheduledAt ?? null, new Date().toISOString())
     return (await this.getLivestream(id))!
   }
@@ -113,7 +129,7 @@ class SqliteStore implements Store {
   async updateLivestream(id: string, changes: Parameters<Store['updateLivestream']>[1], onlyIf?: LivestreamStatus[]) {
     const { sql, params } = setClause(changes, LIVESTREAM_COLUMNS)
     if (sql) {
-      const result = this.db.prepare(`UPDATE livestreams SET ${sql} WHERE id = @id${statusFilter(onlyIf)}`).run({ ...params, id })
+      const result = this.statement(`UPDATE livestreams SET ${sql} WHERE id = @id${statusFilter(onlyIf)}`).run({ ...params, id })
       if (result.changes === 0) return null
       return this.getLivestream(id)
     }
@@ -123,10 +139,10 @@ class SqliteStore implements Store {
 
   async deleteLivestream(id: string, onlyIf?: LivestreamStatus[]) {
     return this.db.transaction(() => {
-      const result = this.db.prepare(`DELETE FROM livestreams WHERE id = ?${statusFilter(onlyIf)}`).run(id)
+      const result = this.statement(`DELETE FROM livestreams WHERE id = ?${statusFilter(onlyIf)}`).run(id)
       if (result.changes === 0) return false
       for (const table of ['chat_messages', 'pins', 'livestream_views', 'analytics_samples']) {
-        this.db.prepare(`DELETE FROM ${table} WHERE livestream_id = ?`).run(id)
+        this.statement(`DELETE FROM ${table} WHERE livestream_id = ?`).run(id)
       }
       return true
     }).immediate()
@@ -140,7 +156,7 @@ class SqliteStore implements Store {
   async addView(id: string, sessionId: string, at: string) {
     return this.db.transaction(() => {
       if (!this.one('SELECT 1 FROM livestreams WHERE id = ?', id)) return null
-      const inserted = this.db.prepare(`INSERT OR IGNORE INTO livestream_views (livestream_id, session_id, created_at)
+      const inserted = this.statement(`INSERT OR IGNORE INTO livestream_views (livestream_id, session_id, created_at)
         VALUES (?, ?, ?)`).run(id, sessionId, at)
       const sql = inserted.changes
         ? 'UPDATE livestreams SET view_count = view_count + 1 WHERE id = ? RETURNING view_count'
@@ -160,17 +176,17 @@ class SqliteStore implements Store {
   async setPinned(livestreamId: string, productId: string, pinned: boolean, at: string) {
     if (pinned) {
       // The partial unique index keeps at most one open period per product; a repeat pin is a no-op.
-      this.db.prepare(`INSERT OR IGNORE INTO pins (livestream_id, product_id, pinned_at) VALUES (?, ?, ?)`)
+      this.statement(`INSERT OR IGNORE INTO pins (livestream_id, product_id, pinned_at) VALUES (?, ?, ?)`)
         .run(livestreamId, productId, at)
     }
     else {
-      this.db.prepare(`UPDATE pins SET unpinned_at = ? WHERE livestream_id = ? AND product_id = ? AND unpinned_at IS NULL`)
+      this.statement(`UPDATE pins SET unpinned_at = ? WHERE livestream_id = ? AND product_id = ? AND unpinned_at IS NULL`)
         .run(at, livestreamId, productId)
     }
   }
 
   async closeOpenPins(livestreamId: string, at: string) {
-    this.db.prepare('UPDATE pins SET unpinned_at = ? WHERE livestream_id = ? AND unpinned_at IS NULL').run(at, livestreamId)
+    this.statement('UPDATE pins SET unpinned_at = ? WHERE livestream_id = ? AND unpinned_at IS NULL').run(at, livestreamId)
   }
 
   async listPinnedProductIds(livestreamId: string) {
@@ -191,7 +207,7 @@ class SqliteStore implements Store {
 
   async appendChat(message: Parameters<Store['appendChat']>[0]) {
     const id = newId()
-    this.db.prepare(`INSERT INTO chat_messages (id, livestream_id, user_id, display_name, role, message, client_id, created_at)
+    this.statement(`INSERT INTO chat_messages (id, livestream_id, user_id, display_name, role, message, client_id, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(id, message.livestreamId, message.userId, message.displayName, message.role,
       message.message, message.clientId ?? null, message.createdAt)
     return (await this.getChat(id))!
@@ -204,7 +220,7 @@ class SqliteStore implements Store {
 
   async listChat(livestreamId: string, { before, limit }: Parameters<Store['listChat']>[1]) {
     const beforeSeq = before ? `AND seq < (SELECT seq FROM chat_messages WHERE id = @before)` : ''
-    const rows = this.db.prepare(`SELECT * FROM chat_messages WHERE livestream_id = @livestreamId ${beforeSeq}
+    const rows = this.statement(`SELECT * FROM chat_messages WHERE livestream_id = @livestreamId ${beforeSeq}
       ORDER BY seq DESC LIMIT @limit`).all({ livestreamId, limit, ...(before ? { before: before.id } : {}) }) as Row[]
     return rows.reverse().map(toChat)
   }
@@ -218,7 +234,7 @@ class SqliteStore implements Store {
 
   async createProduct(input: Parameters<Store['createProduct']>[0]) {
     const id = newId()
-    this.db.prepare(`INSERT INTO products (id, name, description, price_cents, currency, image_url, stock, sku, created_at)
+    this.statement(`INSERT INTO products (id, name, description, price_cents, currency, image_url, stock, sku, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, input.name, input.description ?? '', input.priceCents, input.currency,
       input.imageUrl ?? null, input.stock, input.sku ?? null, new Date().toISOString())
     return toProduct(this.one('SELECT * FROM products WHERE id = ?', id)!)
@@ -238,15 +254,15 @@ class SqliteStore implements Store {
 
   async updateProduct(id: string, changes: Parameters<Store['updateProduct']>[1]) {
     const { sql, params } = setClause(changes, PRODUCT_COLUMNS)
-    if (sql) this.db.prepare(`UPDATE products SET ${sql} WHERE id = @id AND deleted_at IS NULL`).run({ ...params, id })
+    if (sql) this.statement(`UPDATE products SET ${sql} WHERE id = @id AND deleted_at IS NULL`).run({ ...params, id })
     return (await this.getProducts([id]))[0] ?? null
   }
 
   async deleteProduct(id: string, at: string) {
     return this.db.transaction(() => {
-      const result = this.db.prepare('UPDATE products SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(at, id)
+      const result = this.statement('UPDATE products SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(at, id)
       // A deleted product can no longer be shown as pinned anywhere; its past periods stay for replays.
-      this.db.prepare('UPDATE pins SET unpinned_at = ? WHERE product_id = ? AND unpinned_at IS NULL').run(at, id)
+      this.statement('UPDATE pins SET unpinned_at = ? WHERE product_id = ? AND unpinned_at IS NULL').run(at, id)
       return result.changes > 0
     }).immediate()
   }
@@ -268,7 +284,7 @@ class SqliteStore implements Store {
         .filter(line => line.available < line.requested)
       if (shortages.length) return { ok: false, reason: 'out_of_stock', shortages }
 
-      const take = this.db.prepare('UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?')
+      const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?')
       for (const line of lines) take.run(line.quantity, line.productId, line.quantity)
       const items: OrderItem[] = lines.map((line) => {
         const product = products.get(line.productId)!
@@ -285,7 +301,7 @@ class SqliteStore implements Store {
         status: 'placed',
         createdAt: order.createdAt,
       }
-      this.db.prepare(`INSERT INTO orders (id, user_id, livestream_id, items, total_cents, currency, shipping, status, created_at)
+      this.statement(`INSERT INTO orders (id, user_id, livestream_id, items, total_cents, currency, shipping, status, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(placed.id, placed.userId, placed.livestreamId ?? null, JSON.stringify(items),
         placed.totalCents, placed.currency, JSON.stringify(placed.shipping), placed.status, placed.createdAt)
       return { ok: true, order: placed }
@@ -302,7 +318,7 @@ class SqliteStore implements Store {
   // Analytics samples
 
   async addSample(sample: Parameters<Store['addSample']>[0]) {
-    this.db.prepare(`INSERT INTO analytics_samples (livestream_id, at, current_viewers, likes, view_count) VALUES (?, ?, ?, ?, ?)`)
+    this.statement(`INSERT INTO analytics_samples (livestream_id, at, current_viewers, likes, view_count) VALUES (?, ?, ?, ?, ?)`)
       .run(sample.livestreamId, sample.at, sample.currentViewers, sample.likes, sample.viewCount)
   }
 

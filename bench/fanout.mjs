@@ -1,0 +1,108 @@
+// Benchmark 1 (and 6 with --processes=2): N sockets registered in one room, chat arriving at R
+// lines a second from several senders; how long each line takes to reach every socket, whether
+// any is lost, and what the server spends in CPU and memory.
+//   node bench/fanout.mjs [--sizes=1000,5000,10000] [--rate=20] [--seconds=10] [--processes=1|2] [--quick]
+import { performance } from 'node:perf_hooks'
+import { adminToken, customerTokens, liveShow, startServer } from './lib/server.mjs'
+import { now, startReceivers } from './lib/receivers.mjs'
+import { closeAll, openSockets, register } from './lib/sockets.mjs'
+import { kb, mb, options, printTable, round, saveResults, sleep, summarize } from './lib/stats.mjs'
+
+const opts = options({ sizes: '1000,5000,10000', rate: 20, seconds: 10, processes: 1, workers: 2, redis: 'redis://127.0.0.1:6379/8' })
+const sizes = opts.quick ? [200] : opts.sizes.split(',').map(Number)
+const seconds = opts.quick ? 2 : opts.seconds
+
+/** One or two servers; with two, they share the data directory and a Redis bus. */
+async function startServers(processes) {
+  if (processes === 1) return [await startServer()]
+  const first = await startServer({ env: { NUXT_REDIS_URL: opts.redis } })
+  const second = await startServer({ env: { NUXT_REDIS_URL: opts.redis, NUXT_JWT_SECRET: first.env.NUXT_JWT_SECRET }, dataDir: first.dataDir })
+  return [second, first] // the first owns the data directory: stopped last
+}
+
+async function run(count) {
+  const servers = await startServers(opts.processes)
+  const [main] = servers
+  try {
+    const livestreamId = await liveShow(main.base, await adminToken(main.base))
+    await sleep(500)
+    const rssBefore = servers.map(server => server.rssBytes())
+
+    // Receivers: anonymous viewers spread over the servers, as a load balancer would, held by
+    // worker threads so that reading them does not hold up the senders.
+    const connectStarted = performance.now()
+    const receivers = await startReceivers({
+      bases: servers.map(server => server.base), count, livestreamId, workers: opts.workers,
+      capacity: Math.ceil(count * opts.rate * seconds * 1.2) + 1000,
+    })
+    const connectSeconds = (performance.now() - connectStarted) / 1000
+    await sleep(2000)
+    const rssIdle = servers.map(server => server.rssBytes())
+
+    // Senders: enough users that each stays under the chat limit (a burst of 5, then 1 a second).
+    const senderCount = Math.max(5, Math.ceil(opts.rate / 0.8))
+    const tokens = await customerTokens(main.env.NUXT_JWT_SECRET, senderCount, 'Bench sender')
+    const senders = []
+    let refused = 0
+    for (const [index, token] of tokens.entries()) {
+      const [ws] = await openSockets(servers[index % servers.length].base, 1, { token })
+      await register(ws, livestreamId, `bench-sender-${index}`)
+      ws.on('message', data => data.toString().includes('"type":"error"') && refused++)
+      senders.push(ws)
+    }
+    let sent = 0
+    const cpuBefore = servers.map(server => server.cpuSeconds())
+    const chatStarted = performance.now()
+    const total = opts.rate * seconds
+    for (let line = 0; line < total; line++) {
+      const due = chatStarted + (line * 1000) / opts.rate
+      await sleep(Math.max(0, due - performance.now()))
+      senders[line % senders.length].send(JSON.stringify({ type: 'chat_message', message: `bench ${line} ${now()}` }))
+      sent++
+    }
+    // Let the last lines arrive: until every receiver has every line, or 10 s.
+    const drainDeadline = performance.now() + 10_000
+    while (await receivers.delivered() < (sent - refused) * count && performance.now() < drainDeadline) await sleep(100)
+    const chatSeconds = (performance.now() - chatStarted) / 1000
+    const cpu = servers.map((server, index) => (server.cpuSeconds() - cpuBefore[index]) / chatSeconds * 100)
+    const rssAfter = servers.map(server => server.rssBytes())
+    const { delivered, latencies } = await receivers.finish()
+    closeAll(senders)
+
+    const latency = summarize(latencies)
+    const sum = values => values.reduce((total, value) => total + value, 0)
+    return {
+      sockets: count, processes: servers.length, rate: opts.rate, seconds,
+      connectAndRegisterSeconds: round(connectSeconds, 2),
+      registersPerSecond: Math.round(count / connectSeconds),
+      latencyMs: { p50: round(latency.p50), p99: round(latency.p99), max: round(latency.max) },
+      linesSent: sent, linesRefused: refused,
+      delivered, expected: (sent - refused) * count, lost: (sent - refused) * count - delivered,
+      serverCpuPercent: cpu.map(value => round(value)),
+      serverRssMB: { before: rssBefore.map(mb), idleWithSockets: rssIdle.map(mb), afterChat: rssAfter.map(mb) },
+      rssPerIdleSocketKB: kb((sum(rssIdle) - sum(rssBefore)) / count),
+    }
+  }
+  finally {
+    for (const server of servers) await server.stop()
+  }
+}
+
+const runs = []
+for (const size of sizes) {
+  console.log(`fan-out: ${size} sockets, ${opts.processes} process(es), ${opts.rate} lines/s for ${seconds} s`)
+  runs.push(await run(size))
+}
+printTable(`Room fan-out (${opts.processes} process${opts.processes > 1 ? 'es with Redis' : ''})`, runs.map(run => ({
+  'sockets': run.sockets,
+  'connect+register s': run.connectAndRegisterSeconds,
+  'p50 ms': run.latencyMs.p50,
+  'p99 ms': run.latencyMs.p99,
+  'max ms': run.latencyMs.max,
+  'delivered/expected': `${run.delivered}/${run.expected}`,
+  'server CPU %': run.serverCpuPercent.join(' + '),
+  'RSS idle MB': run.serverRssMB.idleWithSockets.join(' + '),
+  'KB/socket': run.rssPerIdleSocketKB,
+})))
+saveResults(opts.processes > 1 ? 'fanout-redis' : 'fanout', opts.quick, { runs })
+if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0)) process.exitCode = 1

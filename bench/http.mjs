@@ -1,0 +1,69 @@
+// Benchmark 4: the HTTP API under autocannon. GET /api/livestreams/:id against a bare handler of
+// the same build that answers the same JSON (the ratio is the cost of routing, validation and
+// the store), and POST /api/livestreams/:id/like from many users.
+//   node bench/http.mjs [--seconds=10] [--connections=50] [--users=2000] [--quick]
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { adminToken, customerTokens, liveShow, startServer } from './lib/server.mjs'
+import { options, printTable, round, saveResults } from './lib/stats.mjs'
+
+const opts = options({ seconds: 10, connections: 50, users: 2000 })
+const duration = opts.quick ? 2 : opts.seconds
+const users = opts.quick ? 100 : opts.users
+const bareFile = join(tmpdir(), `wrencos-bench-bare-${process.pid}.json`)
+
+function load(url, extra = {}) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: opts.connections, duration, ...extra }, (error, result) => error ? reject(error) : resolve(result))
+  })
+}
+
+const figures = result => ({
+  requestsPerSecond: round(result.requests.average),
+  latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+  ok: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+})
+
+const server = await startServer({ env: { WRENCOS_BENCH_BARE_JSON: bareFile } })
+try {
+  const livestreamId = await liveShow(server.base, await adminToken(server.base))
+  const readUrl = `${server.base}/api/livestreams/${livestreamId}`
+  writeFileSync(bareFile, await (await fetch(readUrl)).text())
+  const bareUrl = `${server.base}/__bench/livestream`
+  if ((await (await fetch(bareUrl)).text()) !== (await (await fetch(readUrl)).text())) throw new Error('the bare handler must answer the same JSON')
+
+  // Warm both paths up, then measure them one after the other.
+  await load(readUrl, { duration: 1 })
+  await load(bareUrl, { duration: 1 })
+  const read = figures(await load(readUrl))
+  const bare = figures(await load(bareUrl))
+
+  const tokens = await customerTokens(server.env.NUXT_JWT_SECRET, users, 'Bench liker')
+  let next = 0
+  const like = figures(await load(`${readUrl}/like`, {
+    method: 'POST',
+    requests: [{
+      setupRequest: request => ({
+        ...request,
+        headers: { ...request.headers, 'content-type': 'application/json', 'authorization': `Bearer ${tokens[next++ % tokens.length]}` },
+        body: '{"count":1}',
+      }),
+    }],
+  }))
+  const counted = (await (await fetch(readUrl)).json()).livestream.likes
+
+  const result = { duration, connections: opts.connections, read, bare, readToBareRatio: round(read.requestsPerSecond / bare.requestsPerSecond, 2), like: { ...like, users, likesCounted: counted } }
+  printTable('HTTP (autocannon)', [
+    { 'route': 'GET /api/livestreams/:id', 'req/s': read.requestsPerSecond, 'p99 ms': read.latencyMs.p99, '2xx': read.ok, 'non-2xx': read.non2xx },
+    { 'route': 'bare handler, same JSON', 'req/s': bare.requestsPerSecond, 'p99 ms': bare.latencyMs.p99, '2xx': bare.ok, 'non-2xx': bare.non2xx },
+    { 'route': `POST .../like (${users} users)`, 'req/s': like.requestsPerSecond, 'p99 ms': like.latencyMs.p99, '2xx': like.ok, 'non-2xx': like.non2xx },
+  ])
+  console.log(`read / bare = ${result.readToBareRatio}; likes counted ${counted} = accepted ${like.ok}`)
+  saveResults('http', opts.quick, result)
+  if (counted !== like.ok || read.errors || bare.errors) process.exitCode = 1
+}
+finally {
+  await server.stop()
+}
