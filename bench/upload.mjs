@@ -86,8 +86,10 @@ try {
       if (answer.status !== 204) throw new Error(`chunk ${seq}: ${answer.status} ${answer.text}`)
     }
   })
-  await send(`${server.base}/api/livestreams/${chunkShow}/stop`, { method: 'POST', headers: auth, body: '' })
-  const finalize = await measure(server, () => send(`${server.base}/api/livestreams/${chunkShow}/recording/finalize`, { method: 'POST', headers: auth, body: '' }))
+  const json = { ...auth, 'content-type': 'application/json' }
+  const stopped = await send(`${server.base}/api/livestreams/${chunkShow}/stop`, { method: 'POST', headers: json, body: '{}' })
+  if (stopped.status !== 200) throw new Error(`stop: ${stopped.status} ${stopped.text}`)
+  const finalize = await measure(server, () => send(`${server.base}/api/livestreams/${chunkShow}/recording/finalize`, { method: 'POST', headers: json, body: '{}' }))
   if (finalize.outcome.status !== 200) throw new Error(`finalize: ${finalize.outcome.status} ${finalize.outcome.text}`)
   const chunkTotal = chunkCount * chunk.length
 

@@ -1,0 +1,53 @@
+// `npm run bench`: every benchmark in turn (each also runs alone: node bench/<name>.mjs), then
+// one table of the targets from the issue against what was measured. --quick runs the small
+// versions, as `npm test` does.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT, ensureBuild } from './lib/server.mjs'
+import { printTable, round, saveResults } from './lib/stats.mjs'
+
+const quick = process.argv.includes('--quick')
+const runs = [
+  ['fanout.mjs'],
+  ['fanout.mjs', '--processes=2', '--sizes=10000'],
+  ['likestorm.mjs'],
+  ['viewer-join.mjs'],
+  ['http.mjs'],
+  ['upload.mjs'],
+]
+
+await ensureBuild()
+const failed = []
+for (const [script, ...args] of runs) {
+  console.log(`\n=== node bench/${script} ${[...args, ...(quick ? ['--quick'] : [])].join(' ')}`)
+  const { status } = spawnSync(process.execPath, [join(ROOT, 'bench', script), ...args, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' })
+  if (status !== 0) failed.push(`${script} ${args.join(' ')}`.trim())
+}
+
+const load = name => JSON.parse(readFileSync(join(ROOT, 'bench/results', `${name}${quick ? '.quick' : ''}.json`), 'utf8'))
+const fanout = load('fanout').runs.at(-1)
+const redis = load('fanout-redis').runs.at(-1)
+const likes = load('likestorm')
+const join_ = load('viewer-join')
+const http = load('http')
+const upload = load('upload')
+const targets = [
+  ['fan-out: p99 latency', `${fanout.sockets} sockets`, '< 250 ms', fanout.latencyMs.p99, fanout.latencyMs.p99 < 250],
+  ['fan-out: lines lost', `${fanout.sockets} sockets`, '0', fanout.lost, fanout.lost === 0],
+  ['fan-out: memory per idle socket', `${fanout.sockets} sockets`, '< 20 KB', fanout.rssPerIdleSocketKB, fanout.rssPerIdleSocketKB < 20],
+  ['like storm: every like counted once', `${likes.users} users`, `${likes.likesSent}`, likes.likesCounted, likes.likesCounted === likes.likesSent],
+  ['like storm: stream_update per socket per s', `${likes.sockets} sockets`, 'a few (<= 5)', likes.updateFramesPerSocketPerSecond.max, likes.updateFramesPerSocketPerSecond.max <= 5],
+  ['like storm: like -> counter p99', `${likes.users} users`, '< 500 ms', likes.likeToCounterMs.p99, likes.likeToCounterMs.p99 < 500],
+  ['viewer join: first frame, median', `${join_.joins} joins`, '< 1000 ms', join_.firstFrameMs.median, join_.firstFrameMs.median < 1000],
+  ['HTTP: read / bare handler', 'GET /api/livestreams/:id', '>= 0.7', http.readToBareRatio, http.readToBareRatio >= 0.7],
+  ...upload.rows.map(row => [`upload: RSS growth, ${row.step}`, `${row.MiB} MiB`, '< 64 MB', row['RSS growth MB'], row['RSS growth MB'] < 64]),
+  ['two processes: p99 / one process', `${redis.sockets} sockets`, '(reported)', round(redis.latencyMs.p99 / fanout.latencyMs.p99, 2), true],
+].map(([measure, size, target, measured, met]) => ({ measure, size, target, measured, met: met ? 'yes' : 'NO' }))
+
+printTable(`Targets${quick ? ' (quick sizes: not the real targets)' : ''}`, targets)
+saveResults('summary', quick, { targets, failed })
+if (failed.length) {
+  console.error(`benchmarks that failed their own checks: ${failed.join(', ')}`)
+  process.exitCode = 1
+}

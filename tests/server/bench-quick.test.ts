@@ -1,0 +1,74 @@
+// The benchmarks' quick mode (a few seconds, small sizes), so they cannot rot: each must run to
+// the end and pass its own checks (nothing lost, every like counted, memory bounded). Their
+// figures are not judged here: bench/README.md holds the real runs.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { REDIS_URL, haveRedis } from '../support/redis'
+import { ROOT } from '../support/server'
+
+function runQuick(script: string, ...args: string[]): Promise<{ code: number | null, output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench', script), ...args, '--quick'], { cwd: ROOT })
+    let output = ''
+    child.stdout.on('data', (data) => {
+      output += data
+    })
+    child.stderr.on('data', (data) => {
+      output += data
+    })
+    child.on('exit', code => resolve({ code, output }))
+  })
+}
+
+const results = (name: string) => JSON.parse(readFileSync(join(ROOT, 'bench/results', `${name}.quick.json`), 'utf8'))
+
+async function expectFanout(args: string[], name: string) {
+  const run = await runQuick('fanout.mjs', ...args)
+  expect(run.code, run.output).toBe(0)
+  const [figures] = results(name).runs
+  expect(figures.delivered).toBe(figures.expected)
+  expect(figures.expected).toBeGreaterThan(0)
+}
+
+describe.sequential('benchmarks, quick mode', () => {
+  it('fan-out delivers every line to every socket', async () => {
+    await expectFanout([], 'fanout')
+  }, 120_000)
+
+  it.skipIf(!haveRedis)('and so it does over two processes joined by Redis', async () => {
+    await expectFanout(['--processes=2', `--redis=${REDIS_URL}`], 'fanout-redis')
+  }, 120_000)
+
+  it('the like storm counts every like once', async () => {
+    const run = await runQuick('likestorm.mjs')
+    expect(run.code, run.output).toBe(0)
+    const figures = results('likestorm')
+    expect(figures.likesCounted).toBe(figures.likesSent)
+    expect(figures.updateFramesPerSocketPerSecond.max).toBeLessThanOrEqual(5)
+  }, 120_000)
+
+  it('viewer join measures first frames in Chromium and register-to-offer', async () => {
+    const run = await runQuick('viewer-join.mjs')
+    expect(run.code, run.output).toBe(0)
+    const figures = results('viewer-join')
+    expect(figures.firstFrameMs.all).toHaveLength(figures.joins)
+    expect(figures.registerToOfferMs.median).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('HTTP compares the read with a bare handler of the same JSON', async () => {
+    const run = await runQuick('http.mjs')
+    expect(run.code, run.output).toBe(0)
+    const figures = results('http')
+    expect(figures.read.requestsPerSecond).toBeGreaterThan(0)
+    expect(figures.bare.requestsPerSecond).toBeGreaterThan(0)
+    expect(figures.like.likesCounted).toBe(figures.like.ok)
+  }, 120_000)
+
+  it('uploads and finalizes without holding the file in memory', async () => {
+    const run = await runQuick('upload.mjs')
+    expect(run.code, run.output).toBe(0)
+    for (const row of results('upload').rows) expect(row['RSS growth MB']).toBeLessThan(64)
+  }, 120_000)
+})
