@@ -21,6 +21,9 @@ export default defineNuxtConfig({
     mongodbUri: '',
     redisUrl: '',
     corsOrigins: '',
+    // Set (NUXT_TRUST_PROXY=true) only behind a proxy that sets X-Forwarded-*: otherwise anyone
+    // could claim any address and slip past the per-address limits.
+    trustProxy: '',
     demoData: '',
     public: {
       iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],

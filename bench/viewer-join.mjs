@@ -13,7 +13,7 @@ const opts = options({ joins: 20 })
 const joins = opts.quick ? 3 : opts.joins
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required']
+  '--autoplay-policy=no-user-gesture-required', ...(process.env.WRENCOS_BENCH_CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean)]
 
 // Runs in each customer page before the app: notes when the live video shows its first frame.
 function watchFirstFrame() {
@@ -21,6 +21,7 @@ function watchFirstFrame() {
     const video = document.querySelector('[data-testid="live-video"]')
     if (!video) return
     observer.disconnect()
+    window.__videoAt = performance.now()
     video.requestVideoFrameCallback(() => (window.__firstFrameAt = performance.now()))
   }).observe(document, { childList: true, subtree: true })
 }
@@ -45,6 +46,8 @@ try {
   await studio.getByText(/^\s*Live · /).waitFor()
 
   const firstFrames = []
+  /** Where a join's time goes: the page's own load, the app mounting the player, then WebRTC. */
+  const milestones = []
   for (let join = 0; join < joins; join++) {
     const context = await browser.newContext()
     await context.addInitScript(watchFirstFrame)
@@ -52,6 +55,11 @@ try {
     await page.goto(`${app}/live/${livestreamId}`)
     const at = await (await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 20_000 })).jsonValue()
     firstFrames.push(at)
+    milestones.push(await page.evaluate(() => ({
+      domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
+      videoElement: Math.round(window.__videoAt),
+      firstFrame: Math.round(window.__firstFrameAt),
+    })))
     await context.close()
   }
 
@@ -73,6 +81,7 @@ try {
   const result = {
     joins,
     firstFrameMs: { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => round(value)) },
+    milestonesMs: milestones,
     registerToOfferMs: { median: round(offer.p50), p90: round(offer.p90), max: round(offer.max) },
   }
   printTable('Viewer join', [

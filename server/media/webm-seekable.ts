@@ -234,10 +234,12 @@ async function fileSink(path: string) {
     pendingBytes = 0
   }
   return {
+    // The pieces are views of buffers nobody writes to again (ByteSource reads into fresh ones),
+    // so they are kept as they are until the write, not copied.
     write: async (bytes: Buffer) => {
-      pending.push(Buffer.from(bytes))
+      pending.push(bytes)
       pendingBytes += bytes.length
-      if (pendingBytes >= 1024 * 1024) await flush()
+      if (pendingBytes >= 256 * 1024) await flush()
     },
     close: async () => {
       try {

@@ -10,7 +10,7 @@ export default defineEventHandler((event) => {
     'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), payment=()',
     'Cross-Origin-Opener-Policy': 'same-origin',
   })
-  if (getRequestProtocol(event, { xForwardedProto: true }) === 'https') {
+  if (requestProtocol(event) === 'https') {
     setResponseHeader(event, 'Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
   }
 })

@@ -26,7 +26,8 @@ const peers = new Map<string, PeerState>()
 function originAllowed(request: UpgradeRequest): boolean {
   const origin = request.headers.get('origin')
   if (!origin) return true
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
+  const forwarded = serverConfig().trustProxy ? request.headers.get('x-forwarded-host') : null
+  const host = forwarded ?? request.headers.get('host')
   try {
     return new URL(origin).host === host || serverConfig().corsOrigins.includes(origin)
   }

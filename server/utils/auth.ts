@@ -1,7 +1,8 @@
-import { createError, deleteCookie, getCookie, getHeader, getRequestProtocol, setCookie, type H3Event } from 'h3'
+import { createError, deleteCookie, getCookie, getHeader, setCookie, type H3Event } from 'h3'
 import type { User } from '#shared/types/models'
 import type { UserRecord } from '../db'
 import { TOKEN_TTL_SECONDS, signToken, verifyToken, type AuthUser } from './jwt'
+import { requestProtocol } from './client-address'
 
 export const AUTH_COOKIE = 'wrencos_token'
 
@@ -48,7 +49,7 @@ export async function startSession(event: H3Event, user: UserRecord) {
   setCookie(event, AUTH_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: getRequestProtocol(event, { xForwardedProto: true }) === 'https',
+    secure: requestProtocol(event) === 'https',
     path: '/',
     maxAge: TOKEN_TTL_SECONDS,
   })

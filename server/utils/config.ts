@@ -13,6 +13,7 @@ export function serverConfig() {
     adminEmail: String(config.adminEmail || (import.meta.dev ? 'admin@wrencos.local' : '')),
     adminPassword: String(config.adminPassword || (import.meta.dev ? 'wrencos-admin' : '')),
     corsOrigins: String(config.corsOrigins || '').split(',').map(origin => origin.trim()).filter(Boolean),
+    trustProxy: ['true', '1'].includes(String(config.trustProxy ?? '')),
     // Demo products and a scheduled stream: on by default in dev, off in production unless asked for.
     demoData: demoData === '' ? import.meta.dev : demoData === 'true' || demoData === '1',
   }

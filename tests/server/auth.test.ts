@@ -45,6 +45,16 @@ describe('POST /api/auth/login', () => {
     expect(statuses.slice(10)).toEqual([429, 429])
     expect(Number(retryAfter)).toBeGreaterThan(0)
   })
+
+  it('cannot be dodged by claiming another address in X-Forwarded-For (no trusted proxy configured)', async () => {
+    const email = unique()
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const response = await api('/api/auth/login', { body: { email, password: 'guessing-1234' }, headers: { 'x-forwarded-for': `203.0.113.${i}` } })
+      statuses.push(response.status)
+    }
+    expect(statuses.slice(10)).toEqual([429, 429])
+  })
 })
 
 describe('POST /api/auth/register', () => {

@@ -4,7 +4,7 @@ import { createGuest } from '../../domain/users'
 // An anonymous customer with a display name: enough to chat, like and buy.
 export default defineApiHandler(async (event) => {
   const { displayName } = await readValidatedBody(event, zodCheck(GuestBody))
-  enforceRateLimit(event, rateLimits.signup, getRequestIP(event, { xForwardedFor: true }) ?? 'unknown')
+  enforceRateLimit(event, rateLimits.signup, clientAddress(event))
   const user = await createGuest(await useStore(), displayName)
   setResponseStatus(event, 201)
   return startSession(event, user)

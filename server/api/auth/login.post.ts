@@ -3,7 +3,7 @@ import { authenticate } from '../../domain/users'
 
 export default defineApiHandler(async (event) => {
   const { email, password } = await readValidatedBody(event, zodCheck(LoginBody))
-  enforceRateLimit(event, rateLimits.login, `${getRequestIP(event, { xForwardedFor: true }) ?? 'unknown'}|${email}`)
+  enforceRateLimit(event, rateLimits.login, `${clientAddress(event)}|${email}`)
   const user = await authenticate(await useStore(), email, password)
   return startSession(event, user)
 })
