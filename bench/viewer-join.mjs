@@ -40,6 +40,9 @@ try {
   const host = await browser.newContext()
   await host.addCookies([{ name: 'wrencos_token', value: token, url: app, httpOnly: true }])
   const studio = await host.newPage()
+  // What the studio says goes to the log: if a join never gets an offer, this tells why.
+  studio.on('console', message => message.type() === 'error' && console.error(`[studio] ${message.text()}`))
+  studio.on('pageerror', error => console.error(`[studio] ${error.message}`))
   await studio.goto(`${app}/studio/${livestreamId}`, { waitUntil: 'networkidle' })
   await studio.getByRole('button', { name: 'Start camera' }).click()
   await studio.getByRole('button', { name: 'Go live' }).click()

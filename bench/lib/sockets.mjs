@@ -25,14 +25,30 @@ export async function openSockets(base, count, { parallel = 200, token, onOpen, 
   return sockets
 }
 
-/** Resolves when `ws` receives a frame whose text contains `marker`. */
-export function waitFor(ws, marker) {
-  return new Promise((resolve) => {
+/**
+ * Resolves when `ws` receives a frame whose text contains `marker`; rejects after `timeoutMs`, or
+ * at once on an `error` frame, naming what came instead.
+ */
+export function waitFor(ws, marker, timeoutMs = 15_000) {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer)
+      ws.off('message', listener)
+    }
+    const timer = setTimeout(() => {
+      done()
+      reject(new Error(`no frame with ${marker} within ${timeoutMs} ms`))
+    }, timeoutMs)
     const listener = (data) => {
       const text = data.toString()
-      if (!text.includes(marker)) return
-      ws.off('message', listener)
-      resolve(text)
+      if (text.includes(marker)) {
+        done()
+        resolve(text)
+      }
+      else if (text.startsWith('{"type":"error"')) {
+        done()
+        reject(new Error(`waiting for ${marker}, got ${text}`))
+      }
     }
     ws.on('message', listener)
   })
