@@ -8,6 +8,8 @@ import { ROOT, ensureBuild } from './lib/server.mjs'
 import { printTable, round, saveResults } from './lib/stats.mjs'
 
 const quick = process.argv.includes('--quick')
+// --summary-only: the targets table from the results already written (after re-running one benchmark).
+const summaryOnly = process.argv.includes('--summary-only')
 const runs = [
   ['fanout.mjs'],
   ['fanout.mjs', '--processes=2', '--sizes=10000'],
@@ -17,9 +19,9 @@ const runs = [
   ['upload.mjs'],
 ]
 
-await ensureBuild()
 const failed = []
-for (const [script, ...args] of runs) {
+if (!summaryOnly) await ensureBuild()
+for (const [script, ...args] of summaryOnly ? [] : runs) {
   console.log(`\n=== node bench/${script} ${[...args, ...(quick ? ['--quick'] : [])].join(' ')}`)
   const { status } = spawnSync(process.execPath, [join(ROOT, 'bench', script), ...args, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' })
   if (status !== 0) failed.push(`${script} ${args.join(' ')}`.trim())
