@@ -3,6 +3,8 @@ import { adminToken, api, createStream } from '../support/api'
 import { adminContext, screenshot, useChromium, watchedPage } from '../support/browser'
 import { crashTab, endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
 
+// Each test is a dozen browser steps, each with its own bounded wait; under the load of a full
+// run their sum once passed the default 60 s, so these two get twice that.
 describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
   const chromium = useChromium()
 
@@ -44,7 +46,7 @@ describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
     expect((await livestreamOf(stream.id)).videoUrl).toMatch(/\.webm$/)
     expect(problems()).toEqual([])
     await context.close()
-  })
+  }, 120_000)
 
   it('a show whose only tab died is saved from the studio after it is ended', async () => {
     const { stream, context } = await showWhoseTabDied(`Abandoned show ${Date.now()}`)
@@ -55,5 +57,5 @@ describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
     await expectSeekableReplay(page, 4)
     expect(problems()).toEqual([])
     await context.close()
-  })
+  }, 120_000)
 })

@@ -1,6 +1,7 @@
 // The benchmarks' quick mode (a few seconds, small sizes), so they cannot rot: each must run to
 // the end and pass its own checks (nothing lost, every like counted, memory bounded). Their
-// figures are not judged here: bench/README.md holds the real runs.
+// figures are not judged here: bench/README.md holds the real runs. They live in the e2e project,
+// whose files run one at a time: run beside the browser tests, their load made those time out.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
