@@ -49,12 +49,17 @@ export async function expectSeekableReplay(page: Page, expectedSeconds: number) 
   expect(Number.isFinite(duration)).toBe(true)
   expect(duration).toBeGreaterThan(expectedSeconds * 0.6)
   expect(duration).toBeLessThan(expectedSeconds * 1.4 + 2)
+  // A seek that never completes must fail here, with what the player was doing, not hang the test.
   const landed = await replay.evaluate(async (video: HTMLVideoElement) => {
     const target = video.duration / 2
     video.currentTime = target
-    await new Promise(resolve => video.addEventListener('seeked', resolve, { once: true }))
-    return { target, at: video.currentTime, width: video.videoWidth, ready: video.readyState }
+    const seeked = await Promise.race([
+      new Promise(resolve => video.addEventListener('seeked', () => resolve(true), { once: true })),
+      new Promise(resolve => setTimeout(() => resolve(false), 10_000)),
+    ])
+    return { seeked, target, at: video.currentTime, width: video.videoWidth, ready: video.readyState, connected: video.isConnected, error: video.error?.message ?? null, src: video.currentSrc }
   })
+  expect(landed.seeked, JSON.stringify(landed)).toBe(true)
   expect(Math.abs(landed.at - landed.target)).toBeLessThan(0.5)
   expect(landed.width).toBeGreaterThan(0)
   expect(landed.ready).toBeGreaterThanOrEqual(2)
