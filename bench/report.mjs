@@ -43,7 +43,7 @@ console.log(table([
 ]))
 if (join_.milestonesMs?.length) {
   const median = key => [...join_.milestonesMs.map(m => m[key])].sort((a, b) => a - b)[Math.floor(join_.milestonesMs.length / 2)]
-  console.log(`\nMedian milestones of a join: DOMContentLoaded ${median('domContentLoaded')} ms, player mounted ${median('videoElement')} ms, first frame ${median('firstFrame')} ms.`)
+  console.log(`\nMedian milestones of a join: DOMContentLoaded ${median('domContentLoaded')} ms, player mounted ${median('videoElement')} ms, ${join_.milestonesMs[0].connected === undefined ? '' : `peer connected ${median('connected')} ms, `}first frame ${median('firstFrame')} ms.`)
 }
 
 const http = load('http')

@@ -15,8 +15,18 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
   '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required', ...(process.env.WRENCOS_BENCH_CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean)]
 
-// Runs in each customer page before the app: notes when the live video shows its first frame.
+// Runs in each customer page before the app: notes when the peer connection is up and when the
+// live video shows its first frame.
 function watchFirstFrame() {
+  const Native = window.RTCPeerConnection
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args)
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') window.__connectedAt ??= performance.now()
+      })
+    }
+  }
   new MutationObserver((_, observer) => {
     const video = document.querySelector('[data-testid="live-video"]')
     if (!video) return
@@ -61,6 +71,7 @@ try {
     milestones.push(await page.evaluate(() => ({
       domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
       videoElement: Math.round(window.__videoAt),
+      connected: Math.round(window.__connectedAt),
       firstFrame: Math.round(window.__firstFrameAt),
     })))
     await context.close()
