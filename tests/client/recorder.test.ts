@@ -26,7 +26,7 @@ describe('useRecorder', () => {
     const recorder = useRecorder(async (seq, chunk) => void sent.push([seq, await text(chunk)]), 2000)
     recorder.start(fakeStream(), { fromSeq: 7, videoBitsPerSecond: 1_000_000 })
     const media = FakeMediaRecorder.all[0]!
-    expect(media.options).toMatchObject({ mimeType: 'video/webm;codecs=vp8,opus', videoBitsPerSecond: 1_000_000 })
+    expect(media.options).toMatchObject({ mimeType: 'video/webm;codecs=vp8,opus', videoBitsPerSecond: 1_000_000, videoKeyFrameIntervalDuration: 2000 })
     expect(media.timeslice).toBe(2000)
     media.emit('a')
     media.emit('b')

@@ -3,6 +3,7 @@ import { api, createProduct, createStream, guest } from '../support/api'
 import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
 import { TestSocket } from '../support/socket'
 import { endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
+import { readSeekableWebm } from '../support/webm'
 
 describe('the host in the studio (Chromium, fake camera)', () => {
   const chromium = useChromium()
@@ -68,6 +69,11 @@ describe('the host in the studio (Chromium, fake camera)', () => {
     const ended = await livestreamOf(id)
     expect(ended.status).toBe('ended')
     expect(ended.videoUrl).toMatch(/^\/uploads\/videos\/[0-9a-f]{24}\.webm$/)
+    // A cue (a key frame) at least every ~2 s of the file, so that a seek anywhere shows a frame soon.
+    const file = readSeekableWebm(Buffer.from(await (await fetch(appURL(ended.videoUrl))).arrayBuffer()))
+    const marks = [0, ...file.cueTimes, file.durationTicks]
+    const cueGaps = marks.slice(1).map((at, index) => at - marks[index]!)
+    expect(Math.max(...cueGaps), `cues at ${file.cueTimes.join(', ')} of ${file.durationTicks} ms`).toBeLessThan(2600)
     const thumbnail = await fetch(appURL(ended.thumbnailUrl))
     expect(thumbnail.headers.get('content-type')).toBe('image/jpeg')
     await expect.poll(() => page.getByTestId('analytics-totals').textContent()).toContain('Hearts1')
