@@ -27,6 +27,7 @@ export class ByteSource {
     return true
   }
 
+  /** The next `count` bytes, not a copy: a change made to them is what `pipe` hands on. */
   peek(count: number): Buffer {
     return this.buffer.subarray(0, count)
   }

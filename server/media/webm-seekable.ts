@@ -26,12 +26,16 @@ interface Plan {
   infoChildren: Buffer[]
   timecodeScale: number
   tracks?: Buffer
+  /** The first run's track numbers by type: every run's blocks are numbered as these. */
+  trackTypes?: Map<number, number>
   cueTrack?: number
   clusters: ClusterPlan[]
   /** The latest block time seen, in ticks. */
   lastTime: number
   /** Per part, where its last whole element ended: a part's torn tail is cut there. */
   validEnds: number[]
+  /** Per part, where it begins and ends on the output's timeline, in ticks. */
+  runTimes: Array<{ start: number, end: number }>
 }
 
 type Sink = (bytes: Buffer) => unknown
@@ -63,9 +67,9 @@ function* children(payload: Buffer): Generator<[number, Buffer, Buffer]> {
   }
 }
 
-/** The first video track's number, else the first track's: cues point at its keyframes. */
-function cueTrackOf(tracksPayload: Buffer): number | undefined {
-  let first: number | undefined
+/** Each track's number by its type (1 video, 2 audio), in the order the Tracks element lists them. */
+function trackNumbersByType(tracksPayload: Buffer): Map<number, number> {
+  const byType = new Map<number, number>()
   for (const [id, entry] of children(tracksPayload)) {
     if (id !== ID.TrackEntry) continue
     let number: number | undefined
@@ -74,10 +78,29 @@ function cueTrackOf(tracksPayload: Buffer): number | undefined {
       if (childId === ID.TrackNumber) number = readUint(value)
       if (childId === ID.TrackType) type = readUint(value)
     }
-    if (type === 1) return number
-    first ??= number
+    if (number !== undefined && type !== undefined && !byType.has(type)) byType.set(type, number)
   }
-  return first
+  return byType
+}
+
+/** The first video track's number, else the first track's: cues point at its keyframes. */
+function cueTrackOf(byType: Map<number, number>): number | undefined {
+  return byType.get(1) ?? byType.values().next().value
+}
+
+/**
+ * How a later run's track numbers become the first run's. MediaRecorder numbers its tracks in the
+ * order their first frames come out of the encoders, so a restarted recorder may well have audio
+ * as 1 and video as 2 where the first had them the other way round: copied as they were, its
+ * audio would be fed to the video decoder (Chromium: PIPELINE_ERROR_DECODE past the join).
+ */
+function trackMapping(first: Map<number, number>, run: Map<number, number>): Map<number, number> {
+  const mapping = new Map<number, number>()
+  for (const [type, number] of run) {
+    const target = first.get(type)
+    if (target !== undefined) mapping.set(number, target)
+  }
+  return mapping
 }
 
 /** Track number, relative time and flags at the start of a (Simple)Block payload. */
@@ -88,11 +111,30 @@ function blockHead(bytes: Buffer) {
   return { track: track.size, relative: bytes.readInt16BE(track.length), flags: bytes[track.length + 2]! }
 }
 
-/** The bytes where a block's track and time begin: a BlockGroup holds them in its Block child. */
-function blockBytes(id: number, payload: Buffer): Buffer {
-  if (id === ID.SimpleBlock) return payload
-  if (payload[0] !== ID.Block) return Buffer.alloc(0)
-  return payload.subarray(1 + (readSize(payload, 1)?.length ?? 0))
+/**
+ * Reads the head of a block about to be copied and numbers its track as the first run does, in
+ * place: `bytes` are the source's own, so the copy carries the change. `keep` is false for a
+ * block of a track the first run does not have (nowhere to put it).
+ */
+function renumberBlock(id: number, bytes: Buffer, mapping: Map<number, number> | null) {
+  const at = blockStart(id, bytes)
+  const head = at === null ? null : blockHead(bytes.subarray(at))
+  if (!head || !mapping) return { head, keep: true }
+  const track = mapping.get(head.track)
+  if (track === undefined) return { head: null, keep: false }
+  if (track === head.track) return { head, keep: true }
+  // MediaRecorder numbers tracks 1 and 2: one-byte numbers, so the new one fits where the old was.
+  if (track > 126 || head.track > 126) return { head: null, keep: false }
+  bytes[at!] = 0x80 | track
+  return { head: { ...head, track }, keep: true }
+}
+
+/** Where a block's track and time begin in its element: a BlockGroup holds them in its Block child. */
+function blockStart(id: number, payload: Buffer): number | null {
+  if (id === ID.SimpleBlock) return 0
+  if (payload[0] !== ID.Block) return null
+  const size = readSize(payload, 1)
+  return size ? 1 + size.length : null
 }
 
 /**
@@ -118,10 +160,12 @@ async function recorderRuns(paths: string[]): Promise<string[][]> {
  * first walk) it writes every kept cluster, sized and timed as planned.
  */
 async function walk(runs: string[][], sink?: Sink, planned?: Plan): Promise<Plan> {
-  const plan: Plan = { infoChildren: [], timecodeScale: 1_000_000, clusters: [], lastTime: 0, validEnds: [] }
+  const plan: Plan = { infoChildren: [], timecodeScale: 1_000_000, clusters: [], lastTime: 0, validEnds: [], runTimes: [] }
   const state = { shift: 0 }
   for (const [index, run] of runs.entries()) {
     plan.validEnds[index] = await walkRun(new ByteSource(run), plan, state, planned?.validEnds[index] ?? Infinity, sink, planned)
+    // The shift moves only at a run's own EBML header, its first element: it is where the run begins.
+    plan.runTimes[index] = { start: state.shift, end: Math.max(state.shift, plan.lastTime) }
   }
   return plan
 }
@@ -130,6 +174,8 @@ async function walk(runs: string[][], sink?: Sink, planned?: Plan): Promise<Plan
 async function walkRun(source: ByteSource, plan: Plan, state: { shift: number }, stopAt: number, sink?: Sink, planned?: Plan) {
   let validEnd = 0
   let cluster: (ClusterPlan & { sourceTime: number, end: number, seenCueTrack: boolean }) | null = null
+  /** This run's track numbers as the first run's; set from its Tracks, which precede its clusters. */
+  let mapping: Map<number, number> | null = null
   /** Passes one whole child of a cluster through, re-headed with an 8-byte size. */
   const copy = async (id: number, size: number) => {
     if (sink) await sink(header(id, size))
@@ -156,8 +202,11 @@ async function walkRun(source: ByteSource, plan: Plan, state: { shift: number },
         }
         else if (id === ID.SimpleBlock || id === ID.BlockGroup) {
           if (!(await source.fill(Math.min(size, 16)))) break
-          const block = blockHead(blockBytes(id, source.peek(Math.min(size, 16))))
-          if (!(await copy(id, size))) break
+          const { head: block, keep } = renumberBlock(id, source.peek(Math.min(size, 16)), mapping)
+          if (!keep) {
+            if (!(await source.pipe(size, () => {}))) break
+          }
+          else if (!(await copy(id, size))) break
           if (block) {
             const time = cluster.timecode + block.relative
             plan.lastTime = Math.max(plan.lastTime, time)
@@ -198,9 +247,14 @@ async function walkRun(source: ByteSource, plan: Plan, state: { shift: number },
             if (childId !== ID.Duration) plan.infoChildren.push(Buffer.from(whole))
           }
         }
-        else if (id === ID.Tracks && !plan.tracks) {
-          plan.tracks = element(ID.Tracks, payload)
-          plan.cueTrack = cueTrackOf(payload)
+        else if (id === ID.Tracks) {
+          const byType = trackNumbersByType(payload)
+          if (!plan.trackTypes) {
+            plan.tracks = element(ID.Tracks, payload)
+            plan.trackTypes = byType
+            plan.cueTrack = cueTrackOf(byType)
+          }
+          mapping = trackMapping(plan.trackTypes, byType)
         }
       }
       validEnd = source.offset
@@ -255,11 +309,15 @@ async function fileSink(path: string) {
 
 export class NotWebmError extends Error {}
 
+/** One recorder run of the output: its chunk files, and where it begins and ends, in seconds. */
+export interface RecorderRun { paths: string[], startSeconds: number, endSeconds: number }
+
 /**
  * Writes the WebM recording held in `paths` (MediaRecorder chunks, in order) to `target` as one
- * seekable file, and answers its duration. Memory stays bounded whatever the recording's length.
+ * seekable file, and answers its duration and its recorder runs. Memory stays bounded whatever
+ * the recording's length.
  */
-export async function makeSeekable(paths: string[], target: string): Promise<{ durationSeconds: number }> {
+export async function makeSeekable(paths: string[], target: string): Promise<{ durationSeconds: number, runs: RecorderRun[] }> {
   const runs = await recorderRuns(paths)
   const plan = await walk(runs)
   if (!plan.ebmlHeader || !plan.tracks || plan.cueTrack === undefined || !plan.clusters.length) {
@@ -295,5 +353,9 @@ export async function makeSeekable(paths: string[], target: string): Promise<{ d
   finally {
     await sink.close()
   }
-  return { durationSeconds: plan.lastTime * plan.timecodeScale / 1e9 }
+  const seconds = (ticks: number) => ticks * plan.timecodeScale / 1e9
+  return {
+    durationSeconds: seconds(plan.lastTime),
+    runs: runs.map((paths, index) => ({ paths, startSeconds: seconds(plan.runTimes[index]!.start), endSeconds: seconds(plan.runTimes[index]!.end) })),
+  }
 }

@@ -2,8 +2,9 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ID, readId, readSize, readUint } from '../../../server/media/ebml'
+import { ID } from '../../../server/media/ebml'
 import { NotWebmError, makeSeekable } from '../../../server/media/webm-seekable'
+import { child, readSeekableWebm, swapTrackNumbers, uint } from '../../support/webm'
 
 // The fixture is four one-second chunks from Chromium's MediaRecorder (tests/fixtures/record-fixture.mjs).
 const FIXTURE = join(__dirname, '../../fixtures/recording')
@@ -11,43 +12,10 @@ const chunks = readdirSync(FIXTURE).filter(name => name.endsWith('.webm')).sort(
 const work = mkdtempSync(join(tmpdir(), 'webm-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-interface Element { id: number, start: number, dataStart: number, size: number }
-
-/** The elements of `bytes[from, to)`, one level deep. */
-function elements(bytes: Buffer, from = 0, to = bytes.length): Element[] {
-  const found: Element[] = []
-  for (let at = from; at < to;) {
-    const id = readId(bytes, at)!
-    const size = readSize(bytes, at + id.length)!
-    expect(size.size, `element 0x${id.id.toString(16)} has a known size`).toBeGreaterThanOrEqual(0)
-    const dataStart = at + id.length + size.length
-    found.push({ id: id.id, start: at, dataStart, size: size.size })
-    at = dataStart + size.size
-  }
-  expect(found.at(-1)!.dataStart + found.at(-1)!.size).toBe(to)
-  return found
-}
-const child = (bytes: Buffer, parent: Element, id: number) =>
-  elements(bytes, parent.dataStart, parent.dataStart + parent.size).filter(element => element.id === id)
-const uint = (bytes: Buffer, element: Element) => readUint(bytes.subarray(element.dataStart, element.dataStart + element.size))
-
 async function seekable(paths: string[]) {
   const target = join(work, `${Math.random()}.webm`)
   const { durationSeconds } = await makeSeekable(paths, target)
-  const bytes = readFileSync(target)
-  const [ebml, segment] = elements(bytes)
-  expect(ebml!.id).toBe(ID.EBML)
-  expect(segment!.id).toBe(ID.Segment)
-  const top = elements(bytes, segment!.dataStart, segment!.dataStart + segment!.size)
-  const info = top.find(element => element.id === ID.Info)!
-  const [duration] = child(bytes, info, ID.Duration)
-  const clusters = top.filter(element => element.id === ID.Cluster)
-  const cuePoints = child(bytes, top.find(element => element.id === ID.Cues)!, ID.CuePoint)
-  return {
-    durationSeconds, bytes, segment: segment!, top, clusters, cuePoints,
-    durationTicks: bytes.readDoubleBE(duration!.dataStart),
-    clusterTimes: clusters.map(cluster => uint(bytes, child(bytes, cluster, ID.Timecode)[0]!)),
-  }
+  return { durationSeconds, ...readSeekableWebm(readFileSync(target)) }
 }
 
 describe('makeSeekable', () => {
@@ -88,12 +56,36 @@ describe('makeSeekable', () => {
       copyFileSync(path, copy)
       return copy
     })
-    const out = await seekable([...chunks, ...again])
+    const target = join(work, 'joined-runs.webm')
+    const { runs } = await makeSeekable([...chunks, ...again], target)
+    const out = { ...readSeekableWebm(readFileSync(target)), durationSeconds: runs.at(-1)!.endSeconds }
     expect(out.durationSeconds).toBeGreaterThan(single.durationSeconds * 2 - 0.1)
+    // Each run is reported with its files and its place in the output: the second follows the first.
+    expect(runs.map(run => run.paths)).toEqual([chunks, again])
+    expect(runs[0]!.startSeconds).toBe(0)
+    expect(runs[0]!.endSeconds).toBeCloseTo(single.durationSeconds, 3)
+    expect(runs[1]!.startSeconds).toBeGreaterThan(runs[0]!.endSeconds)
+    expect(runs[1]!.endSeconds - runs[1]!.startSeconds).toBeCloseTo(single.durationSeconds, 3)
     expect(out.clusters.length).toBe(single.clusters.length * 2)
     const times = out.clusterTimes
     expect([...times].sort((a, b) => a - b)).toEqual(times)
     expect(times[single.clusters.length]).toBeGreaterThan(single.durationTicks)
+  })
+
+  it('numbers a restarted recorder\'s tracks as the first run does', async () => {
+    // A second recorder that numbered audio and video the other way round: joined as it was, its
+    // audio would reach the video decoder. Renumbered, the result is the one of two equal runs.
+    const swapped = join(work, 'swapped.webm')
+    const whole = Buffer.concat(chunks.map(path => readFileSync(path)))
+    writeFileSync(swapped, swapTrackNumbers(whole))
+    expect(swapTrackNumbers(whole).equals(whole)).toBe(false)
+    const copy = join(work, 'whole.webm')
+    writeFileSync(copy, whole)
+    const same = join(work, 'same-order.webm')
+    const renumbered = join(work, 'renumbered.webm')
+    await makeSeekable([...chunks, copy], same)
+    await makeSeekable([...chunks, swapped], renumbered)
+    expect(readFileSync(renumbered).equals(readFileSync(same))).toBe(true)
   })
 
   it('keeps a run that a crash cut inside a block, and the run after it', async () => {
