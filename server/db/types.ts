@@ -1,6 +1,6 @@
 // The Store: every read and write of the app's data, in domain words. Two implementations
 // (embedded SQLite, MongoDB) pass the same contract suite in tests/unit/store-contract.
-import type { Livestream, LivestreamStatus, Order, OrderItem, Product, Quality, Role } from '#shared/types/models'
+import type { Livestream, LivestreamStatus, Order, OrderItem, Product, Quality, ReplayRun, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -36,6 +36,7 @@ export interface LivestreamChanges {
   currentViewers?: number
   videoUrl?: string
   thumbnailUrl?: string
+  replayRuns?: ReplayRun[] | null
 }
 
 export interface ListCursor { createdAt: string, id: string }

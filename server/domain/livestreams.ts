@@ -1,7 +1,7 @@
 import { createError } from 'h3'
 import type { Livestream, PinPeriod } from '#shared/types/models'
 import type { CreateLivestreamInput, PatchLivestreamInput } from '#shared/schemas/livestream'
-import type { LivestreamRecord, LivestreamStatus, Store } from '../db'
+import type { LivestreamChanges, LivestreamRecord, LivestreamStatus, Store } from '../db'
 import { roomEvents } from '../realtime/events'
 import { decodeCursor, encodeCursor } from './cursor'
 import { noteCounters } from './samples'
@@ -54,7 +54,7 @@ export async function deleteLivestream(store: Store, id: string) {
 }
 
 /** Sets the recording's or the thumbnail's URL, and says so (cached answers are dropped). */
-export async function setLivestreamMedia(store: Store, id: string, media: { videoUrl?: string, thumbnailUrl?: string }) {
+export async function setLivestreamMedia(store: Store, id: string, media: Pick<LivestreamChanges, 'videoUrl' | 'thumbnailUrl' | 'replayRuns'>) {
   const record = await store.updateLivestream(id, media)
   if (record) roomEvents.emit('updated', await presentLivestream(store, record))
   return record

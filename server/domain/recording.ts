@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
 import { createError } from 'h3'
+import type { ReplayRun } from '#shared/types/models'
 import type { Store } from '../db'
 import { newId } from '../db/ids'
-import { NotWebmError, makeSeekable } from '../media/webm-seekable'
+import { NotWebmError, makeSeekable, type RecorderRun } from '../media/webm-seekable'
 import { concatenateFiles, incomingDir, publishFile, recordingDir, removeQuietly, sniffMediaType } from '../utils/files'
 import { findLivestream, setLivestreamMedia } from './livestreams'
 
@@ -74,6 +75,27 @@ function missingSeqs(seqs: number[]): number[] {
 }
 
 /**
+ * When each recorder run was recorded, on the server's clock, so that the replay's chapters land
+ * where their products were shown. The first run began at go-live. A later one (the studio came
+ * back after its tab died) is dated from its last chunk: that file was written when the chunk
+ * arrived, about when its last frame was recorded, so the run began its own length earlier.
+ */
+async function replayRunsOf(runs: RecorderRun[], startTime: string): Promise<ReplayRun[]> {
+  const dated: ReplayRun[] = []
+  for (const [index, run] of runs.entries()) {
+    const lengthSeconds = run.endSeconds - run.startSeconds
+    let at = Date.parse(startTime)
+    if (index > 0) {
+      const previous = dated[index - 1]!
+      const arrived = (await stat(run.paths.at(-1)!)).mtimeMs
+      at = Math.max(Date.parse(previous.at) + previous.lengthSeconds * 1000, arrived - lengthSeconds * 1000)
+    }
+    dated.push({ at: new Date(at).toISOString(), replaySeconds: run.startSeconds, lengthSeconds })
+  }
+  return dated
+}
+
+/**
  * Joins the chunks 0..n into one file under /uploads and sets the stream's `videoUrl`. Refuses
  * while live or while a chunk in the middle is missing, so a hole is never published.
  */
@@ -99,10 +121,11 @@ export async function finalizeRecording(store: Store, livestreamId: string) {
   try {
     // WebM from MediaRecorder is rewritten with its duration and cues so a replay can seek; MP4
     // (Safari's recorder writes fragmented MP4, which carries its own index) is joined as it is.
-    if (mediaType === 'video/webm') await makeSeekable(paths, joined)
+    let replayRuns: ReplayRun[] | undefined
+    if (mediaType === 'video/webm') replayRuns = await replayRunsOf((await makeSeekable(paths, joined)).runs, stream.startTime ?? stream.createdAt)
     else await concatenateFiles(paths, joined)
     const videoUrl = await publishFile(joined, 'video', mediaType)
-    await setLivestreamMedia(store, livestreamId, { videoUrl })
+    await setLivestreamMedia(store, livestreamId, { videoUrl, replayRuns })
     // The chunks are now all inside the published file.
     await rm(dir, { recursive: true, force: true })
     return { videoUrl }

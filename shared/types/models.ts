@@ -41,6 +41,8 @@ export interface Livestream {
   pinnedProducts: Product[]
   videoUrl?: string
   thumbnailUrl?: string
+  /** Set with a recording saved from the studio: how the show's time maps onto the replay's. */
+  replayRuns?: ReplayRun[]
   createdAt: string
 }
 
@@ -49,6 +51,17 @@ export interface PinPeriod {
   product: Product
   pinnedAt: string
   unpinnedAt?: string
+}
+
+/**
+ * One recorder run of a saved replay: where it sits in the replay and when, on the server's clock,
+ * its first frame was recorded. A studio tab that died and came back makes a second run, and the
+ * replay joins the runs without the gap between them.
+ */
+export interface ReplayRun {
+  at: string
+  replaySeconds: number
+  lengthSeconds: number
 }
 
 export interface ChatMessage {

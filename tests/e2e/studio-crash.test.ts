@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { adminToken, api, createStream } from '../support/api'
+import { replaySecondsAt } from '../../shared/utils/replay-time'
+import { adminToken, api, createProduct, createStream } from '../support/api'
 import { adminContext, screenshot, useChromium, watchedPage } from '../support/browser'
 import { crashTab, endShow, expectSeekableReplay, goLive, livestreamOf, openConsole, startCamera, waitForSavedParts } from '../support/studio'
 
@@ -34,16 +35,36 @@ describe('a studio tab that dies mid-show (Chromium, fake camera)', () => {
     await expect.poll(() => page.getByTestId('broadcast-state').textContent()).toContain('not sending from this tab')
     await expect.poll(() => page.getByTestId('recording-status').textContent()).toContain(`+ ${kept.chunks} kept from before`)
     await screenshot(page, 'studio-after-crash')
+    // The host takes a while to come back: nothing is recorded meanwhile, and the replay has no gap.
+    await page.waitForTimeout(4000)
     await startCamera(page)
     const resumedAt = Date.now()
     await goLive(page, 'Resume broadcast')
+    await page.waitForTimeout(2000)
+    const product = await createProduct({ name: `Crash test lipstick ${Date.now()}` })
+    const pinned = await api(`/api/livestreams/${stream.id}/pin-product`, { token: adminToken(), body: { productId: product.id, pinned: true } })
+    expect(pinned.status).toBe(200)
+    const pinnedAfterResume = (Date.now() - resumedAt) / 1000
     await waitForSavedParts(page, 2)
     const secondPartSeconds = (Date.now() - resumedAt) / 1000
     await endShow(page)
     const duration = await expectSeekableReplay(page, firstPartSeconds + secondPartSeconds)
     // The replay is longer than either part alone: both were joined onto one timeline.
     expect(duration).toBeGreaterThan(Math.max(kept.chunks * 2 - 2, secondPartSeconds))
-    expect((await livestreamOf(stream.id)).videoUrl).toMatch(/\.webm$/)
+    const saved = await livestreamOf(stream.id)
+    expect(saved.videoUrl).toMatch(/\.webm$/)
+
+    // The product pinned after the comeback is, in the replay, where the second part has it: the
+    // first part's length plus the time since resuming, not its time since go-live (4 s and more later).
+    expect(saved.replayRuns).toHaveLength(2)
+    expect(saved.replayRuns[0].at).toBe(saved.startTime)
+    const [pin] = (await api(`/api/livestreams/${stream.id}/pins`)).body.items
+    const inReplay = replaySecondsAt(saved.replayRuns, pin.pinnedAt)
+    const expected = saved.replayRuns[1].replaySeconds + pinnedAfterResume
+    expect(Math.abs(inReplay - expected), JSON.stringify({ runs: saved.replayRuns, pin, inReplay, expected })).toBeLessThan(1.5)
+    const sinceGoLive = (Date.parse(pin.pinnedAt) - Date.parse(saved.startTime)) / 1000
+    expect(sinceGoLive - inReplay).toBeGreaterThan(4)
+    expect(inReplay).toBeLessThan(duration)
     expect(problems()).toEqual([])
     await context.close()
   }, 120_000)

@@ -108,6 +108,18 @@ for (const impl of implementations) {
         expect(await store.updateLivestream('ffffffffffffffffffffffff', { title: 'x' })).toBeNull()
       })
 
+      it('keeps a replay with its recorder runs, and forgets the runs with null', async () => {
+        const stream = await store.createLivestream({ title: 'R', description: '', quality: '480p' })
+        const replayRuns = [
+          { at: '2030-01-01T00:00:00.000Z', replaySeconds: 0, lengthSeconds: 61.5 },
+          { at: '2030-01-01T00:01:10.000Z', replaySeconds: 61.54, lengthSeconds: 30 },
+        ]
+        await store.updateLivestream(stream.id, { videoUrl: '/uploads/videos/a.webm', replayRuns })
+        expect(await store.getLivestream(stream.id)).toMatchObject({ videoUrl: '/uploads/videos/a.webm', replayRuns })
+        await store.updateLivestream(stream.id, { videoUrl: '/uploads/videos/b.webm', replayRuns: null })
+        expect((await store.getLivestream(stream.id))!.replayRuns).toBeUndefined()
+      })
+
       it('counts likes, views once per session, and the viewer peak', async () => {
         const stream = await store.createLivestream({ title: 'C', description: '', quality: '480p' })
         expect(await store.addLikes(stream.id, 3)).toBe(3)

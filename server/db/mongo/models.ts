@@ -29,6 +29,8 @@ const Livestream = new Schema({
   maxViewers: { type: Number, default: 0 },
   videoUrl: String,
   thumbnailUrl: String,
+  // Absent until a replay is saved, not an empty list.
+  replayRuns: { type: [{ _id: false, at: String, replaySeconds: Number, lengthSeconds: Number }], default: undefined },
   createdAt: { type: Date, required: true },
 }, options)
 Livestream.index({ createdAt: -1, _id: -1 })

@@ -92,6 +92,8 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX samples_by_stream ON analytics_samples (livestream_id, at);
   `,
+  // The recorder runs of a saved replay (JSON), for its chapters after a studio tab came back.
+  `ALTER TABLE livestreams ADD COLUMN replay_runs TEXT;`,
 ]
 
 /** Brings the database file up to the newest schema, one transaction per step. */

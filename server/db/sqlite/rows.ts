@@ -34,6 +34,7 @@ export const toLivestream = (row: Row): LivestreamRecord => present({
   maxViewers: row.max_viewers,
   videoUrl: row.video_url,
   thumbnailUrl: row.thumbnail_url,
+  replayRuns: typeof row.replay_runs === 'string' ? JSON.parse(row.replay_runs) : undefined,
   createdAt: row.created_at,
 })
 
@@ -93,6 +94,7 @@ export const LIVESTREAM_COLUMNS = {
   currentViewers: 'current_viewers',
   videoUrl: 'video_url',
   thumbnailUrl: 'thumbnail_url',
+  replayRuns: 'replay_runs',
 } as const
 
 export const PRODUCT_COLUMNS = {
@@ -113,7 +115,8 @@ export function setClause(changes: object, columns: Record<string, string>): { s
     const column = columns[key]
     if (!column || value === undefined) continue
     parts.push(`${column} = @${key}`)
-    params[key] = value
+    // SQLite binds scalars only: a structured value is kept as JSON text.
+    params[key] = value !== null && typeof value === 'object' ? JSON.stringify(value) : value
   }
   return { sql: parts.join(', '), params }
 }
