@@ -15,7 +15,7 @@ export async function seekReplay(replay: Locator, fraction: number) {
       new Promise(resolve => setTimeout(() => resolve(false), 8000)),
     ])
     const seeked = (await seekTo()) || (await seekTo())
-    return { seeked, target, at: video.currentTime, width: video.videoWidth, ready: video.readyState, error: video.error?.message ?? null, src: video.currentSrc }
+    return { seeked, target, at: video.currentTime, width: video.videoWidth, ready: video.readyState, connected: video.isConnected, error: video.error?.message ?? null, src: video.currentSrc }
   }, fraction)
   expect(Number.isFinite(landed.target), 'a replay whose duration is known').toBe(true)
   expect(landed.seeked, JSON.stringify(landed)).toBe(true)
