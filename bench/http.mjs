@@ -60,9 +60,13 @@ try {
     { 'route': 'bare handler, same JSON', 'req/s': bare.requestsPerSecond, 'p99 ms': bare.latencyMs.p99, '2xx': bare.ok, 'non-2xx': bare.non2xx },
     { 'route': `POST .../like (${users} users)`, 'req/s': like.requestsPerSecond, 'p99 ms': like.latencyMs.p99, '2xx': like.ok, 'non-2xx': like.non2xx },
   ])
-  console.log(`read / bare = ${result.readToBareRatio}; likes counted ${counted} = accepted ${like.ok}`)
+  console.log(`read / bare = ${result.readToBareRatio}; likes counted ${counted}, accepted ${like.ok} (+ at most ${opts.connections} in flight at the stop)`)
   saveResults('http', opts.quick, result)
-  if (counted !== like.ok || read.errors || bare.errors) process.exitCode = 1
+  // autocannon stops at its deadline without waiting for the requests in flight (up to one per
+  // connection): the server counts those likes, autocannon never sees their answers. Every
+  // accepted like must be counted, and at most those few more.
+  const likesInFlight = counted - like.ok
+  if (likesInFlight < 0 || likesInFlight > opts.connections || read.errors || bare.errors) process.exitCode = 1
 }
 finally {
   await server.stop()
