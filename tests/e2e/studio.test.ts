@@ -21,8 +21,11 @@ describe('the host in the studio (Chromium, fake camera)', () => {
     const id = page.url().split('/').pop()!
     await openConsole(page, id)
     expect(await page.getByTestId('broadcast-state').textContent()).toContain('Preparing')
+    // Before the camera is allowed the browser names no device: the pickers say what to do.
+    expect(await page.getByRole('combobox', { name: /^Camera/ }).textContent()).toContain('Start the camera to choose')
 
     await startCamera(page)
+    await expect.poll(() => page.getByRole('combobox', { name: /^Camera/ }).textContent()).toContain('fake')
     const { token } = await guest('Chloe')
     const customer = await TestSocket.open({ token })
     customer.send({ type: 'register', livestreamId: id, sessionId: 'studio-e2e-customer' })
