@@ -1,10 +1,11 @@
 import type { Store } from '../db'
 
+// Their pictures are drawings shipped in public/demo/, so a first run shows a catalogue, not blanks.
 const PRODUCTS = [
-  { name: 'Dewy Glow Serum', description: 'Niacinamide and squalane for a glass-skin finish. 30 ml.', priceCents: 3400, sku: 'WC-SER-01', stock: 40 },
-  { name: 'Velvet Matte Lipstick: Rosewood', description: 'Long-wear, comfortable matte in a warm rose.', priceCents: 2200, sku: 'WC-LIP-07', stock: 60 },
-  { name: 'Cloud Cushion Foundation', description: 'Buildable light coverage with SPF 30. Eight shades.', priceCents: 3900, sku: 'WC-FND-03', stock: 25 },
-  { name: 'Lash Lift Mascara', description: 'Curl that holds all day; washes off with warm water.', priceCents: 1900, sku: 'WC-MAS-02', stock: 80 },
+  { name: 'Dewy Glow Serum', description: 'Niacinamide and squalane for a glass-skin finish. 30 ml.', priceCents: 3400, sku: 'WC-SER-01', stock: 40, imageUrl: '/demo/serum.svg' },
+  { name: 'Velvet Matte Lipstick: Rosewood', description: 'Long-wear, comfortable matte in a warm rose.', priceCents: 2200, sku: 'WC-LIP-07', stock: 60, imageUrl: '/demo/lipstick.svg' },
+  { name: 'Cloud Cushion Foundation', description: 'Buildable light coverage with SPF 30. Eight shades.', priceCents: 3900, sku: 'WC-FND-03', stock: 25, imageUrl: '/demo/foundation.svg' },
+  { name: 'Lash Lift Mascara', description: 'Curl that holds all day; washes off with warm water.', priceCents: 1900, sku: 'WC-MAS-02', stock: 80, imageUrl: '/demo/mascara.svg' },
 ]
 
 /** Demo catalogue and one scheduled show, for a first `npm run dev`. Only fills an empty database. */

@@ -38,6 +38,9 @@ describe('the app in Chromium', () => {
     await page.waitForURL(/\/studio$/)
     await expect.poll(() => page.getByRole('heading', { name: 'Products' }).isVisible()).toBe(true)
     await expect.poll(() => page.getByText('Dewy Glow Serum').isVisible()).toBe(true)
+    // The demo products come with their pictures, served from public/demo/.
+    const serum = page.locator('img[src="/demo/serum.svg"]').first()
+    await expect.poll(() => serum.evaluate((image: HTMLImageElement) => image.complete ? image.naturalWidth : 0)).toBeGreaterThan(0)
     await screenshot(page, 'studio-phone')
     // A 401 from the failed sign-in is expected in the console; nothing else is.
     expect(problems().filter(problem => !problem.includes('401'))).toEqual([])
