@@ -33,7 +33,7 @@ export function noteCounters(store: Store, record: LivestreamRecord, options: { 
   // A number, not an ISO string: this runs for every like, the string only once per written sample.
   const change = { record, at: Date.now() }
   const waiting = pending.get(id)
-  const since = Date.now() - (lastWrite.get(id) ?? 0)
+  const since = change.at - (lastWrite.get(id) ?? 0)
   if (options.now || (!waiting && since >= SAMPLE_INTERVAL_MS)) {
     if (waiting) clearTimeout(waiting.timer)
     pending.delete(id)
