@@ -1,6 +1,8 @@
-// The Store: every read and write of the app's data, in domain words. Two implementations
-// (embedded SQLite, MongoDB) pass the same contract suite in tests/unit/store-contract.
-import type { Livestream, LivestreamStatus, Order, OrderItem, Product, Quality, ReplayRun, Role } from '#shared/types/models'
+// The Store: every read and write of the app's data, in domain words, and nothing else. Rules
+// (pricing, what a show owns, when a pin closes) are the core's (server/domain); a Store only keeps
+// records and takes stock atomically. Two implementations (embedded SQLite, MongoDB) pass the same
+// contract suite in tests/unit/store-contract.
+import type { Livestream, LivestreamStatus, Order, Product, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -16,28 +18,13 @@ export type NewUser = Omit<UserRecord, 'id' | 'createdAt'>
 /** A livestream row without its joined products; the domain adds `pinnedProducts`. */
 export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'>
 
-export interface NewLivestream {
-  title: string
-  description: string
-  quality: Quality
-  scheduledAt?: string
-}
+export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt'>
 
-/** Fields a write may set; `null` clears an optional one. */
-export interface LivestreamChanges {
-  title?: string
-  description?: string
-  quality?: Quality
-  scheduledAt?: string | null
-  status?: LivestreamStatus
-  startTime?: string
-  endTime?: string
-  durationSeconds?: number
-  currentViewers?: number
-  videoUrl?: string
-  thumbnailUrl?: string
-  replayRuns?: ReplayRun[] | null
-}
+/** The fields `K` of `T` a write may set; `null` clears an optional one. */
+type Changes<T, K extends keyof T> = { [P in K]?: undefined extends T[P] ? T[P] | null : T[P] }
+
+export type LivestreamChanges = Changes<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt' | 'status'
+  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns'>
 
 export interface ListCursor { createdAt: string, id: string }
 
@@ -58,30 +45,10 @@ export type NewChat = Omit<ChatRecord, 'id'>
 
 export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'description'> & { description?: string }
 
-export interface ProductChanges {
-  name?: string
-  description?: string
-  priceCents?: number
-  currency?: string
-  imageUrl?: string | null
-  stock?: number
-  sku?: string | null
-}
+export type ProductChanges = Changes<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'imageUrl' | 'stock' | 'sku'>
 
-export interface NewOrder {
-  userId: string
-  livestreamId?: string
-  lines: { productId: string, quantity: number }[]
-  shipping: Order['shipping']
-  createdAt: string
-}
-
-/** Placing an order either takes all of its stock or none of it. */
-export type PlaceOrderResult
-  = | { ok: true, order: Order }
-    | { ok: false, reason: 'unknown_product', productIds: string[] }
-    | { ok: false, reason: 'out_of_stock', shortages: { productId: string, requested: number, available: number }[] }
-    | { ok: false, reason: 'mixed_currency' }
+/** Either the order is stored with all of its stock taken, or nothing is, and `stock` says what each product has. */
+export type TakeStockResult = { ok: true } | { ok: false, stock: Record<string, number> }
 
 export interface SampleRecord {
   livestreamId: string
@@ -90,6 +57,9 @@ export interface SampleRecord {
   likes: number
   viewCount: number
 }
+
+/** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'samples'
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
@@ -106,8 +76,9 @@ export interface Store {
   listLivestreams(query: { status?: LivestreamStatus, limit: number, after?: ListCursor }): Promise<LivestreamRecord[]>
   /** Writes `changes` only if the stream exists and, when `onlyIf` is given, is in one of those states. */
   updateLivestream(id: string, changes: LivestreamChanges, onlyIf?: LivestreamStatus[]): Promise<LivestreamRecord | null>
-  /** Deletes the stream and what only it owns (chat, pins, views, samples); orders are kept. */
+  /** Deletes the stream's own row if it is in one of the `onlyIf` states; its parts are the caller's to delete. */
   deleteLivestream(id: string, onlyIf?: LivestreamStatus[]): Promise<boolean>
+  deleteLivestreamParts(id: string, parts: LivestreamPart[]): Promise<void>
   addLikes(id: string, count: number): Promise<number | null>
   /** Counts a view once per session id; answers the stream's view count. */
   addView(id: string, sessionId: string, at: string): Promise<number | null>
@@ -116,7 +87,8 @@ export interface Store {
 
   /** Opens a pin period if none is open, or closes the open one. Idempotent. */
   setPinned(livestreamId: string, productId: string, pinned: boolean, at: string): Promise<void>
-  closeOpenPins(livestreamId: string, at: string): Promise<void>
+  /** Closes every open pin period of one stream, or of one product in every stream. */
+  closeOpenPins(of: { livestreamId: string } | { productId: string }, at: string): Promise<void>
   /** Ids of the products pinned now, in the order they were pinned. */
   listPinnedProductIds(livestreamId: string): Promise<string[]>
   listPins(livestreamId: string): Promise<PinRecord[]>
@@ -132,16 +104,21 @@ export interface Store {
   getProducts(ids: string[], options?: { includeDeleted?: boolean }): Promise<Product[]>
   listProducts(): Promise<Product[]>
   updateProduct(id: string, changes: ProductChanges): Promise<Product | null>
+  /** Hides the product (a soft delete); answers false if there was none to hide. */
   deleteProduct(id: string, at: string): Promise<boolean>
 
-  placeOrder(order: NewOrder): Promise<PlaceOrderResult>
+  /**
+   * Takes each item's quantity from its product's stock and stores `order`, in one atomic step.
+   * If any product (deleted ones count as 0) has too little, takes and stores nothing.
+   */
+  placeOrder(order: Order): Promise<TakeStockResult>
   listOrders(query: { livestreamId?: string }): Promise<Order[]>
 
   addSample(sample: SampleRecord): Promise<void>
   listSamples(livestreamId: string): Promise<SampleRecord[]>
 }
 
-export type { LivestreamStatus, OrderItem }
+export type { LivestreamStatus }
 
 /** A store failure the API maps to a 4xx answer (see server/utils/errors.ts). */
 export class StoreError extends Error {

@@ -1,5 +1,6 @@
 import type { Analytics, AnalyticsPoint, Order, ProductSales } from '#shared/types/models'
-import type { LivestreamRecord, SampleRecord, Store } from '../db'
+import type { LivestreamRecord, SampleRecord } from '../db'
+import type { Core } from './core'
 import { findLivestream, listPinPeriods } from './livestreams'
 
 /** Bucket widths a chart reads well at; the smallest that keeps the timeline to MAX_POINTS is used. */
@@ -61,13 +62,15 @@ export function salesByProduct(orders: Order[]): ProductSales[] {
   return [...sales.values()].sort((a, b) => b.revenueCents - a.revenueCents)
 }
 
-export async function livestreamAnalytics(store: Store, id: string): Promise<Analytics> {
-  const stream = await findLivestream(store, id)
+export async function livestreamAnalytics(core: Core, id: string): Promise<Analytics> {
+  const { store } = core
+  const stream = await findLivestream(core, id)
   const [samples, chatTimes, orders, pins] = await Promise.all([
-    store.listSamples(id), store.listChatTimes(id), store.listOrders({ livestreamId: id }), listPinPeriods(store, id),
+    store.listSamples(id), store.listChatTimes(id), store.listOrders({ livestreamId: id }), listPinPeriods(core, id),
   ])
+  const now = core.clock.now()
   const durationSeconds = stream.durationSeconds
-    ?? (stream.startTime ? Math.max(0, (Date.now() - Date.parse(stream.startTime)) / 1000) : 0)
+    ?? (stream.startTime ? Math.max(0, (now - Date.parse(stream.startTime)) / 1000) : 0)
   return {
     summary: {
       durationSeconds,
@@ -81,6 +84,6 @@ export async function livestreamAnalytics(store: Store, id: string): Promise<Ana
       products: salesByProduct(orders),
       pins: pins.map(pin => ({ productId: pin.product.id, name: pin.product.name, pinnedAt: pin.pinnedAt, ...(pin.unpinnedAt ? { unpinnedAt: pin.unpinnedAt } : {}) })),
     },
-    timeline: buildTimeline(stream, samples, chatTimes, orders),
+    timeline: buildTimeline(stream, samples, chatTimes, orders, now),
   }
 }

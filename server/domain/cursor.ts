@@ -1,5 +1,5 @@
-import { createError } from 'h3'
 import type { ListCursor } from '../db'
+import { DomainError } from './errors'
 
 /** An opaque page cursor: the sort key of the last item seen, base64url-encoded. */
 export function encodeCursor(item: ListCursor): string {
@@ -14,7 +14,7 @@ export function decodeCursor(cursor: string): ListCursor {
     }
   }
   catch {
-    // fall through to the 400 below
+    // fall through to the refusal below
   }
-  throw createError({ statusCode: 400, message: 'invalid cursor' })
+  throw new DomainError('invalid', 'invalid cursor')
 }

@@ -1,139 +1,152 @@
-import { createError } from 'h3'
 import type { Livestream, PinPeriod } from '#shared/types/models'
 import type { CreateLivestreamInput, PatchLivestreamInput } from '#shared/schemas/livestream'
-import type { LivestreamChanges, LivestreamRecord, LivestreamStatus, Store } from '../db'
-import { roomEvents } from '../realtime/events'
+import type { LivestreamChanges, LivestreamPart, LivestreamRecord, LivestreamStatus } from '../db'
+import { isoNow, type Core } from './core'
+import { noteCounters } from './counters'
 import { decodeCursor, encodeCursor } from './cursor'
-import { noteCounters } from './samples'
+import { DomainError, notFound } from './errors'
+
+/** What a show owns: deleted with it. Its orders are the brand's records and stay. */
+const OWNED_PARTS: LivestreamPart[] = ['chat', 'pins', 'views', 'samples']
 
 /** The products pinned on a stream now, in the order they were pinned. */
-export async function pinnedProductsOf(store: Store, id: string) {
+export async function pinnedProductsOf({ store }: Pick<Core, 'store'>, id: string) {
   return store.getProducts(await store.listPinnedProductIds(id))
 }
 
 /** A stored stream as the API shows it: with its pinned products. */
-export async function presentLivestream(store: Store, record: LivestreamRecord): Promise<Livestream> {
-  return { ...record, pinnedProducts: await pinnedProductsOf(store, record.id) }
+export async function presentLivestream(core: Pick<Core, 'store'>, record: LivestreamRecord): Promise<Livestream> {
+  return { ...record, pinnedProducts: await pinnedProductsOf(core, record.id) }
 }
 
-export async function findLivestream(store: Store, id: string): Promise<LivestreamRecord> {
+export async function findLivestream({ store }: Pick<Core, 'store'>, id: string): Promise<LivestreamRecord> {
   const record = await store.getLivestream(id)
-  if (!record) throw createError({ statusCode: 404, message: 'no such livestream' })
+  if (!record) throw notFound('livestream')
   return record
 }
 
-export async function listLivestreams(store: Store, query: { status?: LivestreamStatus, limit: number, cursor?: string }) {
+export async function listLivestreams(core: Core, query: { status?: LivestreamStatus, limit: number, cursor?: string }) {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined
   // One more than asked tells whether another page exists.
-  const records = await store.listLivestreams({ status: query.status, limit: query.limit + 1, after })
+  const records = await core.store.listLivestreams({ status: query.status, limit: query.limit + 1, after })
   const page = records.slice(0, query.limit)
-  const items = await Promise.all(page.map(record => presentLivestream(store, record)))
+  const items = await Promise.all(page.map(record => presentLivestream(core, record)))
   const last = page.at(-1)
   return { items, nextCursor: records.length > query.limit && last ? encodeCursor(last) : null }
 }
 
-export async function createLivestream(store: Store, input: CreateLivestreamInput) {
-  const record = await store.createLivestream({ ...input, description: input.description ?? '' })
-  return presentLivestream(store, record)
+export async function createLivestream(core: Core, input: CreateLivestreamInput) {
+  const record = await core.store.createLivestream({ ...input, description: input.description ?? '' })
+  return presentLivestream(core, record)
 }
 
-export async function patchLivestream(store: Store, id: string, patch: PatchLivestreamInput) {
-  await findLivestream(store, id)
-  const record = (await store.updateLivestream(id, patch))!
-  const livestream = await presentLivestream(store, record)
-  roomEvents.emit('updated', livestream)
+export async function patchLivestream(core: Core, id: string, patch: PatchLivestreamInput) {
+  await findLivestream(core, id)
+  const record = (await core.store.updateLivestream(id, patch))!
+  const livestream = await presentLivestream(core, record)
+  core.events.emit('updated', livestream)
   return livestream
 }
 
-export async function deleteLivestream(store: Store, id: string) {
-  await findLivestream(store, id)
-  if (!(await store.deleteLivestream(id, ['scheduled', 'ended']))) {
-    throw createError({ statusCode: 409, message: 'a live stream cannot be deleted; stop it first' })
+/** Deletes a show that is not live, with what it owns. */
+export async function deleteLivestream(core: Core, id: string) {
+  await findLivestream(core, id)
+  if (!(await core.store.deleteLivestream(id, ['scheduled', 'ended']))) {
+    throw new DomainError('conflict', 'a live stream cannot be deleted; stop it first')
   }
-  roomEvents.emit('deleted', id)
+  // After the row: a crash in between leaves parts nothing can reach, never a show without them.
+  await core.store.deleteLivestreamParts(id, OWNED_PARTS)
+  core.events.emit('deleted', id)
 }
 
-/** Sets the recording's or the thumbnail's URL, and says so (cached answers are dropped). */
-export async function setLivestreamMedia(store: Store, id: string, media: Pick<LivestreamChanges, 'videoUrl' | 'thumbnailUrl' | 'replayRuns'>) {
-  const record = await store.updateLivestream(id, media)
-  if (record) roomEvents.emit('updated', await presentLivestream(store, record))
+/** Sets the recording's or the thumbnail's URL, and says so (the room hears `livestream_updated`). */
+export async function setLivestreamMedia(core: Core, id: string, media: Pick<LivestreamChanges, 'videoUrl' | 'thumbnailUrl' | 'replayRuns'>) {
+  const record = await core.store.updateLivestream(id, media)
+  if (record) core.events.emit('updated', await presentLivestream(core, record))
   return record
 }
 
 /** scheduled -> live. Starting a live stream again is a no-op; an ended one cannot restart. */
-export async function startLivestream(store: Store, id: string, streamData?: Record<string, unknown>) {
-  const current = await findLivestream(store, id)
-  if (current.status === 'ended') throw createError({ statusCode: 409, message: 'this livestream has ended' })
-  if (current.status === 'live') return presentLivestream(store, current)
-  const record = await store.updateLivestream(id, { status: 'live', startTime: new Date().toISOString() }, ['scheduled'])
+export async function startLivestream(core: Core, id: string, streamData?: Record<string, unknown>) {
+  const current = await findLivestream(core, id)
+  if (current.status === 'ended') throw new DomainError('conflict', 'this livestream has ended')
+  if (current.status === 'live') return presentLivestream(core, current)
+  const record = await core.store.updateLivestream(id, { status: 'live', startTime: isoNow(core) }, ['scheduled'])
   // Lost a race with another start: whoever won has made it live.
-  const livestream = await presentLivestream(store, record ?? await findLivestream(store, id))
+  const livestream = await presentLivestream(core, record ?? await findLivestream(core, id))
   if (record) {
-    roomEvents.emit('started', { livestream, streamData })
-    noteCounters(store, record, { now: true })
+    core.events.emit('started', { livestream, streamData })
+    noteCounters(core, record, { now: true })
   }
   return livestream
 }
 
 /** live -> ended, with endTime, duration and final counters. Stopping an ended stream answers it as it is. */
-export async function stopLivestream(store: Store, id: string) {
-  const current = await findLivestream(store, id)
-  if (current.status === 'scheduled') throw createError({ statusCode: 409, message: 'this livestream is not live' })
-  if (current.status === 'ended') return presentLivestream(store, current)
-  const endTime = new Date()
+export async function stopLivestream(core: Core, id: string) {
+  const current = await findLivestream(core, id)
+  if (current.status === 'scheduled') throw new DomainError('conflict', 'this livestream is not live')
+  if (current.status === 'ended') return presentLivestream(core, current)
+  const endTime = new Date(core.clock.now())
   const durationSeconds = current.startTime ? Math.max(0, (endTime.getTime() - Date.parse(current.startTime)) / 1000) : 0
-  const record = await store.updateLivestream(id, { status: 'ended', endTime: endTime.toISOString(), durationSeconds, currentViewers: 0 }, ['live'])
-  if (!record) return presentLivestream(store, await findLivestream(store, id))
-  await store.closeOpenPins(id, endTime.toISOString())
-  const livestream = await presentLivestream(store, record)
-  roomEvents.emit('stopped', livestream)
-  roomEvents.emit('pins', { livestreamId: id, pinnedProducts: [] })
-  noteCounters(store, record, { now: true })
+  const record = await core.store.updateLivestream(id, { status: 'ended', endTime: endTime.toISOString(), durationSeconds, currentViewers: 0 }, ['live'])
+  if (!record) return presentLivestream(core, await findLivestream(core, id))
+  await core.store.closeOpenPins({ livestreamId: id }, endTime.toISOString())
+  const livestream = await presentLivestream(core, record)
+  core.events.emit('stopped', livestream)
+  core.events.emit('pins', { livestreamId: id, pinnedProducts: [] })
+  noteCounters(core, record, { now: true })
   return livestream
 }
 
-export async function likeLivestream(store: Store, id: string, count: number) {
-  const current = await findLivestream(store, id)
-  if (current.status !== 'live') throw createError({ statusCode: 409, message: 'likes are for live streams' })
-  const likes = (await store.addLikes(id, count))!
-  noteCounters(store, { ...current, likes })
+export async function likeLivestream(core: Core, id: string, count: number) {
+  const current = await findLivestream(core, id)
+  if (current.status !== 'live') throw new DomainError('conflict', 'likes are for live streams')
+  const likes = (await core.store.addLikes(id, count))!
+  noteCounters(core, { ...current, likes })
   return { likes }
 }
 
 /** Counts one view per session id; answers the stream as it is after the view (404 if unknown). */
-export async function viewLivestream(store: Store, id: string, sessionId: string): Promise<LivestreamRecord> {
-  const viewCount = await store.addView(id, sessionId, new Date().toISOString())
-  if (viewCount === null) throw createError({ statusCode: 404, message: 'no such livestream' })
-  const current = await findLivestream(store, id)
-  noteCounters(store, current)
+export async function viewLivestream(core: Core, id: string, sessionId: string): Promise<LivestreamRecord> {
+  const viewCount = await core.store.addView(id, sessionId, isoNow(core))
+  if (viewCount === null) throw notFound('livestream')
+  const current = await findLivestream(core, id)
+  noteCounters(core, current)
   return current
 }
 
-export async function pinProduct(store: Store, id: string, productId: string, pinned: boolean) {
-  const current = await findLivestream(store, id)
-  if (current.status === 'ended') throw createError({ statusCode: 409, message: 'this livestream has ended' })
-  if (!(await store.getProducts([productId])).length) throw createError({ statusCode: 404, message: 'no such product' })
-  await store.setPinned(id, productId, pinned, new Date().toISOString())
-  const pinnedProducts = await pinnedProductsOf(store, id)
-  roomEvents.emit('pins', { livestreamId: id, pinnedProducts })
+export async function pinProduct(core: Core, id: string, productId: string, pinned: boolean) {
+  const current = await findLivestream(core, id)
+  if (current.status === 'ended') throw new DomainError('conflict', 'this livestream has ended')
+  if (!(await core.store.getProducts([productId])).length) throw notFound('product')
+  await core.store.setPinned(id, productId, pinned, isoNow(core))
+  const pinnedProducts = await pinnedProductsOf(core, id)
+  core.events.emit('pins', { livestreamId: id, pinnedProducts })
   return { pinnedProducts }
 }
 
-/** Products changed (stock after an order, an edit): live rooms pinning any of them get fresh cards. */
-export async function refreshPinsFor(store: Store, productIds: string[]) {
-  const live = await store.listLivestreams({ status: 'live', limit: 1000 })
-  for (const stream of live) {
-    const pinned = await store.listPinnedProductIds(stream.id)
-    if (!pinned.some(id => productIds.includes(id))) continue
-    roomEvents.emit('pins', { livestreamId: stream.id, pinnedProducts: await store.getProducts(pinned) })
+/** The live shows that pin any of `productIds` now. */
+export async function liveShowsPinning(core: Core, productIds: string[]): Promise<string[]> {
+  const live = await core.store.listLivestreams({ status: 'live', limit: 1000 })
+  const pinning = await Promise.all(live.map(async (stream) => {
+    const pinned = await core.store.listPinnedProductIds(stream.id)
+    return pinned.some(id => productIds.includes(id)) ? stream.id : null
+  }))
+  return pinning.filter(id => id !== null)
+}
+
+/** These shows' pins changed (stock after an order, an edit, a deletion): their rooms get fresh cards. */
+export async function announcePins(core: Core, livestreamIds: string[]) {
+  for (const livestreamId of livestreamIds) {
+    core.events.emit('pins', { livestreamId, pinnedProducts: await pinnedProductsOf(core, livestreamId) })
   }
 }
 
 /** Every pin period of a stream with its product (deleted ones included): the chapters of a replay. */
-export async function listPinPeriods(store: Store, id: string): Promise<PinPeriod[]> {
-  await findLivestream(store, id)
-  const pins = await store.listPins(id)
-  const products = new Map((await store.getProducts([...new Set(pins.map(pin => pin.productId))], { includeDeleted: true })).map(p => [p.id, p]))
+export async function listPinPeriods(core: Core, id: string): Promise<PinPeriod[]> {
+  await findLivestream(core, id)
+  const pins = await core.store.listPins(id)
+  const products = new Map((await core.store.getProducts([...new Set(pins.map(pin => pin.productId))], { includeDeleted: true })).map(p => [p.id, p]))
   return pins.flatMap((pin) => {
     const product = products.get(pin.productId)
     return product ? [{ product, pinnedAt: pin.pinnedAt, ...(pin.unpinnedAt ? { unpinnedAt: pin.unpinnedAt } : {}) }] : []

@@ -1,29 +1,38 @@
-import { createError } from 'h3'
+import type { Order } from '#shared/types/models'
 import type { CreateOrderInput } from '#shared/schemas/order'
-import type { Store } from '../db'
-import { roomEvents } from '../realtime/events'
+import { newId } from '../db/ids'
+import { isoNow, type Core } from './core'
+import { DomainError } from './errors'
 import { findLivestream } from './livestreams'
+import { mergeOrderLines, priceOrder, shortagesOf } from './order-pricing'
+
+const notEnoughStock = (shortages: ReturnType<typeof shortagesOf>) =>
+  new DomainError('conflict', 'not enough stock', { shortages })
 
 /** Places an order: all of its stock is taken at once, or none and a 409 that says what is short. */
-export async function placeOrder(store: Store, userId: string, input: CreateOrderInput) {
-  if (input.livestreamId) await findLivestream(store, input.livestreamId)
-  const result = await store.placeOrder({
+export async function placeOrder(core: Core, userId: string, input: CreateOrderInput): Promise<Order> {
+  if (input.livestreamId) await findLivestream(core, input.livestreamId)
+  const lines = mergeOrderLines(input.items)
+  const products = new Map((await core.store.getProducts(lines.map(line => line.productId))).map(p => [p.id, p]))
+  const priced = priceOrder(lines, products)
+  // Checked before writing, so a cart that cannot be had costs no transaction; the store checks again atomically.
+  const short = shortagesOf(lines, id => products.get(id)!.stock)
+  if (short.length) throw notEnoughStock(short)
+  const order: Order = {
+    id: newId(core.clock.now()),
     userId,
-    livestreamId: input.livestreamId,
-    lines: input.items,
+    ...(input.livestreamId ? { livestreamId: input.livestreamId } : {}),
+    ...priced,
     shipping: input.shipping,
-    createdAt: new Date().toISOString(),
-  })
-  if (result.ok) {
-    roomEvents.emit('products', result.order.items.map(item => item.productId))
-    return result.order
+    status: 'placed',
+    createdAt: isoNow(core),
   }
-  switch (result.reason) {
-    case 'unknown_product':
-      throw createError({ statusCode: 404, message: 'no such product', data: { productIds: result.productIds } })
-    case 'out_of_stock':
-      throw createError({ statusCode: 409, message: 'not enough stock', data: { shortages: result.shortages } })
-    case 'mixed_currency':
-      throw createError({ statusCode: 409, message: 'an order must be in one currency' })
-  }
+  const result = await core.store.placeOrder(order)
+  if (!result.ok) throw notEnoughStock(shortagesOf(lines, id => result.stock[id] ?? 0))
+  core.events.emit('products', order.items.map(item => item.productId))
+  return order
+}
+
+export function listOrders(core: Core, query: { livestreamId?: string }) {
+  return core.store.listOrders(query)
 }

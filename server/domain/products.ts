@@ -1,27 +1,35 @@
-import { createError } from 'h3'
 import type { CreateProductInput, PatchProductInput } from '#shared/schemas/product'
-import type { Store } from '../db'
-import { roomEvents } from '../realtime/events'
+import { isoNow, type Core } from './core'
+import { notFound } from './errors'
+import { announcePins, liveShowsPinning } from './livestreams'
 
-export async function findProduct(store: Store, id: string) {
-  const [product] = await store.getProducts([id])
-  if (!product) throw createError({ statusCode: 404, message: 'no such product' })
+export async function findProduct(core: Core, id: string) {
+  const [product] = await core.store.getProducts([id])
+  if (!product) throw notFound('product')
   return product
 }
 
-export function createProduct(store: Store, input: CreateProductInput) {
-  return store.createProduct(input)
+export function listProducts(core: Core) {
+  return core.store.listProducts()
 }
 
-export async function patchProduct(store: Store, id: string, patch: PatchProductInput) {
-  const product = await store.updateProduct(id, patch)
-  if (!product) throw createError({ statusCode: 404, message: 'no such product' })
-  roomEvents.emit('products', [id])
+export function createProduct(core: Core, input: CreateProductInput) {
+  return core.store.createProduct(input)
+}
+
+export async function patchProduct(core: Core, id: string, patch: PatchProductInput) {
+  const product = await core.store.updateProduct(id, patch)
+  if (!product) throw notFound('product')
+  core.events.emit('products', [id])
   return product
 }
 
-/** Hides the product from the catalogue and unpins it; orders and replays that name it keep it. */
-export async function deleteProduct(store: Store, id: string) {
-  if (!(await store.deleteProduct(id, new Date().toISOString()))) throw createError({ statusCode: 404, message: 'no such product' })
-  roomEvents.emit('products', [id])
+/** Hides the product from the catalogue and unpins it everywhere; orders and replays that name it keep it. */
+export async function deleteProduct(core: Core, id: string) {
+  const pinning = await liveShowsPinning(core, [id])
+  const at = isoNow(core)
+  if (!(await core.store.deleteProduct(id, at))) throw notFound('product')
+  await core.store.closeOpenPins({ productId: id }, at)
+  await announcePins(core, pinning)
+  core.events.emit('products', [id])
 }

@@ -3,12 +3,12 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
-import { createError } from 'h3'
 import type { ReplayRun } from '#shared/types/models'
-import type { Store } from '../db'
 import { newId } from '../db/ids'
 import { NotWebmError, makeSeekable, type RecorderRun } from '../media/webm-seekable'
-import { concatenateFiles, incomingDir, publishFile, recordingDir, removeQuietly, sniffMediaType } from '../utils/files'
+import { concatenateFiles, publishFile, removeQuietly, sniffMediaType } from '../utils/files'
+import type { Core } from './core'
+import { DomainError } from './errors'
 import { findLivestream, setLivestreamMedia } from './livestreams'
 
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024
@@ -20,7 +20,7 @@ function byteLimit(limit: number) {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length
-      if (seen > limit) done(createError({ statusCode: 413, message: `a chunk is at most ${limit} bytes` }))
+      if (seen > limit) done(new DomainError('too_large', `a chunk is at most ${limit} bytes`))
       else done(null, chunk)
     },
   })
@@ -30,10 +30,10 @@ function byteLimit(limit: number) {
  * Keeps the seq-th MediaRecorder chunk of a stream's recording. Written to a temporary file and
  * renamed into place, so a chunk is either whole or absent; sending a seq again replaces it.
  */
-export async function saveRecordingChunk(store: Store, livestreamId: string, seq: number, body: Readable) {
-  const stream = await findLivestream(store, livestreamId)
-  if (stream.status === 'scheduled') throw createError({ statusCode: 409, message: 'recording starts when the stream goes live' })
-  const dir = recordingDir(livestreamId)
+export async function saveRecordingChunk(core: Core, livestreamId: string, seq: number, body: Readable) {
+  const stream = await findLivestream(core, livestreamId)
+  if (stream.status === 'scheduled') throw new DomainError('conflict', 'recording starts when the stream goes live')
+  const dir = core.paths.recording(livestreamId)
   await mkdir(dir, { recursive: true })
   const temp = join(dir, `${chunkName(seq)}.${newId()}.tmp`)
   try {
@@ -46,8 +46,8 @@ export async function saveRecordingChunk(store: Store, livestreamId: string, seq
   }
 }
 
-async function listChunks(livestreamId: string): Promise<number[]> {
-  const names = await readdir(recordingDir(livestreamId)).catch(() => [] as string[])
+async function listChunks(dir: string): Promise<number[]> {
+  const names = await readdir(dir).catch(() => [] as string[])
   return names.filter(name => /^\d{8}\.chunk$/.test(name)).map(name => Number(name.slice(0, 8))).sort((a, b) => a - b)
 }
 
@@ -55,10 +55,10 @@ async function listChunks(livestreamId: string): Promise<number[]> {
  * What the server holds of a stream's recording: a studio reopened after a crash continues at
  * `nextSeq`, and a host can see that the chunks sent before it are kept.
  */
-export async function recordingStatus(store: Store, livestreamId: string) {
-  const stream = await findLivestream(store, livestreamId)
-  const dir = recordingDir(livestreamId)
-  const seqs = await listChunks(livestreamId)
+export async function recordingStatus(core: Core, livestreamId: string) {
+  const stream = await findLivestream(core, livestreamId)
+  const dir = core.paths.recording(livestreamId)
+  const seqs = await listChunks(dir)
   const sizes = await Promise.all(seqs.map(seq => stat(join(dir, chunkName(seq))).then(info => info.size)))
   return {
     chunks: seqs.length,
@@ -99,24 +99,24 @@ async function replayRunsOf(runs: RecorderRun[], startTime: string): Promise<Rep
  * Joins the chunks 0..n into one file under /uploads and sets the stream's `videoUrl`. Refuses
  * while live or while a chunk in the middle is missing, so a hole is never published.
  */
-export async function finalizeRecording(store: Store, livestreamId: string) {
-  const stream = await findLivestream(store, livestreamId)
-  if (stream.status !== 'ended') throw createError({ statusCode: 409, message: 'stop the stream before finalizing its recording' })
-  const seqs = await listChunks(livestreamId)
+export async function finalizeRecording(core: Core, livestreamId: string) {
+  const stream = await findLivestream(core, livestreamId)
+  if (stream.status !== 'ended') throw new DomainError('conflict', 'stop the stream before finalizing its recording')
+  const dir = core.paths.recording(livestreamId)
+  const seqs = await listChunks(dir)
   if (!seqs.length) {
     if (stream.videoUrl) return { videoUrl: stream.videoUrl }
-    throw createError({ statusCode: 409, message: 'nothing was recorded' })
+    throw new DomainError('conflict', 'nothing was recorded')
   }
   const missing = missingSeqs(seqs)
-  if (missing.length) throw createError({ statusCode: 409, message: 'recording chunks are missing', data: { missing } })
+  if (missing.length) throw new DomainError('conflict', 'recording chunks are missing', { missing })
 
-  const dir = recordingDir(livestreamId)
   const mediaType = await sniffMediaType(join(dir, chunkName(0)))
   if (mediaType !== 'video/webm' && mediaType !== 'video/mp4') {
-    throw createError({ statusCode: 415, message: 'the recording is not WebM or MP4' })
+    throw new DomainError('unsupported', 'the recording is not WebM or MP4')
   }
-  await mkdir(incomingDir(), { recursive: true })
-  const joined = join(incomingDir(), `${newId()}.recording`)
+  await mkdir(core.paths.incoming, { recursive: true })
+  const joined = join(core.paths.incoming, `${newId()}.recording`)
   const paths = seqs.map(seq => join(dir, chunkName(seq)))
   try {
     // WebM from MediaRecorder is rewritten with its duration and cues so a replay can seek; MP4
@@ -124,15 +124,15 @@ export async function finalizeRecording(store: Store, livestreamId: string) {
     let replayRuns: ReplayRun[] | undefined
     if (mediaType === 'video/webm') replayRuns = await replayRunsOf((await makeSeekable(paths, joined)).runs, stream.startTime ?? stream.createdAt)
     else await concatenateFiles(paths, joined)
-    const videoUrl = await publishFile(joined, 'video', mediaType)
-    await setLivestreamMedia(store, livestreamId, { videoUrl, replayRuns })
+    const videoUrl = await publishFile(core.paths, joined, 'video', mediaType)
+    await setLivestreamMedia(core, livestreamId, { videoUrl, replayRuns })
     // The chunks are now all inside the published file.
     await rm(dir, { recursive: true, force: true })
     return { videoUrl }
   }
   catch (error) {
     await removeQuietly(joined)
-    if (error instanceof NotWebmError) throw createError({ statusCode: 415, message: error.message })
+    if (error instanceof NotWebmError) throw new DomainError('unsupported', error.message)
     throw error
   }
 }

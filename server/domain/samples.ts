@@ -1,63 +1,39 @@
 import type { LivestreamRecord, Store } from '../db'
-import { roomEvents } from '../realtime/events'
+import type { Clock } from '../utils/clock'
+import { keyedThrottle } from '../utils/keyed-throttle'
 
 /** How often at most a stream's counters are written as an analytics sample. */
 export const SAMPLE_INTERVAL_MS = 5000
 
-/** The latest change not yet written, with when it happened. */
-interface Change { record: LivestreamRecord, at: number }
-const pending = new Map<string, Change & { timer: NodeJS.Timeout }>()
-const lastWrite = new Map<string, number>()
-
-// A sample is stamped with when its change happened, not when the throttle let it be written:
-// a viewer who came 1 s into the show counts from 0:01 on the timeline, not from 0:05.
-function writeSample(store: Store, { record, at }: Change) {
-  lastWrite.set(record.id, Date.now())
-  store.addSample({
-    livestreamId: record.id,
-    at: new Date(at).toISOString(),
-    currentViewers: record.currentViewers,
-    likes: record.likes,
-    viewCount: record.viewCount,
-  }).catch(error => console.error('[analytics] could not store a sample', error))
+export interface SampleRecorder {
+  /** The counters of `record` changed: keep a sample of them (at once with `now`: start, stop). */
+  note(record: LivestreamRecord, options?: { now?: boolean }): void
+  /** Writes every waiting sample now and waits until they are stored: at shutdown. */
+  flush(): Promise<void>
 }
 
 /**
- * The counters of a stream changed: tell the room, and keep a sample for the analytics timeline.
- * Samples are throttled per stream (one per SAMPLE_INTERVAL_MS, the last change always written),
- * so a like storm costs a few rows, not one per like. `now` writes at once (start, stop).
+ * The analytics timeline's samples: at most one per stream per SAMPLE_INTERVAL_MS, the last change
+ * always written, so a like storm costs a few rows, not one per like. A sample is stamped with
+ * when its change happened, not when the throttle let it be written: a viewer who came 1 s into
+ * the show counts from 0:01 on the timeline, not from 0:05.
  */
-export function noteCounters(store: Store, record: LivestreamRecord, options: { now?: boolean } = {}): void {
-  const { id, likes, viewCount, currentViewers, maxViewers } = record
-  roomEvents.emit('counters', { livestreamId: id, likes, viewCount, currentViewers, maxViewers })
-  // A number, not an ISO string: this runs for every like, the string only once per written sample.
-  const change = { record, at: Date.now() }
-  const waiting = pending.get(id)
-  const since = change.at - (lastWrite.get(id) ?? 0)
-  if (options.now || (!waiting && since >= SAMPLE_INTERVAL_MS)) {
-    if (waiting) clearTimeout(waiting.timer)
-    pending.delete(id)
-    writeSample(store, change)
-    return
+export function createSampleRecorder(store: Store, clock: Clock): SampleRecorder {
+  const throttle = keyedThrottle<{ record: LivestreamRecord, at: number }>({
+    intervalMs: SAMPLE_INTERVAL_MS,
+    clock,
+    run: (_id, { record, at }) => store.addSample({
+      livestreamId: record.id,
+      at: new Date(at).toISOString(),
+      currentViewers: record.currentViewers,
+      likes: record.likes,
+      viewCount: record.viewCount,
+    }),
+    onError: error => console.error('[analytics] could not store a sample', error),
+  })
+  return {
+    // A number, not an ISO string: this runs for every like, the string only once per written sample.
+    note: (record, options) => throttle.note(record.id, { record, at: clock.now() }, options),
+    flush: () => throttle.flush(),
   }
-  if (waiting) {
-    Object.assign(waiting, change)
-    return
-  }
-  const timer = setTimeout(() => {
-    const latest = pending.get(id)
-    pending.delete(id)
-    if (latest) writeSample(store, latest)
-  }, SAMPLE_INTERVAL_MS - since)
-  timer.unref()
-  pending.set(id, { ...change, timer })
-}
-
-/** Writes every waiting sample now: at shutdown, so the last seconds of a timeline are kept. */
-export function flushSamples(store: Store): void {
-  for (const change of pending.values()) {
-    clearTimeout(change.timer)
-    writeSample(store, change)
-  }
-  pending.clear()
 }

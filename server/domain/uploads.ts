@@ -1,23 +1,28 @@
-import { createError, type H3Event } from 'h3'
 import { Id } from '#shared/schemas/common'
-import type { Store } from '../db'
 import { publishFile, removeQuietly, type MediaKind } from '../utils/files'
-import { receiveUpload } from '../utils/multipart'
+import type { Core } from './core'
+import { DomainError } from './errors'
+
+/** A file received to disk (by the HTTP edge), of a checked media type. */
+export interface ReceivedFile { path: string, mediaType: string, size: number }
 
 /**
- * Receives one file upload for the entity named in form field `idField`, checks that entity
+ * Attaches an uploaded file to the entity with id `rawId`: checks the id and that the entity
  * exists, publishes the file under a server-chosen name and lets `attach` record its URL. Whatever
  * fails on the way, the received file is removed and nothing is changed.
  */
-export async function uploadFor(event: H3Event, kind: MediaKind, field: string, idField: string, find: (store: Store, id: string) => Promise<unknown>, attach: (store: Store, id: string, url: string) => Promise<unknown>) {
-  const { fields, file } = await receiveUpload(event, kind, field)
+export async function attachUpload(core: Core, kind: MediaKind, file: ReceivedFile, target: {
+  rawId: string | undefined
+  idField: string
+  find: (core: Core, id: string) => Promise<unknown>
+  attach: (core: Core, id: string, url: string) => Promise<unknown>
+}) {
   try {
-    const id = Id.safeParse(fields[idField])
-    if (!id.success) throw createError({ statusCode: 400, message: `form field "${idField}" must be an id` })
-    const store = await useStore()
-    await find(store, id.data)
-    const url = await publishFile(file.path, kind, file.mediaType)
-    await attach(store, id.data, url)
+    const id = Id.safeParse(target.rawId)
+    if (!id.success) throw new DomainError('invalid', `form field "${target.idField}" must be an id`)
+    await target.find(core, id.data)
+    const url = await publishFile(core.paths, file.path, kind, file.mediaType)
+    await target.attach(core, id.data, url)
     return { url, size: file.size }
   }
   catch (error) {

@@ -1,4 +1,5 @@
-import type { Connection } from './hub'
+import type { Clock, Timer } from '../utils/clock'
+import type { Connection } from './connection'
 import { textFrame } from './ws-frame'
 
 /**
@@ -16,20 +17,20 @@ export const BATCH_TICK_MS = 10
  */
 export class RoomBatcher {
   private readonly pending = new Map<string, string[]>()
-  private timer: NodeJS.Timeout | undefined
+  private timer: Timer | undefined
 
-  constructor(private readonly membersOf: (room: string) => Iterable<Connection> | undefined) {}
+  constructor(private readonly membersOf: (room: string) => Iterable<Connection> | undefined, private readonly clock: Clock) {}
 
   queue(room: string, frame: string) {
     const frames = this.pending.get(room)
     if (frames) frames.push(frame)
     else this.pending.set(room, [frame])
-    this.timer ??= setTimeout(() => this.flush(), BATCH_TICK_MS)
+    this.timer ??= this.clock.after(BATCH_TICK_MS, () => this.flush())
   }
 
   /** Sends everything waiting now (also at shutdown, so nothing queued is lost). */
   flush() {
-    clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
     for (const [room, frames] of this.pending) {
       const members = this.membersOf(room)

@@ -3,7 +3,7 @@ import { parse as parseCookies } from 'cookie-es'
 import { AUTH_COOKIE } from '../utils/auth'
 import { verifyToken, type AuthUser } from '../utils/jwt'
 import { createRateLimiter } from '../utils/rate-limit'
-import { newConnectionId, type Connection } from '../realtime/hub'
+import { openConnection, type Connection } from '../realtime/connection'
 import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
 
 // The socket of PROTOCOL.md. Authentication happens once, at upgrade: `?token=` (for non-browser
@@ -95,16 +95,14 @@ export default defineWebSocketHandler({
 
   async open(peer) {
     const hub = await useHub()
-    const connection: Connection = {
-      id: newConnectionId(),
+    const raw = rawSocket(peer)
+    const connection = openConnection({
       user: (peer.context.user as AuthUser | null) ?? null,
       send: text => peer.send(text),
       close: (code, reason) => peer.close(code, reason),
-      webrtcReady: false,
-      queue: Promise.resolve(),
-    }
-    const state: PeerState = { connection, alive: true, raw: rawSocket(peer) }
-    connection.sendFrames = frameWriter(state.raw)
+      sendFrames: frameWriter(raw),
+    })
+    const state: PeerState = { connection, alive: true, raw }
     state.raw?.on('pong', () => {
       state.alive = true
     })

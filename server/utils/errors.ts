@@ -1,12 +1,18 @@
 import { STATUS_CODES } from 'node:http'
-import { createError, defineEventHandler, isError, type H3Error, type H3Event } from 'h3'
+import { createError, defineEventHandler, isError, setResponseHeader, type H3Error, type H3Event } from 'h3'
 import { StoreError } from '../db/types'
+import { DomainError, type DomainErrorCode } from '../domain/errors'
 
+/** The HTTP status of each of the core's refusals: the socket's twin is server/realtime/refusals.ts. */
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, unsupported: 415, rate_limited: 429, unavailable: 503,
+}
 const STORE_STATUS = { duplicate: 409, not_found: 404, invalid: 400 } as const
 
 /**
- * The one place that turns a failure into an HTTP answer: h3 errors pass through; store, parser
- * and driver errors caused by what a client sent become their 4xx; anything else stays a 500.
+ * The one place that turns a failure into an HTTP answer: h3 errors pass through; the core's
+ * refusals, store, parser and driver errors caused by what a client sent become their 4xx;
+ * anything else stays a 500.
  */
 export function toHttpError(error: unknown): H3Error | unknown {
   if (isError(error)) {
@@ -19,6 +25,9 @@ export function toHttpError(error: unknown): H3Error | unknown {
 }
 
 function mapKnownError(error: unknown): H3Error | undefined {
+  if (error instanceof DomainError) {
+    return createError({ statusCode: DOMAIN_STATUS[error.code], message: error.message, ...(error.data ? { data: error.data } : {}) })
+  }
   if (error instanceof StoreError) return createError({ statusCode: STORE_STATUS[error.code], message: error.message })
   const name = (error as { name?: string })?.name
   if (name === 'CastError') return createError({ statusCode: 404, message: 'not found' })
@@ -30,6 +39,19 @@ function mapKnownError(error: unknown): H3Error | undefined {
   return undefined
 }
 
+/** `Retry-After` for a refusal that says when to come back (429, 503). */
+function retryAfterOf(error: unknown): number | undefined {
+  const seconds = (error as { data?: { retryAfterSeconds?: unknown } })?.data?.retryAfterSeconds
+  return typeof seconds === 'number' ? seconds : undefined
+}
+
+/** Maps `error` for `event`'s answer, with its `Retry-After` header: the HTTP edge of the core. */
+export function answerError(event: H3Event, error: unknown): unknown {
+  const retryAfter = retryAfterOf(error)
+  if (retryAfter !== undefined) setResponseHeader(event, 'Retry-After', retryAfter)
+  return toHttpError(error)
+}
+
 /** `defineEventHandler` whose failures go through `toHttpError`: every API handler uses it. */
 export function defineApiHandler<T>(handler: (event: H3Event) => T | Promise<T>) {
   return defineEventHandler(async (event) => {
@@ -37,7 +59,7 @@ export function defineApiHandler<T>(handler: (event: H3Event) => T | Promise<T>)
       return await handler(event)
     }
     catch (error) {
-      throw toHttpError(error)
+      throw answerError(event, error)
     }
   })
 }

@@ -16,10 +16,22 @@ export const CONTENT_TYPES: Record<string, string> = {
   webm: 'video/webm', mp4: 'video/mp4', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp',
 }
 
-export const uploadsDir = () => join(serverConfig().dataDir, 'uploads')
-/** Where parts of uploads in progress live: never served. */
-export const incomingDir = () => join(serverConfig().dataDir, 'incoming')
-export const recordingDir = (livestreamId: string) => join(serverConfig().dataDir, 'recordings', livestreamId)
+/** Where files live under the data directory: `uploads` is served, the others never are. */
+export interface StoragePaths {
+  readonly uploads: string
+  /** Parts of uploads and rewrites in progress. */
+  readonly incoming: string
+  /** The chunks of one show's recording as the studio sends them. */
+  recording(livestreamId: string): string
+}
+
+export function storagePaths(dataDir: string): StoragePaths {
+  return {
+    uploads: join(dataDir, 'uploads'),
+    incoming: join(dataDir, 'incoming'),
+    recording: livestreamId => join(dataDir, 'recordings', livestreamId),
+  }
+}
 
 /** The media type a file really holds, from its first bytes, whatever its name or header claims. */
 export async function sniffMediaType(path: string): Promise<string | null> {
@@ -45,13 +57,13 @@ export function sniffBytes(head: Buffer): string | null {
 /**
  * Moves a received file to its public place under a name the server chose, and answers its URL.
  */
-export async function publishFile(tempPath: string, kind: MediaKind, mediaType: string): Promise<string> {
+export async function publishFile(paths: StoragePaths, tempPath: string, kind: MediaKind, mediaType: string): Promise<string> {
   const { dir, types } = MEDIA[kind]
   const extension = (types as Record<string, string>)[mediaType]
   if (!extension) throw new Error(`no extension for ${mediaType}`)
   const name = `${newId()}.${extension}`
-  await mkdir(join(uploadsDir(), dir), { recursive: true })
-  await rename(tempPath, join(uploadsDir(), dir, name))
+  await mkdir(join(paths.uploads, dir), { recursive: true })
+  await rename(tempPath, join(paths.uploads, dir, name))
   return `/uploads/${dir}/${name}`
 }
 

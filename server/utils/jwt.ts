@@ -1,6 +1,7 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
 import { z } from 'zod'
+import { Role as RoleSchema } from '#shared/schemas/common'
 import type { Role } from '#shared/types/models'
 
 export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
@@ -13,7 +14,7 @@ export interface AuthUser {
 
 const Claims = z.object({
   sub: z.string().min(1).max(64),
-  role: z.enum(['admin', 'customer']),
+  role: RoleSchema,
   name: z.string().min(1).max(80),
   exp: z.number(),
 })

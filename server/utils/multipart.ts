@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import formidable from 'formidable'
-import { createError, getHeader, type H3Event } from 'h3'
-import { MEDIA, incomingDir, removeQuietly, sniffMediaType, type MediaKind } from './files'
+import { getHeader, type H3Event } from 'h3'
+import { DomainError } from '../domain/errors'
+import { MEDIA, removeQuietly, sniffMediaType, type MediaKind, type StoragePaths } from './files'
 
 export interface ReceivedUpload {
   fields: Record<string, string>
@@ -13,19 +14,19 @@ export interface ReceivedUpload {
  * limits of `kind`, and checks the file's first bytes really are the media type it claims. The
  * caller owns `file.path` afterwards and must publish or remove it.
  */
-export async function receiveUpload(event: H3Event, kind: MediaKind, field: string): Promise<ReceivedUpload> {
+export async function receiveUpload(event: H3Event, paths: StoragePaths, kind: MediaKind, field: string): Promise<ReceivedUpload> {
   if (!getHeader(event, 'content-type')?.toLowerCase().startsWith('multipart/form-data')) {
-    throw createError({ statusCode: 415, message: 'send multipart/form-data' })
+    throw new DomainError('unsupported', 'send multipart/form-data')
   }
   const { maxBytes, types } = MEDIA[kind]
   // Refuse a body announced as too large before reading any of it (64 KiB of room for the form fields).
   if (Number(getHeader(event, 'content-length') ?? 0) > maxBytes + 64 * 1024) {
-    throw createError({ statusCode: 413, message: `file too large (at most ${maxBytes} bytes)` })
+    throw new DomainError('too_large', `file too large (at most ${maxBytes} bytes)`)
   }
-  await mkdir(incomingDir(), { recursive: true })
+  await mkdir(paths.incoming, { recursive: true })
   let refusedType: string | undefined
   const form = formidable({
-    uploadDir: incomingDir(),
+    uploadDir: paths.incoming,
     maxFiles: 1,
     maxFileSize: maxBytes,
     maxTotalFileSize: maxBytes,
@@ -45,21 +46,20 @@ export async function receiveUpload(event: H3Event, kind: MediaKind, field: stri
     parsed = await form.parse(event.node.req) as [formidable.Fields, formidable.Files]
   }
   catch (error) {
-    const httpCode = (error as { httpCode?: number }).httpCode
-    const statusCode = httpCode === 413 ? 413 : 400
-    throw createError({ statusCode, message: statusCode === 413 ? `file too large (at most ${maxBytes} bytes)` : `bad multipart body: ${(error as Error).message}` })
+    if ((error as { httpCode?: number }).httpCode === 413) throw new DomainError('too_large', `file too large (at most ${maxBytes} bytes)`)
+    throw new DomainError('invalid', `bad multipart body: ${(error as Error).message}`)
   }
 
   const [rawFields, files] = parsed
   const file = files[field]?.[0]
   if (!file) {
-    if (refusedType) throw createError({ statusCode: 415, message: `${field} must be one of ${Object.keys(types).join(', ')} (got ${refusedType})` })
-    throw createError({ statusCode: 400, message: `missing file field "${field}"` })
+    if (refusedType) throw new DomainError('unsupported', `${field} must be one of ${Object.keys(types).join(', ')} (got ${refusedType})`)
+    throw new DomainError('invalid', `missing file field "${field}"`)
   }
   const mediaType = await sniffMediaType(file.filepath)
   if (!mediaType || mediaType !== file.mimetype) {
     await removeQuietly(file.filepath)
-    throw createError({ statusCode: 415, message: `the file is not a valid ${file.mimetype}` })
+    throw new DomainError('unsupported', `the file is not a valid ${file.mimetype}`)
   }
   const fields = Object.fromEntries(Object.entries(rawFields).map(([key, values]) => [key, values?.[0] ?? '']))
   return { fields, file: { path: file.filepath, mediaType, size: file.size } }

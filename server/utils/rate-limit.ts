@@ -1,4 +1,4 @@
-import { createError, setResponseHeader, type H3Event } from 'h3'
+import { DomainError } from '../domain/errors'
 
 export interface RateLimiter {
   /** Takes one token for `key`; when none is left, says how many seconds until one is. */
@@ -37,19 +37,10 @@ export function createRateLimiter({ burst, perSecond, now = Date.now }: { burst:
   }
 }
 
-/** Answers 429 with `Retry-After` when `key` has no token left. */
-export function enforceRateLimit(event: H3Event, limiter: RateLimiter, key: string): void {
+/** Refuses (429 over HTTP, RATE_LIMITED on the socket) when `key` has no token left; `lead` opens the message. */
+export function enforceRateLimit(limiter: RateLimiter, key: string, lead = 'too many requests;'): void {
   const result = limiter.take(key)
   if (result.ok) return
-  setResponseHeader(event, 'Retry-After', result.retryAfterSeconds)
-  throw createError({ statusCode: 429, message: `too many requests; try again in ${result.retryAfterSeconds} s`, data: { retryAfterSeconds: result.retryAfterSeconds } })
-}
-
-/** The limits of PROTOCOL.md: login per address and email, likes and orders per user. */
-export const rateLimits = {
-  login: createRateLimiter({ burst: 10, perSecond: 1 / 6 }),
-  // Per address: generous, since a whole audience can share one address behind NAT.
-  signup: createRateLimiter({ burst: 60, perSecond: 2 }),
-  like: createRateLimiter({ burst: 5, perSecond: 1 }),
-  order: createRateLimiter({ burst: 5, perSecond: 1 / 10 }),
+  const { retryAfterSeconds } = result
+  throw new DomainError('rate_limited', `${lead} try again in ${retryAfterSeconds} s`, { retryAfterSeconds })
 }

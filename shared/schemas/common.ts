@@ -1,5 +1,9 @@
 import { z } from 'zod'
 
+/** Every role an account can have: the one list the token check, the stores and the types read. */
+export const ROLES = ['admin', 'customer'] as const
+export const Role = z.enum(ROLES)
+
 /** An entity id as it appears in a path or body: opaque, URL-safe, never an object. */
 export const Id = z.string().trim().min(1).max(64).regex(/^[\w-]+$/, 'not a valid id')
 

@@ -32,9 +32,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
 
 export type ClientMessage = z.infer<typeof ClientMessage>
 export type ClientMessageType = ClientMessage['type']
+export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>
 export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map(option => option.shape.type.value)
 
-export type ErrorCode = 'BAD_MESSAGE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'RATE_LIMITED'
+export type ErrorCode = 'BAD_MESSAGE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED'
 
 export interface Counters {
   livestreamId: string
@@ -58,6 +59,7 @@ export type ServerMessage
     | ({ type: 'chat_message' } & ChatMessage)
     | ({ type: 'stream_update' } & Counters)
     | { type: 'pinned_products_updated', livestreamId: string, pinnedProducts: Product[] }
+    | { type: 'livestream_updated', livestream: Livestream }
     | { type: 'viewer_left', customerId: string }
     | { type: 'broadcaster_ready', livestreamId: string }
     | { type: 'admin_replaced', livestreamId: string }

@@ -1,7 +1,8 @@
 // The shapes the API answers with (PROTOCOL.md), shared by the pages and the server.
+import type { ROLES } from '../schemas/common'
 import type { QUALITIES, STATUSES } from '../schemas/livestream'
 
-export type Role = 'admin' | 'customer'
+export type Role = typeof ROLES[number]
 export type Quality = typeof QUALITIES[number]
 export type LivestreamStatus = typeof STATUSES[number]
 

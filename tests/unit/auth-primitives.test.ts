@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../server/utils/password'
 import { signToken, verifyToken } from '../../server/utils/jwt'
 import { decodeCursor, encodeCursor } from '../../server/domain/cursor'
+import { toHttpError } from '../../server/utils/errors'
 
 describe('passwords', () => {
   it('hashes with a fresh salt and verifies only the right password', async () => {
@@ -39,7 +40,15 @@ describe('list cursors', () => {
     const cursor = encodeCursor({ createdAt: '2030-01-01T00:00:00.000Z', id: '0123456789abcdef01234567' })
     expect(decodeCursor(cursor)).toEqual({ createdAt: '2030-01-01T00:00:00.000Z', id: '0123456789abcdef01234567' })
     for (const bad of ['', 'garbage', Buffer.from('["x","y"]').toString('base64url'), Buffer.from('{"$gt":1}').toString('base64url')]) {
-      expect(() => decodeCursor(bad)).toThrow(expect.objectContaining({ statusCode: 400 }))
+      let refusal: unknown
+      try {
+        decodeCursor(bad)
+      }
+      catch (error) {
+        refusal = error
+      }
+      // The core says `invalid`; the HTTP edge answers it with 400.
+      expect(toHttpError(refusal)).toMatchObject({ statusCode: 400 })
     }
   })
 })

@@ -2,6 +2,7 @@ import { createError } from 'h3'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { StoreError } from '../../server/db/types'
+import { DomainError } from '../../server/domain/errors'
 import { toHttpError } from '../../server/utils/errors'
 import { sniffBytes } from '../../server/utils/files'
 import { createRateLimiter } from '../../server/utils/rate-limit'
@@ -15,6 +16,15 @@ describe('toHttpError, the one error mapper', () => {
   })
 
   it.each([
+    [new DomainError('invalid', 'bad'), 400, 'Bad Request'],
+    [new DomainError('unauthorized', 'who?'), 401, 'Unauthorized'],
+    [new DomainError('forbidden', 'no'), 403, 'Forbidden'],
+    [new DomainError('not_found', 'gone'), 404, 'Not Found'],
+    [new DomainError('conflict', 'ended'), 409, 'Conflict'],
+    [new DomainError('too_large', 'big'), 413, 'Payload Too Large'],
+    [new DomainError('unsupported', 'not webm'), 415, 'Unsupported Media Type'],
+    [new DomainError('rate_limited', 'slow'), 429, 'Too Many Requests'],
+    [new DomainError('unavailable', 'full'), 503, 'Service Unavailable'],
     [new StoreError('duplicate', 'email taken'), 409, 'Conflict'],
     [new StoreError('not_found', 'gone'), 404, 'Not Found'],
     [new StoreError('invalid', 'bad'), 400, 'Bad Request'],
@@ -23,6 +33,11 @@ describe('toHttpError, the one error mapper', () => {
     [new SyntaxError('Unexpected token'), 400, 'Bad Request'],
   ])('maps %s to %i', (input, statusCode, statusMessage) => {
     expect(toHttpError(input)).toMatchObject({ statusCode, statusMessage })
+  })
+
+  it('keeps the data a client can act on', () => {
+    expect(toHttpError(new DomainError('conflict', 'not enough stock', { shortages: [{ productId: 'p' }] })))
+      .toMatchObject({ statusCode: 409, message: 'not enough stock', data: { shortages: [{ productId: 'p' }] } })
   })
 
   it('maps a zod error to 400 with its issues', () => {

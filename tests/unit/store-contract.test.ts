@@ -1,258 +1,233 @@
-// The Store contract: every implementation must pass this same suite. SQLite always runs; MongoDB
-// runs where NUXT_MONGODB_URI points at a server (the GitHub Actions workflow gives it one).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// The Store contract: every implementation must pass this same suite (tests/support/stores.ts).
+// What the core does on top of a Store (pricing, cascades) is in core-contract.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../server/db'
-
-const mongodbUri = process.env.NUXT_MONGODB_URI
-const implementations: { name: string, open: () => Promise<{ store: Store, cleanup: () => void }> }[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'wrencos-store-'))
-      return { store: await openStore({ dataDir }), cleanup: () => rmSync(dataDir, { recursive: true, force: true }) }
-    },
-  },
-  {
-    name: 'mongodb',
-    open: async () => {
-      // A database of its own per run, dropped afterwards.
-      const url = new URL(mongodbUri!)
-      url.pathname = `/wrencos_contract_${Date.now()}`
-      const store = await openStore({ mongodbUri: url.toString(), dataDir: '' })
-      return { store, cleanup: () => {} }
-    },
-  },
-]
+import type { Order } from '../../shared/types/models'
+import { newId } from '../../server/db/ids'
+import type { Store } from '../../server/db'
+import { forEachStore, openImplementation } from '../support/stores'
 
 const now = () => new Date().toISOString()
 const product = (overrides: Partial<Parameters<Store['createProduct']>[0]> = {}) =>
   ({ name: 'Glow serum', priceCents: 2900, currency: 'EUR', stock: 5, ...overrides })
 const shipping = { name: 'Ada', email: 'ada@example.com', address: '1 Rue de la Paix, Paris' }
 
-for (const impl of implementations) {
-  describe.skipIf(impl.name === 'mongodb' && !mongodbUri)(`Store contract: ${impl.name}`, () => {
-    let store: Store
-    let cleanup: () => void
+const orderOf = (items: Order['items'], extra: Partial<Order> = {}): Order => ({
+  id: newId(), userId: 'u1', items, totalCents: items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0),
+  currency: 'EUR', shipping, status: 'placed', createdAt: now(), ...extra,
+})
 
-    beforeAll(async () => {
-      ({ store, cleanup } = await impl.open())
-    })
-    afterAll(async () => {
-      await store.close()
-      cleanup()
-    })
+forEachStore('Store contract', (name) => {
+  let store: Store
+  let cleanup: () => void
 
-    describe('users', () => {
-      it('creates, finds by id and email, and refuses a duplicate email', async () => {
-        const user = await store.createUser({ email: 'a@example.com', passwordHash: 'h', role: 'customer', displayName: 'A' })
-        expect(user).toMatchObject({ email: 'a@example.com', role: 'customer', displayName: 'A', passwordHash: 'h' })
-        expect(user.id).toMatch(/^[0-9a-f]{24}$/)
-        expect(await store.getUser(user.id)).toEqual(user)
-        expect(await store.findUserByEmail('a@example.com')).toEqual(user)
-        await expect(store.createUser({ email: 'a@example.com', role: 'customer', displayName: 'B' }))
-          .rejects.toMatchObject({ code: 'duplicate' })
-      })
+  beforeAll(async () => {
+    ({ store, cleanup } = await openImplementation(name))
+  })
+  afterAll(async () => {
+    await store.close()
+    cleanup()
+  })
 
-      it('lets many guests exist without an email', async () => {
-        const first = await store.createUser({ role: 'customer', displayName: 'Guest 1' })
-        const second = await store.createUser({ role: 'customer', displayName: 'Guest 2' })
-        expect(first.email).toBeUndefined()
-        expect(second.id).not.toBe(first.id)
-      })
-
-      it('knows whether an admin exists', async () => {
-        expect(await store.hasAdmin()).toBe(false)
-        await store.createUser({ email: 'boss@example.com', role: 'admin', displayName: 'Boss' })
-        expect(await store.hasAdmin()).toBe(true)
-      })
-
-      it('answers null for unknown or malformed ids', async () => {
-        expect(await store.getUser('ffffffffffffffffffffffff')).toBeNull()
-        expect(await store.getUser('nope')).toBeNull()
-      })
+  describe('users', () => {
+    it('creates, finds by id and email, and refuses a duplicate email', async () => {
+      const user = await store.createUser({ email: 'a@example.com', passwordHash: 'h', role: 'customer', displayName: 'A' })
+      expect(user).toMatchObject({ email: 'a@example.com', role: 'customer', displayName: 'A', passwordHash: 'h' })
+      expect(user.id).toMatch(/^[0-9a-f]{24}$/)
+      expect(await store.getUser(user.id)).toEqual(user)
+      expect(await store.findUserByEmail('a@example.com')).toEqual(user)
+      await expect(store.createUser({ email: 'a@example.com', role: 'customer', displayName: 'B' }))
+        .rejects.toMatchObject({ code: 'duplicate' })
     })
 
-    describe('livestreams', () => {
-      it('creates a scheduled stream with zeroed counters', async () => {
-        const stream = await store.createLivestream({ title: 'Spring launch', description: 'New shades', quality: '720p', scheduledAt: '2030-01-01T10:00:00.000Z' })
-        expect(stream).toMatchObject({
-          title: 'Spring launch', description: 'New shades', quality: '720p', status: 'scheduled',
-          scheduledAt: '2030-01-01T10:00:00.000Z', likes: 0, viewCount: 0, currentViewers: 0, maxViewers: 0,
-        })
-        expect(stream.startTime).toBeUndefined()
-        expect(await store.getLivestream(stream.id)).toEqual(stream)
-      })
-
-      it('pages newest first with a cursor and filters by status', async () => {
-        const made = []
-        for (let i = 0; i < 5; i++) made.push(await store.createLivestream({ title: `Page ${i}`, description: '', quality: '480p' }))
-        await store.updateLivestream(made[1]!.id, { status: 'live' })
-        const first = await store.listLivestreams({ limit: 2 })
-        expect(first.map(s => s.title)).toEqual(['Page 4', 'Page 3'])
-        const last = first.at(-1)!
-        const second = await store.listLivestreams({ limit: 2, after: { createdAt: last.createdAt, id: last.id } })
-        expect(second.map(s => s.title)).toEqual(['Page 2', 'Page 1'])
-        const live = await store.listLivestreams({ limit: 50, status: 'live' })
-        expect(live.map(s => s.id)).toEqual([made[1]!.id])
-      })
-
-      it('updates only when the state matches, and clears with null', async () => {
-        const stream = await store.createLivestream({ title: 'T', description: '', quality: '480p', scheduledAt: '2030-01-01T00:00:00.000Z' })
-        expect(await store.updateLivestream(stream.id, { status: 'live', startTime: now() }, ['ended'])).toBeNull()
-        const live = await store.updateLivestream(stream.id, { status: 'live', startTime: '2030-01-01T00:00:01.000Z', scheduledAt: null }, ['scheduled'])
-        expect(live).toMatchObject({ status: 'live', startTime: '2030-01-01T00:00:01.000Z' })
-        expect(live!.scheduledAt).toBeUndefined()
-        expect(await store.updateLivestream('ffffffffffffffffffffffff', { title: 'x' })).toBeNull()
-      })
-
-      it('keeps a replay with its recorder runs, and forgets the runs with null', async () => {
-        const stream = await store.createLivestream({ title: 'R', description: '', quality: '480p' })
-        const replayRuns = [
-          { at: '2030-01-01T00:00:00.000Z', replaySeconds: 0, lengthSeconds: 61.5 },
-          { at: '2030-01-01T00:01:10.000Z', replaySeconds: 61.54, lengthSeconds: 30 },
-        ]
-        await store.updateLivestream(stream.id, { videoUrl: '/uploads/videos/a.webm', replayRuns })
-        expect(await store.getLivestream(stream.id)).toMatchObject({ videoUrl: '/uploads/videos/a.webm', replayRuns })
-        await store.updateLivestream(stream.id, { videoUrl: '/uploads/videos/b.webm', replayRuns: null })
-        expect((await store.getLivestream(stream.id))!.replayRuns).toBeUndefined()
-      })
-
-      it('counts likes, views once per session, and the viewer peak', async () => {
-        const stream = await store.createLivestream({ title: 'C', description: '', quality: '480p' })
-        expect(await store.addLikes(stream.id, 3)).toBe(3)
-        expect(await store.addLikes(stream.id, 2)).toBe(5)
-        expect(await store.addLikes('ffffffffffffffffffffffff', 1)).toBeNull()
-        expect(await store.addView(stream.id, 'session-aaaa', now())).toBe(1)
-        expect(await store.addView(stream.id, 'session-aaaa', now())).toBe(1)
-        expect(await store.addView(stream.id, 'session-bbbb', now())).toBe(2)
-        expect(await store.addView('ffffffffffffffffffffffff', 'session-aaaa', now())).toBeNull()
-        await store.setCurrentViewers(stream.id, 7)
-        const after = await store.setCurrentViewers(stream.id, 3)
-        expect(after).toMatchObject({ currentViewers: 3, maxViewers: 7, likes: 5, viewCount: 2 })
-      })
-
-      it('deletes only in an allowed state, with its chat and pins', async () => {
-        const stream = await store.createLivestream({ title: 'D', description: '', quality: '480p' })
-        await store.appendChat({ livestreamId: stream.id, userId: 'u', displayName: 'U', role: 'customer', message: 'hi', createdAt: now() })
-        await store.updateLivestream(stream.id, { status: 'live' })
-        expect(await store.deleteLivestream(stream.id, ['scheduled', 'ended'])).toBe(false)
-        await store.updateLivestream(stream.id, { status: 'ended' })
-        expect(await store.deleteLivestream(stream.id, ['scheduled', 'ended'])).toBe(true)
-        expect(await store.getLivestream(stream.id)).toBeNull()
-        expect(await store.listChat(stream.id, { limit: 10 })).toEqual([])
-      })
+    it('lets many guests exist without an email', async () => {
+      const first = await store.createUser({ role: 'customer', displayName: 'Guest 1' })
+      const second = await store.createUser({ role: 'customer', displayName: 'Guest 2' })
+      expect(first.email).toBeUndefined()
+      expect(second.id).not.toBe(first.id)
     })
 
-    describe('pins', () => {
-      it('keeps the history of pin periods and the pinned set', async () => {
-        const stream = await store.createLivestream({ title: 'P', description: '', quality: '480p' })
-        const a = await store.createProduct(product({ name: 'A' }))
-        const b = await store.createProduct(product({ name: 'B' }))
-        await store.setPinned(stream.id, a.id, true, '2030-01-01T00:00:00.000Z')
-        await store.setPinned(stream.id, a.id, true, '2030-01-01T00:00:05.000Z') // repeat: no-op
-        await store.setPinned(stream.id, b.id, true, '2030-01-01T00:00:10.000Z')
-        expect(await store.listPinnedProductIds(stream.id)).toEqual([a.id, b.id])
-        await store.setPinned(stream.id, a.id, false, '2030-01-01T00:00:20.000Z')
-        await store.setPinned(stream.id, a.id, false, '2030-01-01T00:00:25.000Z') // repeat: no-op
-        expect(await store.listPinnedProductIds(stream.id)).toEqual([b.id])
-        await store.setPinned(stream.id, a.id, true, '2030-01-01T00:00:30.000Z')
-        await store.closeOpenPins(stream.id, '2030-01-01T00:01:00.000Z')
-        expect(await store.listPinnedProductIds(stream.id)).toEqual([])
-        expect(await store.listPins(stream.id)).toEqual([
-          { productId: a.id, pinnedAt: '2030-01-01T00:00:00.000Z', unpinnedAt: '2030-01-01T00:00:20.000Z' },
-          { productId: b.id, pinnedAt: '2030-01-01T00:00:10.000Z', unpinnedAt: '2030-01-01T00:01:00.000Z' },
-          { productId: a.id, pinnedAt: '2030-01-01T00:00:30.000Z', unpinnedAt: '2030-01-01T00:01:00.000Z' },
-        ])
-      })
+    it('knows whether an admin exists', async () => {
+      expect(await store.hasAdmin()).toBe(false)
+      await store.createUser({ email: 'boss@example.com', role: 'admin', displayName: 'Boss' })
+      expect(await store.hasAdmin()).toBe(true)
     })
 
-    describe('chat', () => {
-      it('appends and pages oldest first, before a given message', async () => {
-        const stream = await store.createLivestream({ title: 'Chat', description: '', quality: '480p' })
-        const sent = []
-        for (let i = 0; i < 7; i++) {
-          sent.push(await store.appendChat({ livestreamId: stream.id, userId: 'u1', displayName: 'Ann', role: 'customer', message: `m${i}`, clientId: `c${i}`, createdAt: now() }))
-        }
-        expect(sent[0]).toMatchObject({ livestreamId: stream.id, userId: 'u1', displayName: 'Ann', role: 'customer', message: 'm0', clientId: 'c0' })
-        expect((await store.listChat(stream.id, { limit: 3 })).map(m => m.message)).toEqual(['m4', 'm5', 'm6'])
-        expect((await store.listChat(stream.id, { limit: 3, before: sent[4] })).map(m => m.message)).toEqual(['m1', 'm2', 'm3'])
-        expect((await store.listChat(stream.id, { limit: 3, before: sent[1] })).map(m => m.message)).toEqual(['m0'])
-        expect(await store.getChat(sent[2]!.id)).toEqual(sent[2])
-        expect(await store.listChatTimes(stream.id)).toHaveLength(7)
-      })
-    })
-
-    describe('products', () => {
-      it('creates, lists, updates and soft-deletes', async () => {
-        const created = await store.createProduct(product({ name: 'Lip oil', sku: 'LIP-1', imageUrl: '/uploads/images/x.png' }))
-        expect(created).toMatchObject({ name: 'Lip oil', description: '', priceCents: 2900, currency: 'EUR', stock: 5, sku: 'LIP-1' })
-        expect((await store.listProducts()).map(p => p.id)).toContain(created.id)
-        const updated = await store.updateProduct(created.id, { priceCents: 3100, sku: null, imageUrl: null })
-        expect(updated).toMatchObject({ priceCents: 3100 })
-        expect(updated!.sku).toBeUndefined()
-        expect(updated!.imageUrl).toBeUndefined()
-        expect(await store.deleteProduct(created.id, now())).toBe(true)
-        expect(await store.deleteProduct(created.id, now())).toBe(false)
-        expect((await store.listProducts()).map(p => p.id)).not.toContain(created.id)
-        expect(await store.getProducts([created.id])).toEqual([])
-        expect(await store.getProducts([created.id], { includeDeleted: true })).toHaveLength(1)
-        expect(await store.updateProduct(created.id, { name: 'x' })).toBeNull()
-      })
-    })
-
-    describe('orders', () => {
-      it('takes stock and snapshots the lines', async () => {
-        const p = await store.createProduct(product({ stock: 3, priceCents: 1000 }))
-        const result = await store.placeOrder({ userId: 'u1', livestreamId: 'ls1', lines: [{ productId: p.id, quantity: 1 }, { productId: p.id, quantity: 1 }], shipping, createdAt: now() })
-        expect(result.ok).toBe(true)
-        if (!result.ok) return
-        expect(result.order).toMatchObject({ userId: 'u1', livestreamId: 'ls1', totalCents: 2000, currency: 'EUR', status: 'placed', shipping })
-        expect(result.order.items).toEqual([{ productId: p.id, name: 'Glow serum', priceCents: 1000, quantity: 2 }])
-        expect((await store.getProducts([p.id]))[0]!.stock).toBe(1)
-        expect((await store.listOrders({ livestreamId: 'ls1' })).map(o => o.id)).toEqual([result.order.id])
-      })
-
-      it('takes nothing when any line is short', async () => {
-        const a = await store.createProduct(product({ stock: 5 }))
-        const b = await store.createProduct(product({ stock: 1 }))
-        const result = await store.placeOrder({ userId: 'u', lines: [{ productId: a.id, quantity: 2 }, { productId: b.id, quantity: 2 }], shipping, createdAt: now() })
-        expect(result).toEqual({ ok: false, reason: 'out_of_stock', shortages: [{ productId: b.id, requested: 2, available: 1 }] })
-        expect((await store.getProducts([a.id, b.id])).map(p => p.stock)).toEqual([5, 1])
-      })
-
-      it('refuses unknown or deleted products and mixed currencies', async () => {
-        const gone = await store.createProduct(product())
-        await store.deleteProduct(gone.id, now())
-        const result = await store.placeOrder({ userId: 'u', lines: [{ productId: gone.id, quantity: 1 }], shipping, createdAt: now() })
-        expect(result).toEqual({ ok: false, reason: 'unknown_product', productIds: [gone.id] })
-        const eur = await store.createProduct(product())
-        const usd = await store.createProduct(product({ currency: 'USD' }))
-        expect(await store.placeOrder({ userId: 'u', lines: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], shipping, createdAt: now() }))
-          .toEqual({ ok: false, reason: 'mixed_currency' })
-      })
-
-      it('lets only one of many concurrent orders have the last item', async () => {
-        const last = await store.createProduct(product({ stock: 1 }))
-        const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-          store.placeOrder({ userId: `u${i}`, lines: [{ productId: last.id, quantity: 1 }], shipping, createdAt: now() })))
-        expect(results.filter(r => r.ok)).toHaveLength(1)
-        expect(results.filter(r => !r.ok && r.reason === 'out_of_stock')).toHaveLength(9)
-        expect((await store.getProducts([last.id]))[0]!.stock).toBe(0)
-      })
-    })
-
-    describe('analytics samples', () => {
-      it('stores samples in time order', async () => {
-        await store.addSample({ livestreamId: 's1', at: '2030-01-01T00:00:10.000Z', currentViewers: 4, likes: 9, viewCount: 5 })
-        await store.addSample({ livestreamId: 's1', at: '2030-01-01T00:00:00.000Z', currentViewers: 1, likes: 0, viewCount: 1 })
-        expect(await store.listSamples('s1')).toEqual([
-          { livestreamId: 's1', at: '2030-01-01T00:00:00.000Z', currentViewers: 1, likes: 0, viewCount: 1 },
-          { livestreamId: 's1', at: '2030-01-01T00:00:10.000Z', currentViewers: 4, likes: 9, viewCount: 5 },
-        ])
-      })
+    it('answers null for unknown or malformed ids', async () => {
+      expect(await store.getUser('ffffffffffffffffffffffff')).toBeNull()
+      expect(await store.getUser('nope')).toBeNull()
     })
   })
-}
+
+  describe('livestreams', () => {
+    it('creates a scheduled stream with zeroed counters', async () => {
+      const stream = await store.createLivestream({ title: 'Spring launch', description: 'New shades', quality: '720p', scheduledAt: '2030-01-01T10:00:00.000Z' })
+      expect(stream).toMatchObject({
+        title: 'Spring launch', description: 'New shades', quality: '720p', status: 'scheduled',
+        scheduledAt: '2030-01-01T10:00:00.000Z', likes: 0, viewCount: 0, currentViewers: 0, maxViewers: 0,
+      })
+      expect(stream.startTime).toBeUndefined()
+      expect(await store.getLivestream(stream.id)).toEqual(stream)
+    })
+
+    it('pages newest first with a cursor and filters by status', async () => {
+      const made = []
+      for (let i = 0; i < 5; i++) made.push(await store.createLivestream({ title: `Page ${i}`, description: '', quality: '480p' }))
+      await store.updateLivestream(made[1]!.id, { status: 'live' })
+      const first = await store.listLivestreams({ limit: 2 })
+      expect(first.map(s => s.title)).toEqual(['Page 4', 'Page 3'])
+      const last = first.at(-1)!
+      const second = await store.listLivestreams({ limit: 2, after: { createdAt: last.createdAt, id: last.id } })
+      expect(second.map(s => s.title)).toEqual(['Page 2', 'Page 1'])
+      const live = await store.listLivestreams({ limit: 50, status: 'live' })
+      expect(live.map(s => s.id)).toEqual([made[1]!.id])
+    })
+
+    it('updates only when the state matches, and clears with null', async () => {
+      const stream = await store.createLivestream({ title: 'T', description: '', quality: '480p', scheduledAt: '2030-01-01T00:00:00.000Z' })
+      expect(await store.updateLivestream(stream.id, { status: 'live', startTime: now() }, ['ended'])).toBeNull()
+      const live = await store.updateLivestream(stream.id, { status: 'live', startTime: '2030-01-01T00:00:01.000Z', scheduledAt: null }, ['scheduled'])
+      expect(live).toMatchObject({ status: 'live', startTime: '2030-01-01T00:00:01.000Z' })
+      expect(live!.scheduledAt).toBeUndefined()
+      expect(await store.updateLivestream('ffffffffffffffffffffffff', { title: 'x' })).toBeNull()
+    })
+
+    it('keeps a replay with its recorder runs, and forgets the runs with null', async () => {
+      const stream = await store.createLivestream({ title: 'R', description: '', quality: '480p' })
+      const replayRuns = [
+        { at: '2030-01-01T00:00:00.000Z', replaySeconds: 0, lengthSeconds: 61.5 },
+        { at: '2030-01-01T00:01:10.000Z', replaySeconds: 61.54, lengthSeconds: 30 },
+      ]
+      await store.updateLivestream(stream.id, { videoUrl: '/uploads/videos/a.webm', replayRuns })
+      expect(await store.getLivestream(stream.id)).toMatchObject({ videoUrl: '/uploads/videos/a.webm', replayRuns })
+      await store.updateLivestream(stream.id, { videoUrl: '/uploads/videos/b.webm', replayRuns: null })
+      expect((await store.getLivestream(stream.id))!.replayRuns).toBeUndefined()
+    })
+
+    it('counts likes, views once per session, and the viewer peak', async () => {
+      const stream = await store.createLivestream({ title: 'C', description: '', quality: '480p' })
+      expect(await store.addLikes(stream.id, 3)).toBe(3)
+      expect(await store.addLikes(stream.id, 2)).toBe(5)
+      expect(await store.addLikes('ffffffffffffffffffffffff', 1)).toBeNull()
+      expect(await store.addView(stream.id, 'session-aaaa', now())).toBe(1)
+      expect(await store.addView(stream.id, 'session-aaaa', now())).toBe(1)
+      expect(await store.addView(stream.id, 'session-bbbb', now())).toBe(2)
+      expect(await store.addView('ffffffffffffffffffffffff', 'session-aaaa', now())).toBeNull()
+      await store.setCurrentViewers(stream.id, 7)
+      const after = await store.setCurrentViewers(stream.id, 3)
+      expect(after).toMatchObject({ currentViewers: 3, maxViewers: 7, likes: 5, viewCount: 2 })
+    })
+
+    it('deletes only in an allowed state, and the parts it is told to', async () => {
+      const stream = await store.createLivestream({ title: 'D', description: '', quality: '480p' })
+      await store.appendChat({ livestreamId: stream.id, userId: 'u', displayName: 'U', role: 'customer', message: 'hi', createdAt: now() })
+      await store.addView(stream.id, 'session-dddd', now())
+      await store.updateLivestream(stream.id, { status: 'live' })
+      expect(await store.deleteLivestream(stream.id, ['scheduled', 'ended'])).toBe(false)
+      await store.updateLivestream(stream.id, { status: 'ended' })
+      expect(await store.deleteLivestream(stream.id, ['scheduled', 'ended'])).toBe(true)
+      expect(await store.getLivestream(stream.id)).toBeNull()
+      expect(await store.listChat(stream.id, { limit: 10 })).toHaveLength(1)
+      await store.deleteLivestreamParts(stream.id, ['chat', 'pins', 'views', 'samples'])
+      expect(await store.listChat(stream.id, { limit: 10 })).toEqual([])
+    })
+  })
+
+  describe('pins', () => {
+    it('keeps the history of pin periods and the pinned set', async () => {
+      const stream = await store.createLivestream({ title: 'P', description: '', quality: '480p' })
+      const a = await store.createProduct(product({ name: 'A' }))
+      const b = await store.createProduct(product({ name: 'B' }))
+      await store.setPinned(stream.id, a.id, true, '2030-01-01T00:00:00.000Z')
+      await store.setPinned(stream.id, a.id, true, '2030-01-01T00:00:05.000Z') // repeat: no-op
+      await store.setPinned(stream.id, b.id, true, '2030-01-01T00:00:10.000Z')
+      expect(await store.listPinnedProductIds(stream.id)).toEqual([a.id, b.id])
+      await store.setPinned(stream.id, a.id, false, '2030-01-01T00:00:20.000Z')
+      await store.setPinned(stream.id, a.id, false, '2030-01-01T00:00:25.000Z') // repeat: no-op
+      expect(await store.listPinnedProductIds(stream.id)).toEqual([b.id])
+      await store.setPinned(stream.id, a.id, true, '2030-01-01T00:00:30.000Z')
+      await store.closeOpenPins({ livestreamId: stream.id }, '2030-01-01T00:01:00.000Z')
+      expect(await store.listPinnedProductIds(stream.id)).toEqual([])
+      expect(await store.listPins(stream.id)).toEqual([
+        { productId: a.id, pinnedAt: '2030-01-01T00:00:00.000Z', unpinnedAt: '2030-01-01T00:00:20.000Z' },
+        { productId: b.id, pinnedAt: '2030-01-01T00:00:10.000Z', unpinnedAt: '2030-01-01T00:01:00.000Z' },
+        { productId: a.id, pinnedAt: '2030-01-01T00:00:30.000Z', unpinnedAt: '2030-01-01T00:01:00.000Z' },
+      ])
+    })
+  })
+
+  describe('chat', () => {
+    it('appends and pages oldest first, before a given message', async () => {
+      const stream = await store.createLivestream({ title: 'Chat', description: '', quality: '480p' })
+      const sent = []
+      for (let i = 0; i < 7; i++) {
+        sent.push(await store.appendChat({ livestreamId: stream.id, userId: 'u1', displayName: 'Ann', role: 'customer', message: `m${i}`, clientId: `c${i}`, createdAt: now() }))
+      }
+      expect(sent[0]).toMatchObject({ livestreamId: stream.id, userId: 'u1', displayName: 'Ann', role: 'customer', message: 'm0', clientId: 'c0' })
+      expect((await store.listChat(stream.id, { limit: 3 })).map(m => m.message)).toEqual(['m4', 'm5', 'm6'])
+      expect((await store.listChat(stream.id, { limit: 3, before: sent[4] })).map(m => m.message)).toEqual(['m1', 'm2', 'm3'])
+      expect((await store.listChat(stream.id, { limit: 3, before: sent[1] })).map(m => m.message)).toEqual(['m0'])
+      expect(await store.getChat(sent[2]!.id)).toEqual(sent[2])
+      expect(await store.listChatTimes(stream.id)).toHaveLength(7)
+    })
+  })
+
+  describe('products', () => {
+    it('creates, lists, updates and soft-deletes', async () => {
+      const created = await store.createProduct(product({ name: 'Lip oil', sku: 'LIP-1', imageUrl: '/uploads/images/x.png' }))
+      expect(created).toMatchObject({ name: 'Lip oil', description: '', priceCents: 2900, currency: 'EUR', stock: 5, sku: 'LIP-1' })
+      expect((await store.listProducts()).map(p => p.id)).toContain(created.id)
+      const updated = await store.updateProduct(created.id, { priceCents: 3100, sku: null, imageUrl: null })
+      expect(updated).toMatchObject({ priceCents: 3100 })
+      expect(updated!.sku).toBeUndefined()
+      expect(updated!.imageUrl).toBeUndefined()
+      expect(await store.deleteProduct(created.id, now())).toBe(true)
+      expect(await store.deleteProduct(created.id, now())).toBe(false)
+      expect((await store.listProducts()).map(p => p.id)).not.toContain(created.id)
+      expect(await store.getProducts([created.id])).toEqual([])
+      expect(await store.getProducts([created.id], { includeDeleted: true })).toHaveLength(1)
+      expect(await store.updateProduct(created.id, { name: 'x' })).toBeNull()
+    })
+  })
+
+  describe('orders', () => {
+    it('takes the stock of every item and keeps the order', async () => {
+      const p = await store.createProduct(product({ stock: 3, priceCents: 1000 }))
+      const order = orderOf([{ productId: p.id, name: 'Glow serum', priceCents: 1000, quantity: 2 }], { livestreamId: 'ls1' })
+      expect(await store.placeOrder(order)).toEqual({ ok: true })
+      expect((await store.getProducts([p.id]))[0]!.stock).toBe(1)
+      expect(await store.listOrders({ livestreamId: 'ls1' })).toEqual([order])
+    })
+
+    it('takes nothing when any item is short, and says what each product has', async () => {
+      const a = await store.createProduct(product({ stock: 5 }))
+      const b = await store.createProduct(product({ stock: 1 }))
+      const gone = await store.createProduct(product({ stock: 9 }))
+      await store.deleteProduct(gone.id, now())
+      const items = [{ productId: a.id, name: 'A', priceCents: 1, quantity: 2 }, { productId: b.id, name: 'B', priceCents: 1, quantity: 2 }]
+      expect(await store.placeOrder(orderOf(items))).toEqual({ ok: false, stock: { [a.id]: 5, [b.id]: 1 } })
+      expect((await store.getProducts([a.id, b.id])).map(p => p.stock)).toEqual([5, 1])
+      expect(await store.placeOrder(orderOf([{ productId: gone.id, name: 'G', priceCents: 1, quantity: 1 }]))).toEqual({ ok: false, stock: { [gone.id]: 0 } })
+      expect(await store.listOrders({})).not.toContainEqual(expect.objectContaining({ userId: 'u1', items }))
+    })
+
+    it('lets only one of many concurrent orders have the last item', async () => {
+      const last = await store.createProduct(product({ stock: 1 }))
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+        store.placeOrder(orderOf([{ productId: last.id, name: 'L', priceCents: 1, quantity: 1 }], { userId: `u${i}` }))))
+      expect(results.filter(r => r.ok)).toHaveLength(1)
+      expect(results.filter(r => !r.ok)).toHaveLength(9)
+      expect((await store.getProducts([last.id]))[0]!.stock).toBe(0)
+    })
+  })
+
+  describe('analytics samples', () => {
+    it('stores samples in time order', async () => {
+      await store.addSample({ livestreamId: 's1', at: '2030-01-01T00:00:10.000Z', currentViewers: 4, likes: 9, viewCount: 5 })
+      await store.addSample({ livestreamId: 's1', at: '2030-01-01T00:00:00.000Z', currentViewers: 1, likes: 0, viewCount: 1 })
+      expect(await store.listSamples('s1')).toEqual([
+        { livestreamId: 's1', at: '2030-01-01T00:00:00.000Z', currentViewers: 1, likes: 0, viewCount: 1 },
+        { livestreamId: 's1', at: '2030-01-01T00:00:10.000Z', currentViewers: 4, likes: 9, viewCount: 5 },
+      ])
+    })
+  })
+})

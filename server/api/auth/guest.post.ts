@@ -3,9 +3,10 @@ import { createGuest } from '../../domain/users'
 
 // An anonymous customer with a display name: enough to chat, like and buy.
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   const { displayName } = await readValidatedBody(event, zodCheck(GuestBody))
-  enforceRateLimit(event, rateLimits.signup, clientAddress(event))
-  const user = await createGuest(await useStore(), displayName)
+  enforceRateLimit(core.limits.signup, clientAddress(event))
+  const user = await createGuest(core, displayName)
   setResponseStatus(event, 201)
   return startSession(event, user)
 })

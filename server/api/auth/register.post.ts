@@ -2,9 +2,10 @@ import { RegisterBody } from '#shared/schemas/auth'
 import { registerCustomer } from '../../domain/users'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   const input = await readValidatedBody(event, zodCheck(RegisterBody))
-  enforceRateLimit(event, rateLimits.signup, clientAddress(event))
-  const user = await registerCustomer(await useStore(), input)
+  enforceRateLimit(core.limits.signup, clientAddress(event))
+  const user = await registerCustomer(core, input)
   setResponseStatus(event, 201)
   return startSession(event, user)
 })

@@ -1,7 +1,7 @@
 import { IdParams } from '#shared/schemas/common'
-import { readLivestream } from '../../domain/livestream-cache'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
-  return { livestream: await readLivestream(await useStore(), id) }
+  return { livestream: await core.answers.read(id) }
 })

@@ -3,8 +3,9 @@ import { PatchLivestreamBody } from '#shared/schemas/livestream'
 import { patchLivestream } from '../../domain/livestreams'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   await requireAdmin(event)
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
   const patch = await readValidatedBody(event, zodCheck(PatchLivestreamBody))
-  return { livestream: await patchLivestream(await useStore(), id, patch) }
+  return { livestream: await patchLivestream(core, id, patch) }
 })

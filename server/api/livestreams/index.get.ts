@@ -2,6 +2,7 @@ import { ListLivestreamsQuery } from '#shared/schemas/livestream'
 import { listLivestreams } from '../../domain/livestreams'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   const query = await getValidatedQuery(event, zodCheck(ListLivestreamsQuery))
-  return listLivestreams(await useStore(), query)
+  return listLivestreams(core, query)
 })

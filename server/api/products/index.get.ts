@@ -1,3 +1,6 @@
+import { listProducts } from '../../domain/products'
+
 export default defineApiHandler(async () => {
-  return { items: await (await useStore()).listProducts() }
+  const core = await useCore()
+  return { items: await listProducts(core) }
 })

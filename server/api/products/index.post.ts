@@ -2,9 +2,10 @@ import { CreateProductBody } from '#shared/schemas/product'
 import { createProduct } from '../../domain/products'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   await requireAdmin(event)
   const input = await readValidatedBody(event, zodCheck(CreateProductBody))
-  const product = await createProduct(await useStore(), input)
+  const product = await createProduct(core, input)
   setResponseStatus(event, 201)
   return { product }
 })

@@ -1,10 +1,16 @@
 import { findLivestream, setLivestreamMedia } from '../../domain/livestreams'
-import { uploadFor } from '../../domain/uploads'
+import { attachUpload } from '../../domain/uploads'
 
 export default defineApiHandler(async (event) => {
   await requireAdmin(event)
-  const { url } = await uploadFor(event, 'thumbnail', 'thumbnail', 'livestreamId', findLivestream,
-    (store, id, thumbnailUrl) => setLivestreamMedia(store, id, { thumbnailUrl }))
+  const core = await useCore()
+  const { fields, file } = await receiveUpload(event, core.paths, 'thumbnail', 'thumbnail')
+  const { url } = await attachUpload(core, 'thumbnail', file, {
+    rawId: fields.livestreamId,
+    idField: 'livestreamId',
+    find: findLivestream,
+    attach: (core, id, thumbnailUrl) => setLivestreamMedia(core, id, { thumbnailUrl }),
+  })
   setResponseStatus(event, 201)
   return { thumbnailUrl: url }
 })

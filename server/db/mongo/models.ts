@@ -1,38 +1,46 @@
-// Mongoose models for the MongoDB store. Times are Dates here and ISO strings at the Store boundary.
-import { Schema, type Connection } from 'mongoose'
+// Mongoose models for the MongoDB store, derived from the field tables of server/db/fields.ts:
+// times are Dates here and ISO strings at the Store boundary. What the tables cannot say (required,
+// enums, defaults, the fields only MongoDB needs) is added per model.
+import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
+import { ROLES } from '#shared/schemas/common'
+import { STATUSES } from '#shared/schemas/livestream'
+import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
-const options = { versionKey: false } as const
+const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
-const User = new Schema({
-  email: { type: String },
-  passwordHash: String,
-  role: { type: String, required: true, enum: ['admin', 'customer'] },
-  displayName: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, options)
+/** A schema of `fields` (but `id`, which is `_id`), each with its extra options, plus fields MongoDB alone keeps. */
+function schemaOf<F extends Record<string, FieldKind>>(
+  fields: F,
+  options: { [K in keyof F]?: Record<string, unknown> } = {},
+  extra: SchemaDefinition = {},
+) {
+  const definition: SchemaDefinition = {}
+  for (const [field, kind] of Object.entries(fields)) {
+    if (field === 'id') continue
+    definition[field] = { type: TYPES[kind], ...(options as Record<string, object>)[field] }
+  }
+  // Mixed fields would otherwise hide an empty object; absent stays absent.
+  return new Schema({ ...definition, ...extra }, { versionKey: false, minimize: false })
+}
+
+const required = { required: true }
+
+const User = schemaOf(USER_FIELDS, { role: { required: true, enum: ROLES }, displayName: required, createdAt: required })
 // Guests have no email: only real addresses must be unique.
 User.index({ email: 1 }, { unique: true, partialFilterExpression: { email: { $type: 'string' } } })
 User.index({ role: 1 })
 
-const Livestream = new Schema({
-  title: { type: String, required: true },
-  description: { type: String, default: '' },
-  quality: { type: String, required: true },
-  status: { type: String, required: true, enum: ['scheduled', 'live', 'ended'] },
-  scheduledAt: Date,
-  startTime: Date,
-  endTime: Date,
-  durationSeconds: Number,
-  likes: { type: Number, default: 0 },
-  viewCount: { type: Number, default: 0 },
-  currentViewers: { type: Number, default: 0 },
-  maxViewers: { type: Number, default: 0 },
-  videoUrl: String,
-  thumbnailUrl: String,
-  // Absent until a replay is saved, not an empty list.
-  replayRuns: { type: [{ _id: false, at: String, replaySeconds: Number, lengthSeconds: Number }], default: undefined },
-  createdAt: { type: Date, required: true },
-}, options)
+const Livestream = schemaOf(LIVESTREAM_FIELDS, {
+  title: required,
+  description: { default: '' },
+  quality: required,
+  status: { required: true, enum: STATUSES },
+  likes: { default: 0 },
+  viewCount: { default: 0 },
+  currentViewers: { default: 0 },
+  maxViewers: { default: 0 },
+  createdAt: required,
+})
 Livestream.index({ createdAt: -1, _id: -1 })
 Livestream.index({ status: 1, createdAt: -1, _id: -1 })
 
@@ -40,20 +48,12 @@ const View = new Schema({
   livestreamId: { type: String, required: true },
   sessionId: { type: String, required: true },
   createdAt: { type: Date, required: true },
-}, options)
+}, { versionKey: false })
 View.index({ livestreamId: 1, sessionId: 1 }, { unique: true })
 
-const Product = new Schema({
-  name: { type: String, required: true },
-  description: { type: String, default: '' },
-  priceCents: { type: Number, required: true },
-  currency: { type: String, required: true },
-  imageUrl: String,
-  stock: { type: Number, required: true, min: 0 },
-  sku: String,
-  createdAt: { type: Date, required: true },
-  deletedAt: Date,
-}, options)
+const Product = schemaOf(PRODUCT_FIELDS, {
+  name: required, description: { default: '' }, priceCents: required, currency: required, stock: { required: true, min: 0 }, createdAt: required,
+}, { deletedAt: Date })
 
 const Pin = new Schema({
   livestreamId: { type: String, required: true },
@@ -62,53 +62,37 @@ const Pin = new Schema({
   unpinnedAt: Date,
   // `open` exists so a partial unique index can allow one open period per product and stream.
   open: { type: Boolean, required: true },
-}, options)
+}, { versionKey: false })
 Pin.index({ livestreamId: 1, _id: 1 })
 Pin.index({ livestreamId: 1, productId: 1 }, { unique: true, partialFilterExpression: { open: true } })
+Pin.index({ productId: 1, open: 1 })
 
-const Chat = new Schema({
-  livestreamId: { type: String, required: true },
-  userId: { type: String, required: true },
-  displayName: { type: String, required: true },
-  role: { type: String, required: true },
-  message: { type: String, required: true },
-  clientId: String,
-  createdAt: { type: Date, required: true },
-}, options)
+const Chat = schemaOf(CHAT_FIELDS, {
+  livestreamId: required, userId: required, displayName: required, role: required, message: required, createdAt: required,
+})
 Chat.index({ livestreamId: 1, _id: -1 })
 
-const Order = new Schema({
-  userId: { type: String, required: true },
-  livestreamId: String,
-  items: [{ _id: false, productId: String, name: String, priceCents: Number, quantity: Number }],
-  totalCents: { type: Number, required: true },
-  currency: { type: String, required: true },
-  shipping: { _id: false, name: String, email: String, address: String },
-  status: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, options)
+const Order = schemaOf(ORDER_FIELDS, { userId: required, totalCents: required, currency: required, status: required, createdAt: required })
 Order.index({ livestreamId: 1, createdAt: 1 })
 
-const Sample = new Schema({
-  livestreamId: { type: String, required: true },
-  at: { type: Date, required: true },
-  currentViewers: Number,
-  likes: Number,
-  viewCount: Number,
-}, options)
+const Sample = schemaOf(SAMPLE_FIELDS, { livestreamId: required, at: required })
 Sample.index({ livestreamId: 1, at: 1 })
+
+// Documents are loose here: the Store's record types are the typed boundary (store.ts maps to them).
+type Loose = Model<Record<string, any>> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Registers the models on one connection, so the store never touches mongoose's global one. */
 export function defineModels(connection: Connection) {
+  const model = (name: string, schema: Schema): Loose => connection.model(name, schema) as unknown as Loose
   return {
-    users: connection.model('User', User),
-    livestreams: connection.model('Livestream', Livestream),
-    views: connection.model('View', View),
-    products: connection.model('Product', Product),
-    pins: connection.model('Pin', Pin),
-    chat: connection.model('ChatMessage', Chat),
-    orders: connection.model('Order', Order),
-    samples: connection.model('Sample', Sample),
+    users: model('User', User),
+    livestreams: model('Livestream', Livestream),
+    views: model('View', View),
+    products: model('Product', Product),
+    pins: model('Pin', Pin),
+    chat: model('ChatMessage', Chat),
+    orders: model('Order', Order),
+    samples: model('Sample', Sample),
   }
 }
 

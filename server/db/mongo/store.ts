@@ -1,11 +1,10 @@
 // The MongoDB store (e.g. Atlas), used when NUXT_MONGODB_URI is set. Same contract as the SQLite one.
-// Stock is taken with one conditional $inc per product (atomic per document) and given back if a
-// later line of the same order is short, so two orders for the last item never both succeed, on a
-// standalone server as well as on a replica set.
+// An order takes its stock in a multi-document transaction, so a crash or a short line never leaves
+// stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
-import type { Order, OrderItem, Product } from '#shared/types/models'
-import { mergeOrderLines } from '../order-lines'
-import { StoreError, type ChatRecord, type LivestreamChanges, type LivestreamRecord, type LivestreamStatus, type NewOrder, type PlaceOrderResult, type SampleRecord, type Store, type UserRecord } from '../types'
+import type { Order, Product } from '#shared/types/models'
+import { StoreError, type ChatRecord, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
 type Doc = Record<string, unknown>
@@ -39,14 +38,22 @@ function updateOf(changes: object, times: string[] = []) {
   return { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) }
 }
 
-const LIVESTREAM_TIMES = ['scheduledAt', 'startTime', 'endTime']
+const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
+const PART_MODELS = { chat: 'chat', pins: 'pins', views: 'views', samples: 'samples' } as const satisfies Record<LivestreamPart, keyof Models>
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
 
-/** Connects and makes sure every index exists before the first request. */
+/** Connects, checks that transactions are possible, and makes sure every index exists before the first request. */
 export async function openMongoStore(uri: string): Promise<Store> {
-  const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, sanitizeFilter: true })
+  // No `sanitizeFilter`: it wraps every operator object in $eq, this store's own `$gte` and `$in`
+  // included, so stock could never be taken. Filters here are built from validated strings only.
+  const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 })
   await connection.asPromise()
+  const hello = await connection.db!.admin().command({ hello: 1 })
+  if (!hello.setName && hello.msg !== 'isdbgrid') {
+    await connection.close()
+    throw new Error('MongoDB must be a replica set (Atlas is; locally: mongod --replSet rs0, then rs.initiate()): orders take their stock in a transaction')
+  }
   const models = defineModels(connection)
   await Promise.all(Object.values(models).map(model => model.createIndexes()))
   return new MongoStore(connection, models)
@@ -126,14 +133,11 @@ class MongoStore implements Store {
   async deleteLivestream(id: string, onlyIf?: LivestreamStatus[]) {
     if (!isObjectId(id)) return false
     const { deletedCount } = await this.m.livestreams.deleteOne({ _id: id, ...statusIn(onlyIf) })
-    if (!deletedCount) return false
-    await Promise.all([
-      this.m.chat.deleteMany({ livestreamId: id }),
-      this.m.pins.deleteMany({ livestreamId: id }),
-      this.m.views.deleteMany({ livestreamId: id }),
-      this.m.samples.deleteMany({ livestreamId: id }),
-    ])
-    return true
+    return deletedCount > 0
+  }
+
+  async deleteLivestreamParts(id: string, parts: LivestreamPart[]) {
+    await Promise.all(parts.map(part => this.m[PART_MODELS[part]].deleteMany({ livestreamId: id })))
   }
 
   async addLikes(id: string, count: number) {
@@ -176,8 +180,8 @@ class MongoStore implements Store {
     }
   }
 
-  async closeOpenPins(livestreamId: string, at: string) {
-    await this.m.pins.updateMany({ livestreamId, open: true }, { $set: { open: false, unpinnedAt: new Date(at) } })
+  async closeOpenPins(of: { livestreamId: string } | { productId: string }, at: string) {
+    await this.m.pins.updateMany({ ...of, open: true }, { $set: { open: false, unpinnedAt: new Date(at) } })
   }
 
   async listPinnedProductIds(livestreamId: string) {
@@ -245,58 +249,35 @@ class MongoStore implements Store {
   async deleteProduct(id: string, at: string) {
     if (!isObjectId(id)) return false
     const { modifiedCount } = await this.m.products.updateOne({ _id: id, deletedAt: null }, { $set: { deletedAt: new Date(at) } })
-    await this.m.pins.updateMany({ productId: id, open: true }, { $set: { open: false, unpinnedAt: new Date(at) } })
     return modifiedCount > 0
   }
 
-  async placeOrder(order: NewOrder): Promise<PlaceOrderResult> {
-    const lines = mergeOrderLines(order.lines)
-    const products = new Map((await this.getProducts(lines.map(line => line.productId))).map(p => [p.id, p]))
-    const unknown = lines.filter(line => !products.has(line.productId)).map(line => line.productId)
-    if (unknown.length) return { ok: false, reason: 'unknown_product', productIds: unknown }
-    const currencies = new Set(lines.map(line => products.get(line.productId)!.currency))
-    if (currencies.size > 1) return { ok: false, reason: 'mixed_currency' }
-
-    const taken: typeof lines = []
-    const giveBack = () => Promise.all(taken.map(line =>
-      this.m.products.updateOne({ _id: line.productId }, { $inc: { stock: line.quantity } })))
-    for (const line of lines) {
-      const result = await this.m.products.updateOne(
-        { _id: line.productId, deletedAt: null, stock: { $gte: line.quantity } },
-        { $inc: { stock: -line.quantity } },
-      )
-      if (result.modifiedCount === 1) {
-        taken.push(line)
-        continue
-      }
-      await giveBack()
-      const now = new Map((await this.getProducts(lines.map(l => l.productId))).map(p => [p.id, p.stock]))
-      const shortages = lines
-        .map(l => ({ productId: l.productId, requested: l.quantity, available: now.get(l.productId) ?? 0 }))
-        .filter(l => l.available < l.requested)
-      return { ok: false, reason: 'out_of_stock', shortages: shortages.length ? shortages : [{ productId: line.productId, requested: line.quantity, available: 0 }] }
-    }
-
-    const items: OrderItem[] = lines.map((line) => {
-      const product = products.get(line.productId)!
-      return { productId: product.id, name: product.name, priceCents: product.priceCents, quantity: line.quantity }
-    })
+  async placeOrder(order: Order): Promise<TakeStockResult> {
+    const session = await this.connection.startSession()
     try {
-      const doc = await this.m.orders.create({
-        userId: order.userId,
-        livestreamId: order.livestreamId,
-        items,
-        totalCents: items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0),
-        currency: [...currencies][0],
-        shipping: order.shipping,
-        status: 'placed',
-        createdAt: new Date(order.createdAt),
+      // withTransaction retries on a write conflict (two orders for one product): the retry sees the new stock.
+      await session.withTransaction(async () => {
+        for (const item of order.items) {
+          const taken = await this.m.products.updateOne(
+            { _id: item.productId, deletedAt: null, stock: { $gte: item.quantity } },
+            { $inc: { stock: -item.quantity } },
+            { session },
+          )
+          if (taken.modifiedCount !== 1) throw new ShortStock()
+        }
+        const { id, createdAt, ...rest } = order
+        await this.m.orders.create([{ _id: id, ...rest, createdAt: new Date(createdAt) }], { session })
       })
-      return { ok: true, order: plain<Order>(doc.toObject()) }
+      return { ok: true }
     }
     catch (error) {
-      await giveBack()
-      throw error
+      if (!(error instanceof ShortStock)) throw error
+      const ids = order.items.map(item => item.productId)
+      const now = new Map((await this.getProducts(ids)).map(product => [product.id, product.stock]))
+      return { ok: false, stock: Object.fromEntries(ids.map(id => [id, now.get(id) ?? 0])) }
+    }
+    finally {
+      await session.endSession()
     }
   }
 
@@ -314,3 +295,6 @@ class MongoStore implements Store {
     return docs.map(doc => plain<SampleRecord>(doc, ['_id']))
   }
 }
+
+/** Aborts an order's transaction when a product is short. */
+class ShortStock extends Error {}

@@ -1,15 +1,15 @@
 // The embedded store: one SQLite file in NUXT_DATA_DIR, WAL mode so several processes on one host
 // can share it. better-sqlite3 is synchronous; every multi-step write is one IMMEDIATE transaction,
-// which is what makes the stock check of an order atomic across processes too.
+// which is what makes an order's stock take atomic across processes too.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Order, OrderItem, Product } from '#shared/types/models'
+import type { Order, Product } from '#shared/types/models'
+import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { mergeOrderLines } from '../order-lines'
-import { StoreError, type LivestreamStatus, type NewOrder, type PlaceOrderResult, type Store } from '../types'
+import { StoreError, type ChatRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
-import { LIVESTREAM_COLUMNS, PRODUCT_COLUMNS, setClause, toChat, toLivestream, toOrder, toProduct, toSample, toUser } from './rows'
+import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
 type Row = Record<string, unknown>
 
@@ -32,6 +32,18 @@ export function openSqliteStore(dataDir: string): Store {
 
 const statusFilter = (onlyIf?: LivestreamStatus[]) =>
   onlyIf?.length ? ` AND status IN (${onlyIf.map(s => `'${s}'`).join(',')})` : ''
+
+const toUser = rowsOf<UserRecord>(USER_FIELDS)
+const toLivestream = rowsOf<LivestreamRecord>(LIVESTREAM_FIELDS)
+const toProduct = rowsOf<Product>(PRODUCT_FIELDS)
+const toChat = rowsOf<ChatRecord>(CHAT_FIELDS)
+const toOrder = rowsOf<Order>(ORDER_FIELDS)
+const toSample = rowsOf<SampleRecord>(SAMPLE_FIELDS)
+
+/** The table of each part a livestream owns. */
+const PART_TABLES: Record<LivestreamPart, string> = {
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', samples: 'analytics_samples',
+}
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
@@ -66,14 +78,17 @@ class SqliteStore implements Store {
     return this.statement(sql).all(...params) as Row[]
   }
 
+  private insert(table: string, record: object, fields: Parameters<typeof insertClause>[1]) {
+    const { sql, params } = insertClause(record, fields)
+    this.statement(`INSERT INTO ${table} ${sql}`).run(params)
+  }
+
   // Users
 
   async createUser(user: Parameters<Store['createUser']>[0]) {
     const id = newId()
-    const createdAt = new Date().toISOString()
     try {
-      this.statement(`INSERT INTO users (id, email, password_hash, role, display_name, created_at)
-        VALUES (?, ?, ?, ?, ?, ?)`).run(id, user.email ?? null, user.passwordHash ?? null, user.role, user.displayName, createdAt)
+      this.insert('users', { ...user, id, createdAt: new Date().toISOString() }, USER_FIELDS)
     }
     catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreError('duplicate', 'email already registered')
@@ -100,8 +115,7 @@ class SqliteStore implements Store {
 
   async createLivestream(input: Parameters<Store['createLivestream']>[0]) {
     const id = newId()
-    this.statement(`INSERT INTO livestreams (id, title, description, quality, status, scheduled_at, created_at)
-      VALUES (?, ?, ?, ?, 'scheduled', ?, ?)`).run(id, input.title, input.description, input.quality, input.scheduledAt ?? null, new Date().toISOString())
+    this.insert('livestreams', { ...input, id, status: 'scheduled', createdAt: new Date().toISOString() }, LIVESTREAM_FIELDS)
     return (await this.getLivestream(id))!
   }
 
@@ -127,7 +141,7 @@ class SqliteStore implements Store {
   }
 
   async updateLivestream(id: string, changes: Parameters<Store['updateLivestream']>[1], onlyIf?: LivestreamStatus[]) {
-    const { sql, params } = setClause(changes, LIVESTREAM_COLUMNS)
+    const { sql, params } = setClause(changes, LIVESTREAM_FIELDS)
     if (sql) {
       const result = this.statement(`UPDATE livestreams SET ${sql} WHERE id = @id${statusFilter(onlyIf)}`).run({ ...params, id })
       if (result.changes === 0) return null
@@ -138,13 +152,12 @@ class SqliteStore implements Store {
   }
 
   async deleteLivestream(id: string, onlyIf?: LivestreamStatus[]) {
-    return this.db.transaction(() => {
-      const result = this.statement(`DELETE FROM livestreams WHERE id = ?${statusFilter(onlyIf)}`).run(id)
-      if (result.changes === 0) return false
-      for (const table of ['chat_messages', 'pins', 'livestream_views', 'analytics_samples']) {
-        this.statement(`DELETE FROM ${table} WHERE livestream_id = ?`).run(id)
-      }
-      return true
+    return this.statement(`DELETE FROM livestreams WHERE id = ?${statusFilter(onlyIf)}`).run(id).changes > 0
+  }
+
+  async deleteLivestreamParts(id: string, parts: LivestreamPart[]) {
+    this.db.transaction(() => {
+      for (const part of parts) this.statement(`DELETE FROM ${PART_TABLES[part]} WHERE livestream_id = ?`).run(id)
     }).immediate()
   }
 
@@ -185,8 +198,9 @@ class SqliteStore implements Store {
     }
   }
 
-  async closeOpenPins(livestreamId: string, at: string) {
-    this.statement('UPDATE pins SET unpinned_at = ? WHERE livestream_id = ? AND unpinned_at IS NULL').run(at, livestreamId)
+  async closeOpenPins(of: Parameters<Store['closeOpenPins']>[0], at: string) {
+    const [column, value] = 'livestreamId' in of ? ['livestream_id', of.livestreamId] : ['product_id', of.productId]
+    this.statement(`UPDATE pins SET unpinned_at = ? WHERE ${column} = ? AND unpinned_at IS NULL`).run(at, value)
   }
 
   async listPinnedProductIds(livestreamId: string) {
@@ -196,20 +210,14 @@ class SqliteStore implements Store {
 
   async listPins(livestreamId: string) {
     return this.all('SELECT product_id, pinned_at, unpinned_at FROM pins WHERE livestream_id = ? ORDER BY seq', livestreamId)
-      .map(row => ({
-        productId: row.product_id as string,
-        pinnedAt: row.pinned_at as string,
-        ...(row.unpinned_at ? { unpinnedAt: row.unpinned_at as string } : {}),
-      }))
+      .map(row => fromRow<{ productId: string, pinnedAt: string, unpinnedAt?: string }>(row, { productId: 'text', pinnedAt: 'time', unpinnedAt: 'time' }))
   }
 
   // Chat
 
   async appendChat(message: Parameters<Store['appendChat']>[0]) {
     const id = newId()
-    this.statement(`INSERT INTO chat_messages (id, livestream_id, user_id, display_name, role, message, client_id, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(id, message.livestreamId, message.userId, message.displayName, message.role,
-      message.message, message.clientId ?? null, message.createdAt)
+    this.insert('chat_messages', { ...message, id }, CHAT_FIELDS)
     return (await this.getChat(id))!
   }
 
@@ -234,9 +242,7 @@ class SqliteStore implements Store {
 
   async createProduct(input: Parameters<Store['createProduct']>[0]) {
     const id = newId()
-    this.statement(`INSERT INTO products (id, name, description, price_cents, currency, image_url, stock, sku, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, input.name, input.description ?? '', input.priceCents, input.currency,
-      input.imageUrl ?? null, input.stock, input.sku ?? null, new Date().toISOString())
+    this.insert('products', { description: '', ...input, id, createdAt: new Date().toISOString() }, PRODUCT_FIELDS)
     return toProduct(this.one('SELECT * FROM products WHERE id = ?', id)!)
   }
 
@@ -253,59 +259,40 @@ class SqliteStore implements Store {
   }
 
   async updateProduct(id: string, changes: Parameters<Store['updateProduct']>[1]) {
-    const { sql, params } = setClause(changes, PRODUCT_COLUMNS)
+    const { sql, params } = setClause(changes, PRODUCT_FIELDS)
     if (sql) this.statement(`UPDATE products SET ${sql} WHERE id = @id AND deleted_at IS NULL`).run({ ...params, id })
     return (await this.getProducts([id]))[0] ?? null
   }
 
   async deleteProduct(id: string, at: string) {
-    return this.db.transaction(() => {
-      const result = this.statement('UPDATE products SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(at, id)
-      // A deleted product can no longer be shown as pinned anywhere; its past periods stay for replays.
-      this.statement('UPDATE pins SET unpinned_at = ? WHERE product_id = ? AND unpinned_at IS NULL').run(at, id)
-      return result.changes > 0
-    }).immediate()
+    return this.statement('UPDATE products SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(at, id).changes > 0
   }
 
   // Orders
 
-  async placeOrder(order: NewOrder): Promise<PlaceOrderResult> {
-    return this.db.transaction((): PlaceOrderResult => {
-      const lines = mergeOrderLines(order.lines)
-      const products = new Map<string, Product>()
-      for (const product of this.all(`SELECT * FROM products WHERE deleted_at IS NULL AND id IN (${lines.map(() => '?').join(',')})`,
-        ...lines.map(line => line.productId)).map(toProduct)) products.set(product.id, product)
-      const unknown = lines.filter(line => !products.has(line.productId)).map(line => line.productId)
-      if (unknown.length) return { ok: false, reason: 'unknown_product', productIds: unknown }
-      const currencies = new Set(lines.map(line => products.get(line.productId)!.currency))
-      if (currencies.size > 1) return { ok: false, reason: 'mixed_currency' }
-      const shortages = lines
-        .map(line => ({ productId: line.productId, requested: line.quantity, available: products.get(line.productId)!.stock }))
-        .filter(line => line.available < line.requested)
-      if (shortages.length) return { ok: false, reason: 'out_of_stock', shortages }
+  async placeOrder(order: Order): Promise<TakeStockResult> {
+    const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND deleted_at IS NULL AND stock >= ?')
+    try {
+      this.db.transaction(() => {
+        for (const item of order.items) {
+          // Throwing rolls back what the earlier items took.
+          if (take.run(item.quantity, item.productId, item.quantity).changes === 0) throw new ShortStock()
+        }
+        this.insert('orders', order, ORDER_FIELDS)
+      }).immediate()
+      return { ok: true }
+    }
+    catch (error) {
+      if (error instanceof ShortStock) return { ok: false, stock: this.stockOf(order.items.map(item => item.productId)) }
+      throw error
+    }
+  }
 
-      const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?')
-      for (const line of lines) take.run(line.quantity, line.productId, line.quantity)
-      const items: OrderItem[] = lines.map((line) => {
-        const product = products.get(line.productId)!
-        return { productId: product.id, name: product.name, priceCents: product.priceCents, quantity: line.quantity }
-      })
-      const placed: Order = {
-        id: newId(),
-        userId: order.userId,
-        ...(order.livestreamId ? { livestreamId: order.livestreamId } : {}),
-        items,
-        totalCents: items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0),
-        currency: [...currencies][0]!,
-        shipping: order.shipping,
-        status: 'placed',
-        createdAt: order.createdAt,
-      }
-      this.statement(`INSERT INTO orders (id, user_id, livestream_id, items, total_cents, currency, shipping, status, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(placed.id, placed.userId, placed.livestreamId ?? null, JSON.stringify(items),
-        placed.totalCents, placed.currency, JSON.stringify(placed.shipping), placed.status, placed.createdAt)
-      return { ok: true, order: placed }
-    }).immediate()
+  private stockOf(ids: string[]): Record<string, number> {
+    const rows = this.all(`SELECT id, stock FROM products WHERE deleted_at IS NULL AND id IN (${ids.map(() => '?').join(',')})`, ...ids)
+    const stock: Record<string, number> = Object.fromEntries(ids.map(id => [id, 0]))
+    for (const row of rows) stock[row.id as string] = row.stock as number
+    return stock
   }
 
   async listOrders({ livestreamId }: { livestreamId?: string }) {
@@ -318,11 +305,13 @@ class SqliteStore implements Store {
   // Analytics samples
 
   async addSample(sample: Parameters<Store['addSample']>[0]) {
-    this.statement(`INSERT INTO analytics_samples (livestream_id, at, current_viewers, likes, view_count) VALUES (?, ?, ?, ?, ?)`)
-      .run(sample.livestreamId, sample.at, sample.currentViewers, sample.likes, sample.viewCount)
+    this.insert('analytics_samples', sample, SAMPLE_FIELDS)
   }
 
   async listSamples(livestreamId: string) {
     return this.all('SELECT * FROM analytics_samples WHERE livestream_id = ? ORDER BY at', livestreamId).map(toSample)
   }
 }
+
+/** Unwinds an order's transaction when a product is short. */
+class ShortStock extends Error {}

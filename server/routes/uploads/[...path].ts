@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createError, defineEventHandler, getHeader, getRouterParam, sendStream, setResponseHeaders, setResponseStatus } from 'h3'
-import { CONTENT_TYPES, MEDIA, uploadsDir } from '../../utils/files'
+import { CONTENT_TYPES, MEDIA } from '../../utils/files'
 import { parseRange } from '../../utils/range'
 
 // Uploaded media, with Range support so a replay can seek. Only names the server gave out match:
@@ -15,7 +15,7 @@ export default defineEventHandler(async (event) => {
   const path = getRouterParam(event, 'path') ?? ''
   const match = SERVED.exec(path)
   if (!match) throw createError({ statusCode: 404, message: 'not found' })
-  const file = join(uploadsDir(), path)
+  const file = join((await useCore()).paths.uploads, path)
   const info = await stat(file).catch(() => null)
   if (!info?.isFile()) throw createError({ statusCode: 404, message: 'not found' })
 

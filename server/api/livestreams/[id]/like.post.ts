@@ -3,10 +3,11 @@ import { LikeBody } from '#shared/schemas/livestream'
 import { likeLivestream } from '../../../domain/livestreams'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   const user = await requireUser(event)
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
   // The body is optional: no body is one like.
   const { count } = await readValidatedBody(event, zodCheck(LikeBody.prefault({})))
-  enforceRateLimit(event, rateLimits.like, user.id)
-  return likeLivestream(await useStore(), id, count)
+  enforceRateLimit(core.limits.like, user.id)
+  return likeLivestream(core, id, count)
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id } from '#shared/schemas/common'
+import { DomainError } from '../../../../domain/errors'
 import { saveRecordingChunk } from '../../../../domain/recording'
 
 const Params = z.object({ id: Id, seq: z.coerce.number().int().min(0).max(99_999_999) })
@@ -7,12 +8,13 @@ const CHUNK_TYPES = /^(video\/(webm|mp4)|application\/octet-stream)(;|$)/i
 
 // The raw body is streamed to disk: a chunk is never held whole in memory.
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   await requireAdmin(event)
   const { id, seq } = await getValidatedRouterParams(event, zodCheck(Params))
   if (!CHUNK_TYPES.test(getHeader(event, 'content-type') ?? '')) {
-    throw createError({ statusCode: 415, message: 'send the chunk as video/webm, video/mp4 or application/octet-stream' })
+    throw new DomainError('unsupported', 'send the chunk as video/webm, video/mp4 or application/octet-stream')
   }
-  await saveRecordingChunk(await useStore(), id, seq, event.node.req)
+  await saveRecordingChunk(core, id, seq, event.node.req)
   setResponseStatus(event, 204)
   return null
 })

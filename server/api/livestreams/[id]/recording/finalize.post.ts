@@ -2,7 +2,8 @@ import { IdParams } from '#shared/schemas/common'
 import { finalizeRecording } from '../../../../domain/recording'
 
 export default defineApiHandler(async (event) => {
+  const core = await useCore()
   await requireAdmin(event)
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
-  return finalizeRecording(await useStore(), id)
+  return finalizeRecording(core, id)
 })

@@ -1,0 +1,50 @@
+// Each record's fields, declared once: the SQLite row mapping (server/db/sqlite/rows.ts) and the
+// mongoose schemas (server/db/mongo/models.ts) are derived from these tables, and `satisfies`
+// makes a field added to a record type a compile error here until it has its kind. (Migrations
+// stay hand-written SQL: a shipped schema step is never regenerated.)
+import type { Order, Product } from '#shared/types/models'
+import type { ChatRecord, LivestreamRecord, SampleRecord, UserRecord } from './types'
+
+/** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
+export type FieldKind = 'text' | 'number' | 'time' | 'json'
+export type Fields<T> = { readonly [K in keyof T]-?: FieldKind }
+
+export const USER_FIELDS = {
+  id: 'text', email: 'text', role: 'text', displayName: 'text', passwordHash: 'text', createdAt: 'time',
+} as const satisfies Fields<UserRecord>
+
+export const LIVESTREAM_FIELDS = {
+  id: 'text',
+  title: 'text',
+  description: 'text',
+  quality: 'text',
+  status: 'text',
+  scheduledAt: 'time',
+  startTime: 'time',
+  endTime: 'time',
+  durationSeconds: 'number',
+  likes: 'number',
+  viewCount: 'number',
+  currentViewers: 'number',
+  maxViewers: 'number',
+  videoUrl: 'text',
+  thumbnailUrl: 'text',
+  replayRuns: 'json',
+  createdAt: 'time',
+} as const satisfies Fields<LivestreamRecord>
+
+export const PRODUCT_FIELDS = {
+  id: 'text', name: 'text', description: 'text', priceCents: 'number', currency: 'text', imageUrl: 'text', stock: 'number', sku: 'text', createdAt: 'time',
+} as const satisfies Fields<Product>
+
+export const CHAT_FIELDS = {
+  id: 'text', livestreamId: 'text', userId: 'text', displayName: 'text', role: 'text', message: 'text', clientId: 'text', createdAt: 'time',
+} as const satisfies Fields<ChatRecord>
+
+export const ORDER_FIELDS = {
+  id: 'text', userId: 'text', livestreamId: 'text', items: 'json', totalCents: 'number', currency: 'text', shipping: 'json', status: 'text', createdAt: 'time',
+} as const satisfies Fields<Order>
+
+export const SAMPLE_FIELDS = {
+  livestreamId: 'text', at: 'time', currentViewers: 'number', likes: 'number', viewCount: 'number',
+} as const satisfies Fields<SampleRecord>

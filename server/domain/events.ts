@@ -1,0 +1,51 @@
+// Domain events: what changed, said once by the core. Each core has its own emitter; the room hub
+// (server/realtime/room-events.ts) is wired to it explicitly where the app is put together, so a
+// change made over REST and one made over the socket reach viewers the same way.
+import { EventEmitter } from 'node:events'
+import type { ChatMessage, Livestream, Product } from '#shared/types/models'
+import type { Counters } from '#shared/schemas/socket'
+
+export interface DomainEventMap {
+  /** A stream went live; `streamData` is what the host's studio sent along, if it started over the socket. */
+  started: [event: { livestream: Livestream, streamData?: Record<string, unknown> }]
+  stopped: [livestream: Livestream]
+  /** Title, description, quality, schedule, recording or thumbnail changed. */
+  updated: [livestream: Livestream]
+  deleted: [livestreamId: string]
+  /** Likes, views or viewer counts changed. */
+  counters: [counters: Counters]
+  pins: [pins: { livestreamId: string, pinnedProducts: Product[] }]
+  chat: [message: ChatMessage]
+  /** Stock or details of these products changed (an order, an edit). */
+  products: [productIds: string[]]
+}
+
+export type DomainEvents = EventEmitter<DomainEventMap>
+
+export function createDomainEvents(): DomainEvents {
+  const events = new EventEmitter<DomainEventMap>()
+  // Several listeners per event (the hub, the answer cache, analytics) is normal, not a leak.
+  events.setMaxListeners(50)
+  return events
+}
+
+/**
+ * Subscribes `listeners` to `events` and answers the function that unsubscribes them all: how the
+ * hub and the caches attach, where the app is assembled, and detach at shutdown. A listener that
+ * throws is logged: it must not undo the change that was announced, nor fail its caller.
+ */
+export function listenTo(events: DomainEvents, listeners: { [K in keyof DomainEventMap]?: (...args: DomainEventMap[K]) => void }): () => void {
+  const entries = Object.entries(listeners) as [keyof DomainEventMap, (...args: unknown[]) => void][]
+  const guarded = entries.map(([name, listener]) => [name, (...args: unknown[]) => {
+    try {
+      listener(...args)
+    }
+    catch (error) {
+      console.error(`[events] a ${name} listener failed`, error)
+    }
+  }] as const)
+  for (const [name, listener] of guarded) events.on(name, listener as never)
+  return () => {
+    for (const [name, listener] of guarded) events.off(name, listener as never)
+  }
+}

@@ -1,0 +1,31 @@
+import { startApp } from '../app'
+import { MAX_FRAME_BYTES } from '../realtime/limits'
+
+// Starts the app (store, core, bus, hub) and closes it in order at shutdown.
+export default defineNitroPlugin((nitroApp) => {
+  const config = serverConfig()
+  if (!import.meta.dev && !config.jwtSecret) {
+    console.error('[wrencos] NUXT_JWT_SECRET is not set: refusing to start in production without a signing secret.')
+    process.exit(1)
+  }
+  // crossws hands these to the `ws` server: a larger frame closes the socket with 1009.
+  const h3Options = nitroApp.h3App.options as { websocket?: Record<string, unknown> }
+  h3Options.websocket = { ...h3Options.websocket, serverOptions: { maxPayload: MAX_FRAME_BYTES } }
+
+  const starting = startApp(config)
+  starting.then(app => provideApp({ app }), (error) => {
+    console.error('[wrencos] could not start', error)
+    provideApp({ error })
+  })
+
+  // Before Nitro's own SIGTERM handler (registered after plugins) drops every open connection,
+  // tell each socket we are going away (1001), so clients reconnect to another process at once.
+  process.once('SIGTERM', () => {
+    starting.then(app => app.hub.closeAll(1001, 'server shutting down'), () => {})
+  })
+
+  nitroApp.hooks.hook('close', async () => {
+    const app = await starting.catch(() => undefined)
+    await app?.close()
+  })
+})

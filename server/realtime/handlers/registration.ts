@@ -1,0 +1,39 @@
+import { chatHistory } from '../../domain/chat'
+import { DomainError } from '../../domain/errors'
+import { findLivestream, presentLivestream, viewLivestream } from '../../domain/livestreams'
+import { frame } from '../frames'
+import { joinRoom } from '../membership'
+import { requireRoom, requireUser } from './guards'
+import type { MessageHandler } from './types'
+
+/** The studio: this socket becomes the stream's broadcaster, replacing any other. */
+export const registerAdmin: MessageHandler<'register_admin'> = async (ctx, connection, { livestreamId }) => {
+  const user = requireUser(connection)
+  if (user.role !== 'admin') throw new DomainError('forbidden', 'only an admin can broadcast')
+  const stream = await findLivestream(ctx.core, livestreamId)
+  await joinRoom(ctx, connection, livestreamId, 'broadcaster')
+  const replaced = await ctx.bus.presence.setBroadcaster(livestreamId, connection.id)
+  if (replaced) ctx.fanout.publish(livestreamId, { type: 'admin_replaced', livestreamId }, { to: replaced, demote: true })
+  connection.send(frame({ type: 'admin_registered', livestreamId: stream.id }))
+  connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))
+}
+
+/** A viewer: counted as a view, in the room, answered with the stream and the recent chat. */
+export const registerViewer: MessageHandler<'register'> = async (ctx, connection, { livestreamId, sessionId }) => {
+  // Counting the view also proves the stream exists (404 otherwise) and reads it once for the answer.
+  const record = await viewLivestream(ctx.core, livestreamId, sessionId)
+  await joinRoom(ctx, connection, livestreamId, 'viewer')
+  const livestream = await presentLivestream(ctx.core, record)
+  connection.send(frame({ type: 'registered', sessionId, viewerId: connection.id, livestream }))
+  connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))
+}
+
+/** Marks the socket ready for WebRTC; the studio's readiness brings waiting customers back. */
+export const webrtcRegister: MessageHandler<'webrtc_register'> = (ctx, connection, { userType }) => {
+  const room = requireRoom(connection)
+  if (userType === 'admin' && connection.role !== 'broadcaster') throw new DomainError('forbidden', 'register_admin first')
+  if (userType === 'customer' && connection.role !== 'viewer') throw new DomainError('forbidden', 'the studio registers as admin')
+  connection.webrtcReady = true
+  // Customers who arrived before the studio ask again for video when it is ready.
+  if (userType === 'admin') ctx.fanout.publish(room, { type: 'broadcaster_ready', livestreamId: room }, { except: connection.id })
+}

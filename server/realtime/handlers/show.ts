@@ -1,0 +1,27 @@
+import { postChat } from '../../domain/chat'
+import { findLivestream, startLivestream, stopLivestream } from '../../domain/livestreams'
+import { enforceRateLimit } from '../../utils/rate-limit'
+import { requireBroadcasterOf, requireRoom, requireUser } from './guards'
+import type { MessageHandler } from './types'
+
+export const chatMessage: MessageHandler<'chat_message'> = async (ctx, connection, message) => {
+  const user = requireUser(connection)
+  const room = requireRoom(connection)
+  enforceRateLimit(ctx.core.limits.chat, user.id, 'slow down:')
+  await postChat(ctx.core, room, user, message.message, message.clientId)
+}
+
+export const streamStarted: MessageHandler<'stream_started'> = async (ctx, connection, { livestreamId, streamData }) => {
+  requireBroadcasterOf(connection, livestreamId)
+  if ((await findLivestream(ctx.core, livestreamId)).status === 'live') {
+    // Already live (a studio that reconnected): say it again for whoever missed it.
+    ctx.fanout.publish(livestreamId, { type: 'stream_started', livestreamId, streamData: streamData ?? null })
+    return
+  }
+  await startLivestream(ctx.core, livestreamId, streamData)
+}
+
+export const streamStopped: MessageHandler<'stream_stopped'> = async (ctx, connection, { livestreamId }) => {
+  requireBroadcasterOf(connection, livestreamId)
+  await stopLivestream(ctx.core, livestreamId)
+}

@@ -1,0 +1,37 @@
+import type { Counters } from '#shared/schemas/socket'
+import type { Core } from '../domain/core'
+import { listenTo } from '../domain/events'
+import { announcePins, liveShowsPinning } from '../domain/livestreams'
+import { keyedThrottle } from '../utils/keyed-throttle'
+import type { Fanout } from './fanout'
+
+/** How often at most a room hears about its counters. */
+export const COUNTER_INTERVAL_MS = 250
+
+/**
+ * What the core announces becomes frames for the room, published once on the bus. Counters are
+ * throttled per room (a storm of likes is a few `stream_update`s a second, the last one always
+ * sent). Wired where the hub is built, and undone at shutdown.
+ */
+export function wireRoomEvents(core: Core, fanout: Fanout) {
+  const counters = keyedThrottle<Counters>({
+    intervalMs: COUNTER_INTERVAL_MS,
+    clock: core.clock,
+    run: (room, update) => fanout.publish(room, { type: 'stream_update', ...update }),
+  })
+  const detach = listenTo(core.events, {
+    started: ({ livestream, streamData }) =>
+      fanout.publish(livestream.id, { type: 'stream_started', livestreamId: livestream.id, streamData: streamData ?? null }),
+    stopped: livestream => fanout.publish(livestream.id, { type: 'stream_stopped', livestreamId: livestream.id }),
+    updated: livestream => fanout.publish(livestream.id, { type: 'livestream_updated', livestream }),
+    pins: pins => fanout.publish(pins.livestreamId, { type: 'pinned_products_updated', ...pins }),
+    chat: message => fanout.publish(message.livestreamId, { type: 'chat_message', ...message }),
+    counters: update => counters.note(update.livestreamId, update),
+    // Stock or details changed: the live rooms showing these products get fresh cards.
+    products: (ids) => {
+      liveShowsPinning(core, ids).then(rooms => announcePins(core, rooms))
+        .catch(error => console.error('[hub] could not refresh pins', error))
+    },
+  })
+  return { detach, flush: () => counters.flush() }
+}
