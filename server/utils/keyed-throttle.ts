@@ -33,22 +33,32 @@ export function keyedThrottle<T>(options: {
   const entries = new Map<string, Entry<T>>()
   const tails = new Map<string, Promise<void>>()
 
-  function start(key: string, value: T) {
-    const previous = tails.get(key)
-    const execute = async () => {
-      try {
-        await run(key, value)
-      }
-      catch (error) {
-        onError(error, key)
-      }
+  /** Runs once; answers the promise of an async run (its failure reported), nothing for a sync one. */
+  function invoke(key: string, value: T): Promise<void> | undefined {
+    try {
+      const result = run(key, value)
+      if (result instanceof Promise) return result.then(() => {}, error => onError(error, key))
     }
-    // Synchronous when nothing is under way for the key, so a frame goes out in the same tick.
-    const tail = previous ? previous.then(execute) : execute()
+    catch (error) {
+      onError(error, key)
+    }
+    return undefined
+  }
+
+  function track(key: string, tail: Promise<void>) {
     tails.set(key, tail)
     void tail.then(() => {
       if (tails.get(key) === tail) tails.delete(key)
     })
+  }
+
+  function start(key: string, value: T) {
+    const previous = tails.get(key)
+    // A run of this key is still under way: this one follows it, so their effects keep their order.
+    if (previous) return track(key, previous.then(() => invoke(key, value)))
+    // Otherwise at once, in this tick: a frame noted now goes out now.
+    const pending = invoke(key, value)
+    if (pending) track(key, pending)
   }
 
   function coolDown(key: string): Timer {

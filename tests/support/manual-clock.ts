@@ -26,6 +26,7 @@ export function manualClock(start = Date.parse('2030-01-01T00:00:00.000Z')) {
       time = until
     },
     pending: () => timers.size,
+    start,
   }
   return clock satisfies Clock
 }
