@@ -16,14 +16,14 @@ const SILENT_FOR_MS = 35_000
  * back so they can register again. Frames are sent only while open: signaling that waited in a
  * queue would be stale by the time it left.
  */
-export function useLiveSocket(url = defaultUrl()) {
+export function useLiveSocket(url = defaultUrl(), options: { immediate?: boolean } = {}) {
   const status = ref<SocketStatus>('connecting')
   const reconnects = ref(0)
   const socket = shallowRef<WebSocket | null>(null)
   const handlers = new Map<string, Set<Handler>>()
   const openHandlers = new Set<() => void>()
   let attempt = 0
-  let wanted = true
+  let wanted = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let lastHeard = Date.now()
 
@@ -101,6 +101,18 @@ export function useLiveSocket(url = defaultUrl()) {
     if (wanted) connect()
   }
 
+  let pingTimer: ReturnType<typeof setInterval> | undefined
+
+  /** Connects, and keeps reconnecting until `close`. */
+  function open() {
+    if (wanted) return
+    wanted = true
+    connect()
+    pingTimer = setInterval(checkAlive, PING_EVERY_MS)
+    window.addEventListener('online', retryNow)
+    document.addEventListener('visibilitychange', retryNow)
+  }
+
   function close() {
     wanted = false
     clearTimeout(retryTimer)
@@ -112,13 +124,11 @@ export function useLiveSocket(url = defaultUrl()) {
     status.value = 'closed'
   }
 
-  connect()
-  const pingTimer = setInterval(checkAlive, PING_EVERY_MS)
-  window.addEventListener('online', retryNow)
-  document.addEventListener('visibilitychange', retryNow)
+  // Listeners can be added before the first connection: the sessions open it once they are wired.
+  if (options.immediate ?? true) open()
   if (getCurrentScope()) onScopeDispose(close)
 
-  return { status, reconnects, send, on, onOpen, reconnect, close }
+  return { status, reconnects, send, on, onOpen, open, reconnect, close }
 }
 
 export type LiveSocket = ReturnType<typeof useLiveSocket>

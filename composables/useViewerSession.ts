@@ -1,5 +1,5 @@
-import { computed, ref, watch } from 'vue'
-import type { Livestream } from '#shared/types/models'
+import { computed, readonly, ref, watch } from 'vue'
+import type { Livestream, Product } from '#shared/types/models'
 import { useCartStore } from '../stores/cart'
 import { useRoomStore } from '../stores/room'
 import { useSessionStore } from '../stores/session'
@@ -10,7 +10,6 @@ import { useLiveSocket } from './useLiveSocket'
 const SESSION_KEY = 'wrencos:viewer-session'
 /** Hearts tapped within this window go to the server as one request with a count. */
 const HEART_BATCH_MS = 400
-const REPLAY_POLL_MS = 2000
 
 /** One id per browser, so a reload or a second tab is the same viewer, counted once. */
 function viewerSessionId(): string {
@@ -22,53 +21,43 @@ function viewerSessionId(): string {
   return id
 }
 
+export type NameReason = 'chat' | 'heart' | 'checkout'
+
 /**
- * Everything the customer's page does, wired together: the socket (register in the room, again
- * after every reconnect), the video, hearts, chat, the cart, and the turn to the replay when the
- * host ends the show.
+ * The customer's page state and what the customer can do, wired together: the socket (register in
+ * the room, again after every reconnect), the video, hearts, chat, the cart, and the turn to the
+ * replay when it is saved (`livestream_updated`). Nothing happens until `open` (on mount).
  */
 export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]) {
   const id = initial.id
   const room = useRoomStore()
-  room.reset()
-  room.set(initial)
   const viewer = useViewerStore()
   const session = useSessionStore()
   const cart = useCartStore()
-  cart.restore()
-  const socket = useLiveSocket()
+  const socket = useLiveSocket(undefined, { immediate: false })
   const livestream = computed(() => room.livestream ?? initial)
   const heartNotice = ref<string | null>(null)
-  const needsName = ref<'chat' | 'heart' | 'checkout' | null>(null)
+  const needsName = ref<NameReason | null>(null)
   /** A line typed before the customer had a name: sent once the socket knows them. */
   let pendingChat: string | null = null
   let unsentHearts = 0
   let heartTimer: ReturnType<typeof setTimeout> | undefined
-  let replayTimer: ReturnType<typeof setInterval> | undefined
 
-  room.attach(socket)
-  viewer.attach({ socket, iceServers })
-  socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
-  socket.on('registered', (message) => {
-    if (message.livestream.status === 'live') viewer.start()
-    if (pendingChat && session.user) room.sendChat(socket, pendingChat)
-    pendingChat = null
-  })
-  watch(() => room.pinnedProducts, products => cart.refresh(products))
-  watch(() => livestream.value.status, (status) => {
-    if (status === 'ended') waitForReplay()
-  }, { immediate: true })
-
-  /** The replay is saved a few seconds after the show ends: look until it is there. */
-  function waitForReplay() {
-    if (livestream.value.videoUrl || replayTimer) return
-    replayTimer = setInterval(async () => {
-      const { livestream: fresh } = await $fetch<{ livestream: Livestream }>(`/api/livestreams/${id}`).catch(() => ({ livestream: null }))
-      if (fresh?.videoUrl) {
-        room.set(fresh)
-        clearInterval(replayTimer)
-      }
-    }, REPLAY_POLL_MS)
+  /** Wires the parts together and connects: call once the page is on screen. */
+  function open() {
+    room.reset()
+    room.set(initial)
+    cart.restore()
+    room.attach(socket)
+    viewer.attach({ socket, iceServers })
+    socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
+    socket.on('registered', (message) => {
+      if (message.livestream.status === 'live') viewer.start()
+      if (pendingChat && session.user) room.sendChat(socket, pendingChat)
+      pendingChat = null
+    })
+    watch(() => room.pinnedProducts, products => cart.refresh(products))
+    socket.open()
   }
 
   /** Signs in as a guest under `displayName`, then reconnects so the socket knows who this is. */
@@ -115,11 +104,29 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
 
   function close() {
     clearTimeout(heartTimer)
-    clearInterval(replayTimer)
     viewer.detach()
     room.detach()
     socket.close()
   }
 
-  return { livestream, room, viewer, cart, session, socket, heartNotice, needsName, join, sendChat, heart, close }
+  return {
+    livestream,
+    heartNotice: readonly(heartNotice),
+    needsName: readonly(needsName),
+    video: computed(() => ({ stream: viewer.stream, state: viewer.state })),
+    chat: computed(() => room.chat),
+    chatNotice: computed(() => room.chatNotice),
+    pinnedProducts: computed(() => room.pinnedProducts),
+    socketStatus: socket.status,
+    user: computed(() => session.user),
+    cartCount: computed(() => cart.count),
+    addToCart: (product: Product) => cart.add(product),
+    open,
+    close,
+    join,
+    sendChat,
+    heart,
+    askName: (reason: NameReason) => (needsName.value = reason),
+    cancelName: () => (needsName.value = null),
+  }
 }

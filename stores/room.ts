@@ -39,6 +39,8 @@ export const useRoomStore = defineStore('room', () => {
       socket.on('chat_message', ({ type: _type, ...line }) => addChat([line])),
       socket.on('stream_update', ({ type: _type, livestreamId, ...counters }) => patch(livestreamId, counters)),
       socket.on('pinned_products_updated', message => patch(message.livestreamId, { pinnedProducts: message.pinnedProducts })),
+      // Fields, replay or thumbnail changed: the ended page turns to the replay when it lands.
+      socket.on('livestream_updated', message => patch(message.livestream.id, message.livestream)),
       socket.on('stream_started', message => patch(message.livestreamId, {
         status: 'live', startTime: livestream.value?.startTime ?? new Date().toISOString(),
       })),

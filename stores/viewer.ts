@@ -3,12 +3,13 @@ import { ref, shallowRef } from 'vue'
 import type { ServerMessageOf } from '#shared/schemas/socket'
 import { backoffDelay } from '#shared/utils/backoff'
 import type { LiveSocket } from '../composables/useLiveSocket'
+import { PeerLink } from '../utils/peer-link'
 
 /**
+ * - off: the show is not live (or this page does not want video)
  * - waiting: the show is live but the host's studio is not sending (yet, or for a moment)
  * - connecting: asked for video, offer/answer/ICE under way
  * - playing: media is flowing
- * - off: the show is not live
  */
 export type VideoState = 'off' | 'waiting' | 'connecting' | 'playing'
 
@@ -19,23 +20,25 @@ const NO_OFFER_MS = 8000
 
 /**
  * The customer's side of peer-to-peer video: asks the studio for video (`webrtc_new_customer`)
- * when the show is live, answers its offer, and exposes the remote MediaStream. A connection that
- * fails, or a studio that comes back, leads to a new request, with backoff, until video flows.
+ * when the show is live, answers its offer on a PeerLink, and exposes the remote MediaStream. The
+ * state is the one variable that says where it stands; a link that gives up, or a studio that
+ * comes back, leads to a new request, with backoff after failures, until video flows.
  */
 export const useViewerStore = defineStore('viewer', () => {
   const stream = shallowRef<MediaStream | null>(null)
   const state = ref<VideoState>('off')
-  let connection: RTCPeerConnection | null = null
+  let link: PeerLink | null = null
   let studioId: string | null = null
   /** Candidates that arrived before the offer they belong to, by the studio that sent them. */
-  let pendingCandidates: Array<{ from: string, candidate: RTCIceCandidateInit }> = []
+  let early: Array<{ from: string, candidate: RTCIceCandidateInit }> = []
   let socket: LiveSocket | null = null
   let iceServers: RTCIceServer[] = []
-  let wanted = false
-  let attempt = 0
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
-  let disconnectTimer: ReturnType<typeof setTimeout> | undefined
+  /** Links that gave up in a row: how long to wait before asking again. */
+  let failures = 0
+  let nextAsk: ReturnType<typeof setTimeout> | undefined
   let unsubscribe: Array<() => void> = []
+
+  const wanted = () => state.value !== 'off'
 
   function attach(options: { socket: LiveSocket, iceServers: RTCIceServer[] }) {
     detach()
@@ -44,11 +47,11 @@ export const useViewerStore = defineStore('viewer', () => {
       socket.on('webrtc_offer', message => void acceptOffer(message)),
       socket.on('webrtc_ice_candidate', message => void addCandidate(message)),
       // The studio (re)connected: if video is not flowing, ask it now.
-      socket.on('broadcaster_ready', () => wanted && state.value !== 'playing' && request()),
+      socket.on('broadcaster_ready', () => wanted() && state.value !== 'playing' && ask()),
       socket.on('stream_started', () => start()),
       socket.on('stream_stopped', () => stop()),
       socket.on('error', (message) => {
-        if (message.ref === 'webrtc_new_customer' && message.code === 'NOT_FOUND') state.value = 'waiting'
+        if (message.ref === 'webrtc_new_customer' && message.code === 'NOT_FOUND' && wanted()) state.value = 'waiting'
       }),
     ]
     return detach
@@ -62,101 +65,90 @@ export const useViewerStore = defineStore('viewer', () => {
 
   /** The show is live: get video. */
   function start() {
-    wanted = true
     if (state.value === 'off') state.value = 'connecting'
-    request()
+    ask()
   }
 
   function stop() {
-    wanted = false
-    clearTimeout(retryTimer)
-    closeConnection()
+    clearTimeout(nextAsk)
+    closeLink()
     state.value = 'off'
   }
 
-  function request() {
-    clearTimeout(retryTimer)
-    if (!wanted || !socket) return
-    if (state.value !== 'playing') state.value = state.value === 'waiting' ? 'waiting' : 'connecting'
+  /** Asks the studio for video now; if no offer comes, the studio is not sending: wait, and ask again. */
+  function ask() {
+    clearTimeout(nextAsk)
+    if (!wanted() || !socket) return
     socket.send({ type: 'webrtc_register', userType: 'customer' })
     socket.send({ type: 'webrtc_new_customer' })
-    retryTimer = setTimeout(() => {
-      if (connection) return
+    nextAsk = setTimeout(() => {
+      if (link) return
       state.value = 'waiting'
-      request()
+      ask()
     }, NO_OFFER_MS)
   }
 
-  /** Asks again after a backoff: for a connection that failed or never came. */
-  function retry() {
-    closeConnection()
-    pendingCandidates = []
-    if (!wanted) return
+  /** The link gave up (failed, or disconnected too long): a fresh request after a backoff. */
+  function askAgainLater() {
+    closeLink()
+    early = []
+    if (!wanted()) return
     state.value = 'connecting'
-    retryTimer = setTimeout(request, backoffDelay(attempt++, 1000, 15_000))
+    nextAsk = setTimeout(ask, backoffDelay(failures++, 1000, 15_000))
   }
 
   async function acceptOffer(message: ServerMessageOf<'webrtc_offer'>) {
-    if (!wanted) return
-    clearTimeout(retryTimer)
+    if (!wanted()) return
+    clearTimeout(nextAsk)
     if (state.value !== 'playing') state.value = 'connecting'
-    // An offer from the same studio on a live connection is an ICE restart: answer it in place.
-    if (!connection || studioId !== message.from || connection.connectionState === 'failed' || connection.connectionState === 'closed') {
-      closeConnection()
-      connection = createConnection()
+    // An offer from the same studio on a live link is an ICE restart: answered on that link.
+    if (!link || studioId !== message.from || link.phase === 'gave-up') {
+      closeLink()
+      link = createLink()
     }
     studioId = message.from
-    const current = connection
-    await current.setRemoteDescription(message.offer as RTCSessionDescriptionInit)
-    const early = pendingCandidates.filter(pending => pending.from === message.from)
-    pendingCandidates = []
-    for (const { candidate } of early) await current.addIceCandidate(candidate).catch(() => {})
-    const answer = await current.createAnswer()
-    await current.setLocalDescription(answer)
-    socket?.send({ type: 'webrtc_answer', to: message.from, answer: { type: answer.type, sdp: answer.sdp } })
+    const current = link
+    for (const { candidate } of early.filter(pending => pending.from === message.from)) await current.addRemoteCandidate(candidate)
+    early = []
+    const answer = await current.acceptOffer(message.offer as RTCSessionDescriptionInit)
+    socket?.send({ type: 'webrtc_answer', to: message.from, answer: answer as { type: 'answer', sdp?: string } })
   }
 
-  function createConnection() {
-    const created = new RTCPeerConnection({ iceServers })
-    created.ontrack = (event) => {
-      stream.value = event.streams[0] ?? new MediaStream([event.track])
-    }
-    created.onicecandidate = ({ candidate }) => {
-      if (studioId) socket?.send({ type: 'webrtc_ice_candidate', to: studioId, candidate: candidate ? candidate.toJSON() as never : null })
-    }
-    created.onconnectionstatechange = () => {
-      if (connection !== created) return
-      clearTimeout(disconnectTimer)
-      const now = created.connectionState
-      if (now === 'connected') {
+  function createLink() {
+    const created: PeerLink = new PeerLink({
+      iceServers,
+      // The studio restarts ICE; this side gives up and asks again.
+      maxRestarts: 0,
+      disconnectedGraceMs: DISCONNECTED_GRACE_MS,
+      onTrack: (media) => {
+        stream.value = media
+      },
+      onCandidate: (candidate) => {
+        if (studioId) socket?.send({ type: 'webrtc_ice_candidate', to: studioId, candidate: candidate as never })
+      },
+      onPhase: (phase) => {
+        if (link !== created || phase !== 'connected') return
         state.value = 'playing'
-        attempt = 0
-      }
-      if (now === 'failed') retry()
-      if (now === 'disconnected') disconnectTimer = setTimeout(retry, DISCONNECTED_GRACE_MS)
-    }
+        failures = 0
+      },
+      onGiveUp: () => link === created && askAgainLater(),
+    })
     return created
   }
 
   async function addCandidate(message: ServerMessageOf<'webrtc_ice_candidate'>) {
     if (!message.candidate) return
-    if (connection?.remoteDescription && message.from === studioId) await connection.addIceCandidate(message.candidate).catch(() => {})
-    // Not yet applicable (its offer is still on the way or being applied): kept for that offer.
-    else pendingCandidates.push({ from: message.from, candidate: message.candidate })
+    if (link && message.from === studioId) await link.addRemoteCandidate(message.candidate)
+    // Its offer is still on the way: kept for that offer.
+    else early.push({ from: message.from, candidate: message.candidate })
   }
 
-  function closeConnection() {
-    clearTimeout(disconnectTimer)
-    if (connection) {
-      connection.ontrack = null
-      connection.onicecandidate = null
-      connection.onconnectionstatechange = null
-      connection.close()
-    }
-    connection = null
+  function closeLink() {
+    link?.close()
+    link = null
     studioId = null
     stream.value = null
   }
 
-  return { stream, state, attach, detach, start, stop, request }
+  return { stream, state, attach, detach, start, stop }
 })

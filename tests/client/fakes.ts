@@ -60,6 +60,15 @@ export class FakePeerConnection {
     return this.senders
   }
 
+  transceivers: Array<{ kind: string, direction: string }> = []
+  addTransceiver(kind: string, init: { direction: string }) {
+    this.transceivers.push({ kind, direction: init.direction })
+  }
+
+  async getStats() {
+    return new Map([['outbound-video', { type: 'outbound-rtp', kind: 'video', bytesSent: 1000 }]])
+  }
+
   async createOffer(options?: RTCOfferOptions) {
     this.offers.push(options)
     return { type: 'offer' as const, sdp: `v=0 offer ${this.offers.length}` }

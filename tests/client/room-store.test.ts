@@ -36,6 +36,17 @@ describe('the room store', () => {
     expect(room.livestream?.status).toBe('ended')
   })
 
+  it('takes a show\'s new fields and its replay when the room hears livestream_updated', () => {
+    const room = useRoomStore()
+    const socket = fakeSocket()
+    room.set({ ...STREAM, status: 'ended' })
+    room.attach(socket)
+    socket.receive({ type: 'livestream_updated', livestream: { ...STREAM, id: 'other', title: 'Not this one' } })
+    expect(room.livestream?.title).toBe('Show')
+    socket.receive({ type: 'livestream_updated', livestream: { ...STREAM, status: 'ended', videoUrl: '/uploads/videos/r.webm' } })
+    expect(room.livestream).toMatchObject({ status: 'ended', videoUrl: '/uploads/videos/r.webm' })
+  })
+
   it('says kindly when chat is too fast, and when a message could not leave', () => {
     const room = useRoomStore()
     const socket = fakeSocket()
