@@ -11,14 +11,16 @@ export interface ReceivedFile { path: string, mediaType: string, size: number }
  * exists, publishes the file under a server-chosen name and lets `attach` record its URL. Whatever
  * fails on the way, the received file is removed and nothing is changed.
  */
-export async function attachUpload(core: Core, kind: MediaKind, file: ReceivedFile, target: {
-  rawId: string | undefined
+export interface UploadTarget {
+  /** The form field naming the entity (`livestreamId`, `productId`). */
   idField: string
   find: (core: Core, id: string) => Promise<unknown>
   attach: (core: Core, id: string, url: string) => Promise<unknown>
-}) {
+}
+
+export async function attachUpload(core: Core, kind: MediaKind, file: ReceivedFile, rawId: string | undefined, target: UploadTarget) {
   try {
-    const id = Id.safeParse(target.rawId)
+    const id = Id.safeParse(rawId)
     if (!id.success) throw new DomainError('invalid', `form field "${target.idField}" must be an id`)
     await target.find(core, id.data)
     const url = await publishFile(core.paths, file.path, kind, file.mediaType)

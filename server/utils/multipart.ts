@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises'
 import formidable from 'formidable'
 import { getHeader, type H3Event } from 'h3'
+import type { Core } from '../domain/core'
 import { DomainError } from '../domain/errors'
+import { attachUpload, type UploadTarget } from '../domain/uploads'
 import { MEDIA, removeQuietly, sniffMediaType, type MediaKind, type StoragePaths } from './files'
 
 export interface ReceivedUpload {
@@ -63,4 +65,10 @@ export async function receiveUpload(event: H3Event, paths: StoragePaths, kind: M
   }
   const fields = Object.fromEntries(Object.entries(rawFields).map(([key, values]) => [key, values?.[0] ?? '']))
   return { fields, file: { path: file.filepath, mediaType, size: file.size } }
+}
+
+/** An admin's upload for one entity: received (file field `field`), checked, published and attached; answers its URL. */
+export async function receiveUploadFor(event: H3Event, core: Core, kind: MediaKind, field: string, target: UploadTarget): Promise<string> {
+  const { fields, file } = await receiveUpload(event, core.paths, kind, field)
+  return (await attachUpload(core, kind, file, fields[target.idField], target)).url
 }

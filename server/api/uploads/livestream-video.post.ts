@@ -1,17 +1,14 @@
 import { basename } from 'node:path'
 import { findLivestream, setLivestreamMedia } from '../../domain/livestreams'
-import { attachUpload } from '../../domain/uploads'
 
 export default defineApiHandler(async (event) => {
   await requireAdmin(event)
-  const core = await useCore()
-  const { fields, file } = await receiveUpload(event, core.paths, 'video', 'video')
-  const { url } = await attachUpload(core, 'video', file, {
-    rawId: fields.livestreamId,
+  const videoUrl = await receiveUploadFor(event, await useCore(), 'video', 'video', {
     idField: 'livestreamId',
     find: findLivestream,
-    attach: (core, id, videoUrl) => setLivestreamMedia(core, id, { videoUrl, replayRuns: null }),
+    // A whole video replaces the studio's recording, and with it the recorder runs' timeline.
+    attach: (core, id, url) => setLivestreamMedia(core, id, { videoUrl: url, replayRuns: null }),
   })
   setResponseStatus(event, 201)
-  return { filename: basename(url), videoUrl: url }
+  return { filename: basename(videoUrl), videoUrl }
 })

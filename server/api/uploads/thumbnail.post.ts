@@ -1,16 +1,12 @@
 import { findLivestream, setLivestreamMedia } from '../../domain/livestreams'
-import { attachUpload } from '../../domain/uploads'
 
 export default defineApiHandler(async (event) => {
   await requireAdmin(event)
-  const core = await useCore()
-  const { fields, file } = await receiveUpload(event, core.paths, 'thumbnail', 'thumbnail')
-  const { url } = await attachUpload(core, 'thumbnail', file, {
-    rawId: fields.livestreamId,
+  const thumbnailUrl = await receiveUploadFor(event, await useCore(), 'thumbnail', 'thumbnail', {
     idField: 'livestreamId',
     find: findLivestream,
-    attach: (core, id, thumbnailUrl) => setLivestreamMedia(core, id, { thumbnailUrl }),
+    attach: (core, id, url) => setLivestreamMedia(core, id, { thumbnailUrl: url }),
   })
   setResponseStatus(event, 201)
-  return { thumbnailUrl: url }
+  return { thumbnailUrl }
 })
