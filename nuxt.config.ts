@@ -21,10 +21,17 @@ export default defineNuxtConfig({
     mongodbUri: '',
     redisUrl: '',
     corsOrigins: '',
-    // Set (NUXT_TRUST_PROXY=true) only behind a proxy that sets X-Forwarded-*: otherwise anyone
-    // could claim any address and slip past the per-address limits.
+    // Set (NUXT_TRUST_PROXY=true, or the number of proxies) only behind proxies that set
+    // X-Forwarded-*: otherwise anyone could claim any address and slip past the per-address limits.
     trustProxy: '',
     demoData: '',
+    // Limits and caps (README, "Limits"): NUXT_RATE_LIMITS is JSON; the others are numbers.
+    rateLimits: '',
+    orderMaxUnits: '',
+    orderMaxUnitsPerShow: '',
+    orderMaxUnitsPerAddress: '',
+    maxSocketsPerAddress: '',
+    metricsAllow: '',
     public: {
       iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],
     },

@@ -41,7 +41,7 @@ async function run(count) {
 
     // Senders: enough users that each stays under the chat limit (a burst of 5, then 1 a second).
     const senderCount = Math.max(5, Math.ceil(opts.rate / 0.8))
-    const tokens = await customerTokens(main.env.NUXT_JWT_SECRET, senderCount, 'Bench sender')
+    const tokens = await customerTokens(main.base, senderCount, 'Bench sender')
     const senders = []
     let refused = 0
     for (const [index, token] of tokens.entries()) {

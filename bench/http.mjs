@@ -40,7 +40,7 @@ try {
   const read = figures(await load(readUrl))
   const bare = figures(await load(bareUrl))
 
-  const tokens = await customerTokens(server.env.NUXT_JWT_SECRET, users, 'Bench liker')
+  const tokens = await customerTokens(server.base, users, 'Bench liker')
   let next = 0
   const like = figures(await load(`${readUrl}/like`, {
     method: 'POST',

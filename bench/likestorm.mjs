@@ -17,7 +17,7 @@ const seconds = opts.quick ? 3 : opts.seconds
 const server = await startServer()
 try {
   const livestreamId = await liveShow(server.base, await adminToken(server.base))
-  const tokens = await customerTokens(server.env.NUXT_JWT_SECRET, users, 'Bench liker')
+  const tokens = await customerTokens(server.base, users, 'Bench liker')
   // The room is held by worker threads, so that the generator's own loop stays free to send likes
   // on time; a few sockets here are watched closely: every counter frame they get, and when.
   const watchedCount = Math.min(opts.watched, sockets)

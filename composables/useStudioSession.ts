@@ -20,7 +20,7 @@ import { uploadChunkTo, useRecorder } from './useRecorder'
  */
 export type StudioPhase = 'preparing' | 'camera-on' | 'live' | 'reconnecting' | 'resumable' | 'ending' | 'ended'
 
-export interface RecordingStatus { chunks: number, bytes: number, nextSeq: number, missing: number[], videoUrl: string | null }
+export interface RecordingStatus { chunks: number, bytes: number, nextSeq: number, missing: { from: number, to: number }[], videoUrl: string | null }
 
 const THUMBNAIL_AFTER_MS = 3000
 

@@ -1,11 +1,14 @@
 // The app put together: the store, the core on it, the bus and the room hub, wired explicitly in
 // this one place (no module subscribes to anything at import time), and taken apart in order.
 import { openStore, type Store } from './db'
-import { createCore, type Core } from './domain/core'
+import { createCore, type Core, type OrderCaps } from './domain/core'
 import { seedDemoData } from './domain/demo'
+import type { BucketStore, LimitOverrides } from './domain/limits'
+import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
 import { seedAdmin } from './domain/users'
 import { createMemoryBus, type Bus } from './realtime/bus'
 import { RoomHub } from './realtime/hub'
+import { createMetrics, type Metrics } from './app-metrics'
 
 export interface AppConfig {
   dataDir: string
@@ -14,6 +17,8 @@ export interface AppConfig {
   adminEmail: string
   adminPassword: string
   demoData: boolean
+  limits?: LimitOverrides
+  orderCaps?: OrderCaps
 }
 
 export interface App {
@@ -21,14 +26,26 @@ export interface App {
   readonly core: Core
   readonly bus: Bus
   readonly hub: RoomHub
+  readonly metrics: Metrics
+  /** Whether each part answers now, for /readyz (false for all while draining). */
+  readiness(): Promise<{ ready: boolean, draining: boolean, checks: Record<string, boolean> }>
+  /** True from SIGTERM on: /readyz says so, and new sockets are refused, before the open ones are closed. */
+  readonly draining: boolean
+  drain(): void
   /** Sockets first (1001, their work finished), then what the core still holds, then the bus and the store. */
   close(): Promise<void>
 }
 
-async function openBus(redisUrl: string): Promise<Bus> {
-  if (!redisUrl) return createMemoryBus()
-  const { createRedisBus } = await import('./realtime/redis-bus')
-  return createRedisBus(redisUrl)
+/** How often viewer counts are checked against presence: a process that died stops counting within this. */
+const RECONCILE_EVERY_MS = 15_000
+/** How often half-written leftovers are looked for. */
+const SWEEP_EVERY_MS = 3600_000
+
+async function openBus(redisUrl: string): Promise<{ bus: Bus, buckets?: BucketStore, closeBuckets?: () => void }> {
+  if (!redisUrl) return { bus: createMemoryBus() }
+  const [{ createRedisBus }, { redisBuckets }, { Redis }] = await Promise.all([import('./realtime/redis-bus'), import('./realtime/redis-buckets'), import('ioredis')])
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 })
+  return { bus: await createRedisBus(redisUrl), buckets: redisBuckets(redis), closeBuckets: () => redis.disconnect() }
 }
 
 export async function startApp(config: AppConfig): Promise<App> {
@@ -36,20 +53,53 @@ export async function startApp(config: AppConfig): Promise<App> {
   if (await seedAdmin(store, config.adminEmail, config.adminPassword)) console.info(`[wrencos] created admin ${config.adminEmail}`)
   if (config.demoData && await seedDemoData(store)) console.info('[wrencos] added demo products and a scheduled livestream')
   console.info(`[wrencos] store: ${store.kind}${store.kind === 'sqlite' ? ` in ${config.dataDir}` : ''}`)
-  const bus = await openBus(config.redisUrl)
+  const { bus, buckets, closeBuckets } = await openBus(config.redisUrl)
   console.info(`[wrencos] real-time bus: ${bus.kind}`)
-  const core = createCore({ store, dataDir: config.dataDir })
+  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps })
   const hub = new RoomHub({ core, bus })
+
+  // What a restart (clean or killed) must put right before the first viewer arrives.
+  await reconcileViewerCounts(core, bus.presence)
+  await recoverSamples(core)
+  const swept = await sweepLeftovers(core)
+  if (swept) console.info(`[wrencos] removed ${swept} half-written file(s) left by an earlier process`)
+  const timers = [
+    setInterval(() => void reconcileViewerCounts(core, bus.presence).catch(error => console.error('[wrencos] viewer counts', error)), RECONCILE_EVERY_MS),
+    setInterval(() => void sweepLeftovers(core).catch(error => console.error('[wrencos] sweep', error)), SWEEP_EVERY_MS),
+  ]
+  timers.forEach(timer => timer.unref())
+
+  const metrics = createMetrics({ core, hub, bus })
+  let draining = false
   return {
     store,
     core,
     bus,
     hub,
+    metrics,
+    async readiness() {
+      const answers = async (check: () => Promise<unknown>) => {
+        const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())
+        return Promise.race([check(), timeout]).then(() => true, () => false)
+      }
+      const checks = { store: await answers(() => store.ping()), bus: await answers(() => bus.ping()) }
+      return { ready: !draining && Object.values(checks).every(Boolean), draining, checks }
+    },
+    get draining() {
+      return draining
+    },
+    drain() {
+      draining = true
+    },
     async close() {
+      draining = true
+      timers.forEach(timer => clearInterval(timer))
+      metrics.detach()
       await hub.shutdown()
       core.answers.detach()
       await core.flush()
       await bus.close()
+      closeBuckets?.()
       await store.close()
     },
   }

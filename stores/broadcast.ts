@@ -18,6 +18,14 @@ const MAX_RESTARTS = 3
  * and 488 and 380 ms from 1,000 kbit/s (2,000 gained nothing more; bench/README.md).
  */
 const START_KBPS = 1000
+/**
+ * Offers waiting for their answer, at most: each is a connection the host's browser encodes for.
+ * A flood of requests (200 a second from 20 sockets was seen) must not make it build hundreds; a
+ * customer refused here asks again by itself (the viewer store's no-offer timer).
+ */
+const MAX_UNANSWERED_OFFERS = 8
+/** An offer with no answer after this long is given up, and its connection closed. */
+const OFFER_TIMEOUT_MS = 10_000
 
 /**
  * The host's side of peer-to-peer video: one PeerLink per customer, made when the server says
@@ -75,12 +83,21 @@ export const useBroadcastStore = defineStore('broadcast', () => {
     for (const id of [...links.keys()]) closePeer(id)
   }
 
-  /** A customer asking (again) has no working connection: it gets a fresh one. */
+  const unanswered = new Map<string, ReturnType<typeof setTimeout>>()
+
+  /** A customer asking (again) has no working connection: it gets a fresh one, if not too many wait already. */
   async function offerTo(customerId: string) {
     if (!sending.value || !media) return
     closePeer(customerId)
+    if (unanswered.size >= MAX_UNANSWERED_OFFERS) return
     const link = createLink(customerId, media)
+    unanswered.set(customerId, setTimeout(() => closePeer(customerId), OFFER_TIMEOUT_MS))
     await sendOffer(customerId, link)
+  }
+
+  function answered(customerId: string) {
+    clearTimeout(unanswered.get(customerId))
+    unanswered.delete(customerId)
   }
 
   async function sendOffer(customerId: string, link: PeerLink, iceRestart = false) {
@@ -113,6 +130,7 @@ export const useBroadcastStore = defineStore('broadcast', () => {
     if (!link?.awaitingAnswer) return
     const answer = message.answer as RTCSessionDescriptionInit
     const startKbps = Math.min(START_KBPS, QUALITY_PRESETS[quality].videoBitsPerSecond / 1000)
+    answered(message.from)
     await link.acceptAnswer({ type: answer.type, sdp: withStartBitrate(answer.sdp ?? '', startKbps) })
   }
 
@@ -121,6 +139,7 @@ export const useBroadcastStore = defineStore('broadcast', () => {
   }
 
   function closePeer(customerId: string) {
+    answered(customerId)
     const link = links.get(customerId)
     if (!link) return
     links.delete(customerId)

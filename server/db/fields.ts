@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { ChatRecord, LivestreamRecord, SampleRecord, UserRecord } from './types'
+import type { ChatRecord, LivestreamRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -25,11 +25,13 @@ export const LIVESTREAM_FIELDS = {
   durationSeconds: 'number',
   likes: 'number',
   viewCount: 'number',
+  replayViews: 'number',
   currentViewers: 'number',
   maxViewers: 'number',
   videoUrl: 'text',
   thumbnailUrl: 'text',
   replayRuns: 'json',
+  countersAt: 'time',
   createdAt: 'time',
 } as const satisfies Fields<LivestreamRecord>
 
@@ -48,3 +50,7 @@ export const ORDER_FIELDS = {
 export const SAMPLE_FIELDS = {
   livestreamId: 'text', at: 'time', currentViewers: 'number', likes: 'number', viewCount: 'number',
 } as const satisfies Fields<SampleRecord>
+
+export const SESSION_FIELDS = {
+  id: 'text', userId: 'text', createdAt: 'time', expiresAt: 'time', revokedAt: 'time',
+} as const satisfies Fields<SessionRecord>

@@ -15,8 +15,11 @@ export interface UserRecord {
 
 export type NewUser = Omit<UserRecord, 'id' | 'createdAt'>
 
-/** A livestream row without its joined products; the domain adds `pinnedProducts`. */
-export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'>
+/**
+ * A livestream row without its joined products (the domain adds `pinnedProducts`), and with when
+ * its counters last changed: the analytics sample a kill lost is rebuilt from it at start.
+ */
+export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'> & { countersAt?: string }
 
 export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt'>
 
@@ -24,7 +27,7 @@ export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'qu
 type Changes<T, K extends keyof T> = { [P in K]?: undefined extends T[P] ? T[P] | null : T[P] }
 
 export type LivestreamChanges = Changes<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt' | 'status'
-  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns'>
+  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns' | 'countersAt'>
 
 export interface ListCursor { createdAt: string, id: string }
 
@@ -47,8 +50,22 @@ export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'description'> & { d
 
 export type ProductChanges = Changes<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'imageUrl' | 'stock' | 'sku'>
 
-/** Either the order is stored with all of its stock taken, or nothing is, and `stock` says what each product has. */
-export type TakeStockResult = { ok: true } | { ok: false, stock: Record<string, number> }
+/** A running total that may not pass `max`: the units of a product one buyer took in one show (later a deal's). */
+export interface CappedTake { counter: string, amount: number, max: number, /** The show it belongs to, deleted with it. */ livestreamId?: string }
+
+/**
+ * Either the order is stored with all of its stock and caps taken, or nothing is: then `stock` says
+ * what each product has and `used` how much of each capped counter is taken.
+ */
+export type TakeStockResult = { ok: true } | { ok: false, stock: Record<string, number>, used: Record<string, number> }
+
+export interface SessionRecord {
+  id: string
+  userId: string
+  createdAt: string
+  expiresAt: string
+  revokedAt?: string
+}
 
 export interface SampleRecord {
   livestreamId: string
@@ -59,11 +76,13 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'samples'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps'
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
   close(): Promise<void>
+  /** Answers when the database does (for /readyz); throws when it does not. */
+  ping(): Promise<void>
 
   createUser(user: NewUser): Promise<UserRecord>
   getUser(id: string): Promise<UserRecord | null>
@@ -79,11 +98,11 @@ export interface Store {
   /** Deletes the stream's own row if it is in one of the `onlyIf` states; its parts are the caller's to delete. */
   deleteLivestream(id: string, onlyIf?: LivestreamStatus[]): Promise<boolean>
   deleteLivestreamParts(id: string, parts: LivestreamPart[]): Promise<void>
-  addLikes(id: string, count: number): Promise<number | null>
-  /** Counts a view once per session id; answers the stream's view count. */
-  addView(id: string, sessionId: string, at: string): Promise<number | null>
+  addLikes(id: string, count: number, at: string): Promise<number | null>
+  /** Counts a view once per session id (live and replay apart); answers that count, null for no such stream. */
+  addView(id: string, sessionId: string, at: string, kind?: 'live' | 'replay'): Promise<number | null>
   /** Sets the concurrent viewer count and raises the peak to it if higher. */
-  setCurrentViewers(id: string, currentViewers: number): Promise<LivestreamRecord | null>
+  setCurrentViewers(id: string, currentViewers: number, at: string): Promise<LivestreamRecord | null>
 
   /** Opens a pin period if none is open, or closes the open one. Idempotent. */
   setPinned(livestreamId: string, productId: string, pinned: boolean, at: string): Promise<void>
@@ -108,14 +127,20 @@ export interface Store {
   deleteProduct(id: string, at: string): Promise<boolean>
 
   /**
-   * Takes each item's quantity from its product's stock and stores `order`, in one atomic step.
-   * If any product (deleted ones count as 0) has too little, takes and stores nothing.
+   * Takes each item's quantity from its product's stock, adds each cap's amount to its counter, and
+   * stores `order`, in one atomic step. If any product (deleted ones count as 0) has too little or
+   * any counter would pass its `max`, takes and stores nothing.
    */
-  placeOrder(order: Order): Promise<TakeStockResult>
+  placeOrder(order: Order, caps?: CappedTake[]): Promise<TakeStockResult>
   listOrders(query: { livestreamId?: string }): Promise<Order[]>
 
   addSample(sample: SampleRecord): Promise<void>
   listSamples(livestreamId: string): Promise<SampleRecord[]>
+
+  createSession(session: Omit<SessionRecord, 'revokedAt'>): Promise<void>
+  getSession(id: string): Promise<SessionRecord | null>
+  /** Ends one session, or every session of a user; answers how many it ended. */
+  revokeSessions(of: { id: string } | { userId: string }, at: string): Promise<number>
 }
 
 export type { LivestreamStatus }

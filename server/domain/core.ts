@@ -4,10 +4,27 @@
 import type { Store } from '../db'
 import { systemClock, type Clock } from '../utils/clock'
 import { storagePaths, type StoragePaths } from '../utils/files'
+import { createKeyedMutex, type KeyedMutex } from '../utils/keyed-mutex'
 import { createDomainEvents, type DomainEvents } from './events'
-import { createLimits, type Limits } from './limits'
+import { createLimits, memoryBuckets, type BucketStore, type LimitOverrides, type Limits } from './limits'
 import { createLivestreamAnswers, type LivestreamAnswers } from './livestream-answers'
 import { createSampleRecorder, type SampleRecorder } from './samples'
+import { createSessions, type Sessions } from './sessions'
+
+/** Units of one product a buyer may take: in one order, and over one show per customer and per address. */
+export interface OrderCaps { perOrder: number, perCustomerPerShow: number, perAddressPerShow: number }
+
+export const DEFAULT_ORDER_CAPS: OrderCaps = { perOrder: 10, perCustomerPerShow: 20, perAddressPerShow: 100 }
+
+export interface CoreParts {
+  store: Store
+  dataDir: string
+  clock?: Clock
+  /** Where the rate limits' buckets live: this process unless given (Redis, with several processes). */
+  buckets?: BucketStore
+  limits?: LimitOverrides
+  orderCaps?: OrderCaps
+}
 
 export interface Core {
   readonly store: Store
@@ -15,6 +32,10 @@ export interface Core {
   readonly events: DomainEvents
   readonly paths: StoragePaths
   readonly limits: Limits
+  readonly orderCaps: OrderCaps
+  readonly sessions: Sessions
+  /** Jobs that must not overlap for one thing (finalizing one show's recording). */
+  readonly locks: KeyedMutex
   /** The analytics timeline's samples, throttled per show. */
   readonly samples: SampleRecorder
   /** GET /api/livestreams/:id, cached for a second. */
@@ -23,7 +44,7 @@ export interface Core {
   flush(): Promise<void>
 }
 
-export function createCore(parts: { store: Store, dataDir: string, clock?: Clock }): Core {
+export function createCore(parts: CoreParts): Core {
   const { store, dataDir, clock = systemClock } = parts
   const events = createDomainEvents()
   const samples = createSampleRecorder(store, clock)
@@ -32,7 +53,10 @@ export function createCore(parts: { store: Store, dataDir: string, clock?: Clock
     clock,
     events,
     paths: storagePaths(dataDir),
-    limits: createLimits(clock),
+    limits: createLimits(parts.buckets ?? memoryBuckets(clock), parts.limits),
+    orderCaps: parts.orderCaps ?? DEFAULT_ORDER_CAPS,
+    sessions: createSessions(store, clock),
+    locks: createKeyedMutex(),
     samples,
     answers: createLivestreamAnswers({ store, events, clock }),
     flush: () => samples.flush(),

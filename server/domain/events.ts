@@ -2,7 +2,7 @@
 // (server/realtime/room-events.ts) is wired to it explicitly where the app is put together, so a
 // change made over REST and one made over the socket reach viewers the same way.
 import { EventEmitter } from 'node:events'
-import type { ChatMessage, Livestream, Product } from '#shared/types/models'
+import type { ChatMessage, Livestream, Order, Product } from '#shared/types/models'
 import type { Counters } from '#shared/schemas/socket'
 
 export interface DomainEventMap {
@@ -18,6 +18,8 @@ export interface DomainEventMap {
   chat: [message: ChatMessage]
   /** Stock or details of these products changed (an order, an edit). */
   products: [productIds: string[]]
+  /** An order was placed (its stock is taken). */
+  order: [order: Order]
 }
 
 export type DomainEvents = EventEmitter<DomainEventMap>

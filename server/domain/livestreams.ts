@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises'
 import type { Livestream, PinPeriod } from '#shared/types/models'
 import type { CreateLivestreamInput, PatchLivestreamInput } from '#shared/schemas/livestream'
 import type { LivestreamChanges, LivestreamPart, LivestreamRecord, LivestreamStatus } from '../db'
+import { unpublish } from '../utils/files'
 import { isoNow, type Core } from './core'
 import { noteCounters } from './counters'
 import { decodeCursor, encodeCursor } from './cursor'
@@ -16,7 +18,8 @@ export async function pinnedProductsOf({ store }: Pick<Core, 'store'>, id: strin
 
 /** A stored stream as the API shows it: with its pinned products. */
 export async function presentLivestream(core: Pick<Core, 'store'>, record: LivestreamRecord): Promise<Livestream> {
-  return { ...record, pinnedProducts: await pinnedProductsOf(core, record.id) }
+  const { countersAt: _internal, ...shown } = record
+  return { ...shown, pinnedProducts: await pinnedProductsOf(core, record.id) }
 }
 
 export async function findLivestream({ store }: Pick<Core, 'store'>, id: string): Promise<LivestreamRecord> {
@@ -48,21 +51,31 @@ export async function patchLivestream(core: Core, id: string, patch: PatchLivest
   return livestream
 }
 
-/** Deletes a show that is not live, with what it owns. */
+/** Deletes a show that is not live, with what it owns: its rows, its recording's chunks, its replay and thumbnail files. */
 export async function deleteLivestream(core: Core, id: string) {
-  await findLivestream(core, id)
+  const record = await findLivestream(core, id)
   if (!(await core.store.deleteLivestream(id, ['scheduled', 'ended']))) {
     throw new DomainError('conflict', 'a live stream cannot be deleted; stop it first')
   }
   // After the row: a crash in between leaves parts nothing can reach, never a show without them.
   await core.store.deleteLivestreamParts(id, OWNED_PARTS)
+  await rm(core.paths.recording(id), { recursive: true, force: true })
+  await Promise.all([unpublish(core.paths, record.videoUrl), unpublish(core.paths, record.thumbnailUrl)])
   core.events.emit('deleted', id)
 }
 
-/** Sets the recording's or the thumbnail's URL, and says so (the room hears `livestream_updated`). */
+/**
+ * Sets the recording's or the thumbnail's URL, and says so (the room hears `livestream_updated`).
+ * A file it replaces is removed: nothing refers to it any more.
+ */
 export async function setLivestreamMedia(core: Core, id: string, media: Pick<LivestreamChanges, 'videoUrl' | 'thumbnailUrl' | 'replayRuns'>) {
+  const before = await core.store.getLivestream(id)
   const record = await core.store.updateLivestream(id, media)
-  if (record) core.events.emit('updated', await presentLivestream(core, record))
+  if (!record) return record
+  for (const field of ['videoUrl', 'thumbnailUrl'] as const) {
+    if (media[field] !== undefined && before?.[field] && before[field] !== record[field]) await unpublish(core.paths, before[field])
+  }
+  core.events.emit('updated', await presentLivestream(core, record))
   return record
 }
 
@@ -88,7 +101,8 @@ export async function stopLivestream(core: Core, id: string) {
   if (current.status === 'ended') return presentLivestream(core, current)
   const endTime = new Date(core.clock.now())
   const durationSeconds = current.startTime ? Math.max(0, (endTime.getTime() - Date.parse(current.startTime)) / 1000) : 0
-  const record = await core.store.updateLivestream(id, { status: 'ended', endTime: endTime.toISOString(), durationSeconds, currentViewers: 0 }, ['live'])
+  const ended = endTime.toISOString()
+  const record = await core.store.updateLivestream(id, { status: 'ended', endTime: ended, durationSeconds, currentViewers: 0, countersAt: ended }, ['live'])
   if (!record) return presentLivestream(core, await findLivestream(core, id))
   await core.store.closeOpenPins({ livestreamId: id }, endTime.toISOString())
   const livestream = await presentLivestream(core, record)
@@ -101,18 +115,36 @@ export async function stopLivestream(core: Core, id: string) {
 export async function likeLivestream(core: Core, id: string, count: number) {
   const current = await findLivestream(core, id)
   if (current.status !== 'live') throw new DomainError('conflict', 'likes are for live streams')
-  const likes = (await core.store.addLikes(id, count))!
+  const likes = (await core.store.addLikes(id, count, isoNow(core)))!
   noteCounters(core, { ...current, likes })
   return { likes }
 }
 
-/** Counts one view per session id; answers the stream as it is after the view (404 if unknown). */
-export async function viewLivestream(core: Core, id: string, sessionId: string): Promise<LivestreamRecord> {
-  const viewCount = await core.store.addView(id, sessionId, isoNow(core))
-  if (viewCount === null) throw notFound('livestream')
+/**
+ * Counts a view: once per session id, while the show is live (replays apart, in `replayViews`; a
+ * scheduled show counts none), and at most a few new sessions per address in a while, so one
+ * address cannot make views up. Answers the stream as it is after the view, and whether it counted.
+ * Over the per-address limit it refuses (429) unless `quietly`, as the socket registers: watching
+ * is never refused, only not counted.
+ */
+export async function viewLivestream(core: Core, id: string, sessionId: string, options: { address?: string, quietly?: boolean } = {}) {
   const current = await findLivestream(core, id)
-  noteCounters(core, current)
-  return current
+  if (current.status === 'scheduled') return { record: current, counted: false }
+  try {
+    await core.limits.enforce('view', { key: options.address && `${id}|${options.address}` })
+  }
+  catch (error) {
+    if (options.quietly) return { record: current, counted: false }
+    throw error
+  }
+  const kind = current.status === 'live' ? 'live' : 'replay'
+  const count = await core.store.addView(id, sessionId, isoNow(core), kind)
+  if (count === null) throw notFound('livestream')
+  const counter = kind === 'live' ? 'viewCount' : 'replayViews'
+  if (count === current[counter]) return { record: current, counted: false }
+  const record = { ...current, [counter]: count }
+  if (kind === 'live') noteCounters(core, record)
+  return { record, counted: true }
 }
 
 export async function pinProduct(core: Core, id: string, productId: string, pinned: boolean) {

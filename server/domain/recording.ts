@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
@@ -12,7 +12,16 @@ import { DomainError } from './errors'
 import { findLivestream, setLivestreamMedia } from './livestreams'
 
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024
+/**
+ * Chunk numbers run below this: 50,000 chunks of 2 s is over 27 hours. Unbounded, one PUT of
+ * seq 10,000,000 made the status answer list ten million missing chunks (79 MB, 600 MB of memory).
+ */
+export const MAX_CHUNK_SEQ = 50_000
 const chunkName = (seq: number) => `${String(seq).padStart(8, '0')}.chunk`
+/** Made (exclusively) in a show's recording folder while it is being finalized, by whichever process does it. */
+const FINALIZING = '.finalizing'
+/** A claim older than this was left by a process that died while finalizing. */
+const STALE_CLAIM_MS = 10 * 60 * 1000
 
 /** A stream that fails once more than `limit` bytes have passed, so a body can never fill the disk. */
 function byteLimit(limit: number) {
@@ -33,7 +42,10 @@ function byteLimit(limit: number) {
 export async function saveRecordingChunk(core: Core, livestreamId: string, seq: number, body: Readable) {
   const stream = await findLivestream(core, livestreamId)
   if (stream.status === 'scheduled') throw new DomainError('conflict', 'recording starts when the stream goes live')
+  // Once the replay is saved it is final: a late chunk and another finalize must not replace it.
+  if (stream.status === 'ended' && stream.videoUrl) throw new DomainError('conflict', 'this show\'s replay is saved; it takes no more chunks')
   const dir = core.paths.recording(livestreamId)
+  if (await claimAge(dir) !== null) throw new DomainError('conflict', 'this show\'s replay is being saved')
   await mkdir(dir, { recursive: true })
   const temp = join(dir, `${chunkName(seq)}.${newId()}.tmp`)
   try {
@@ -64,14 +76,44 @@ export async function recordingStatus(core: Core, livestreamId: string) {
     chunks: seqs.length,
     bytes: sizes.reduce((sum, size) => sum + size, 0),
     nextSeq: seqs.length ? seqs.at(-1)! + 1 : 0,
-    missing: missingSeqs(seqs),
+    missing: missingRanges(seqs),
     videoUrl: stream.videoUrl ?? null,
   }
 }
 
-function missingSeqs(seqs: number[]): number[] {
-  const present = new Set(seqs)
-  return seqs.length ? Array.from({ length: seqs.at(-1)! + 1 }, (_, seq) => seq).filter(seq => !present.has(seq)) : []
+/** The chunk numbers below the highest that never arrived, as ranges: their count is bounded by the chunks held, not by the highest number. */
+export function missingRanges(seqs: number[]): { from: number, to: number }[] {
+  const ranges: { from: number, to: number }[] = []
+  let expected = 0
+  for (const seq of seqs) {
+    if (seq > expected) ranges.push({ from: expected, to: seq - 1 })
+    expected = seq + 1
+  }
+  return ranges
+}
+
+/** How old the finalize claim in `dir` is, or null when there is none. */
+async function claimAge(dir: string): Promise<number | null> {
+  const info = await stat(join(dir, FINALIZING)).catch(() => null)
+  return info ? Date.now() - info.mtimeMs : null
+}
+
+/**
+ * Claims `dir` for finalizing, across processes (an exclusive create is atomic on one filesystem);
+ * a claim left by a dead process is taken over. Answers the function that lets it go.
+ */
+async function claimForFinalize(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, FINALIZING)
+  try {
+    await (await open(path, 'wx')).close()
+  }
+  catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error
+    const age = await claimAge(dir)
+    if (age !== null && age < STALE_CLAIM_MS) throw new DomainError('conflict', 'this show\'s replay is being saved')
+    await writeFile(path, '')
+  }
+  return () => removeQuietly(path)
 }
 
 /**
@@ -97,9 +139,15 @@ async function replayRunsOf(runs: RecorderRun[], startTime: string): Promise<Rep
 
 /**
  * Joins the chunks 0..n into one file under /uploads and sets the stream's `videoUrl`. Refuses
- * while live or while a chunk in the middle is missing, so a hole is never published.
+ * while live or while a chunk in the middle is missing, so a hole is never published. One finalize
+ * at a time per show: in this process a second one waits and answers the first one's replay; in
+ * another process it is refused while the first holds its claim.
  */
-export async function finalizeRecording(core: Core, livestreamId: string) {
+export function finalizeRecording(core: Core, livestreamId: string): Promise<{ videoUrl: string }> {
+  return core.locks.run(`finalize:${livestreamId}`, () => finalizeNow(core, livestreamId))
+}
+
+async function finalizeNow(core: Core, livestreamId: string): Promise<{ videoUrl: string }> {
   const stream = await findLivestream(core, livestreamId)
   if (stream.status !== 'ended') throw new DomainError('conflict', 'stop the stream before finalizing its recording')
   const dir = core.paths.recording(livestreamId)
@@ -108,9 +156,19 @@ export async function finalizeRecording(core: Core, livestreamId: string) {
     if (stream.videoUrl) return { videoUrl: stream.videoUrl }
     throw new DomainError('conflict', 'nothing was recorded')
   }
-  const missing = missingSeqs(seqs)
+  const missing = missingRanges(seqs)
   if (missing.length) throw new DomainError('conflict', 'recording chunks are missing', { missing })
+  const release = await claimForFinalize(dir)
+  try {
+    return await joinAndPublish(core, stream, dir, seqs)
+  }
+  finally {
+    await release()
+  }
+}
 
+async function joinAndPublish(core: Core, stream: Awaited<ReturnType<typeof findLivestream>>, dir: string, seqs: number[]) {
+  const livestreamId = stream.id
   const mediaType = await sniffMediaType(join(dir, chunkName(0)))
   if (mediaType !== 'video/webm' && mediaType !== 'video/mp4') {
     throw new DomainError('unsupported', 'the recording is not WebM or MP4')

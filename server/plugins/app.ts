@@ -21,7 +21,11 @@ export default defineNitroPlugin((nitroApp) => {
   // Before Nitro's own SIGTERM handler (registered after plugins) drops every open connection,
   // tell each socket we are going away (1001), so clients reconnect to another process at once.
   process.once('SIGTERM', () => {
-    starting.then(app => app.hub.closeAll(1001, 'server shutting down'), () => {})
+    starting.then((app) => {
+      // Not ready first (a load balancer stops sending new viewers), then the sockets go.
+      app.drain()
+      app.hub.closeAll(1001, 'server shutting down')
+    }, () => {})
   })
 
   nitroApp.hooks.hook('close', async () => {

@@ -18,16 +18,21 @@ export interface Envelope {
 }
 
 export interface Presence {
-  /** Adds a viewer to a room; answers how many viewers the room has now, across processes. */
-  join(room: string, connectionId: string): Promise<number>
+  /** Adds a viewer (and the session id its page keeps) to a room; answers how many viewers the room has now, across processes. */
+  join(room: string, connectionId: string, sessionId?: string): Promise<number>
   leave(room: string, connectionId: string): Promise<number>
   count(room: string): Promise<number>
   isMember(room: string, connectionId: string): Promise<boolean>
+  /** The session ids of the viewers in a room now, across processes (those waiting when a show starts count as its viewers). */
+  sessions(room: string): Promise<string[]>
   /** Makes `connectionId` the room's broadcaster; answers the one it replaced, if any. */
   setBroadcaster(room: string, connectionId: string): Promise<string | null>
   /** Clears the broadcaster only if it is still `connectionId`. */
   clearBroadcaster(room: string, connectionId: string): Promise<void>
   broadcaster(room: string): Promise<string | null>
+  /** Sockets open from one address, across processes. */
+  sockets(address: string): Promise<number>
+  addSocket(address: string, delta: 1 | -1): Promise<void>
 }
 
 export interface Bus {
@@ -37,6 +42,8 @@ export interface Bus {
   /** Called for every envelope of a room this process has joined, its own included. */
   onEnvelope(handler: (envelope: Envelope) => void): void
   publish(envelope: Envelope): Promise<void>
+  /** Answers when the bus does (for /readyz). */
+  ping(): Promise<void>
   /** Start or stop receiving a room's envelopes (first local member in, last one out). */
   subscribe(room: string): Promise<void>
   unsubscribe(room: string): Promise<void>
@@ -48,16 +55,17 @@ export const newProcessId = () => `${process.pid}-${randomBytes(4).toString('hex
 /** The bus of a single process: delivery is a function call. */
 export function createMemoryBus(): Bus {
   const handlers: ((envelope: Envelope) => void)[] = []
-  const members = new Map<string, Set<string>>()
+  const members = new Map<string, Map<string, string | undefined>>()
   const broadcasters = new Map<string, string>()
-  const roomOf = (room: string) => members.get(room) ?? members.set(room, new Set()).get(room)!
+  const socketsByAddress = new Map<string, number>()
+  const roomOf = (room: string) => members.get(room) ?? members.set(room, new Map()).get(room)!
 
   return {
     kind: 'memory',
     processId: newProcessId(),
     presence: {
-      async join(room, id) {
-        return roomOf(room).add(id).size
+      async join(room, id, sessionId) {
+        return roomOf(room).set(id, sessionId).size
       },
       async leave(room, id) {
         const set = roomOf(room)
@@ -71,6 +79,9 @@ export function createMemoryBus(): Bus {
       async isMember(room, id) {
         return members.get(room)?.has(id) ?? false
       },
+      async sessions(room) {
+        return [...new Set([...members.get(room)?.values() ?? []].filter(id => id !== undefined))]
+      },
       async setBroadcaster(room, id) {
         const previous = broadcasters.get(room) ?? null
         broadcasters.set(room, id)
@@ -82,6 +93,14 @@ export function createMemoryBus(): Bus {
       async broadcaster(room) {
         return broadcasters.get(room) ?? null
       },
+      async sockets(address) {
+        return socketsByAddress.get(address) ?? 0
+      },
+      async addSocket(address, delta) {
+        const count = (socketsByAddress.get(address) ?? 0) + delta
+        if (count > 0) socketsByAddress.set(address, count)
+        else socketsByAddress.delete(address)
+      },
     },
     onEnvelope(handler) {
       handlers.push(handler)
@@ -89,6 +108,7 @@ export function createMemoryBus(): Bus {
     async publish(envelope) {
       for (const handler of handlers) handler(envelope)
     },
+    async ping() {},
     async subscribe() {},
     async unsubscribe() {},
     async close() {},

@@ -6,6 +6,9 @@ export interface Connection {
   /** Handed out by the server: the viewerId / customerId that signaling addresses. */
   readonly id: string
   readonly user: AuthUser | null
+  /** Where the socket came from (behind trusted proxies, the client's address) and its browser's device id. */
+  readonly address?: string
+  readonly deviceId?: string
   send(text: string): void
   /**
    * Writes ready-made WebSocket frames straight to the socket, for room-wide traffic; false where
@@ -23,6 +26,6 @@ export interface Connection {
 export const newConnectionId = () => randomBytes(9).toString('base64url')
 
 /** A Connection for a socket that has just opened. */
-export function openConnection(parts: Pick<Connection, 'user' | 'send' | 'close'> & Partial<Pick<Connection, 'sendFrames'>>): Connection {
+export function openConnection(parts: Pick<Connection, 'user' | 'send' | 'close'> & Partial<Pick<Connection, 'sendFrames' | 'address' | 'deviceId'>>): Connection {
   return { id: newConnectionId(), ...parts, webrtcReady: false, queue: Promise.resolve() }
 }

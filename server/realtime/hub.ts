@@ -28,7 +28,7 @@ export class RoomHub {
     const rooms = new Rooms(bus)
     const fanout = new Fanout(bus, rooms, core.clock)
     this.ctx = { core, bus, rooms, fanout, viewerCounts: createViewerCounts(core, bus.presence) }
-    this.roomEvents = wireRoomEvents(core, fanout)
+    this.roomEvents = wireRoomEvents(core, fanout, bus.presence)
   }
 
   /** Sockets open on this process, and the rooms they are in. */

@@ -1,12 +1,12 @@
 import type { Connection } from './connection'
 import type { HubContext } from './context'
 
-/** Puts a socket in a room (out of any other first); a viewer counts in the room's presence. */
-export async function joinRoom(ctx: HubContext, connection: Connection, room: string, role: NonNullable<Connection['role']>) {
+/** Puts a socket in a room (out of any other first); a viewer counts in the room's presence, with its page's session id. */
+export async function joinRoom(ctx: HubContext, connection: Connection, room: string, role: NonNullable<Connection['role']>, sessionId?: string) {
   await leaveRoom(ctx, connection)
   await ctx.rooms.add(connection, room, role)
   if (role !== 'viewer') return
-  await ctx.bus.presence.join(room, connection.id)
+  await ctx.bus.presence.join(room, connection.id, sessionId)
   ctx.viewerCounts.changed(room)
 }
 

@@ -34,8 +34,9 @@ export async function createRedisBus(url: string): Promise<Bus> {
     for (const handler of handlers) handler(envelope)
   })
 
-  async function total(room: string): Promise<number> {
-    const counts = await commands.hgetall(`${PREFIX}counts:${room}`)
+  /** The sum of a per-process count hash over the processes still alive; dead ones are dropped from it. */
+  async function sumAlive(key: string): Promise<number> {
+    const counts = await commands.hgetall(key)
     const processes = Object.keys(counts)
     if (!processes.length) return 0
     const flags = await commands.mget(processes.map(id => `${PREFIX}process:${id}`))
@@ -45,16 +46,18 @@ export async function createRedisBus(url: string): Promise<Bus> {
       if (flags[index]) sum += Math.max(0, Number(counts[id]))
       else dead.push(id)
     })
-    if (dead.length) await commands.hdel(`${PREFIX}counts:${room}`, ...dead)
+    if (dead.length) await commands.hdel(key, ...dead)
     return sum
   }
+  const total = (room: string) => sumAlive(`${PREFIX}counts:${room}`)
 
   return {
     kind: 'redis',
     processId,
     presence: {
-      async join(room, id) {
-        const added = await commands.hset(`${PREFIX}members:${room}`, id, processId)
+      async join(room, id, sessionId) {
+        // The member's value: the process serving it, then its session id.
+        const added = await commands.hset(`${PREFIX}members:${room}`, id, sessionId ? `${processId} ${sessionId}` : processId)
         if (added) await commands.hincrby(`${PREFIX}counts:${room}`, processId, 1)
         return total(room)
       },
@@ -67,6 +70,14 @@ export async function createRedisBus(url: string): Promise<Bus> {
       async isMember(room, id) {
         return (await commands.hexists(`${PREFIX}members:${room}`, id)) === 1
       },
+      async sessions(room) {
+        const members = Object.values(await commands.hgetall(`${PREFIX}members:${room}`)).map(value => value.split(' '))
+        const processes = [...new Set(members.map(([process]) => process!))]
+        if (!processes.length) return []
+        const flags = await commands.mget(processes.map(id => `${PREFIX}process:${id}`))
+        const alive = new Set(processes.filter((_, index) => flags[index]))
+        return [...new Set(members.filter(([process, session]) => session && alive.has(process!)).map(([, session]) => session!))]
+      },
       async setBroadcaster(room, id) {
         const previous = await commands.set(`${PREFIX}broadcaster:${room}`, id, 'GET')
         return previous === id ? null : previous
@@ -78,12 +89,23 @@ export async function createRedisBus(url: string): Promise<Bus> {
       async broadcaster(room) {
         return commands.get(`${PREFIX}broadcaster:${room}`)
       },
+      sockets: address => sumAlive(`${PREFIX}sockets:${address}`),
+      async addSocket(address, delta) {
+        const key = `${PREFIX}sockets:${address}`
+        const count = await commands.hincrby(key, processId, delta)
+        if (count <= 0) await commands.hdel(key, processId)
+        // A key whose every process died goes away by itself.
+        await commands.expire(key, 24 * 3600)
+      },
     },
     onEnvelope(handler) {
       handlers.push(handler)
     },
     async publish(envelope) {
       await commands.publish(channel(envelope.room), JSON.stringify(envelope))
+    },
+    async ping() {
+      await commands.ping()
     },
     async subscribe(room) {
       await subscriber.subscribe(channel(room))

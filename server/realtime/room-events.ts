@@ -1,8 +1,9 @@
 import type { Counters } from '#shared/schemas/socket'
 import type { Core } from '../domain/core'
 import { listenTo } from '../domain/events'
-import { announcePins, liveShowsPinning } from '../domain/livestreams'
+import { announcePins, liveShowsPinning, viewLivestream } from '../domain/livestreams'
 import { keyedThrottle } from '../utils/keyed-throttle'
+import type { Presence } from './bus'
 import type { Fanout } from './fanout'
 
 /** How often at most a room hears about its counters. */
@@ -13,15 +14,17 @@ export const COUNTER_INTERVAL_MS = 250
  * throttled per room (a storm of likes is a few `stream_update`s a second, the last one always
  * sent). Wired where the hub is built, and undone at shutdown.
  */
-export function wireRoomEvents(core: Core, fanout: Fanout) {
+export function wireRoomEvents(core: Core, fanout: Fanout, presence: Presence) {
   const counters = keyedThrottle<Counters>({
     intervalMs: COUNTER_INTERVAL_MS,
     clock: core.clock,
     run: (room, update) => fanout.publish(room, { type: 'stream_update', ...update }),
   })
   const detach = listenTo(core.events, {
-    started: ({ livestream, streamData }) =>
-      fanout.publish(livestream.id, { type: 'stream_started', livestreamId: livestream.id, streamData: streamData ?? null }),
+    started: ({ livestream, streamData }) => {
+      fanout.publish(livestream.id, { type: 'stream_started', livestreamId: livestream.id, streamData: streamData ?? null })
+      countWaitingViewers(core, presence, livestream.id).catch(error => console.error('[hub] could not count the waiting viewers', error))
+    },
     stopped: livestream => fanout.publish(livestream.id, { type: 'stream_stopped', livestreamId: livestream.id }),
     updated: livestream => fanout.publish(livestream.id, { type: 'livestream_updated', livestream }),
     pins: pins => fanout.publish(pins.livestreamId, { type: 'pinned_products_updated', ...pins }),
@@ -34,4 +37,12 @@ export function wireRoomEvents(core: Core, fanout: Fanout) {
     },
   })
   return { detach, flush: () => counters.flush() }
+}
+
+/**
+ * Views count while a show is live. Those who waited on the countdown and are there when it starts
+ * are its first viewers: each session in the room is counted now (once, as any view).
+ */
+async function countWaitingViewers(core: Core, presence: Presence, room: string) {
+  for (const sessionId of await presence.sessions(room)) await viewLivestream(core, room, sessionId, { quietly: true })
 }

@@ -22,7 +22,7 @@ export function createViewerCounts(core: Core, presence: Presence): ViewerCounts
     clock: core.clock,
     // Read when written, not when noted: across processes, presence is the truth.
     run: async (room) => {
-      const record = await core.store.setCurrentViewers(room, await presence.count(room))
+      const record = await core.store.setCurrentViewers(room, await presence.count(room), new Date(core.clock.now()).toISOString())
       if (record) noteCounters(core, record)
     },
     onError: error => console.error('[hub] could not store viewer counts', error),

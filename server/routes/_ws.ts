@@ -1,7 +1,9 @@
 import type { Peer } from 'crossws'
 import { parse as parseCookies } from 'cookie-es'
-import { AUTH_COOKIE } from '../utils/auth'
-import { verifyToken, type AuthUser } from '../utils/jwt'
+import { AUTH_COOKIE, DEVICE_COOKIE } from '../utils/auth'
+import { resolveAddress } from '../utils/client-address'
+import type { AuthUser } from '../utils/jwt'
+import { originAllowed, requestedHost } from '../utils/origin'
 import { createRateLimiter } from '../utils/rate-limit'
 import { openConnection, type Connection } from '../realtime/connection'
 import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
@@ -10,7 +12,7 @@ import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
 // clients) or the auth cookie. No token makes an anonymous viewer; a bad `?token=` is refused
 // with 401. Every frame then goes to the room hub.
 
-type UpgradeRequest = { url: string, headers: Headers }
+interface UpgradeRequest { url: string, headers: Headers, _req?: { socket?: { remoteAddress?: string } }, context?: Record<string, unknown> }
 
 interface TcpSocket { write(data: Buffer): boolean, writableLength: number, destroyed: boolean }
 interface RawSocket { ping(): void, terminate(): void, on(event: 'pong', listener: () => void): void, readyState: number, _socket?: TcpSocket }
@@ -19,33 +21,23 @@ interface RawSocket { ping(): void, terminate(): void, on(event: 'pong', listene
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024
 interface PeerState { connection: Connection, alive: boolean, raw?: RawSocket }
 
+/** What the upgrade learned about a socket, for `open`. */
+interface Arrival { user: AuthUser | null, address: string, deviceId?: string }
+
 const floods = createRateLimiter(FLOOD_LIMIT)
 const peers = new Map<string, PeerState>()
 
-/** Browsers send Origin: only this site's own pages (and the configured CORS origins) may open a socket with the cookie. */
-function originAllowed(request: UpgradeRequest): boolean {
-  const origin = request.headers.get('origin')
-  if (!origin) return true
-  const forwarded = serverConfig().trustProxy ? request.headers.get('x-forwarded-host') : null
-  const host = forwarded ?? request.headers.get('host')
-  try {
-    return new URL(origin).host === host || serverConfig().corsOrigins.includes(origin)
-  }
-  catch {
-    return false
-  }
-}
-
-async function authenticate(request: UpgradeRequest): Promise<AuthUser | null> {
+async function authenticate(request: UpgradeRequest, cookies: Record<string, string | undefined>): Promise<AuthUser | null> {
+  const { sessions } = await useCore()
   const explicit = new URL(request.url).searchParams.get('token')
   if (explicit) {
-    const user = await verifyToken(explicit)
+    const user = await sessions.verify(explicit)
     if (!user) throw new Response('invalid or expired token', { status: 401 })
     return user
   }
-  const cookie = parseCookies(request.headers.get('cookie') ?? '')[AUTH_COOKIE]
+  const cookie = cookies[AUTH_COOKIE]
   // A stale cookie must not lock a viewer out: it only makes them anonymous.
-  return cookie ? await verifyToken(cookie) : null
+  return cookie ? await sessions.verify(cookie) : null
 }
 
 /** The `ws` socket under a crossws peer, for protocol-level ping/pong (absent in other runtimes). */
@@ -88,16 +80,33 @@ heartbeat.unref()
 
 export default defineWebSocketHandler({
   async upgrade(request) {
-    if (!originAllowed(request)) throw new Response('origin not allowed', { status: 403 })
-    await useHub()
-    ;(request as unknown as { context: Record<string, unknown> }).context.user = await authenticate(request)
+    const config = serverConfig()
+    const upgrade = request as unknown as UpgradeRequest
+    // Browsers send Origin: only this site's own pages (and the configured CORS origins) may open a socket with the cookie.
+    if (!originAllowed(request.headers.get('origin'), requestedHost(request.headers), config.corsOrigins)) {
+      throw new Response('origin not allowed', { status: 403 })
+    }
+    const app = await useApp()
+    if (app.draining) throw new Response('shutting down', { status: 503, headers: { 'Retry-After': '1' } })
+    const address = resolveAddress(upgrade._req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), config.proxyHops)
+    // One address cannot open sockets without end (each would count as a viewer): across processes.
+    if (await app.bus.presence.sockets(address) >= config.maxSocketsPerAddress) {
+      throw new Response('too many connections from this address', { status: 429, headers: { 'Retry-After': '10' } })
+    }
+    const cookies = parseCookies(request.headers.get('cookie') ?? '')
+    const deviceId = cookies[DEVICE_COOKIE]
+    const arrival: Arrival = { user: await authenticate(upgrade, cookies), address, ...(deviceId && /^[\w-]{16,64}$/.test(deviceId) ? { deviceId } : {}) }
+    ;(upgrade as unknown as { context: Record<string, unknown> }).context.arrival = arrival
   },
 
   async open(peer) {
-    const hub = await useHub()
+    const { hub, bus } = await useApp()
+    const arrival = peer.context.arrival as Arrival
     const raw = rawSocket(peer)
     const connection = openConnection({
-      user: (peer.context.user as AuthUser | null) ?? null,
+      user: arrival.user,
+      address: arrival.address,
+      deviceId: arrival.deviceId,
       send: text => peer.send(text),
       close: (code, reason) => peer.close(code, reason),
       sendFrames: frameWriter(raw),
@@ -107,6 +116,7 @@ export default defineWebSocketHandler({
       state.alive = true
     })
     peers.set(peer.id, state)
+    await bus.presence.addSocket(arrival.address, 1)
     hub.connect(connection)
   },
 
@@ -125,7 +135,9 @@ export default defineWebSocketHandler({
     const state = peers.get(peer.id)
     if (!state) return
     peers.delete(peer.id)
-    ;(await useHub()).disconnect(state.connection)
+    const { hub, bus } = await useApp()
+    hub.disconnect(state.connection)
+    await bus.presence.addSocket(state.connection.address ?? 'unknown', -1)
   },
 
   error(peer, error) {

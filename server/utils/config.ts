@@ -1,4 +1,33 @@
 import { isAbsolute, resolve } from 'node:path'
+import type { LimitOverrides } from '../domain/limits'
+
+/** NUXT_TRUST_PROXY: `true` is one proxy in front; a number is that many; anything else none. */
+export function proxyHopsOf(value: unknown): number {
+  const text = String(value ?? '').trim().toLowerCase()
+  if (text === 'true') return 1
+  const hops = Number(text)
+  return Number.isInteger(hops) && hops > 0 && hops < 10 ? hops : 0
+}
+
+const list = (value: unknown) => String(value || '').split(',').map(item => item.trim()).filter(Boolean)
+
+const positive = (value: unknown, fallback: number) => {
+  const number = Number(value)
+  return Number.isFinite(number) && number > 0 ? Math.floor(number) : fallback
+}
+
+/** NUXT_RATE_LIMITS: JSON such as `{"chat":{"perAddress":{"burst":40,"perSecond":5}}}`; a bad value is reported and ignored. */
+function limitOverrides(value: unknown): LimitOverrides {
+  if (!value) return {}
+  if (typeof value === 'object') return value as LimitOverrides
+  try {
+    return JSON.parse(String(value)) as LimitOverrides
+  }
+  catch {
+    console.error('[wrencos] NUXT_RATE_LIMITS is not JSON; the default limits apply')
+    return {}
+  }
+}
 
 /** The server's settings, resolved once from runtime config (NUXT_* variables, see README). */
 export function serverConfig() {
@@ -12,9 +41,21 @@ export function serverConfig() {
     jwtSecret: String(config.jwtSecret || ''),
     adminEmail: String(config.adminEmail || (import.meta.dev ? 'admin@wrencos.local' : '')),
     adminPassword: String(config.adminPassword || (import.meta.dev ? 'wrencos-admin' : '')),
-    corsOrigins: String(config.corsOrigins || '').split(',').map(origin => origin.trim()).filter(Boolean),
-    trustProxy: ['true', '1'].includes(String(config.trustProxy ?? '')),
+    corsOrigins: list(config.corsOrigins),
+    /** How many proxies in front append to X-Forwarded-For; 0 believes none of the X-Forwarded-* headers. */
+    proxyHops: proxyHopsOf(config.trustProxy),
     // Demo products and a scheduled stream: on by default in dev, off in production unless asked for.
     demoData: demoData === '' ? import.meta.dev : demoData === 'true' || demoData === '1',
+    limits: limitOverrides(config.rateLimits),
+    orderCaps: {
+      perOrder: positive(config.orderMaxUnits, 10),
+      perCustomerPerShow: positive(config.orderMaxUnitsPerShow, 20),
+      perAddressPerShow: positive(config.orderMaxUnitsPerAddress, 100),
+    },
+    maxSocketsPerAddress: positive(config.maxSocketsPerAddress, 50),
+    /** Who may read /metrics: addresses or CIDR ranges. */
+    metricsAllow: list(config.metricsAllow || '127.0.0.1,::1'),
   }
 }
+
+export type ServerConfig = ReturnType<typeof serverConfig>

@@ -21,6 +21,8 @@ export interface StoragePaths {
   readonly uploads: string
   /** Parts of uploads and rewrites in progress. */
   readonly incoming: string
+  /** Where every show's recording chunks are, one folder a show. */
+  readonly recordings: string
   /** The chunks of one show's recording as the studio sends them. */
   recording(livestreamId: string): string
 }
@@ -29,6 +31,7 @@ export function storagePaths(dataDir: string): StoragePaths {
   return {
     uploads: join(dataDir, 'uploads'),
     incoming: join(dataDir, 'incoming'),
+    recordings: join(dataDir, 'recordings'),
     recording: livestreamId => join(dataDir, 'recordings', livestreamId),
   }
 }
@@ -65,6 +68,15 @@ export async function publishFile(paths: StoragePaths, tempPath: string, kind: M
   await mkdir(join(paths.uploads, dir), { recursive: true })
   await rename(tempPath, join(paths.uploads, dir, name))
   return `/uploads/${dir}/${name}`
+}
+
+/** A name this server gave out under /uploads (`<dir>/<24 hex>.<ext>`): the only ones it serves. */
+export const SERVED_NAME = new RegExp(`^(${Object.values(MEDIA).map(media => media.dir).join('|')})/[0-9a-f]{24}\\.(${Object.keys(CONTENT_TYPES).join('|')})$`)
+
+/** Removes a file this server published, given its URL; anything else is left alone. */
+export async function unpublish(paths: StoragePaths, url: string | undefined): Promise<void> {
+  const name = url?.startsWith('/uploads/') ? url.slice('/uploads/'.length) : undefined
+  if (name && SERVED_NAME.test(name)) await removeQuietly(join(paths.uploads, name))
 }
 
 export async function removeQuietly(path: string | undefined): Promise<void> {

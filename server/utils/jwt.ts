@@ -4,20 +4,25 @@ import { z } from 'zod'
 import { Role as RoleSchema } from '#shared/schemas/common'
 import type { Role } from '#shared/types/models'
 
-export const TOKEN_TTL_SECONDS = 7 * 24 * 3600
-
+/** Who a request or a socket speaks for, as the server has checked it. */
 export interface AuthUser {
   id: string
   role: Role
   displayName: string
+  /** The session the token belongs to (absent for users a test or the server makes up). */
+  sessionId?: string
 }
 
 const Claims = z.object({
   sub: z.string().min(1).max(64),
   role: RoleSchema,
   name: z.string().min(1).max(80),
+  sid: z.string().min(1).max(64),
+  iat: z.number(),
   exp: z.number(),
 })
+
+export type TokenClaims = z.infer<typeof Claims>
 
 let devSecret: Uint8Array | undefined
 const keys = new Map<string, KeyObject>()
@@ -39,39 +44,24 @@ export function jwtKey(secret = serverConfig().jwtSecret): KeyObject {
   return key
 }
 
-export function signToken(user: AuthUser, key: KeyObject | Uint8Array = jwtKey()): Promise<string> {
-  return new SignJWT({ role: user.role, name: user.displayName })
+/** A token for one session of `user`, valid for `ttlSeconds` (the claims PROTOCOL.md names, and `sid`). */
+export function signToken(user: { id: string, role: Role, displayName: string }, session: { id: string, ttlSeconds: number }, key: KeyObject | Uint8Array = jwtKey()): Promise<string> {
+  return new SignJWT({ role: user.role, name: user.displayName, sid: session.id })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.id)
     .setIssuedAt()
-    .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+    .setExpirationTime(`${session.ttlSeconds}s`)
     .sign(key)
 }
 
-/** The user a token speaks for, or null for anything else: alg none, bad signature, expired, unknown role. */
-export async function verifyToken(token: string, key: KeyObject | Uint8Array = jwtKey()): Promise<AuthUser | null> {
-  const cached = verified.get(token)
-  if (cached && cached.key === key && cached.expiresAt > Date.now()) return cached.user
+/** The claims of a token whose signature and shape hold, or null: alg none, bad signature, expired, unknown role, no session. */
+export async function verifyClaims(token: string, key: KeyObject | Uint8Array = jwtKey()): Promise<TokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] })
     const claims = Claims.safeParse(payload)
-    if (!claims.success) return null
-    const user = { id: claims.data.sub, role: claims.data.role, displayName: claims.data.name }
-    remember(token, { user, key, expiresAt: claims.data.exp * 1000 })
-    return user
+    return claims.success ? claims.data : null
   }
   catch {
     return null
   }
-}
-
-// Tokens already verified, until they expire: a customer sends the same token with every like
-// and every page, and checking its signature each time was a tenth of the server's time in the
-// like storm. Only successes are kept, for the key that verified them, and at most MAX_VERIFIED.
-const MAX_VERIFIED = 20_000
-const verified = new Map<string, { user: AuthUser, key: KeyObject | Uint8Array, expiresAt: number }>()
-
-function remember(token: string, entry: { user: AuthUser, key: KeyObject | Uint8Array, expiresAt: number }) {
-  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!)
-  verified.set(token, entry)
 }

@@ -1,12 +1,20 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { createGate } from './gate'
 
 const PARAMS = { N: 16384, r: 8, p: 1, keylen: 32 }
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads), which file reads and writes share: 120 logins at
+ * once queued 120 hashes there and the real admin's login took 2.9 s. Two at a time leaves the pool
+ * to the files and a core to the event loop; a queue past 64 is refused (503) instead of growing.
+ */
+const hashing = createGate(2, 64)
+
 function derive(password: string, salt: Buffer, options: ScryptOptions & { keylen: number }): Promise<Buffer> {
   const { keylen, ...cost } = options
-  return new Promise((resolve, reject) => {
+  return hashing.run(() => new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, keylen, { ...cost, maxmem: 64 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key)))
-  })
+  }))
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64): the cost travels with the hash, so it can be raised later. */

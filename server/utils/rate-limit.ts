@@ -1,8 +1,8 @@
-import { DomainError } from '../domain/errors'
+export type TakeResult = { ok: true } | { ok: false, retryAfterSeconds: number }
 
 export interface RateLimiter {
-  /** Takes one token for `key`; when none is left, says how many seconds until one is. */
-  take(key: string, cost?: number): { ok: true } | { ok: false, retryAfterSeconds: number }
+  /** Takes `cost` tokens for `key`; when too few are left, says how many seconds until there are. */
+  take(key: string, cost?: number): TakeResult
 }
 
 /**
@@ -35,12 +35,4 @@ export function createRateLimiter({ burst, perSecond, now = Date.now }: { burst:
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / perSecond)) }
     },
   }
-}
-
-/** Refuses (429 over HTTP, RATE_LIMITED on the socket) when `key` has no token left; `lead` opens the message. */
-export function enforceRateLimit(limiter: RateLimiter, key: string, lead = 'too many requests;'): void {
-  const result = limiter.take(key)
-  if (result.ok) return
-  const { retryAfterSeconds } = result
-  throw new DomainError('rate_limited', `${lead} try again in ${retryAfterSeconds} s`, { retryAfterSeconds })
 }

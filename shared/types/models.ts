@@ -36,7 +36,10 @@ export interface Livestream {
   endTime?: string
   durationSeconds?: number
   likes: number
+  /** Unique viewers while live. */
   viewCount: number
+  /** Unique viewers of the replay, counted apart. */
+  replayViews: number
   currentViewers: number
   maxViewers: number
   pinnedProducts: Product[]

@@ -113,4 +113,23 @@ describe('the broadcast store', () => {
     const video = FakePeerConnection.all[0]!.senders.find(sender => sender.track.kind === 'video')!
     expect(video.replaceTrack).toHaveBeenCalledWith(camera)
   })
+
+  it('builds at most 8 connections that wait for an answer, and gives one up after 10 s without', async () => {
+    vi.useFakeTimers()
+    const { socket, store } = setUp()
+    store.startSending()
+    for (let i = 0; i < 30; i++) socket.receive({ type: 'webrtc_new_customer', customerId: `flood-${i}` })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(8)
+    // An answer frees its place: the next customer who asks is offered.
+    socket.receive({ type: 'webrtc_answer', from: 'flood-0', answer: { type: 'answer', sdp: 'v=0 answer' } })
+    await vi.advanceTimersByTimeAsync(0)
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'late' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(9)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(FakePeerConnection.all.filter(peer => peer.closed)).toHaveLength(8)
+    expect(FakePeerConnection.all[0]!.closed).toBe(false)
+    expect(Object.keys(store.peerStates)).toEqual(['flood-0'])
+  })
 })

@@ -5,7 +5,7 @@ import { useRoomStore } from '~/stores/room'
 import { fakeSocket } from './fakes'
 
 const STREAM = {
-  id: 's1', title: 'Show', description: '', quality: '720p', status: 'scheduled', likes: 0, viewCount: 0,
+  id: 's1', title: 'Show', description: '', quality: '720p', status: 'scheduled', likes: 0, viewCount: 0, replayViews: 0,
   currentViewers: 0, maxViewers: 0, pinnedProducts: [], createdAt: '2026-11-24T00:00:00.000Z',
 } as Livestream
 const line = (id: string, message = `line ${id}`): ChatMessage => ({

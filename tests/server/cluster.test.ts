@@ -100,6 +100,21 @@ describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
     expect(await studio.refused({ type: 'webrtc_offer', to: viewerId, offer: { type: 'offer', sdp: 'x' } })).toMatchObject({ code: 'NOT_FOUND' })
     await elsewhere.nothing('webrtc_offer')
   })
+
+  it('counts one user\'s limits once across both processes: likes sent to A and B alternately', async () => {
+    const { token: adminToken, stream, studio } = await studioOn(a, 'Shared limits')
+    sockets.push(studio)
+    await api(`/api/livestreams/${stream.id}/start`, { base: a.baseURL, method: 'POST', token: adminToken })
+    const { token } = (await api('/api/auth/guest', { base: a.baseURL, body: { displayName: 'Two-process fan' } })).body
+    const statuses = []
+    for (let i = 0; i < 10; i++) {
+      const server = i % 2 ? b : a
+      statuses.push((await api(`/api/livestreams/${stream.id}/like`, { base: server.baseURL, token, body: { count: 1 } })).status)
+    }
+    // A burst of 5 per user in all; per process it would have been 5 on each.
+    expect(statuses.filter(status => status === 200)).toHaveLength(5)
+    expect(statuses.filter(status => status === 429)).toHaveLength(5)
+  })
 })
 
 describe('dead sockets', () => {

@@ -32,4 +32,10 @@ describe('CORS', () => {
     const allowed = await api('/api/products', { base: server.baseURL, headers: { origin: 'https://m.wrencos.example' } })
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://m.wrencos.example')
   })
+
+  it('lets a listed origin change things with its own sign-in, and refuses an unlisted one', async () => {
+    const guest = (origin: string) => api('/api/auth/guest', { base: server.baseURL, headers: { origin }, body: { displayName: 'Shop visitor' } })
+    expect((await guest('https://shop.wrencos.example')).status).toBe(201)
+    expect((await guest('https://evil.example')).status).toBe(403)
+  })
 })

@@ -17,6 +17,7 @@ describe('creating and reading livestreams', () => {
       scheduledAt: '2031-05-01T18:00:00.000Z',
       likes: 0,
       viewCount: 0,
+      replayViews: 0,
       currentViewers: 0,
       maxViewers: 0,
       pinnedProducts: [],
@@ -149,13 +150,20 @@ describe('likes and views', () => {
     expect((await api(`/api/livestreams/${stream.id}/like`, { token: other.token, body: { count: 1 } })).status).toBe(200)
   })
 
-  it('counts one view per session id, from anyone', async () => {
+  it('counts one view per session id, from anyone, while the show is live; replay views apart; none before', async () => {
     const stream = await createStream()
-    expect((await api(`/api/livestreams/${stream.id}/view`, { body: { sessionId: 'session-one-1' } })).body).toEqual({ viewCount: 1 })
-    expect((await api(`/api/livestreams/${stream.id}/view`, { body: { sessionId: 'session-one-1' } })).body).toEqual({ viewCount: 1 })
-    expect((await api(`/api/livestreams/${stream.id}/view`, { body: { sessionId: 'session-two-2' } })).body).toEqual({ viewCount: 2 })
-    expect((await api(`/api/livestreams/${stream.id}/view`, { body: { sessionId: { $ne: 1 } } })).status).toBe(400)
-    expect((await api(`/api/livestreams/${UNKNOWN}/view`, { body: { sessionId: 'session-one-1' } })).status).toBe(404)
+    const view = (sessionId: unknown, id = stream.id) => api(`/api/livestreams/${id}/view`, { body: { sessionId } })
+    // Scheduled: nobody has watched anything yet.
+    expect((await view('session-one-1')).body).toEqual({ viewCount: 0, replayViews: 0 })
+    await api(`/api/livestreams/${stream.id}/start`, { method: 'POST', ...admin() })
+    expect((await view('session-one-1')).body).toEqual({ viewCount: 1, replayViews: 0 })
+    expect((await view('session-one-1')).body).toEqual({ viewCount: 1, replayViews: 0 })
+    expect((await view('session-two-2')).body).toEqual({ viewCount: 2, replayViews: 0 })
+    await api(`/api/livestreams/${stream.id}/stop`, { method: 'POST', ...admin() })
+    expect((await view('session-one-1')).body).toEqual({ viewCount: 2, replayViews: 1 })
+    expect((await view('session-one-1')).body).toEqual({ viewCount: 2, replayViews: 1 })
+    expect((await view({ $ne: 1 })).status).toBe(400)
+    expect((await view('session-one-1', UNKNOWN)).status).toBe(404)
   })
 })
 

@@ -127,6 +127,8 @@ describe('the sequence of a show', () => {
 describe('counters', () => {
   it('counts concurrent viewers and their peak from registered sockets', async () => {
     const { stream, studio } = await room()
+    // Views count while live: the customer who waited is counted when the show starts, the others as they come.
+    await api(`/api/livestreams/${stream.id}/start`, { method: 'POST', token: adminToken() })
     const more = [await socket(), await socket()]
     for (const s of more) s.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
     await studio.next('stream_update', frame => frame.currentViewers === 3)

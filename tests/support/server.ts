@@ -16,6 +16,10 @@ export interface RunningServer {
   process: ChildProcess
   /** Ends the process (SIGTERM, as a deployment would); removes the data directory unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>
+  /** Kills the process at once (SIGKILL: no shutdown at all), keeping its data. */
+  kill(): Promise<void>
+  /** Everything the process has printed so far. */
+  output(): string
 }
 
 export function freePort(): Promise<number> {
@@ -50,6 +54,21 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 }
 
 /** Starts the built server; `env` adds to (or overrides) the test defaults. */
+/**
+ * Every test reaches the shared server from 127.0.0.1, so the per-address limits (meant for one
+ * household or carrier address) are raised for it; per-user limits stay as shipped. The hardening
+ * tests (tests/server/abuse.test.ts) start a server of their own with every default.
+ */
+const UNLIMITED = { burst: 100_000, perSecond: 10_000 }
+export const LOOPBACK_LIMITS: Record<string, string> = {
+  NUXT_RATE_LIMITS: JSON.stringify({
+    ...Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order'].map(name => [name, { perAddress: UNLIMITED, perDevice: UNLIMITED }])),
+    view: { perKey: UNLIMITED },
+  }),
+  NUXT_MAX_SOCKETS_PER_ADDRESS: '100000',
+  NUXT_ORDER_MAX_UNITS_PER_ADDRESS: '100000',
+}
+
 export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
   const port = await freePort()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wrencos-test-'))
@@ -62,6 +81,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     NUXT_DEMO_DATA: 'true',
     // Host candidates on loopback are enough, and no test may reach a public STUN server.
     NUXT_PUBLIC_ICE_SERVERS: '[]',
+    ...LOOPBACK_LIMITS,
     ...env,
     // Always a port of its own, even when `env` is another server's (a restart on the same data).
     PORT: String(port),
@@ -91,8 +111,15 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     dataDir,
     env: fullEnv,
     process: child,
+    output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise(r => child.once('exit', r))
+      child.kill('SIGKILL')
+      await exited
+    },
     async stop({ keepData = false } = {}) {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise(r => child.once('exit', r))
         child.kill('SIGTERM')
         await Promise.race([exited, new Promise(r => setTimeout(r, 5000))])

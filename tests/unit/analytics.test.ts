@@ -6,7 +6,7 @@ import type { LivestreamRecord } from '../../server/db/types'
 const start = Date.parse('2030-01-01T10:00:00.000Z')
 const at = (seconds: number) => new Date(start + seconds * 1000).toISOString()
 const stream = (durationSeconds: number): LivestreamRecord => ({
-  id: 's', title: 't', description: '', quality: '720p', status: 'ended', likes: 0, viewCount: 0, currentViewers: 0, maxViewers: 0,
+  id: 's', title: 't', description: '', quality: '720p', status: 'ended', likes: 0, viewCount: 0, replayViews: 0, currentViewers: 0, maxViewers: 0,
   createdAt: at(-60), startTime: at(0), endTime: at(durationSeconds), durationSeconds,
 })
 const order = (seconds: number, totalCents: number, items: Order['items'] = []): Order => ({

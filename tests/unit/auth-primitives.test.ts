@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../server/utils/password'
-import { signToken, verifyToken } from '../../server/utils/jwt'
+import { signToken, verifyClaims } from '../../server/utils/jwt'
 import { decodeCursor, encodeCursor } from '../../server/domain/cursor'
 import { toHttpError } from '../../server/utils/errors'
 
@@ -21,17 +21,19 @@ describe('passwords', () => {
 describe('tokens', () => {
   const key = new TextEncoder().encode('unit-test-secret')
 
-  it('round-trips the user', async () => {
-    const token = await signToken({ id: 'u1', role: 'customer', displayName: 'Zoe' }, key)
-    expect(await verifyToken(token, key)).toEqual({ id: 'u1', role: 'customer', displayName: 'Zoe' })
+  const session = { id: 's'.repeat(24), ttlSeconds: 3600 }
+
+  it('round-trips the user and the session', async () => {
+    const token = await signToken({ id: 'u1', role: 'customer', displayName: 'Zoe' }, session, key)
+    expect(await verifyClaims(token, key)).toMatchObject({ sub: 'u1', role: 'customer', name: 'Zoe', sid: session.id })
   })
 
   it('refuses a token signed with another key or tampered with', async () => {
-    const token = await signToken({ id: 'u1', role: 'customer', displayName: 'Zoe' }, key)
-    expect(await verifyToken(token, new TextEncoder().encode('other'))).toBeNull()
+    const token = await signToken({ id: 'u1', role: 'customer', displayName: 'Zoe' }, session, key)
+    expect(await verifyClaims(token, new TextEncoder().encode('other'))).toBeNull()
     const [header, payload, signature] = token.split('.')
     const promoted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })).toString('base64url')
-    expect(await verifyToken(`${header}.${promoted}.${signature}`, key)).toBeNull()
+    expect(await verifyClaims(`${header}.${promoted}.${signature}`, key)).toBeNull()
   })
 })
 

@@ -34,7 +34,7 @@ forEachStore('Core contract', (name) => {
     it('takes stock and snapshots the lines', async () => {
       const p = await store.createProduct(product({ stock: 3, priceCents: 1000 }))
       const show = await store.createLivestream({ title: 'Orders', description: '', quality: '480p' })
-      const order = await placeOrder(core, 'u1', { livestreamId: show.id, items: [{ productId: p.id, quantity: 1 }, { productId: p.id, quantity: 1 }], shipping })
+      const order = await placeOrder(core, { userId: 'u1' }, { livestreamId: show.id, items: [{ productId: p.id, quantity: 1 }, { productId: p.id, quantity: 1 }], shipping })
       expect(order).toMatchObject({ userId: 'u1', livestreamId: show.id, totalCents: 2000, currency: 'EUR', status: 'placed', shipping })
       expect(order.items).toEqual([{ productId: p.id, name: 'Glow serum', priceCents: 1000, quantity: 2 }])
       expect((await store.getProducts([p.id]))[0]!.stock).toBe(1)
@@ -44,7 +44,7 @@ forEachStore('Core contract', (name) => {
     it('takes nothing when any line is short', async () => {
       const a = await store.createProduct(product({ stock: 5 }))
       const b = await store.createProduct(product({ stock: 1 }))
-      await expect(placeOrder(core, 'u', { items: [{ productId: a.id, quantity: 2 }, { productId: b.id, quantity: 2 }], shipping }))
+      await expect(placeOrder(core, { userId: 'u' }, { items: [{ productId: a.id, quantity: 2 }, { productId: b.id, quantity: 2 }], shipping }))
         .rejects.toMatchObject({ code: 'conflict', data: { shortages: [{ productId: b.id, requested: 2, available: 1 }] } })
       expect((await store.getProducts([a.id, b.id])).map(p => p.stock)).toEqual([5, 1])
     })
@@ -52,18 +52,18 @@ forEachStore('Core contract', (name) => {
     it('refuses unknown or deleted products and mixed currencies', async () => {
       const gone = await store.createProduct(product())
       await store.deleteProduct(gone.id, now())
-      await expect(placeOrder(core, 'u', { items: [{ productId: gone.id, quantity: 1 }], shipping }))
+      await expect(placeOrder(core, { userId: 'u' }, { items: [{ productId: gone.id, quantity: 1 }], shipping }))
         .rejects.toMatchObject({ code: 'not_found', data: { productIds: [gone.id] } })
       const eur = await store.createProduct(product())
       const usd = await store.createProduct(product({ currency: 'USD' }))
-      await expect(placeOrder(core, 'u', { items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], shipping }))
+      await expect(placeOrder(core, { userId: 'u' }, { items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], shipping }))
         .rejects.toMatchObject({ code: 'conflict', message: 'an order must be in one currency' })
     })
 
     it('lets only one of many concurrent orders have the last item', async () => {
       const last = await store.createProduct(product({ stock: 1 }))
       const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) =>
-        placeOrder(core, `u${i}`, { items: [{ productId: last.id, quantity: 1 }], shipping })))
+        placeOrder(core, { userId: `u${i}` }, { items: [{ productId: last.id, quantity: 1 }], shipping })))
       expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
       expect(results.filter(r => r.status === 'rejected' && (r.reason as { code: string }).code === 'conflict')).toHaveLength(9)
       expect((await store.getProducts([last.id]))[0]!.stock).toBe(0)

@@ -18,7 +18,7 @@ describe('the sample recorder: the analytics samples of a stream', () => {
   beforeEach(() => {
     clock = manualClock(start)
     stream = {
-      id: 'samples-1', title: 't', description: '', quality: '720p', status: 'live', likes: 0, viewCount: 0,
+      id: 'samples-1', title: 't', description: '', quality: '720p', status: 'live', likes: 0, viewCount: 0, replayViews: 0,
       currentViewers: 0, maxViewers: 0, createdAt: at(-60_000), startTime: at(0),
     }
   })

@@ -105,15 +105,15 @@ forEachStore('Store contract', (name) => {
 
     it('counts likes, views once per session, and the viewer peak', async () => {
       const stream = await store.createLivestream({ title: 'C', description: '', quality: '480p' })
-      expect(await store.addLikes(stream.id, 3)).toBe(3)
-      expect(await store.addLikes(stream.id, 2)).toBe(5)
-      expect(await store.addLikes('ffffffffffffffffffffffff', 1)).toBeNull()
+      expect(await store.addLikes(stream.id, 3, now())).toBe(3)
+      expect(await store.addLikes(stream.id, 2, now())).toBe(5)
+      expect(await store.addLikes('ffffffffffffffffffffffff', 1, now())).toBeNull()
       expect(await store.addView(stream.id, 'session-aaaa', now())).toBe(1)
       expect(await store.addView(stream.id, 'session-aaaa', now())).toBe(1)
       expect(await store.addView(stream.id, 'session-bbbb', now())).toBe(2)
       expect(await store.addView('ffffffffffffffffffffffff', 'session-aaaa', now())).toBeNull()
-      await store.setCurrentViewers(stream.id, 7)
-      const after = await store.setCurrentViewers(stream.id, 3)
+      await store.setCurrentViewers(stream.id, 7, now())
+      const after = await store.setCurrentViewers(stream.id, 3, now())
       expect(after).toMatchObject({ currentViewers: 3, maxViewers: 7, likes: 5, viewCount: 2 })
     })
 
@@ -204,9 +204,9 @@ forEachStore('Store contract', (name) => {
       const gone = await store.createProduct(product({ stock: 9 }))
       await store.deleteProduct(gone.id, now())
       const items = [{ productId: a.id, name: 'A', priceCents: 1, quantity: 2 }, { productId: b.id, name: 'B', priceCents: 1, quantity: 2 }]
-      expect(await store.placeOrder(orderOf(items))).toEqual({ ok: false, stock: { [a.id]: 5, [b.id]: 1 } })
+      expect(await store.placeOrder(orderOf(items))).toEqual({ ok: false, stock: { [a.id]: 5, [b.id]: 1 }, used: {} })
       expect((await store.getProducts([a.id, b.id])).map(p => p.stock)).toEqual([5, 1])
-      expect(await store.placeOrder(orderOf([{ productId: gone.id, name: 'G', priceCents: 1, quantity: 1 }]))).toEqual({ ok: false, stock: { [gone.id]: 0 } })
+      expect(await store.placeOrder(orderOf([{ productId: gone.id, name: 'G', priceCents: 1, quantity: 1 }]))).toEqual({ ok: false, stock: { [gone.id]: 0 }, used: {} })
       expect(await store.listOrders({})).not.toContainEqual(expect.objectContaining({ userId: 'u1', items }))
     })
 
@@ -217,6 +217,70 @@ forEachStore('Store contract', (name) => {
       expect(results.filter(r => r.ok)).toHaveLength(1)
       expect(results.filter(r => !r.ok)).toHaveLength(9)
       expect((await store.getProducts([last.id]))[0]!.stock).toBe(0)
+    })
+  })
+
+  describe('capped counters', () => {
+    it('takes a cap with the order only while its counter stays within the ceiling', async () => {
+      const p = await store.createProduct(product({ stock: 50 }))
+      const items = (quantity: number) => [{ productId: p.id, name: 'P', priceCents: 1, quantity }]
+      const cap = (amount: number) => ({ counter: `units:show-1:${p.id}:user:u1`, amount, max: 5, livestreamId: 'show-1' })
+      expect(await store.placeOrder(orderOf(items(3)), [cap(3)])).toEqual({ ok: true })
+      expect(await store.placeOrder(orderOf(items(3)), [cap(3)])).toEqual({ ok: false, stock: { [p.id]: 47 }, used: { [cap(3).counter]: 3 } })
+      expect(await store.placeOrder(orderOf(items(2)), [cap(2)])).toEqual({ ok: true })
+      // A cap larger than its ceiling on its own never takes anything.
+      expect((await store.placeOrder(orderOf(items(6)), [{ ...cap(6), counter: 'units:show-1:other' }])).ok).toBe(false)
+      expect((await store.getProducts([p.id]))[0]!.stock).toBe(45)
+    })
+
+    it('lets concurrent orders take no more than the ceiling between them', async () => {
+      const p = await store.createProduct(product({ stock: 50 }))
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.placeOrder(
+        orderOf([{ productId: p.id, name: 'P', priceCents: 1, quantity: 1 }]),
+        [{ counter: `units:show-2:${p.id}:address:a`, amount: 1, max: 4, livestreamId: 'show-2' }],
+      )))
+      expect(results.filter(r => r.ok)).toHaveLength(4)
+      expect((await store.getProducts([p.id]))[0]!.stock).toBe(46)
+    })
+
+    it('goes with its show', async () => {
+      const p = await store.createProduct(product({ stock: 5 }))
+      const counter = `units:show-3:${p.id}:user:u`
+      const order = () => orderOf([{ productId: p.id, name: 'P', priceCents: 1, quantity: 1 }])
+      await store.placeOrder(order(), [{ counter, amount: 1, max: 1, livestreamId: 'show-3' }])
+      expect((await store.placeOrder(order(), [{ counter, amount: 1, max: 1, livestreamId: 'show-3' }])).ok).toBe(false)
+      await store.deleteLivestreamParts('show-3', ['caps'])
+      expect(await store.placeOrder(order(), [{ counter, amount: 1, max: 1, livestreamId: 'show-3' }])).toEqual({ ok: true })
+    })
+  })
+
+  describe('views and counter times', () => {
+    it('counts replay views apart from live ones, and keeps when the counters last changed', async () => {
+      const stream = await store.createLivestream({ title: 'V', description: '', quality: '480p' })
+      expect(await store.addView(stream.id, 'session-live1', '2030-01-01T00:00:01.000Z')).toBe(1)
+      expect(await store.addView(stream.id, 'session-live1', '2030-01-01T00:00:02.000Z', 'replay')).toBe(1)
+      expect(await store.addView(stream.id, 'session-live1', '2030-01-01T00:00:03.000Z', 'replay')).toBe(1)
+      expect(await store.addLikes(stream.id, 2, '2030-01-01T00:00:04.000Z')).toBe(2)
+      expect(await store.getLivestream(stream.id)).toMatchObject({ viewCount: 1, replayViews: 1, likes: 2, countersAt: '2030-01-01T00:00:04.000Z' })
+      expect(await store.setCurrentViewers(stream.id, 3, '2030-01-01T00:00:05.000Z')).toMatchObject({ currentViewers: 3, countersAt: '2030-01-01T00:00:05.000Z' })
+    })
+  })
+
+  describe('sessions', () => {
+    it('keeps sessions, and ends one or all of a user\'s', async () => {
+      const at = '2030-01-01T00:00:00.000Z'
+      const week = '2030-01-08T00:00:00.000Z'
+      const [a, b, c] = [newId(), newId(), newId()]
+      await store.createSession({ id: a, userId: 'user-1', createdAt: at, expiresAt: week })
+      await store.createSession({ id: b, userId: 'user-1', createdAt: at, expiresAt: week })
+      await store.createSession({ id: c, userId: 'user-2', createdAt: at, expiresAt: week })
+      expect(await store.getSession(a)).toEqual({ id: a, userId: 'user-1', createdAt: at, expiresAt: week })
+      expect(await store.revokeSessions({ id: a }, '2030-01-01T01:00:00.000Z')).toBe(1)
+      expect((await store.getSession(a))!.revokedAt).toBe('2030-01-01T01:00:00.000Z')
+      expect(await store.revokeSessions({ userId: 'user-1' }, '2030-01-01T02:00:00.000Z')).toBe(1)
+      expect((await store.getSession(b))!.revokedAt).toBe('2030-01-01T02:00:00.000Z')
+      expect((await store.getSession(c))!.revokedAt).toBeUndefined()
+      expect(await store.getSession('ffffffffffffffffffffffff')).toBeNull()
     })
   })
 

@@ -5,7 +5,8 @@ import { createGuest } from '../../domain/users'
 export default defineApiHandler(async (event) => {
   const core = await useCore()
   const { displayName } = await readValidatedBody(event, zodCheck(GuestBody))
-  enforceRateLimit(core.limits.signup, clientAddress(event))
+  // The browser gets its device id first, so that its guests count against it.
+  await core.limits.enforce('signup', { deviceId: ensureDeviceId(event), address: clientAddress(event) })
   const user = await createGuest(core, displayName)
   setResponseStatus(event, 201)
   return startSession(event, user)

@@ -4,7 +4,9 @@ import { authenticate } from '../../domain/users'
 export default defineApiHandler(async (event) => {
   const core = await useCore()
   const { email, password } = await readValidatedBody(event, zodCheck(LoginBody))
-  enforceRateLimit(core.limits.login, `${clientAddress(event)}|${email}`)
+  const address = clientAddress(event)
+  // Per address and email (guessing one password), and per address (trying many emails, each a full scrypt).
+  await core.limits.enforce('login', { key: `${address}|${email}`, address })
   const user = await authenticate(core, email, password)
   return startSession(event, user)
 })

@@ -1,5 +1,11 @@
-export default defineApiHandler((event) => {
-  endSession(event)
+import { z } from 'zod'
+
+// `{ everywhere: true }` ends every session of the account (every browser it signed in on).
+const LogoutBody = z.object({ everywhere: z.boolean().optional() }).prefault({})
+
+export default defineApiHandler(async (event) => {
+  const { everywhere } = await readValidatedBody(event, zodCheck(LogoutBody))
+  await endSession(event, { everywhere })
   setResponseStatus(event, 204)
   return null
 })

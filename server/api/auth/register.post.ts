@@ -4,7 +4,7 @@ import { registerCustomer } from '../../domain/users'
 export default defineApiHandler(async (event) => {
   const core = await useCore()
   const input = await readValidatedBody(event, zodCheck(RegisterBody))
-  enforceRateLimit(core.limits.signup, clientAddress(event))
+  await core.limits.enforce('signup', { deviceId: ensureDeviceId(event), address: clientAddress(event) })
   const user = await registerCustomer(core, input)
   setResponseStatus(event, 201)
   return startSession(event, user)

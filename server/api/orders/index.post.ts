@@ -5,8 +5,9 @@ export default defineApiHandler(async (event) => {
   const core = await useCore()
   const user = await requireUser(event)
   const input = await readValidatedBody(event, zodCheck(CreateOrderBody))
-  enforceRateLimit(core.limits.order, user.id)
-  const order = await placeOrder(core, user.id, input)
+  const buyer = actorOf(event, user)
+  await core.limits.enforce('order', buyer)
+  const order = await placeOrder(core, { ...buyer, userId: user.id }, input)
   setResponseStatus(event, 201)
   return { order }
 })

@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -37,6 +37,7 @@ const Livestream = schemaOf(LIVESTREAM_FIELDS, {
   status: { required: true, enum: STATUSES },
   likes: { default: 0 },
   viewCount: { default: 0 },
+  replayViews: { default: 0 },
   currentViewers: { default: 0 },
   maxViewers: { default: 0 },
   createdAt: required,
@@ -44,12 +45,23 @@ const Livestream = schemaOf(LIVESTREAM_FIELDS, {
 Livestream.index({ createdAt: -1, _id: -1 })
 Livestream.index({ status: 1, createdAt: -1, _id: -1 })
 
-const View = new Schema({
-  livestreamId: { type: String, required: true },
-  sessionId: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false })
-View.index({ livestreamId: 1, sessionId: 1 }, { unique: true })
+/** One unique view per session and show: live ones and replay ones in collections of their own. */
+function viewSchema() {
+  const schema = new Schema({
+    livestreamId: { type: String, required: true },
+    sessionId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  }, { versionKey: false })
+  schema.index({ livestreamId: 1, sessionId: 1 }, { unique: true })
+  return schema
+}
+
+/** A running total with a ceiling (units per buyer per show); `_id` is its key. */
+const Counter = new Schema({ _id: String, livestreamId: String, used: { type: Number, required: true } }, { versionKey: false })
+Counter.index({ livestreamId: 1 })
+
+const Session = schemaOf(SESSION_FIELDS, { userId: required, createdAt: required, expiresAt: required })
+Session.index({ userId: 1 })
 
 const Product = schemaOf(PRODUCT_FIELDS, {
   name: required, description: { default: '' }, priceCents: required, currency: required, stock: { required: true, min: 0 }, createdAt: required,
@@ -87,7 +99,10 @@ export function defineModels(connection: Connection) {
   return {
     users: model('User', User),
     livestreams: model('Livestream', Livestream),
-    views: model('View', View),
+    views: model('View', viewSchema()),
+    replayViews: model('ReplayView', viewSchema()),
+    counters: model('CappedCounter', Counter),
+    sessions: model('Session', Session),
     products: model('Product', Product),
     pins: model('Pin', Pin),
     chat: model('ChatMessage', Chat),

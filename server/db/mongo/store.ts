@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type ChatRecord, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -39,7 +39,10 @@ function updateOf(changes: object, times: string[] = []) {
 }
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
-const PART_MODELS = { chat: 'chat', pins: 'pins', views: 'views', samples: 'samples' } as const satisfies Record<LivestreamPart, keyof Models>
+const PART_MODELS = {
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters',
+} as const satisfies Record<LivestreamPart, keyof Models>
+const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
 
@@ -66,6 +69,10 @@ class MongoStore implements Store {
 
   async close() {
     await this.connection.close()
+  }
+
+  async ping() {
+    await this.connection.db!.admin().ping()
   }
 
   async createUser(user: Parameters<Store['createUser']>[0]) {
@@ -140,29 +147,32 @@ class MongoStore implements Store {
     await Promise.all(parts.map(part => this.m[PART_MODELS[part]].deleteMany({ livestreamId: id })))
   }
 
-  async addLikes(id: string, count: number) {
+  async addLikes(id: string, count: number, at: string) {
     if (!isObjectId(id)) return null
-    const doc = await this.m.livestreams.findByIdAndUpdate(id, { $inc: { likes: count } }, { new: true, projection: { likes: 1 } }).lean()
+    const doc = await this.m.livestreams.findByIdAndUpdate(id, { $inc: { likes: count }, $set: { countersAt: new Date(at) } },
+      { new: true, projection: { likes: 1 } }).lean()
     return doc ? (doc.likes as number) : null
   }
 
-  async addView(id: string, sessionId: string, at: string) {
-    if (!(await this.getLivestream(id))) return null
+  async addView(id: string, sessionId: string, at: string, kind: 'live' | 'replay' = 'live') {
+    const [model, counter] = VIEW_MODELS[kind]
+    const stream = await this.getLivestream(id)
+    if (!stream) return null
     try {
-      await this.m.views.create({ livestreamId: id, sessionId, createdAt: new Date(at) })
+      await this.m[model].create({ livestreamId: id, sessionId, createdAt: new Date(at) })
     }
     catch (error) {
       if (!isDuplicateKey(error)) throw error
-      return (await this.getLivestream(id))!.viewCount
+      return stream[counter]
     }
-    const doc = await this.m.livestreams.findByIdAndUpdate(id, { $inc: { viewCount: 1 } }, { new: true }).lean()
-    return doc ? (doc.viewCount as number) : null
+    const doc = await this.m.livestreams.findByIdAndUpdate(id, { $inc: { [counter]: 1 }, $set: { countersAt: new Date(at) } }, { new: true }).lean()
+    return doc ? (doc[counter] as number) : null
   }
 
-  async setCurrentViewers(id: string, currentViewers: number) {
+  async setCurrentViewers(id: string, currentViewers: number, at: string) {
     if (!isObjectId(id)) return null
     const doc = await this.m.livestreams.findByIdAndUpdate(id,
-      { $set: { currentViewers }, $max: { maxViewers: currentViewers } }, { new: true }).lean()
+      { $set: { currentViewers, countersAt: new Date(at) }, $max: { maxViewers: currentViewers } }, { new: true }).lean()
     return doc ? toLivestream(doc) : null
   }
 
@@ -252,7 +262,7 @@ class MongoStore implements Store {
     return modifiedCount > 0
   }
 
-  async placeOrder(order: Order): Promise<TakeStockResult> {
+  async placeOrder(order: Order, caps: CappedTake[] = []): Promise<TakeStockResult> {
     const session = await this.connection.startSession()
     try {
       // withTransaction retries on a write conflict (two orders for one product): the retry sees the new stock.
@@ -265,6 +275,7 @@ class MongoStore implements Store {
           )
           if (taken.modifiedCount !== 1) throw new ShortStock()
         }
+        for (const cap of caps) await this.count(cap, session)
         const { id, createdAt, ...rest } = order
         await this.m.orders.create([{ _id: id, ...rest, createdAt: new Date(createdAt) }], { session })
       })
@@ -274,10 +285,35 @@ class MongoStore implements Store {
       if (!(error instanceof ShortStock)) throw error
       const ids = order.items.map(item => item.productId)
       const now = new Map((await this.getProducts(ids)).map(product => [product.id, product.stock]))
-      return { ok: false, stock: Object.fromEntries(ids.map(id => [id, now.get(id) ?? 0])) }
+      const counters = caps.map(cap => cap.counter)
+      const used = new Map((await this.m.counters.find({ _id: { $in: counters } }).lean()).map(doc => [String(doc._id), doc.used as number]))
+      return {
+        ok: false,
+        stock: Object.fromEntries(ids.map(id => [id, now.get(id) ?? 0])),
+        used: Object.fromEntries(counters.map(counter => [counter, used.get(counter) ?? 0])),
+      }
     }
     finally {
       await session.endSession()
+    }
+  }
+
+  /**
+   * Adds a cap's amount to its counter inside the order's transaction, if it stays within `max`. A
+   * counter at its ceiling fails the filter, and the upsert then collides with the existing _id.
+   */
+  private async count(cap: CappedTake, session: mongoose.ClientSession) {
+    if (cap.amount > cap.max) throw new ShortStock()
+    try {
+      await this.m.counters.updateOne(
+        { _id: cap.counter, used: { $lte: cap.max - cap.amount } },
+        { $inc: { used: cap.amount }, $setOnInsert: { livestreamId: cap.livestreamId } },
+        { upsert: true, session },
+      )
+    }
+    catch (error) {
+      if (isDuplicateKey(error)) throw new ShortStock()
+      throw error
     }
   }
 
@@ -294,7 +330,24 @@ class MongoStore implements Store {
     const docs = await this.m.samples.find({ livestreamId }).sort({ at: 1 }).lean()
     return docs.map(doc => plain<SampleRecord>(doc, ['_id']))
   }
+
+  async createSession({ id, ...session }: Parameters<Store['createSession']>[0]) {
+    await this.m.sessions.create({ _id: id, ...session })
+  }
+
+  async getSession(id: string) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.sessions.findById(id).lean()
+    return doc ? plain<SessionRecord>(doc) : null
+  }
+
+  async revokeSessions(of: Parameters<Store['revokeSessions']>[0], at: string) {
+    const filter = 'id' in of ? { _id: of.id } : { userId: of.userId }
+    if ('id' in of && !isObjectId(of.id)) return 0
+    const { modifiedCount } = await this.m.sessions.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: new Date(at) } })
+    return modifiedCount
+  }
 }
 
-/** Aborts an order's transaction when a product is short. */
+/** Aborts an order's transaction when a product is short or a cap is reached. */
 class ShortStock extends Error {}

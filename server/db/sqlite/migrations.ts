@@ -94,6 +94,32 @@ const MIGRATIONS: string[] = [
   `,
   // The recorder runs of a saved replay (JSON), for its chapters after a studio tab came back.
   `ALTER TABLE livestreams ADD COLUMN replay_runs TEXT;`,
+  // Replay views counted apart from live ones; when the counters last changed (a sample lost to a
+  // kill is rebuilt from it); running totals with a ceiling (units per buyer per show); sessions.
+  `
+  ALTER TABLE livestreams ADD COLUMN replay_views INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE livestreams ADD COLUMN counters_at TEXT;
+  CREATE TABLE livestream_replay_views (
+    livestream_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (livestream_id, session_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE capped_counters (
+    key TEXT PRIMARY KEY,
+    livestream_id TEXT,
+    used INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX capped_counters_by_stream ON capped_counters (livestream_id);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
 ]
 
 /** Brings the database file up to the newest schema, one transaction per step. */

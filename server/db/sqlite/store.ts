@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, USER_FIELDS } from '../fields'
+import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type ChatRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -39,11 +39,14 @@ const toProduct = rowsOf<Product>(PRODUCT_FIELDS)
 const toChat = rowsOf<ChatRecord>(CHAT_FIELDS)
 const toOrder = rowsOf<Order>(ORDER_FIELDS)
 const toSample = rowsOf<SampleRecord>(SAMPLE_FIELDS)
+const toSession = rowsOf<SessionRecord>(SESSION_FIELDS)
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', samples: 'analytics_samples',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters',
 }
+
+const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
@@ -52,6 +55,10 @@ class SqliteStore implements Store {
 
   async close() {
     this.db.close()
+  }
+
+  async ping() {
+    this.one('SELECT 1')
   }
 
   private readonly statements = new Map<string, Database.Statement>()
@@ -156,31 +163,33 @@ class SqliteStore implements Store {
   }
 
   async deleteLivestreamParts(id: string, parts: LivestreamPart[]) {
+    // Every part's table keys its rows by livestream_id.
     this.db.transaction(() => {
       for (const part of parts) this.statement(`DELETE FROM ${PART_TABLES[part]} WHERE livestream_id = ?`).run(id)
     }).immediate()
   }
 
-  async addLikes(id: string, count: number) {
-    const row = this.one('UPDATE livestreams SET likes = likes + ? WHERE id = ? RETURNING likes', count, id)
+  async addLikes(id: string, count: number, at: string) {
+    const row = this.one('UPDATE livestreams SET likes = likes + ?, counters_at = ? WHERE id = ? RETURNING likes', count, at, id)
     return row ? (row.likes as number) : null
   }
 
-  async addView(id: string, sessionId: string, at: string) {
+  async addView(id: string, sessionId: string, at: string, kind: 'live' | 'replay' = 'live') {
+    const [table, counter] = VIEW_TABLES[kind]
     return this.db.transaction(() => {
       if (!this.one('SELECT 1 FROM livestreams WHERE id = ?', id)) return null
-      const inserted = this.statement(`INSERT OR IGNORE INTO livestream_views (livestream_id, session_id, created_at)
+      const inserted = this.statement(`INSERT OR IGNORE INTO ${table} (livestream_id, session_id, created_at)
         VALUES (?, ?, ?)`).run(id, sessionId, at)
-      const sql = inserted.changes
-        ? 'UPDATE livestreams SET view_count = view_count + 1 WHERE id = ? RETURNING view_count'
-        : 'SELECT view_count FROM livestreams WHERE id = ?'
-      return this.one(sql, id)!.view_count as number
+      const row = inserted.changes
+        ? this.one(`UPDATE livestreams SET ${counter} = ${counter} + 1, counters_at = ? WHERE id = ? RETURNING ${counter}`, at, id)
+        : this.one(`SELECT ${counter} FROM livestreams WHERE id = ?`, id)
+      return row![counter] as number
     }).immediate()
   }
 
-  async setCurrentViewers(id: string, currentViewers: number) {
-    const row = this.one(`UPDATE livestreams SET current_viewers = ?, max_viewers = MAX(max_viewers, ?)
-      WHERE id = ? RETURNING *`, currentViewers, currentViewers, id)
+  async setCurrentViewers(id: string, currentViewers: number, at: string) {
+    const row = this.one(`UPDATE livestreams SET current_viewers = ?, max_viewers = MAX(max_viewers, ?), counters_at = ?
+      WHERE id = ? RETURNING *`, currentViewers, currentViewers, at, id)
     return row ? toLivestream(row) : null
   }
 
@@ -270,22 +279,37 @@ class SqliteStore implements Store {
 
   // Orders
 
-  async placeOrder(order: Order): Promise<TakeStockResult> {
+  async placeOrder(order: Order, caps: CappedTake[] = []): Promise<TakeStockResult> {
     const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND deleted_at IS NULL AND stock >= ?')
+    // Adds to a counter only while it stays within its ceiling; a new counter starts at the amount.
+    const count = this.statement(`INSERT INTO capped_counters (key, livestream_id, used) VALUES (@counter, @livestreamId, @amount)
+      ON CONFLICT (key) DO UPDATE SET used = used + excluded.used WHERE used + excluded.used <= @max`)
     try {
       this.db.transaction(() => {
+        // Throwing rolls back what the earlier items took.
         for (const item of order.items) {
-          // Throwing rolls back what the earlier items took.
           if (take.run(item.quantity, item.productId, item.quantity).changes === 0) throw new ShortStock()
+        }
+        for (const cap of caps) {
+          if (cap.amount > cap.max || count.run({ ...cap, livestreamId: cap.livestreamId ?? null }).changes === 0) throw new ShortStock()
         }
         this.insert('orders', order, ORDER_FIELDS)
       }).immediate()
       return { ok: true }
     }
     catch (error) {
-      if (error instanceof ShortStock) return { ok: false, stock: this.stockOf(order.items.map(item => item.productId)) }
-      throw error
+      if (!(error instanceof ShortStock)) throw error
+      return { ok: false, stock: this.stockOf(order.items.map(item => item.productId)), used: this.usedOf(caps.map(cap => cap.counter)) }
     }
+  }
+
+  private usedOf(counters: string[]): Record<string, number> {
+    const used: Record<string, number> = Object.fromEntries(counters.map(counter => [counter, 0]))
+    if (!counters.length) return used
+    for (const row of this.all(`SELECT key, used FROM capped_counters WHERE key IN (${counters.map(() => '?').join(',')})`, ...counters)) {
+      used[row.key as string] = row.used as number
+    }
+    return used
   }
 
   private stockOf(ids: string[]): Record<string, number> {
@@ -310,6 +334,22 @@ class SqliteStore implements Store {
 
   async listSamples(livestreamId: string) {
     return this.all('SELECT * FROM analytics_samples WHERE livestream_id = ? ORDER BY at', livestreamId).map(toSample)
+  }
+
+  // Sessions
+
+  async createSession(session: Parameters<Store['createSession']>[0]) {
+    this.insert('sessions', session, SESSION_FIELDS)
+  }
+
+  async getSession(id: string) {
+    const row = this.one('SELECT * FROM sessions WHERE id = ?', id)
+    return row ? toSession(row) : null
+  }
+
+  async revokeSessions(of: Parameters<Store['revokeSessions']>[0], at: string) {
+    const [column, value] = 'id' in of ? ['id', of.id] : ['user_id', of.userId]
+    return this.statement(`UPDATE sessions SET revoked_at = ? WHERE ${column} = ? AND revoked_at IS NULL`).run(at, value).changes
   }
 }
 

@@ -21,8 +21,8 @@ export const registerAdmin: MessageHandler<'register_admin'> = async (ctx, conne
 /** A viewer: counted as a view, in the room, answered with the stream and the recent chat. */
 export const registerViewer: MessageHandler<'register'> = async (ctx, connection, { livestreamId, sessionId }) => {
   // Counting the view also proves the stream exists (404 otherwise) and reads it once for the answer.
-  const record = await viewLivestream(ctx.core, livestreamId, sessionId)
-  await joinRoom(ctx, connection, livestreamId, 'viewer')
+  const { record } = await viewLivestream(ctx.core, livestreamId, sessionId, { address: connection.address, quietly: true })
+  await joinRoom(ctx, connection, livestreamId, 'viewer', sessionId)
   const livestream = await presentLivestream(ctx.core, record)
   connection.send(frame({ type: 'registered', sessionId, viewerId: connection.id, livestream }))
   connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))

@@ -1,13 +1,12 @@
 import { postChat } from '../../domain/chat'
 import { findLivestream, startLivestream, stopLivestream } from '../../domain/livestreams'
-import { enforceRateLimit } from '../../utils/rate-limit'
 import { requireBroadcasterOf, requireRoom, requireUser } from './guards'
 import type { MessageHandler } from './types'
 
 export const chatMessage: MessageHandler<'chat_message'> = async (ctx, connection, message) => {
   const user = requireUser(connection)
   const room = requireRoom(connection)
-  enforceRateLimit(ctx.core.limits.chat, user.id, 'slow down:')
+  await ctx.core.limits.enforce('chat', { userId: user.id, deviceId: connection.deviceId, address: connection.address }, 'slow down:')
   await postChat(ctx.core, room, user, message.message, message.clientId)
 }
 

@@ -7,6 +7,8 @@ import type { MessageHandler } from './types'
 export const newCustomer: MessageHandler<'webrtc_new_customer'> = async (ctx, connection) => {
   const room = requireRoom(connection)
   if (connection.role !== 'viewer') throw new DomainError('forbidden', 'only customers ask for video')
+  // Each request makes the host's browser build a peer connection: a few per socket, then slowly.
+  await ctx.core.limits.enforce('videoRequest', { key: connection.id }, 'too many video requests;')
   const broadcaster = await ctx.bus.presence.broadcaster(room)
   if (!broadcaster) throw new DomainError('not_found', 'the host is not connected yet')
   ctx.fanout.publish(room, { type: 'webrtc_new_customer', customerId: connection.id }, { to: broadcaster })

@@ -1,23 +1,25 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createError, defineEventHandler, getHeader, getRouterParam, sendStream, setResponseHeaders, setResponseStatus } from 'h3'
-import { CONTENT_TYPES, MEDIA } from '../../utils/files'
+import { createError, getHeader, getRouterParam, sendStream, setResponseHeader, setResponseHeaders, setResponseStatus } from 'h3'
+import { DomainError } from '../../domain/errors'
+import { CONTENT_TYPES, SERVED_NAME } from '../../utils/files'
 import { parseRange } from '../../utils/range'
 
 // Uploaded media, with Range support so a replay can seek. Only names the server gave out match:
-// no path a client makes up can reach anything else on disk.
-const DIRS = Object.values(MEDIA).map(media => media.dir).join('|')
-const SERVED = new RegExp(`^(${DIRS})/[0-9a-f]{24}\\.(${Object.keys(CONTENT_TYPES).join('|')})$`)
-
-export default defineEventHandler(async (event) => {
-  if (event.method !== 'GET' && event.method !== 'HEAD') throw createError({ statusCode: 405, message: 'read only' })
+// no path a client makes up can reach anything else on disk. Refusals answer in PROTOCOL.md's
+// error shape, like the API's.
+export default defineApiHandler(async (event) => {
+  if (event.method !== 'GET' && event.method !== 'HEAD') {
+    setResponseHeader(event, 'Allow', 'GET, HEAD')
+    throw createError({ statusCode: 405, message: 'uploaded files are read only' })
+  }
   const path = getRouterParam(event, 'path') ?? ''
-  const match = SERVED.exec(path)
-  if (!match) throw createError({ statusCode: 404, message: 'not found' })
+  const match = SERVED_NAME.exec(path)
+  if (!match) throw new DomainError('not_found', 'no such file')
   const file = join((await useCore()).paths.uploads, path)
   const info = await stat(file).catch(() => null)
-  if (!info?.isFile()) throw createError({ statusCode: 404, message: 'not found' })
+  if (!info?.isFile()) throw new DomainError('not_found', 'no such file')
 
   setResponseHeaders(event, {
     'Content-Type': CONTENT_TYPES[match[2]!]!,

@@ -8,6 +8,8 @@ export default defineApiHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
   // The body is optional: no body is one like.
   const { count } = await readValidatedBody(event, zodCheck(LikeBody.prefault({})))
-  enforceRateLimit(core.limits.like, user.id)
+  const actor = actorOf(event, user)
+  await core.limits.enforce('like', actor)
+  await core.limits.enforce('hearts', actor, 'too many hearts;', count)
   return likeLivestream(core, id, count)
 })

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { Id } from '#shared/schemas/common'
 import { DomainError } from '../../../../domain/errors'
-import { saveRecordingChunk } from '../../../../domain/recording'
+import { MAX_CHUNK_SEQ, saveRecordingChunk } from '../../../../domain/recording'
 
-const Params = z.object({ id: Id, seq: z.coerce.number().int().min(0).max(99_999_999) })
+const Params = z.object({ id: Id, seq: z.coerce.number().int().min(0).max(MAX_CHUNK_SEQ - 1) })
 const CHUNK_TYPES = /^(video\/(webm|mp4)|application\/octet-stream)(;|$)/i
 
 // The raw body is streamed to disk: a chunk is never held whole in memory.

@@ -1,0 +1,74 @@
+// Prometheus metrics for an operator (prom-client): what the app holds now, read at each scrape,
+// and what it has done since start. A registry of its own per app, not prom-client's global one.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { App } from './app'
+import { listenTo } from './domain/events'
+
+export function createMetrics(app: Pick<App, 'core' | 'hub' | 'bus'>) {
+  const registry = new Registry()
+  // Event-loop lag, heap, CPU and the like, as every Node service exposes them.
+  collectDefaultMetrics({ register: registry })
+
+  new Gauge({
+    name: 'wrencos_sockets',
+    help: 'WebSocket connections open on this process',
+    registers: [registry],
+    collect() {
+      this.set(app.hub.stats.sockets)
+    },
+  })
+  new Gauge({
+    name: 'wrencos_rooms',
+    help: 'Show rooms this process has sockets in',
+    registers: [registry],
+    collect() {
+      this.set(app.hub.stats.rooms)
+    },
+  })
+  new Gauge({
+    name: 'wrencos_viewers',
+    help: 'Viewers of each live show, across processes',
+    labelNames: ['livestream'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const show of await app.core.store.listLivestreams({ status: 'live', limit: 1000 })) {
+        this.set({ livestream: show.id }, await app.bus.presence.count(show.id))
+      }
+    },
+  })
+  const refusals = new Counter({
+    name: 'wrencos_rate_limit_refusals_total',
+    help: 'Requests and messages refused by a rate limit, by limit and what it counts',
+    labelNames: ['limit', 'scope'],
+    registers: [registry],
+  })
+  let reported = new Map<string, number>()
+  const readRefusals = () => {
+    for (const [key, count] of app.core.limits.refused) {
+      const added = count - (reported.get(key) ?? 0)
+      const [limit, scope] = key.split(':')
+      if (added > 0) refusals.inc({ limit, scope }, added)
+    }
+    reported = new Map(app.core.limits.refused)
+  }
+  const orders = new Counter({ name: 'wrencos_orders_total', help: 'Orders placed on this process', registers: [registry] })
+  const revenue = new Counter({ name: 'wrencos_order_revenue_cents_total', help: 'Order totals placed on this process, in minor units, by currency', labelNames: ['currency'], registers: [registry] })
+  const detach = listenTo(app.core.events, {
+    order: (order) => {
+      orders.inc()
+      revenue.inc({ currency: order.currency }, order.totalCents)
+    },
+  })
+
+  return {
+    contentType: registry.contentType,
+    async text() {
+      readRefusals()
+      return registry.metrics()
+    },
+    detach,
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
