@@ -1,3 +1,11 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { workerUrl } from './build/worker-url'
+
+/** The files `import 'werift'` and `'werift/nonstandard'` load (its ESM builds), for the production build to carry along. */
+const weriftLib = join(dirname(createRequire(import.meta.url).resolve('werift')), '../..')
+const weriftEsm = [join(weriftLib, 'index.mjs'), join(weriftLib, 'nonstandard/index.mjs')]
+
 // The one app: Vue pages, Nitro API and the /_ws socket, shipped as one Node process.
 export default defineNuxtConfig({
   modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxt/eslint'],
@@ -32,6 +40,14 @@ export default defineNuxtConfig({
     orderMaxUnitsPerAddress: '',
     maxSocketsPerAddress: '',
     metricsAllow: '',
+    // How video reaches viewers (README, "Media"): relay (default), janus or p2p.
+    mediaMode: '',
+    mediaMaxViewers: '',
+    mediaPublicIp: '',
+    mediaPortRange: '',
+    mediaLoopback: '',
+    janusUrl: '',
+    janusAdminSecret: '',
     public: {
       iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],
     },
@@ -41,8 +57,10 @@ export default defineNuxtConfig({
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
-    // Native addon: load it from node_modules at run time instead of bundling it.
-    externals: { external: ['better-sqlite3'] },
+    // A native addon, and the WebRTC stack of the relay's worker (which only the worker imports, so
+    // it is traced by name): loaded from node_modules at run time.
+    externals: { external: ['better-sqlite3', 'werift'], traceInclude: weriftEsm },
+    rollupConfig: { plugins: [workerUrl({ external: ['werift', 'werift/*'] })] },
   },
   // zod is first needed by the studio's forms: without this, Vite discovers it on that first visit
   // in dev and reloads the page, dropping the navigation that led there (seen after signing in).

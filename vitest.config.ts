@@ -6,8 +6,9 @@ const alias = {
   '~': fileURLToPath(new URL('.', import.meta.url)),
 }
 
-// Four projects: unit (node, no server), client (the browser-side stores and composables in
-// happy-dom, with WebRTC, MediaRecorder and the socket replaced by fakes), server (API and socket against the built app), e2e
+// Five projects: unit (node, no server), client (the browser-side stores and composables in
+// happy-dom, with WebRTC, MediaRecorder and the socket replaced by fakes), media (the relay with
+// real RTP, no server), server (API and socket against the built app), e2e
 // (Playwright in Chromium against the same built app). The last two share one build and one server,
 // started by tests/support/global-setup.ts.
 export default defineConfig({
@@ -22,6 +23,11 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'client', include: ['tests/client/**/*.test.ts'], environment: 'happy-dom' },
+      },
+      {
+        // The relay in-process with real RTP (ffmpeg's VP8 and Opus, werift peers): seconds, not milliseconds.
+        resolve: { alias },
+        test: { name: 'media', include: ['tests/media/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
       },
       {
         resolve: { alias },

@@ -4,7 +4,10 @@ import { openStore, type Store } from './db'
 import { createCore, type Core, type OrderCaps } from './domain/core'
 import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
+import { wireMediaLifecycle } from './domain/media-lifecycle'
 import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
+import type { MediaBackend, MediaMode } from './media/backend'
+import type { RelayNetwork } from './media/relay/peer-config'
 import { seedAdmin } from './domain/users'
 import { createMemoryBus, type Bus } from './realtime/bus'
 import { RoomHub } from './realtime/hub'
@@ -19,6 +22,18 @@ export interface AppConfig {
   demoData: boolean
   limits?: LimitOverrides
   orderCaps?: OrderCaps
+  media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork }
+}
+
+/** The media backend of `config.media.mode` (relay by default; p2p carries none). */
+async function openMedia(config: AppConfig): Promise<MediaBackend> {
+  const media = config.media ?? { mode: 'p2p', maxViewers: 0, network: { loopback: false } }
+  if (media.mode === 'relay') {
+    const [{ relayBackend }, { default: workerUrl }] = await Promise.all([import('./media/relay/relay-backend'), import('./media/relay/worker.ts?worker-url')])
+    return relayBackend(workerUrl, { network: media.network, maxViewers: media.maxViewers })
+  }
+  const { p2pBackend } = await import('./media/backend')
+  return p2pBackend()
 }
 
 export interface App {
@@ -55,8 +70,11 @@ export async function startApp(config: AppConfig): Promise<App> {
   console.info(`[wrencos] store: ${store.kind}${store.kind === 'sqlite' ? ` in ${config.dataDir}` : ''}`)
   const { bus, buckets, closeBuckets } = await openBus(config.redisUrl)
   console.info(`[wrencos] real-time bus: ${bus.kind}`)
-  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps })
+  const media = await openMedia(config)
+  console.info(`[wrencos] media: ${media.mode}`)
+  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media })
   const hub = new RoomHub({ core, bus })
+  const detachMedia = wireMediaLifecycle(core)
 
   // What a restart (clean or killed) must put right before the first viewer arrives.
   await reconcileViewerCounts(core, bus.presence)
@@ -82,7 +100,7 @@ export async function startApp(config: AppConfig): Promise<App> {
         const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())
         return Promise.race([check(), timeout]).then(() => true, () => false)
       }
-      const checks = { store: await answers(() => store.ping()), bus: await answers(() => bus.ping()) }
+      const checks = { store: await answers(() => store.ping()), bus: await answers(() => bus.ping()), media: await answers(() => media.ping()) }
       return { ready: !draining && Object.values(checks).every(Boolean), draining, checks }
     },
     get draining() {
@@ -96,6 +114,8 @@ export async function startApp(config: AppConfig): Promise<App> {
       timers.forEach(timer => clearInterval(timer))
       metrics.detach()
       await hub.shutdown()
+      detachMedia()
+      await media.close()
       core.answers.detach()
       await core.flush()
       await bus.close()

@@ -32,6 +32,7 @@ export const LIVESTREAM_FIELDS = {
   thumbnailUrl: 'text',
   replayRuns: 'json',
   countersAt: 'time',
+  streamKeyHash: 'text',
   createdAt: 'time',
 } as const satisfies Fields<LivestreamRecord>
 

@@ -19,7 +19,11 @@ export type NewUser = Omit<UserRecord, 'id' | 'createdAt'>
  * A livestream row without its joined products (the domain adds `pinnedProducts`), and with when
  * its counters last changed: the analytics sample a kill lost is rebuilt from it at start.
  */
-export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'> & { countersAt?: string }
+export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'> & {
+  countersAt?: string
+  /** The SHA-256 of the show's stream key, when one was made: never shown. */
+  streamKeyHash?: string
+}
 
 export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt'>
 
@@ -27,7 +31,7 @@ export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'qu
 type Changes<T, K extends keyof T> = { [P in K]?: undefined extends T[P] ? T[P] | null : T[P] }
 
 export type LivestreamChanges = Changes<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt' | 'status'
-  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns' | 'countersAt'>
+  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns' | 'countersAt' | 'streamKeyHash'>
 
 export interface ListCursor { createdAt: string, id: string }
 

@@ -2,6 +2,7 @@
 // directory) and knowing nothing of HTTP or sockets. The API handlers and the socket's message
 // handlers call the domain functions with it; tests build one on an in-memory store and a hand-moved clock.
 import type { Store } from '../db'
+import { p2pBackend, type MediaBackend } from '../media/backend'
 import { systemClock, type Clock } from '../utils/clock'
 import { storagePaths, type StoragePaths } from '../utils/files'
 import { createKeyedMutex, type KeyedMutex } from '../utils/keyed-mutex'
@@ -24,6 +25,8 @@ export interface CoreParts {
   buckets?: BucketStore
   limits?: LimitOverrides
   orderCaps?: OrderCaps
+  /** How video reaches viewers; none (p2p) unless given. */
+  media?: MediaBackend
 }
 
 export interface Core {
@@ -34,6 +37,7 @@ export interface Core {
   readonly limits: Limits
   readonly orderCaps: OrderCaps
   readonly sessions: Sessions
+  readonly media: MediaBackend
   /** Jobs that must not overlap for one thing (finalizing one show's recording). */
   readonly locks: KeyedMutex
   /** The analytics timeline's samples, throttled per show. */
@@ -56,6 +60,7 @@ export function createCore(parts: CoreParts): Core {
     limits: createLimits(parts.buckets ?? memoryBuckets(clock), parts.limits),
     orderCaps: parts.orderCaps ?? DEFAULT_ORDER_CAPS,
     sessions: createSessions(store, clock),
+    media: parts.media ?? p2pBackend(),
     locks: createKeyedMutex(),
     samples,
     answers: createLivestreamAnswers({ store, events, clock }),

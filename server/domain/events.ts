@@ -20,6 +20,8 @@ export interface DomainEventMap {
   products: [productIds: string[]]
   /** An order was placed (its stock is taken). */
   order: [order: Order]
+  /** The host's media started or stopped flowing (relay and janus modes). */
+  media: [state: { livestreamId: string, publishing: boolean }]
 }
 
 export type DomainEvents = EventEmitter<DomainEventMap>

@@ -18,7 +18,7 @@ export async function pinnedProductsOf({ store }: Pick<Core, 'store'>, id: strin
 
 /** A stored stream as the API shows it: with its pinned products. */
 export async function presentLivestream(core: Pick<Core, 'store'>, record: LivestreamRecord): Promise<Livestream> {
-  const { countersAt: _internal, ...shown } = record
+  const { countersAt: _internal, streamKeyHash: _secret, ...shown } = record
   return { ...shown, pinnedProducts: await pinnedProductsOf(core, record.id) }
 }
 

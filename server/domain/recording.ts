@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
 import type { ReplayRun } from '#shared/types/models'
 import { newId } from '../db/ids'
+import { chunkName, listChunks } from '../media/chunks'
 import { NotWebmError, makeSeekable, type RecorderRun } from '../media/webm-seekable'
 import { concatenateFiles, publishFile, removeQuietly, sniffMediaType } from '../utils/files'
 import type { Core } from './core'
@@ -17,7 +18,6 @@ export const MAX_CHUNK_BYTES = 64 * 1024 * 1024
  * seq 10,000,000 made the status answer list ten million missing chunks (79 MB, 600 MB of memory).
  */
 export const MAX_CHUNK_SEQ = 50_000
-const chunkName = (seq: number) => `${String(seq).padStart(8, '0')}.chunk`
 /** Made (exclusively) in a show's recording folder while it is being finalized, by whichever process does it. */
 const FINALIZING = '.finalizing'
 /** A claim older than this was left by a process that died while finalizing. */
@@ -56,11 +56,6 @@ export async function saveRecordingChunk(core: Core, livestreamId: string, seq: 
     await removeQuietly(temp)
     throw error
   }
-}
-
-async function listChunks(dir: string): Promise<number[]> {
-  const names = await readdir(dir).catch(() => [] as string[])
-  return names.filter(name => /^\d{8}\.chunk$/.test(name)).map(name => Number(name.slice(0, 8))).sort((a, b) => a - b)
 }
 
 /**

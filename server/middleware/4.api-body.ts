@@ -3,8 +3,9 @@ import { createError, getHeader, type H3Event } from 'h3'
 /** The largest JSON body an API route reads; uploads have their own limits. */
 export const MAX_JSON_BYTES = 256 * 1024
 
-// Routes that stream their bodies to disk themselves.
-const STREAMED = [/^\/api\/uploads\//, /^\/api\/livestreams\/[^/]+\/recording\/[^/]+$/]
+// Routes that read their bodies themselves: uploads and recording chunks (streamed to disk), and
+// WHIP/WHEP (SDP, not JSON).
+const STREAMED = [/^\/api\/uploads\//, /^\/api\/livestreams\/[^/]+\/recording\/[^/]+$/, /^\/api\/livestreams\/[^/]+\/(whip|whep)(\/[^/]+)?$/]
 
 async function readLimited(event: H3Event): Promise<Buffer> {
   const chunks: Buffer[] = []

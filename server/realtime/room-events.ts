@@ -29,6 +29,7 @@ export function wireRoomEvents(core: Core, fanout: Fanout, presence: Presence) {
     updated: livestream => fanout.publish(livestream.id, { type: 'livestream_updated', livestream }),
     pins: pins => fanout.publish(pins.livestreamId, { type: 'pinned_products_updated', ...pins }),
     chat: message => fanout.publish(message.livestreamId, { type: 'chat_message', ...message }),
+    media: ({ livestreamId, publishing }) => fanout.publish(livestreamId, { type: 'media_state', livestreamId, publishing }),
     counters: update => counters.note(update.livestreamId, update),
     // Stock or details changed: the live rooms showing these products get fresh cards.
     products: (ids) => {

@@ -29,6 +29,19 @@ function limitOverrides(value: unknown): LimitOverrides {
   }
 }
 
+/** NUXT_MEDIA_PORT_RANGE: `40000-40199`; anything else is no range (any free port). */
+function portRangeOf(value: unknown): [number, number] | undefined {
+  const match = /^(\d{2,5})-(\d{2,5})$/.exec(String(value ?? '').trim())
+  if (!match) return undefined
+  const [low, high] = [Number(match[1]), Number(match[2])]
+  return low < high && high < 65536 ? [low, high] : undefined
+}
+
+function mediaModeOf(value: unknown): 'relay' | 'janus' | 'p2p' {
+  const mode = String(value || 'relay')
+  return mode === 'p2p' || mode === 'janus' ? mode : 'relay'
+}
+
 /** The server's settings, resolved once from runtime config (NUXT_* variables, see README). */
 export function serverConfig() {
   const config = useRuntimeConfig()
@@ -55,6 +68,18 @@ export function serverConfig() {
     maxSocketsPerAddress: positive(config.maxSocketsPerAddress, 50),
     /** Who may read /metrics: addresses or CIDR ranges. */
     metricsAllow: list(config.metricsAllow || '127.0.0.1,::1'),
+    media: {
+      mode: mediaModeOf(config.mediaMode),
+      maxViewers: positive(config.mediaMaxViewers, 500),
+      network: {
+        // Loopback candidates serve a viewer on the relay's own machine: on in dev, off in production unless asked for.
+        loopback: String(config.mediaLoopback ?? '') === '' ? import.meta.dev : ['true', '1'].includes(String(config.mediaLoopback)),
+        portRange: portRangeOf(config.mediaPortRange),
+        publicIp: String(config.mediaPublicIp || '') || undefined,
+      },
+      janusUrl: String(config.janusUrl || ''),
+      janusAdminSecret: String(config.janusAdminSecret || ''),
+    },
   }
 }
 

@@ -60,6 +60,7 @@ export type ServerMessage
     | ({ type: 'stream_update' } & Counters)
     | { type: 'pinned_products_updated', livestreamId: string, pinnedProducts: Product[] }
     | { type: 'livestream_updated', livestream: Livestream }
+    | { type: 'media_state', livestreamId: string, publishing: boolean }
     | { type: 'viewer_left', customerId: string }
     | { type: 'broadcaster_ready', livestreamId: string }
     | { type: 'admin_replaced', livestreamId: string }

@@ -16,7 +16,7 @@ describe('health', () => {
     expect((await api('/healthz', { base: server.baseURL })).body).toEqual({ status: 'ok' })
     const ready = await api('/readyz', { base: server.baseURL })
     expect(ready.status).toBe(200)
-    expect(ready.body).toEqual({ ready: true, draining: false, checks: { store: true, bus: true } })
+    expect(ready.body).toEqual({ ready: true, draining: false, checks: { store: true, bus: true, media: true } })
   })
 })
 

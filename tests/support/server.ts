@@ -81,6 +81,9 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     NUXT_DEMO_DATA: 'true',
     // Host candidates on loopback are enough, and no test may reach a public STUN server.
     NUXT_PUBLIC_ICE_SERVERS: '[]',
+    // The shared server keeps the mesh (its tests are the p2p mode's); relay and janus tests start servers of their own.
+    NUXT_MEDIA_MODE: 'p2p',
+    NUXT_MEDIA_LOOPBACK: 'true',
     ...LOOPBACK_LIMITS,
     ...env,
     // Always a port of its own, even when `env` is another server's (a restart on the same data).

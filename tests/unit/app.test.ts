@@ -10,7 +10,7 @@ const config = () => ({ dataDir: mkdtempSync(join(tmpdir(), 'wrencos-app-')), mo
 describe('the app', () => {
   it('is ready when its parts answer, and not from the moment it drains (before its sockets close)', async () => {
     const app = await startApp(config())
-    expect(await app.readiness()).toEqual({ ready: true, draining: false, checks: { store: true, bus: true } })
+    expect(await app.readiness()).toEqual({ ready: true, draining: false, checks: { store: true, bus: true, media: true } })
     app.drain()
     expect(await app.readiness()).toMatchObject({ ready: false, draining: true })
     await app.close()

@@ -120,6 +120,8 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX sessions_by_user ON sessions (user_id);
   `,
+  // The hash of a show's stream key (for OBS and other WHIP encoders); the key itself is shown once.
+  `ALTER TABLE livestreams ADD COLUMN stream_key_hash TEXT;`,
 ]
 
 /** Brings the database file up to the newest schema, one transaction per step. */

@@ -1,0 +1,61 @@
+// How video reaches viewers (NUXT_MEDIA_MODE): the core talks to one MediaBackend, whichever
+// carries the media: the relay in a worker of this process, Janus, or nobody (p2p).
+import type { ShowStatus } from './relay/relay'
+
+export type MediaMode = 'relay' | 'janus' | 'p2p'
+export type SessionKind = 'publisher' | 'viewer'
+export type { ShowStatus }
+
+export interface MediaEvent { type: 'media_state', livestreamId: string, publishing: boolean }
+
+/** A refusal of the media backend, in the core's words (mapped to DomainError by server/domain/media.ts). */
+export class MediaError extends Error {
+  constructor(readonly code: 'invalid' | 'not_found' | 'conflict' | 'unavailable', message: string) {
+    super(message)
+  }
+}
+
+export interface MediaBackend {
+  readonly mode: MediaMode
+  /** A publisher's SDP offer (WHIP): its answer and the session it opened. */
+  publish(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }>
+  /** A viewer's SDP offer (WHEP). */
+  play(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }>
+  /** Trickle ICE, or an ICE restart (then the server's fragment is answered). */
+  patch(livestreamId: string, kind: SessionKind, sessionId: string, fragment: string): Promise<string | undefined>
+  end(livestreamId: string, kind: SessionKind, sessionId: string): Promise<void>
+  /** The show went live (record into `dir` from chunk `firstSeq`), or stopped being live (null). */
+  setLive(livestreamId: string, recording: { dir: string, firstSeq: number } | null): Promise<void>
+  /** The show ended: every session closes; the recording's last chunk is on disk when this resolves. */
+  stopShow(livestreamId: string): Promise<void>
+  status(livestreamId: string): Promise<ShowStatus>
+  stats(): Promise<Record<string, ShowStatus>>
+  onEvent(listener: (event: MediaEvent) => void): void
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/** p2p: the studio's browser sends to each viewer itself; the server carries no media. */
+export function p2pBackend(): MediaBackend {
+  const none = async (): Promise<never> => {
+    throw new MediaError('not_found', 'this server carries no media (NUXT_MEDIA_MODE=p2p): the studio sends it to each viewer')
+  }
+  return {
+    mode: 'p2p',
+    publish: none,
+    play: none,
+    patch: none,
+    end: none,
+    async setLive() {},
+    async stopShow() {},
+    async status() {
+      return { publishing: false, viewers: 0, layers: [] }
+    },
+    async stats() {
+      return {}
+    },
+    onEvent() {},
+    async ping() {},
+    async close() {},
+  }
+}

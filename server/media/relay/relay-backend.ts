@@ -1,0 +1,87 @@
+import { Worker } from 'node:worker_threads'
+import { MediaError, type MediaBackend, type MediaEvent } from '../backend'
+import type { RelayOptions } from './relay'
+import { isEvent, type RpcAnswer, type WorkerMessage } from './rpc'
+
+/** How long a call to the worker may take before it is given up (an SDP negotiation is milliseconds). */
+const CALL_TIMEOUT_MS = 15_000
+const CODES = new Set(['invalid', 'not_found', 'conflict', 'unavailable'])
+
+/**
+ * relay mode: the relay in a worker thread of this process (server/media/relay/worker.ts), called
+ * through messages. A worker that dies is started again: sessions are lost (publishers and
+ * viewers reconnect by themselves) and every show is said to have stopped publishing.
+ */
+export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEvent'>): MediaBackend {
+  const listeners: Array<(event: MediaEvent) => void> = []
+  const waiting = new Map<number, { resolve: (value: unknown) => void, reject: (error: unknown) => void, timer: ReturnType<typeof setTimeout> }>()
+  const publishing = new Set<string>()
+  let nextId = 1
+  let closing = false
+  let worker: Worker
+
+  function emit(event: MediaEvent) {
+    if (event.publishing) publishing.add(event.livestreamId)
+    else publishing.delete(event.livestreamId)
+    for (const listener of listeners) listener(event)
+  }
+
+  function start() {
+    worker = new Worker(workerUrl, { workerData: options })
+    worker.unref()
+    worker.on('message', (message: WorkerMessage) => {
+      if (isEvent(message)) return emit(message.event as MediaEvent)
+      const call = waiting.get((message as RpcAnswer).id)
+      if (!call) return
+      waiting.delete(message.id)
+      clearTimeout(call.timer)
+      if (message.ok) call.resolve(message.value)
+      else call.reject(CODES.has(message.error.code ?? '') ? new MediaError(message.error.code as MediaError['code'], message.error.message) : new Error(message.error.message))
+    })
+    worker.on('error', error => console.error('[relay] the worker failed', error))
+    worker.on('exit', (code) => {
+      for (const call of waiting.values()) {
+        clearTimeout(call.timer)
+        call.reject(new MediaError('unavailable', 'the media relay restarted; try again'))
+      }
+      waiting.clear()
+      for (const livestreamId of [...publishing]) emit({ type: 'media_state', livestreamId, publishing: false })
+      if (!closing) {
+        console.error(`[relay] the worker exited (${code}); starting it again`)
+        start()
+      }
+    })
+  }
+
+  function call<T>(method: string, ...args: unknown[]): Promise<T> {
+    const id = nextId++
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new MediaError('unavailable', 'the media relay did not answer in time'))
+      }, CALL_TIMEOUT_MS)
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject, timer })
+      worker.postMessage({ id, method, args })
+    })
+  }
+
+  start()
+  return {
+    mode: 'relay',
+    publish: (livestreamId, sdp) => call('publish', livestreamId, sdp),
+    play: (livestreamId, sdp) => call('play', livestreamId, sdp),
+    patch: (livestreamId, kind, sessionId, fragment) => call('patch', livestreamId, kind, sessionId, fragment),
+    end: (livestreamId, kind, sessionId) => call('end', livestreamId, kind, sessionId),
+    setLive: (livestreamId, recording) => call('setLive', livestreamId, recording),
+    stopShow: livestreamId => call('stopShow', livestreamId),
+    status: livestreamId => call('status', livestreamId),
+    stats: () => call('stats'),
+    onEvent: listener => void listeners.push(listener),
+    ping: () => call('stats').then(() => {}),
+    async close() {
+      closing = true
+      await call('close').catch(() => {})
+      await worker.terminate()
+    },
+  }
+}

@@ -1,0 +1,178 @@
+import type { RelayNetwork } from './peer-config'
+import { MediaError } from '../backend'
+import { PublisherSession } from './publisher'
+import { RecorderSink } from './recorder'
+import { Show } from './show'
+import { ViewerSession } from './viewer'
+
+export type RelayEvent = { type: 'media_state', livestreamId: string, publishing: boolean }
+
+export interface RelayOptions {
+  network: RelayNetwork
+  /** Viewers one show may have at once (NUXT_MEDIA_MAX_VIEWERS); past it WHEP answers 503. */
+  maxViewers: number
+  onEvent: (event: RelayEvent) => void
+}
+
+export type SessionKind = 'publisher' | 'viewer'
+
+interface Entry {
+  show: Show
+  publisher?: PublisherSession
+  viewers: Map<string, ViewerSession>
+  /** Where to record while the show is live, and the next chunk number. */
+  recording?: { dir: string, nextSeq: number }
+  recorder?: RecorderSink
+}
+
+export interface ShowStatus {
+  publishing: boolean
+  viewers: number
+  layers: { source: string, bitrate: number, width?: number, height?: number }[]
+}
+
+/**
+ * The selective forwarding unit: for each show, one publisher (WHIP) and its viewers (WHEP), and
+ * the recorder while the show is live. It knows nothing of HTTP, the store or the worker it runs
+ * in; the main thread decides who may publish and play (relay-backend.ts).
+ */
+export class Relay {
+  private readonly entries = new Map<string, Entry>()
+
+  constructor(private readonly options: RelayOptions) {}
+
+  private entry(livestreamId: string): Entry {
+    let entry = this.entries.get(livestreamId)
+    if (!entry) {
+      const show = new Show(livestreamId, publishing => this.options.onEvent({ type: 'media_state', livestreamId, publishing }))
+      entry = { show, viewers: new Map() }
+      this.entries.set(livestreamId, entry)
+    }
+    return entry
+  }
+
+  /**
+   * A publisher's offer. A second publisher is refused while the first one's media flows; one
+   * that is no longer connected (a host whose network dropped, coming back) is replaced, and the
+   * viewers carry on from the new one at its first key frame.
+   */
+  async publish(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }> {
+    const entry = this.entry(livestreamId)
+    const current = entry.publisher
+    if (current && current.state === 'connected' && entry.show.publishing) {
+      throw new MediaError('conflict', 'another publisher is sending this show')
+    }
+    const session = new PublisherSession(entry.show, this.options.network, gone => this.publisherGone(livestreamId, gone))
+    let answer: string
+    try {
+      answer = await session.answer(sdp)
+    }
+    catch (error) {
+      session.close()
+      throw error
+    }
+    current?.close()
+    entry.publisher = session
+    await this.restartRecording(entry)
+    return { sessionId: session.id, sdp: answer }
+  }
+
+  /** A viewer's offer: 404 while nothing is published, 503 at the show's capacity. */
+  async play(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }> {
+    const entry = this.entries.get(livestreamId)
+    if (!entry?.publisher || !entry.show.codecs) throw new MediaError('not_found', 'nothing is published for this show yet')
+    if (entry.viewers.size >= this.options.maxViewers) throw new MediaError('unavailable', 'the show is full')
+    const session = new ViewerSession(entry.show, this.options.network, gone => entry.viewers.delete(gone.id))
+    try {
+      const answer = await session.answer(sdp)
+      entry.viewers.set(session.id, session)
+      return { sessionId: session.id, sdp: answer }
+    }
+    catch (error) {
+      session.close()
+      throw error
+    }
+  }
+
+  private session(livestreamId: string, kind: SessionKind, sessionId: string) {
+    const entry = this.entries.get(livestreamId)
+    const session = kind === 'publisher' ? (entry?.publisher?.id === sessionId ? entry.publisher : undefined) : entry?.viewers.get(sessionId)
+    if (!session) throw new MediaError('not_found', 'no such session for this show')
+    return session
+  }
+
+  /** Trickle ICE or an ICE restart (PATCH); answers the server's fragment for a restart. */
+  async patch(livestreamId: string, kind: SessionKind, sessionId: string, fragment: string) {
+    return this.session(livestreamId, kind, sessionId).patch(fragment)
+  }
+
+  /** A session's DELETE. A publisher's does not end the show: `stop` does. */
+  end(livestreamId: string, kind: SessionKind, sessionId: string) {
+    this.session(livestreamId, kind, sessionId).close()
+  }
+
+  private publisherGone(livestreamId: string, gone: PublisherSession) {
+    const entry = this.entries.get(livestreamId)
+    if (entry?.publisher !== gone) return
+    entry.publisher = undefined
+    entry.show.publisherGone()
+  }
+
+  /** The show went live (record into `dir` from chunk `firstSeq`), or ended (stop recording). */
+  async setLive(livestreamId: string, recording: { dir: string, firstSeq: number } | null) {
+    const entry = this.entry(livestreamId)
+    if (!recording) {
+      await entry.recorder?.stop()
+      entry.recorder = undefined
+      entry.recording = undefined
+      return
+    }
+    entry.recording = { dir: recording.dir, nextSeq: recording.firstSeq }
+    await this.restartRecording(entry)
+  }
+
+  /** A new recorder run for the current publisher, after the last one's chunks are written. */
+  private async restartRecording(entry: Entry) {
+    const previous = entry.recorder
+    entry.recorder = undefined
+    if (previous) {
+      entry.show.sinks.delete(previous)
+      await previous.stop()
+      if (entry.recording) entry.recording.nextSeq += previous.chunksWritten
+    }
+    if (!entry.recording || !entry.publisher) return
+    const recorder = new RecorderSink(entry.show, entry.recording.dir, entry.recording.nextSeq)
+    entry.recorder = recorder
+    entry.show.sinks.add(recorder)
+  }
+
+  /** The show ended: every session closes, and the recording's last chunk is written before this resolves. */
+  async stopShow(livestreamId: string) {
+    const entry = this.entries.get(livestreamId)
+    if (!entry) return
+    this.entries.delete(livestreamId)
+    await entry.recorder?.stop()
+    for (const viewer of entry.viewers.values()) viewer.close()
+    entry.publisher?.close()
+    entry.show.close()
+  }
+
+  status(livestreamId: string): ShowStatus {
+    const entry = this.entries.get(livestreamId)
+    if (!entry) return { publishing: false, viewers: 0, layers: [] }
+    return {
+      publishing: entry.show.publishing,
+      viewers: entry.viewers.size,
+      layers: entry.show.activeVideo().map(({ source, bitrate, width, height }) => ({ source, bitrate: Math.round(bitrate), width, height })),
+    }
+  }
+
+  /** Every show's status, for /metrics. */
+  stats(): Record<string, ShowStatus> {
+    return Object.fromEntries([...this.entries.keys()].map(id => [id, this.status(id)]))
+  }
+
+  async close() {
+    await Promise.all([...this.entries.keys()].map(id => this.stopShow(id)))
+  }
+}

@@ -1,0 +1,128 @@
+import type { RtpPacket } from 'werift'
+import type { CodecChoice } from './peer-config'
+import type { SourcePacket } from './forwarder'
+
+/** A source (a simulcast layer, or audio) as the relay sees it arrive. */
+export interface SourceState {
+  source: string
+  ssrc: number
+  /** Smoothed bits per second. */
+  bitrate: number
+  lastAt: number
+  bytesThisSecond: number
+  secondStartedAt: number
+  /** A key frame's picture size, once one was seen. */
+  width?: number
+  height?: number
+}
+
+/** Someone who takes a show's packets: a viewer, or the recorder. */
+export interface Sink {
+  handle(packet: SourcePacket): void
+}
+
+/** How long a source may stay silent before it counts as gone (a layer the publisher turned off, a dropped publisher). */
+export const SOURCE_SILENT_MS = 1500
+/** At most one key frame request per source in this time: many viewers joining at once ask once. */
+const KEYFRAME_REQUEST_MS = 300
+
+/**
+ * One show on the relay: its publisher's sources, and everyone who takes them. A packet arrives
+ * once and is handed to each sink, which keeps its own numbering (see Forwarder).
+ */
+export class Show {
+  readonly sources = new Map<string, SourceState>()
+  readonly sinks = new Set<Sink>()
+  /** Bumped for each new publisher session: its numbering starts anew. */
+  epoch = 0
+  /** The publisher's codecs, which the viewers get too (nothing is transcoded). */
+  codecs?: { video?: CodecChoice, audio?: CodecChoice }
+  /** Asks the publisher for a key frame of a source (set by the publisher session). */
+  requestKeyframe: (ssrc: number) => void = () => {}
+  private requestedAt = new Map<string, number>()
+  private publishingNow = false
+  private silence?: ReturnType<typeof setInterval>
+
+  constructor(readonly id: string, private readonly onPublishing: (publishing: boolean) => void, private readonly now = Date.now) {}
+
+  get publishing() {
+    return this.publishingNow
+  }
+
+  /** A packet from the publisher. */
+  receive(source: string, packet: RtpPacket, startable: boolean, size?: { width: number, height: number }) {
+    const at = this.now()
+    let state = this.sources.get(source)
+    if (!state || state.ssrc !== packet.header.ssrc) {
+      state = { source, ssrc: packet.header.ssrc, bitrate: 0, lastAt: at, bytesThisSecond: 0, secondStartedAt: at }
+      this.sources.set(source, state)
+    }
+    state.lastAt = at
+    state.bytesThisSecond += packet.payload.length + 12
+    if (at - state.secondStartedAt >= 1000) {
+      const measured = (state.bytesThisSecond * 8 * 1000) / (at - state.secondStartedAt)
+      state.bitrate = state.bitrate ? state.bitrate * 0.5 + measured * 0.5 : measured
+      state.bytesThisSecond = 0
+      state.secondStartedAt = at
+    }
+    if (size) Object.assign(state, size)
+    this.setPublishing(true)
+    const forwarded: SourcePacket = { source, epoch: this.epoch, packet, startable, at }
+    for (const sink of this.sinks) sink.handle(forwarded)
+  }
+
+  /** The video sources sending now, lowest bitrate first. */
+  activeVideo(): SourceState[] {
+    const now = this.now()
+    return [...this.sources.values()]
+      .filter(state => state.source !== 'audio' && now - state.lastAt < SOURCE_SILENT_MS)
+      .sort((a, b) => a.bitrate - b.bitrate)
+  }
+
+  /** Asks for a key frame of `source`, at most once per KEYFRAME_REQUEST_MS. */
+  keyframe(source: string) {
+    const state = this.sources.get(source)
+    if (!state) return
+    const now = this.now()
+    if (now - (this.requestedAt.get(source) ?? 0) < KEYFRAME_REQUEST_MS) return
+    this.requestedAt.set(source, now)
+    this.requestKeyframe(state.ssrc)
+  }
+
+  /** A new publisher session: its sources replace the old ones, and every sink switches at its first key frame. */
+  newPublisher() {
+    this.epoch++
+    this.sources.clear()
+    this.requestedAt.clear()
+    this.watchSilence()
+  }
+
+  /** The publisher left: no source any more. */
+  publisherGone() {
+    this.sources.clear()
+    this.setPublishing(false)
+  }
+
+  private watchSilence() {
+    if (this.silence) return
+    // Media that stops flowing (a host whose network dropped) is said to the room, not only a session that ended.
+    this.silence = setInterval(() => {
+      const last = Math.max(0, ...[...this.sources.values()].map(state => state.lastAt))
+      if (this.publishingNow && this.now() - last > SOURCE_SILENT_MS) this.setPublishing(false)
+    }, 500)
+    this.silence.unref?.()
+  }
+
+  private setPublishing(publishing: boolean) {
+    if (publishing === this.publishingNow) return
+    this.publishingNow = publishing
+    this.onPublishing(publishing)
+  }
+
+  close() {
+    clearInterval(this.silence)
+    this.silence = undefined
+    this.sinks.clear()
+    this.setPublishing(false)
+  }
+}

@@ -1,0 +1,144 @@
+import { RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift'
+import { Forwarder, type SourcePacket } from './forwarder'
+import { announce, codecOf, peerConfig, type RelayNetwork } from './peer-config'
+import { MediaError } from '../backend'
+import { applyOffer, patchIce, sessionId } from './publisher'
+import type { Show, Sink, SourceState } from './show'
+
+/** How often a viewer's layer is reconsidered, and how long after a step up before another. */
+const ADAPT_EVERY_MS = 1000
+const STEP_UP_AFTER_MS = 4000
+/** A viewer losing more than this of what it is sent (its receiver reports) steps down a layer. */
+const LOSS_STEP_DOWN = 0.08
+/** A layer fits a viewer whose estimate is this much above the layer's bitrate. */
+const HEADROOM = 1.15
+/** Where a new viewer starts when its estimate is not known yet: a layer that starts fast everywhere. */
+const START_BITS = 1_200_000
+
+/** The layer a viewer with this estimate (bits/s; 0 = not known yet) should get, of those sending now. */
+export function fittingLayer(layers: SourceState[], estimate: number): SourceState | undefined {
+  if (!layers.length) return undefined
+  const budget = estimate > 0 ? estimate : START_BITS
+  const fitting = layers.filter(layer => layer.bitrate * HEADROOM <= budget)
+  return fitting.at(-1) ?? layers[0]
+}
+
+/**
+ * One viewer (WHEP): a werift connection sending the show's audio and the one video layer that
+ * fits what the viewer's connection carries, judged from its receiver's feedback (REMB, and loss
+ * in its reports). It starts at a key frame, asked for when it connects; a key frame is asked for
+ * again whenever it reports loss of a picture (PLI). Lost packets are resent from werift's sender
+ * cache when it NACKs.
+ */
+export class ViewerSession implements Sink {
+  readonly id = sessionId()
+  readonly pc: RTCPeerConnection
+  private video?: RTCRtpTransceiver
+  private videoForwarder?: Forwarder
+  private audioForwarder?: Forwarder
+  private readonly offer = { sdp: '' }
+  private adaptTimer?: ReturnType<typeof setInterval>
+  private steppedUpAt = 0
+  private closed = false
+
+  constructor(private readonly show: Show, private readonly network: RelayNetwork, private readonly onGone: (session: ViewerSession) => void, private readonly now = Date.now) {
+    const codecs = show.codecs
+    this.pc = new RTCPeerConnection(peerConfig(network, {
+      video: codecs?.video ? [codecOf(codecs.video)] : [],
+      audio: codecs?.audio ? [codecOf(codecs.audio)] : [],
+    }))
+  }
+
+  get state() {
+    return this.pc.connectionState
+  }
+
+  /** The layer it gets now (or waits for), for stats. */
+  get layer() {
+    return this.videoForwarder?.following ?? this.videoForwarder?.target
+  }
+
+  async answer(sdp: string): Promise<string> {
+    await applyOffer(this.pc, sdp)
+    this.offer.sdp = sdp
+    for (const transceiver of this.pc.getTransceivers()) {
+      transceiver.setDirection('sendonly')
+      if (transceiver.kind === 'video' && this.show.codecs?.video) this.video = transceiver
+      if (transceiver.kind === 'audio' && this.show.codecs?.audio) {
+        this.audioForwarder = new Forwarder('audio', this.show.codecs.audio.clockRate, packet => this.send(transceiver, packet))
+      }
+    }
+    if (!this.video && !this.audioForwarder) throw new MediaError('invalid', 'the offer receives neither the show\'s audio nor its video')
+    if (this.video) {
+      const video = this.video
+      const start = fittingLayer(this.show.activeVideo(), 0)?.source ?? 'single'
+      this.videoForwarder = new Forwarder(start, 90000, packet => this.send(video, packet))
+      video.sender.onPictureLossIndication.subscribe(() => this.show.keyframe(this.videoForwarder!.following ?? this.videoForwarder!.target))
+    }
+    await this.pc.setLocalDescription(await this.pc.createAnswer())
+    this.pc.connectionStateChange.subscribe((state) => {
+      // Connected: ask for the key frame it starts at, now rather than at the publisher's next one.
+      if (state === 'connected' && this.videoForwarder) this.show.keyframe(this.videoForwarder.target)
+      if (state === 'failed' || state === 'closed') this.close()
+    })
+    this.show.sinks.add(this)
+    this.adaptTimer = setInterval(() => this.adapt(), ADAPT_EVERY_MS)
+    this.adaptTimer.unref?.()
+    return announce(this.pc.localDescription!.sdp, this.network)
+  }
+
+  patch(text: string) {
+    return patchIce(this.pc, this.offer, text)
+  }
+
+  handle(packet: SourcePacket) {
+    if (this.closed) return
+    if (packet.source === 'audio') return this.audioForwarder?.handle(packet)
+    const forwarder = this.videoForwarder
+    if (!forwarder) return
+    forwarder.handle(packet)
+    // Waiting to start or to switch: the layer it waits for must send a key frame soon.
+    if (forwarder.waiting && packet.source === forwarder.target) this.show.keyframe(forwarder.target)
+  }
+
+  private send(transceiver: RTCRtpTransceiver, packet: RtpPacket) {
+    if (this.pc.connectionState !== 'connected') return
+    transceiver.sender.sendRtp(packet).catch(() => {})
+  }
+
+  /** Picks the layer that fits the viewer's connection now; steps down at once, up only after a while. */
+  private adapt() {
+    const forwarder = this.videoForwarder
+    const video = this.video
+    if (!forwarder || !video || this.closed) return
+    const layers = this.show.activeVideo()
+    if (!layers.length) return
+    const sender = video.sender as unknown as { receiverEstimatedMaxBitrate: bigint, remoteFractionLost?: number }
+    const estimate = Number(sender.receiverEstimatedMaxBitrate ?? 0n)
+    const current = layers.findIndex(layer => layer.source === (forwarder.following ?? forwarder.target))
+    let next = layers.indexOf(fittingLayer(layers, estimate)!)
+    if ((sender.remoteFractionLost ?? 0) > LOSS_STEP_DOWN && current > 0) next = Math.min(next, current - 1)
+    const now = this.now()
+    if (current >= 0 && next > current) {
+      if (now - this.steppedUpAt < STEP_UP_AFTER_MS) return
+      next = current + 1
+      this.steppedUpAt = now
+    }
+    // The layer it follows went silent (the publisher turned it off): move to one that sends.
+    if (current < 0 && next < 0) next = 0
+    const target = layers[next]?.source
+    if (target && target !== forwarder.target) {
+      forwarder.target = target
+      this.show.keyframe(target)
+    }
+  }
+
+  close() {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.adaptTimer)
+    this.show.sinks.delete(this)
+    void this.pc.close().catch(() => {})
+    this.onGone(this)
+  }
+}

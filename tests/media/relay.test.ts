@@ -1,0 +1,112 @@
+// The relay in this process, with real media: ffmpeg's VP8 and Opus published by a werift client,
+// forwarded to werift viewers, and recorded into chunks that finalize into a seekable WebM.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Relay, type RelayEvent } from '../../server/media/relay/relay'
+import { makeSeekable } from '../../server/media/webm-seekable'
+import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
+import { publishWithWerift, watchWithWerift } from '../support/werift-clients'
+import { readSeekableWebm } from '../support/webm'
+
+const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+const cleanup: Array<() => unknown> = []
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step()
+})
+
+function relay(options: { maxViewers?: number } = {}) {
+  const events: RelayEvent[] = []
+  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, onEvent: event => events.push(event) })
+  cleanup.push(() => made.close())
+  return { relay: made, events }
+}
+
+async function source(): Promise<MediaSource> {
+  const made = await startMediaSource({ videoKbps: 800, keyframeSeconds: 1 })
+  cleanup.push(() => made.stop())
+  return made
+}
+
+describe.skipIf(!haveFfmpeg)('the relay', () => {
+  it('forwards one publisher to several viewers, each from a key frame, with nothing lost', { timeout: 30_000 }, async () => {
+    const { relay: sfu, events } = relay()
+    const media = await source()
+    const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-1', offer)).sdp)
+    cleanup.push(() => publisher.close())
+    await wait(1000)
+    expect(events).toContainEqual({ type: 'media_state', livestreamId: 'show-1', publishing: true })
+    const viewers = await Promise.all([1, 2, 3].map(() => watchWithWerift(async offer => (await sfu.play('show-1', offer)).sdp)))
+    cleanup.push(() => Promise.all(viewers.map(viewer => viewer.close())))
+    await wait(3000)
+    for (const viewer of viewers) {
+      expect(viewer.video.packets).toBeGreaterThan(100)
+      expect(viewer.video.keyframes).toBeGreaterThanOrEqual(1)
+      expect(viewer.video.lost).toBe(0)
+      expect(viewer.audio.packets).toBeGreaterThan(50)
+    }
+    expect(sfu.status('show-1')).toMatchObject({ publishing: true, viewers: 3, layers: [{ source: 'single', width: 1280, height: 720 }] })
+  })
+
+  it('refuses what it cannot do: nothing published, a full show, a second publisher, a bad offer', { timeout: 30_000 }, async () => {
+    const { relay: sfu } = relay({ maxViewers: 1 })
+    await expect(sfu.play('show-2', 'v=0\r\n')).rejects.toMatchObject({ code: 'not_found' })
+    await expect(sfu.publish('show-2', 'not sdp')).rejects.toMatchObject({ code: 'invalid' })
+    const media = await source()
+    const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-2', offer)).sdp)
+    cleanup.push(() => publisher.close())
+    await wait(500)
+    await expect(publishWithWerift(media, async offer => (await sfu.publish('show-2', offer)).sdp)).rejects.toMatchObject({ code: 'conflict' })
+    const first = await watchWithWerift(async offer => (await sfu.play('show-2', offer)).sdp)
+    cleanup.push(() => first.close())
+    await expect(watchWithWerift(async offer => (await sfu.play('show-2', offer)).sdp)).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(sfu.patch('show-2', 'viewer', 'no-such-session', 'a=candidate:1 1 udp 1 127.0.0.1 1 typ host')).rejects.toMatchObject({ code: 'not_found' })
+    // Still serving.
+    await wait(1500)
+    expect(first.video.packets).toBeGreaterThan(20)
+  })
+
+  it('carries viewers over to a publisher who came back, without them renegotiating', { timeout: 30_000 }, async () => {
+    const { relay: sfu, events } = relay()
+    const media = await source()
+    const first = await publishWithWerift(media, async offer => (await sfu.publish('show-3', offer)).sdp)
+    const viewer = await watchWithWerift(async offer => (await sfu.play('show-3', offer)).sdp)
+    cleanup.push(() => viewer.close())
+    await wait(2000)
+    // The host's connection dies; the host publishes again (a new WHIP session).
+    await first.close()
+    await wait(2500)
+    expect(events.filter(event => !event.publishing)).toHaveLength(1)
+    const before = viewer.video.packets
+    const second = await publishWithWerift(media, async offer => (await sfu.publish('show-3', offer)).sdp)
+    cleanup.push(() => second.close())
+    await wait(2500)
+    expect(viewer.video.packets - before).toBeGreaterThan(80)
+    // Renumbered as one stream: the viewer saw no gap in sequence numbers across the change.
+    expect(viewer.video.lost).toBe(0)
+    expect(events.at(-1)).toEqual({ type: 'media_state', livestreamId: 'show-3', publishing: true })
+  })
+
+  it('records what it carries while live, into chunks that finalize into one seekable WebM', { timeout: 40_000 }, async () => {
+    const { relay: sfu } = relay()
+    const dir = mkdtempSync(join(tmpdir(), 'wrencos-relay-rec-'))
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
+    const media = await source()
+    const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-4', offer)).sdp)
+    cleanup.push(() => publisher.close())
+    await sfu.setLive('show-4', { dir, firstSeq: 0 })
+    await wait(5500)
+    await sfu.setLive('show-4', null)
+    const chunks = readdirSync(dir).filter(name => name.endsWith('.chunk')).sort()
+    expect(chunks.length).toBeGreaterThanOrEqual(2)
+    expect(readdirSync(dir).filter(name => name.endsWith('.tmp'))).toEqual([])
+    const out = join(dir, 'joined.webm')
+    const { runs } = await makeSeekable(chunks.map(name => join(dir, name)), out)
+    expect(runs).toHaveLength(1)
+    const webm = readSeekableWebm(readFileSync(out))
+    // Timecode scale 1 ms: at least 3.5 s of the 5.5 s recorded (the recording starts at a key frame).
+    expect(webm.durationTicks).toBeGreaterThan(3500)
+    expect(webm.cueTimes.length).toBeGreaterThanOrEqual(3)
+  })
+})
