@@ -9,6 +9,8 @@ export default defineEventHandler((event) => {
     methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type'],
     credentials: true,
+    // A WHIP/WHEP client on another origin (the embedded player) needs the session's Location and a full show's Retry-After.
+    exposeHeaders: ['Location', 'Retry-After'],
     maxAge: '600',
   })
   if (handled) return null

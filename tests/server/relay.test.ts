@@ -55,6 +55,8 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     closers.push(() => room.close())
     room.send({ type: 'register', livestreamId: id, sessionId: 'session-relay-room' })
     await room.next('registered')
+    // Whoever joins hears at once whether media arrives (nothing yet).
+    expect(await room.next('media_state')).toEqual({ type: 'media_state', livestreamId: id, publishing: false })
 
     const publisher = await publishWithWerift(media, exchange(`/api/livestreams/${id}/whip`, streamKey))
     closers.push(() => publisher.close())
@@ -69,6 +71,12 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     expect(viewer.video.keyframes).toBeGreaterThanOrEqual(1)
     expect(viewer.audio.packets).toBeGreaterThan(40)
     expect(sessions[0]).toMatch(new RegExp(`^/api/livestreams/${id}/whep/[\\w-]+$`))
+    // An operator sees the show's viewer, that media arrives, and at what bitrate.
+    const metrics = await (await fetch(`${server.baseURL}/metrics`)).text()
+    expect(metrics).toContain(`wrencos_media_viewers{livestream="${id}"} 1`)
+    expect(metrics).toContain(`wrencos_media_publishing{livestream="${id}"} 1`)
+    const bitrate = Number(metrics.match(new RegExp(`wrencos_media_layer_bitrate_bps\\{livestream="${id}",layer="[^"]+"\\} (\\d+)`))?.[1])
+    expect(bitrate).toBeGreaterThan(300_000)
 
     await api(`/api/livestreams/${id}/stop`, { base: server.baseURL, method: 'POST', token: admin })
     await room.next('media_state', frame => frame.publishing === false, 10_000)
@@ -102,7 +110,8 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     // A second publisher while the first one's media flows.
     await expect(publishWithWerift(media, exchange(whip, streamKey))).rejects.toMatchObject({ status: 409 })
     // Capacity (3 here): the fourth viewer is told to come back.
-    const viewers = await Promise.all([1, 2, 3].map(() => watchWithWerift(exchange(`/api/livestreams/${id}/whep`))))
+    const viewerSessions: string[] = []
+    const viewers = await Promise.all([1, 2, 3].map(() => watchWithWerift(exchange(`/api/livestreams/${id}/whep`, undefined, viewerSessions))))
     closers.push(() => Promise.all(viewers.map(viewer => viewer.close())))
     const full = await post(`/api/livestreams/${id}/whep`, (await viewers[0]!.pc.createOffer()).sdp)
     expect(full.status).toBe(503)
@@ -110,7 +119,10 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     // Someone else's session: another show's path, or a made-up id.
     const other = await show('Other show')
     const fragment = { method: 'PATCH', body: 'a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n', headers: { 'content-type': 'application/trickle-ice-sdpfrag' } }
-    expect((await fetch(`${server.baseURL}/api/livestreams/${other}/whep/made-up-session`, fragment)).status).toBe(404)
+    const realSession = viewerSessions[0]!.split('/').at(-1)
+    expect((await fetch(`${server.baseURL}/api/livestreams/${other}/whep/${realSession}`, fragment)).status).toBe(404)
+    expect((await fetch(`${server.baseURL}/api/livestreams/${other}/whep/${realSession}`, { method: 'DELETE' })).status).toBe(404)
+    expect((await fetch(`${server.baseURL}/api/livestreams/${id}/whep/made-up-session`, fragment)).status).toBe(404)
     expect((await fetch(`${server.baseURL}/api/livestreams/${id}/whip/made-up-session`, { ...fragment, headers: { ...fragment.headers, authorization: `Bearer ${streamKey}` } })).status).toBe(404)
     // An ended show takes no publisher.
     await api(`/api/livestreams/${other}/stop`, { base: server.baseURL, method: 'POST', token: admin })

@@ -4,7 +4,20 @@ import { findLivestream, presentLivestream, viewLivestream } from '../../domain/
 import { frame } from '../frames'
 import { joinRoom } from '../membership'
 import { requireRoom, requireUser } from './guards'
+import type { HubContext } from '../context'
 import type { MessageHandler } from './types'
+import type { Connection } from '../connection'
+
+/**
+ * Where the server carries the video, a socket that joins hears at once whether media is arriving
+ * (later changes reach it as the room's media_state): the studio shows its encoder's state, and a
+ * customer who arrives mid-show knows whether to wait.
+ */
+async function sendMediaState(ctx: HubContext, connection: Connection, livestreamId: string) {
+  if (ctx.core.media.mode === 'p2p') return
+  const { publishing } = await ctx.core.media.status(livestreamId)
+  connection.send(frame({ type: 'media_state', livestreamId, publishing }))
+}
 
 /** The studio: this socket becomes the stream's broadcaster, replacing any other. */
 export const registerAdmin: MessageHandler<'register_admin'> = async (ctx, connection, { livestreamId }) => {
@@ -16,6 +29,7 @@ export const registerAdmin: MessageHandler<'register_admin'> = async (ctx, conne
   if (replaced) ctx.fanout.publish(livestreamId, { type: 'admin_replaced', livestreamId }, { to: replaced, demote: true })
   connection.send(frame({ type: 'admin_registered', livestreamId: stream.id }))
   connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))
+  await sendMediaState(ctx, connection, livestreamId)
 }
 
 /** A viewer: counted as a view, in the room, answered with the stream and the recent chat. */
@@ -26,6 +40,7 @@ export const registerViewer: MessageHandler<'register'> = async (ctx, connection
   const livestream = await presentLivestream(ctx.core, record)
   connection.send(frame({ type: 'registered', sessionId, viewerId: connection.id, livestream }))
   connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))
+  await sendMediaState(ctx, connection, livestreamId)
 }
 
 /** Marks the socket ready for WebRTC; the studio's readiness brings waiting customers back. */
