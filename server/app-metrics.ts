@@ -37,6 +37,42 @@ export function createMetrics(app: Pick<App, 'core' | 'hub' | 'bus'>) {
       }
     },
   })
+  // What the media server in this process carries (relay mode; p2p and janus report nothing here).
+  // Each scrape asks the relay's worker once (in text()); the three gauges read that answer.
+  let mediaStats: ReturnType<typeof app.core.media.stats> = Promise.resolve({})
+  const readMedia = () => mediaStats
+  new Gauge({
+    name: 'wrencos_media_viewers',
+    help: 'WHEP viewers the media server in this process sends each show to',
+    labelNames: ['livestream'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const [livestream, show] of Object.entries(await readMedia())) this.set({ livestream }, show.viewers)
+    },
+  })
+  new Gauge({
+    name: 'wrencos_media_publishing',
+    help: 'Whether media arrives for each show (1) or not (0)',
+    labelNames: ['livestream'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const [livestream, show] of Object.entries(await readMedia())) this.set({ livestream }, show.publishing ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: 'wrencos_media_layer_bitrate_bps',
+    help: 'Bits per second arriving in each video layer (simulcast rid, or "main") of each show',
+    labelNames: ['livestream', 'layer'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const [livestream, show] of Object.entries(await readMedia())) {
+        for (const layer of show.layers) this.set({ livestream, layer: layer.source }, layer.bitrate)
+      }
+    },
+  })
   const refusals = new Counter({
     name: 'wrencos_rate_limit_refusals_total',
     help: 'Requests and messages refused by a rate limit, by limit and what it counts',
@@ -65,6 +101,7 @@ export function createMetrics(app: Pick<App, 'core' | 'hub' | 'bus'>) {
     contentType: registry.contentType,
     async text() {
       readRefusals()
+      mediaStats = app.core.media.stats().catch(() => ({}))
       return registry.metrics()
     },
     detach,
