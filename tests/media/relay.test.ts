@@ -23,8 +23,8 @@ function relay(options: { maxViewers?: number } = {}) {
   return { relay: made, events }
 }
 
-async function source(): Promise<MediaSource> {
-  const made = await startMediaSource({ videoKbps: 800, keyframeSeconds: 1 })
+async function source(keyframeSeconds = 1): Promise<MediaSource> {
+  const made = await startMediaSource({ videoKbps: 800, keyframeSeconds })
   cleanup.push(() => made.stop())
   return made
 }
@@ -108,5 +108,29 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
     // Timecode scale 1 ms: at least 3.5 s of the 5.5 s recorded (the recording starts at a key frame).
     expect(webm.durationTicks).toBeGreaterThan(3500)
     expect(webm.cueTimes.length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('writes a chunk every 2 s even when key frames are rare, so a kill -9 loses at most that', { timeout: 40_000 }, async () => {
+    const { relay: sfu } = relay()
+    const dir = mkdtempSync(join(tmpdir(), 'wrencos-relay-rec-'))
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
+    // One key frame a minute, the first when ffmpeg starts, once the show records (and ffmpeg
+    // does not answer the relay's requests for more): a browser publisher never asked for one.
+    const handlers: Array<Parameters<MediaSource['onPacket']>> = []
+    const later: MediaSource = { onPacket: (...handler) => void handlers.push(handler), stop() {} }
+    const publisher = await publishWithWerift(later, async offer => (await sfu.publish('show-5', offer)).sdp)
+    cleanup.push(() => publisher.close())
+    await sfu.setLive('show-5', { dir, firstSeq: 0 })
+    const media = await source(60)
+    for (const handler of handlers) media.onPacket(...handler)
+    await wait(6500)
+    // Read while still recording, as what a crash now would leave.
+    const written = readdirSync(dir).filter(name => name.endsWith('.chunk')).sort()
+    expect(written.length).toBeGreaterThanOrEqual(2)
+    const out = join(dir, 'joined.webm')
+    await makeSeekable(written.map(name => join(dir, name)), out)
+    const { durationTicks } = readSeekableWebm(readFileSync(out))
+    expect(durationTicks).toBeGreaterThan(4000)
+    await sfu.setLive('show-5', null)
   })
 })

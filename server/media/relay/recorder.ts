@@ -7,8 +7,15 @@ import { Forwarder, type SourcePacket } from './forwarder'
 import type { CodecChoice } from './peer-config'
 import type { Show, Sink } from './show'
 
-/** A chunk file is cut at the first cluster after this long, as the studio's recorder sends one every 2 s. */
+/**
+ * A chunk file is written every 2 s, as the studio's recorder sends one in p2p: a kill -9 loses at
+ * most that. It is cut between werift's pieces, not at clusters: a cluster starts only at a key
+ * frame, and a browser publisher sends one only when asked. Like the browser's timeslices, the
+ * chunks of one run are pieces of one WebM stream that finalize joins.
+ */
 const CHUNK_MS = 2000
+/** The longest the recorded layer goes without a key frame before one is asked for: the replay's seek points, at most this far apart. */
+const KEYFRAME_EVERY_MS = 5000
 /** How often the recorder looks for a better layer to record (the publisher turns its top layer on as its bandwidth grows). */
 const UPGRADE_EVERY_MS = 2000
 
@@ -38,6 +45,7 @@ export class RecorderSink implements Sink {
   private seq: number
   private writing: Promise<void> = Promise.resolve()
   private upgrade?: ReturnType<typeof setInterval>
+  private lastKeyframeAt = 0
   private stopped = false
   chunksWritten = 0
 
@@ -53,7 +61,9 @@ export class RecorderSink implements Sink {
       this.audio = new Forwarder('audio', audio.clockRate, packet => this.audioTrack!.writeRtp(packet))
     }
     this.upgrade = setInterval(() => {
-      if (this.video) this.video.target = this.bestLayer()
+      if (!this.video) return
+      this.video.target = this.bestLayer()
+      if (this.recorder && this.now() - this.lastKeyframeAt >= KEYFRAME_EVERY_MS) this.show.keyframe(this.video.target)
     }, UPGRADE_EVERY_MS)
     this.upgrade.unref?.()
   }
@@ -71,6 +81,7 @@ export class RecorderSink implements Sink {
     }
     if (!this.video) return
     if (packet.source === this.video.target && this.video.waiting) this.show.keyframe(this.video.target)
+    if (packet.source === this.video.target && packet.startable) this.lastKeyframeAt = this.now()
     if (!this.recorder && packet.source === this.video.target && packet.startable) this.start(packet.source)
     this.video.handle(packet)
   }
@@ -90,10 +101,10 @@ export class RecorderSink implements Sink {
     })
   }
 
-  /** Collects werift's output, and cuts a chunk at a cluster once the chunk is long enough. */
+  /** Collects werift's output, and cuts a chunk before the first piece once the chunk is long enough. */
   private take(piece: WebmPiece) {
     if (!piece.saveToFile || piece.kind === 'cuePoints') return
-    if (piece.kind === 'cluster' && this.pending.length && this.now() - this.pendingSince >= CHUNK_MS) this.flush()
+    if (this.pending.length && this.now() - this.pendingSince >= CHUNK_MS) this.flush()
     if (!this.pending.length) this.pendingSince = this.now()
     this.pending.push(piece.saveToFile)
   }
