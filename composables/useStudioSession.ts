@@ -1,7 +1,8 @@
 import { computed, readonly, ref, watch } from 'vue'
-import type { Livestream, Quality } from '#shared/types/models'
+import type { Livestream, MediaInfo, Quality } from '#shared/types/models'
 import { QUALITY_PRESETS } from '#shared/utils/quality'
 import { useBroadcastStore } from '../stores/broadcast'
+import { usePublisherStore } from '../stores/publisher'
 import { useRoomStore } from '../stores/room'
 import { useAction } from './useAction'
 import { useCamera } from './useCamera'
@@ -29,13 +30,18 @@ const phaseOf = (status: Livestream['status']): StudioPhase =>
 
 /**
  * The broadcast console's state and what the host can do, wired together: the socket (registered
- * as the studio), the camera, the peer connections, the recorder and the room. Nothing happens
- * until `open` (on mount); the console shows the values and calls the actions.
+ * as the studio), the camera, the video path, the recorder and the room. The video path is the
+ * mode's: in relay and janus modes the camera is published once with WHIP (publisher store) and
+ * the server records; in p2p a connection per customer (broadcast store) and the browser records.
+ * Nothing happens until `open` (on mount); the console shows the values and calls the actions.
  */
-export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]) {
+export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[], media?: MediaInfo) {
   const id = initial.id
   const room = useRoomStore()
   const broadcast = useBroadcastStore()
+  const publisher = usePublisherStore()
+  // The WHIP path on this site (the URL's host is as the server saw the page's own request).
+  const whip = media && media.mode !== 'p2p' && media.whipUrl ? new URL(media.whipUrl).pathname : null
   const socket = useLiveSocket(undefined, { immediate: false })
   const camera = useCamera()
   const recorder = useRecorder(uploadChunkTo(id))
@@ -47,15 +53,19 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const livestream = computed(() => room.livestream ?? initial)
   const quality = computed(() => livestream.value.quality)
   const sendingHere = computed(() => phase.value === 'live' || phase.value === 'reconnecting')
+  /** Relay and janus: media flows that this tab does not send (an encoder such as OBS). */
+  const encoderPublishing = computed(() => !!whip && room.mediaPublishing && publisher.state === 'idle')
 
   // The phase follows what happens, in one place.
   watch(camera.ready, (ready) => {
     if (ready && phase.value === 'preparing') phase.value = 'camera-on'
     if (!ready && phase.value === 'camera-on') phase.value = 'preparing'
   })
-  watch(socket.status, (status) => {
-    if (status !== 'open' && phase.value === 'live') phase.value = 'reconnecting'
-    if (status === 'open' && phase.value === 'reconnecting') phase.value = 'live'
+  // Reconnecting while the socket is down, or (relay) while the publisher makes a new session.
+  const connectionDown = computed(() => socket.status.value !== 'open' || publisher.state === 'reconnecting')
+  watch(connectionDown, (down) => {
+    if (down && phase.value === 'live') phase.value = 'reconnecting'
+    if (!down && phase.value === 'reconnecting') phase.value = 'live'
   })
   // Ended from elsewhere (another tab, the API): nothing to send any more.
   watch(() => livestream.value.status, (status) => {
@@ -66,40 +76,69 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   function open() {
     room.reset()
     room.set(initial)
+    room.mediaPublishing = media?.publishing ?? false
     room.attach(socket)
-    broadcast.attach({ socket, iceServers, quality: quality.value })
+    if (!whip) broadcast.attach({ socket, iceServers, quality: quality.value })
+    let reopened = false
     socket.onOpen(() => {
       socket.send({ type: 'register_admin', livestreamId: id })
       if (broadcast.sending) broadcast.startSending()
+    })
+    watch(socket.status, (status, before) => {
+      if (before === 'open' && status !== 'open') reopened = true
+    })
+    // Back after the socket dropped: the first media_state says whether the server still has our
+    // media. If not (it restarted), the publisher makes a new session at once.
+    socket.on('media_state', (message) => {
+      if (!reopened) return
+      reopened = false
+      if (!message.publishing) publisher.renew()
     })
     socket.on('admin_replaced', () => {
       replaced.value = true
       void stopSendingHere()
     })
-    // A new device or quality: the peers and the recorder follow the new tracks.
+    // A new device or quality: the connections and the recorder follow the new tracks.
     camera.onTracksChanged((stream) => {
+      if (whip) return publisher.setMedia(stream)
       broadcast.setMedia(stream)
       void recorder.switchTo(stream, QUALITY_PRESETS[quality.value].videoBitsPerSecond)
     })
-    watch(quality, next => broadcast.setQuality(next))
-    if (initial.status === 'live') {
+    watch(quality, next => whip ? publisher.setQuality(next) : broadcast.setQuality(next))
+    if (initial.status === 'live' && !whip) {
       void $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`).then(kept => (keptBefore.value = kept)).catch(() => {})
     }
     socket.open()
   }
 
+  async function startShow() {
+    if (livestream.value.status === 'scheduled') {
+      room.set((await $fetch<{ livestream: Livestream }>(`/api/livestreams/${id}/start`, { method: 'POST' })).livestream)
+    }
+  }
+
   /** Goes live (or, when already live, resumes sending from this tab). */
   async function goLive() {
+    // An encoder is sending (relay, janus): the show goes live on its picture, no camera needed here.
+    // The console then stands as it does for any show live without this tab's camera.
+    if (encoderPublishing.value) {
+      await run(startShow)
+      if (livestream.value.status === 'live') phase.value = 'resumable'
+      return
+    }
     if (!camera.ready.value && !(await camera.start(quality.value))) return
     await run(async () => {
-      if (livestream.value.status === 'scheduled') {
-        room.set((await $fetch<{ livestream: Livestream }>(`/api/livestreams/${id}/start`, { method: 'POST' })).livestream)
-      }
-      const kept = await $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`)
+      await startShow()
       replaced.value = false
-      broadcast.setMedia(camera.stream.value)
-      broadcast.startSending()
-      recorder.start(camera.stream.value!, { fromSeq: kept.nextSeq, videoBitsPerSecond: QUALITY_PRESETS[quality.value].videoBitsPerSecond })
+      if (whip) {
+        publisher.start(camera.stream.value!, { url: whip, iceServers, quality: quality.value })
+      }
+      else {
+        const kept = await $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`)
+        broadcast.setMedia(camera.stream.value)
+        broadcast.startSending()
+        recorder.start(camera.stream.value!, { fromSeq: kept.nextSeq, videoBitsPerSecond: QUALITY_PRESETS[quality.value].videoBitsPerSecond })
+      }
       phase.value = socket.status.value === 'open' ? 'live' : 'reconnecting'
       setTimeout(() => void takeThumbnail(), THUMBNAIL_AFTER_MS)
     })
@@ -114,18 +153,24 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   /** Stops sending and recording from this tab, leaving the show itself live. */
   async function stopSendingHere() {
     broadcast.stopSending()
+    publisher.stop()
     if (sendingHere.value) phase.value = 'resumable'
     await recorder.stop()
   }
 
-  /** Ends the show: the viewers see it at once; the recording is completed and finalized after. */
+  /**
+   * Ends the show: the viewers see it at once; the recording is completed and finalized after
+   * (relay and janus: by the server, which recorded it).
+   */
   async function endShow() {
     phase.value = 'ending'
     await run(async () => {
       broadcast.stopSending()
+      publisher.stop()
       await recorder.stop()
       camera.stop()
       room.set((await $fetch<{ livestream: Livestream }>(`/api/livestreams/${id}/stop`, { method: 'POST' })).livestream)
+      if (whip) return
       await recorder.drained()
       await saveReplay()
     })
@@ -167,6 +212,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   function close() {
     broadcast.stopSending()
     broadcast.detach()
+    publisher.stop()
     room.detach()
     socket.close()
     camera.stop()
@@ -194,7 +240,13 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     pendingBytes: recorder.pendingBytes.value,
     lastError: recorder.lastError.value,
     keptBefore: keptBefore.value,
+    onServer: !!whip,
   }))
+
+  /** Issues a new stream key for an encoder (the old one stops working). */
+  async function newStreamKey() {
+    return run(() => $fetch<{ streamKey: string, whipUrl: string }>(`/api/livestreams/${id}/stream-key`, { method: 'POST' }))
+  }
 
   return {
     livestream,
@@ -205,7 +257,14 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     recording,
     preview: computed(() => camera.stream.value),
     socketStatus: socket.status,
-    connectedPeers: computed(() => broadcast.connectedPeers),
+    mode: media?.mode ?? 'p2p',
+    /** p2p: the customers this tab sends to; relay and janus: null (the server sends). */
+    connectedPeers: computed(() => whip ? null : broadcast.connectedPeers),
+    publisherState: computed(() => publisher.state),
+    publisherProblem: computed(() => publisher.problem),
+    encoderPublishing,
+    newStreamKey,
+    publisherStats: () => publisher.stats(),
     chat: computed(() => room.chat),
     chatNotice: computed(() => room.chatNotice),
     pinnedProducts: computed(() => room.pinnedProducts),

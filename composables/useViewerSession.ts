@@ -1,9 +1,10 @@
 import { computed, readonly, ref, watch } from 'vue'
-import type { Livestream, Product } from '#shared/types/models'
+import type { Livestream, MediaInfo, Product } from '#shared/types/models'
 import { useCartStore } from '../stores/cart'
 import { useRoomStore } from '../stores/room'
 import { useSessionStore } from '../stores/session'
 import { useViewerStore } from '../stores/viewer'
+import { useWhepViewerStore } from '../stores/whep-viewer'
 import { apiErrorMessage } from '../utils/api-error'
 import { useLiveSocket } from './useLiveSocket'
 
@@ -28,10 +29,12 @@ export type NameReason = 'chat' | 'heart' | 'checkout'
  * the room, again after every reconnect), the video, hearts, chat, the cart, and the turn to the
  * replay when it is saved (`livestream_updated`). Nothing happens until `open` (on mount).
  */
-export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]) {
+export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[], media?: MediaInfo) {
   const id = initial.id
   const room = useRoomStore()
-  const viewer = useViewerStore()
+  // Relay and janus modes: one WHEP connection to the server. p2p: the studio's own connection to this page.
+  const whep = media && media.mode !== 'p2p' && media.whepUrl ? new URL(media.whepUrl).pathname : null
+  const viewer = whep ? useWhepViewerStore() : useViewerStore()
   const session = useSessionStore()
   const cart = useCartStore()
   const socket = useLiveSocket(undefined, { immediate: false })
@@ -49,7 +52,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     room.set(initial)
     cart.restore()
     room.attach(socket)
-    viewer.attach({ socket, iceServers })
+    viewer.attach({ socket, iceServers, url: whep ?? '' })
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', (message) => {
       if (message.livestream.status === 'live') viewer.start()

@@ -14,6 +14,8 @@ export const useRoomStore = defineStore('room', () => {
   const livestream = ref<Livestream | null>(null)
   const chat = ref<ChatMessage[]>([])
   const chatNotice = ref<string | null>(null)
+  /** Whether the host's media flows now (relay and janus modes: from the studio or an encoder). */
+  const mediaPublishing = ref(false)
   const pinnedProducts = computed(() => livestream.value?.pinnedProducts ?? [])
   let unsubscribe: Array<() => void> = []
 
@@ -39,6 +41,7 @@ export const useRoomStore = defineStore('room', () => {
       socket.on('chat_message', ({ type: _type, ...line }) => addChat([line])),
       socket.on('stream_update', ({ type: _type, livestreamId, ...counters }) => patch(livestreamId, counters)),
       socket.on('pinned_products_updated', message => patch(message.livestreamId, { pinnedProducts: message.pinnedProducts })),
+      socket.on('media_state', message => message.livestreamId === livestream.value?.id && (mediaPublishing.value = message.publishing)),
       // Fields, replay or thumbnail changed: the ended page turns to the replay when it lands.
       socket.on('livestream_updated', message => patch(message.livestream.id, message.livestream)),
       socket.on('stream_started', message => patch(message.livestreamId, {
@@ -71,7 +74,8 @@ export const useRoomStore = defineStore('room', () => {
     livestream.value = null
     chat.value = []
     chatNotice.value = null
+    mediaPublishing.value = false
   }
 
-  return { livestream, chat, chatNotice, pinnedProducts, set, patch, attach, detach, sendChat, reset }
+  return { livestream, chat, chatNotice, mediaPublishing, pinnedProducts, set, patch, attach, detach, sendChat, reset }
 })

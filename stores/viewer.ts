@@ -10,8 +10,10 @@ import { PeerLink } from '../utils/peer-link'
  * - waiting: the show is live but the host's studio is not sending (yet, or for a moment)
  * - connecting: asked for video, offer/answer/ICE under way
  * - playing: media is flowing
+ * - reconnecting: connected, but the host's media stopped for a moment (relay: the last frame stays)
+ * - full: the show has as many viewers as it can take; asked again shortly (relay)
  */
-export type VideoState = 'off' | 'waiting' | 'connecting' | 'playing'
+export type VideoState = 'off' | 'waiting' | 'connecting' | 'playing' | 'reconnecting' | 'full'
 
 /** A connection that stays 'disconnected' this long is given up and asked for again. */
 const DISCONNECTED_GRACE_MS = 5000

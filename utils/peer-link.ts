@@ -85,7 +85,8 @@ export class PeerLink {
       this.restarts = 0
       this.setPhase('connected')
     }
-    else if (state === 'failed') {
+    else if (state === 'failed' || state === 'closed') {
+      // Closed without our close(): the far end ended it (a relay that dropped the session).
       this.recover()
     }
     else if (state === 'disconnected') {
@@ -118,6 +119,29 @@ export class PeerLink {
     for (const sender of this.connection.getSenders()) {
       const track = stream.getTracks().find(candidate => candidate.kind === sender.track?.kind)
       if (track && sender.track !== track) void sender.replaceTrack(track)
+    }
+  }
+
+  /**
+   * Sends `stream` as layers: its video in the given simulcast encodings (each viewer of the relay
+   * gets the one its connection carries), its audio as it is.
+   */
+  addSimulcast(stream: MediaStream, encodings: RTCRtpEncodingParameters[]) {
+    for (const track of stream.getVideoTracks()) this.connection.addTransceiver(track, { direction: 'sendonly', streams: [stream], sendEncodings: encodings })
+    for (const track of stream.getAudioTracks()) this.connection.addTransceiver(track, { direction: 'sendonly', streams: [stream] })
+  }
+
+  /** Sets each simulcast layer's bitrate cap, matched by rid. */
+  async capLayers(encodings: RTCRtpEncodingParameters[]) {
+    for (const sender of this.connection.getSenders()) {
+      if (sender.track?.kind !== 'video') continue
+      const parameters = sender.getParameters()
+      if (!parameters.encodings?.length) continue
+      for (const encoding of parameters.encodings) {
+        const wanted = encodings.find(candidate => candidate.rid === encoding.rid)
+        if (wanted?.maxBitrate) encoding.maxBitrate = wanted.maxBitrate
+      }
+      await sender.setParameters(parameters).catch(() => {})
     }
   }
 

@@ -129,3 +129,13 @@ export interface Analytics {
   summary: AnalyticsSummary
   timeline: AnalyticsPoint[]
 }
+
+/** How a show's video travels (GET /api/livestreams/:id/media). */
+export interface MediaInfo {
+  mode: 'relay' | 'janus' | 'p2p'
+  whipUrl?: string
+  whepUrl?: string
+  iceServers: unknown[]
+  /** The host's media is flowing now. */
+  publishing: boolean
+}

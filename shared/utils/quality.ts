@@ -28,3 +28,20 @@ export function videoConstraints(quality: Quality, deviceId?: string): VideoCons
     ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
   }
 }
+
+/** One simulcast layer the studio sends the relay (an RTCRtpEncodingParameters, spelled out for the server's compile). */
+export interface SimulcastLayer { rid: 'l' | 'm' | 'h', scaleResolutionDownBy: number, maxBitrate: number }
+
+/**
+ * The three layers a studio publishes to the relay, each viewer getting the one its connection
+ * carries: a quarter, a half and the whole picture. The top one is the preset's bitrate; the
+ * others what their size needs (a 320x180 layer at 150 kbit/s is a phone on a poor network).
+ */
+export function simulcastLayers(quality: Quality): SimulcastLayer[] {
+  const top = QUALITY_PRESETS[quality].videoBitsPerSecond
+  return [
+    { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: Math.round(top * 0.08) },
+    { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: Math.round(top * 0.25) },
+    { rid: 'h', scaleResolutionDownBy: 1, maxBitrate: top },
+  ]
+}

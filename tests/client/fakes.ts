@@ -32,6 +32,9 @@ export class FakePeerConnection {
   static all: FakePeerConnection[] = []
   connectionState: RTCPeerConnectionState = 'new'
   signalingState: RTCSignalingState = 'stable'
+  // Host candidates are gathered at once here, so a WHIP/WHEP offer leaves without waiting.
+  iceGatheringState: RTCIceGatheringState = 'complete'
+  localDescription: RTCSessionDescriptionInit | null = null
   remoteDescription: RTCSessionDescriptionInit | null = null
   tracks: MediaStreamTrack[] = []
   offers: Array<RTCOfferOptions | undefined> = []
@@ -60,13 +63,19 @@ export class FakePeerConnection {
     return this.senders
   }
 
-  transceivers: Array<{ kind: string, direction: string }> = []
-  addTransceiver(kind: string, init: { direction: string }) {
-    this.transceivers.push({ kind, direction: init.direction })
+  transceivers: Array<{ kind: string, direction: string, sendEncodings?: RTCRtpEncodingParameters[] }> = []
+  addTransceiver(trackOrKind: string | MediaStreamTrack, init: { direction: string, sendEncodings?: RTCRtpEncodingParameters[] }) {
+    const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind
+    this.transceivers.push({ kind, direction: init.direction, ...(init.sendEncodings ? { sendEncodings: init.sendEncodings } : {}) })
   }
 
+  /** Video bytes this connection has received; a test moves it on as media arrives. */
+  bytesReceived = 0
   async getStats() {
-    return new Map([['outbound-video', { type: 'outbound-rtp', kind: 'video', bytesSent: 1000 }]])
+    return new Map<string, Record<string, unknown>>([
+      ['outbound-video', { type: 'outbound-rtp', kind: 'video', bytesSent: 1000 }],
+      ['inbound-video', { type: 'inbound-rtp', kind: 'video', bytesReceived: this.bytesReceived }],
+    ])
   }
 
   async createOffer(options?: RTCOfferOptions) {
@@ -82,7 +91,8 @@ export class FakePeerConnection {
     return { type: 'answer' as const, sdp: `v=0 answer ${this.answers}` }
   }
 
-  async setLocalDescription(description?: { type: string }) {
+  async setLocalDescription(description?: RTCSessionDescriptionInit) {
+    this.localDescription = description ?? null
     this.signalingState = description?.type === 'answer' ? 'stable' : 'have-local-offer'
   }
 
@@ -147,10 +157,31 @@ export class FakeMediaRecorder extends EventTarget {
   }
 }
 
+/** A request a WHIP/WHEP fake received. */
+export interface SignalingRequest { method: string, url: string, body: string, contentType: string | null }
+
+/**
+ * A WHIP/WHEP endpoint as `fetch`: each POST is answered by `answer` (201 with a Location by
+ * default); PATCH and DELETE get 204. Every request is kept in `requests`.
+ */
+export function fakeSignalingServer(answer: (post: SignalingRequest, index: number) => Response = (_, index) => new Response('v=0 answer', { status: 201, headers: { location: `/session/${index}` } })) {
+  const requests: SignalingRequest[] = []
+  let posts = 0
+  const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
+    const request = { method: init.method ?? 'GET', url: String(url), body: String(init.body ?? ''), contentType: new Headers(init.headers).get('content-type') }
+    requests.push(request)
+    return request.method === 'POST' ? answer(request, posts++) : new Response(null, { status: 204 })
+  })
+  vi.stubGlobal('fetch', fetch)
+  return { requests, of: (method: string) => requests.filter(request => request.method === method) }
+}
+
 /** For a store test file: a fresh Pinia and FakePeerConnection as the browser's, before each test. */
 export function withFakeWebRtc(options: { fakeTimers?: boolean } = {}) {
   beforeEach(() => {
     if (options.fakeTimers) vi.useFakeTimers()
+    // A page of this site, so relative WHIP/WHEP addresses resolve as in the browser.
+    ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL('http://localhost:3000/live/s1')
     setActivePinia(createPinia())
     FakePeerConnection.all = []
     vi.stubGlobal('RTCPeerConnection', FakePeerConnection)

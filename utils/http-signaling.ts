@@ -1,0 +1,96 @@
+import type { PeerLink } from './peer-link'
+
+/** A refusal of a WHIP or WHEP endpoint, with what it says to do. */
+export class SignalingError extends Error {
+  constructor(readonly status: number, message: string, readonly retryAfterSeconds?: number) {
+    super(message)
+  }
+}
+
+/** How long an offer waits for its host candidates before it is sent (the rest trickle after it). */
+const GATHER_WAIT_MS = 500
+
+/** Waits for ICE gathering to complete, or `ms`, whichever comes first. */
+function gathered(connection: RTCPeerConnection, ms: number): Promise<void> {
+  if (connection.iceGatheringState === 'complete') return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    connection.addEventListener('icegatheringstatechange', () => {
+      if (connection.iceGatheringState !== 'complete') return
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+/** A candidate as one line of an SDP fragment (RFC 8840), for a PATCH. */
+function fragmentOf(candidates: RTCIceCandidateInit[], ended: boolean, mid: string): string {
+  const lines = ['m=audio 9 UDP/TLS/RTP/SAVPF 0', `a=mid:${mid}`, ...candidates.map(candidate => `a=${candidate.candidate}`)]
+  if (ended) lines.push('a=end-of-candidates')
+  return `${lines.join('\r\n')}\r\n`
+}
+
+/**
+ * One WHIP or WHEP session (RFC 9725) for a PeerLink: the offer is POSTed once its host
+ * candidates are in it, the answer applied, later candidates sent with PATCH to the session's
+ * Location, and the session DELETEd when it ends. Cookies go along (the studio is signed in).
+ */
+export class HttpSignaling {
+  private location?: string
+  private queued: RTCIceCandidateInit[] = []
+  private ended = false
+  private closed = false
+
+  constructor(private readonly url: string, private readonly link: PeerLink) {}
+
+  /** Offers, and applies the answer; refusals throw a SignalingError with the endpoint's status. */
+  async start(): Promise<void> {
+    const offer = await this.link.createOffer()
+    await gathered(this.link.connection, GATHER_WAIT_MS)
+    const sdp = this.link.connection.localDescription?.sdp ?? offer.sdp ?? ''
+    const response = await fetch(this.url, { method: 'POST', body: sdp, headers: { 'content-type': 'application/sdp' }, credentials: 'same-origin' })
+    if (response.status !== 201) {
+      const retry = Number(response.headers.get('retry-after'))
+      const body = await response.json().catch(() => null) as { message?: string } | null
+      throw new SignalingError(response.status, body?.message ?? `HTTP ${response.status}`, Number.isFinite(retry) && retry > 0 ? retry : undefined)
+    }
+    const location = response.headers.get('location')
+    // The endpoint may be given as a path (the page's own server): resolve both against the page.
+    this.location = location ? new URL(location, new URL(this.url, window.location.href)).toString() : undefined
+    await this.link.acceptAnswer({ type: 'answer', sdp: await response.text() })
+    // Whatever was gathered after the offer left is sent now, then as it comes.
+    const local = this.link.connection.localDescription?.sdp ?? ''
+    this.queued = this.queued.filter(candidate => !local.includes(candidate.candidate ?? '\0'))
+    void this.flush()
+  }
+
+  /** A local candidate from the PeerLink (null: gathering ended). */
+  trickle(candidate: RTCIceCandidateInit | null) {
+    if (candidate?.candidate) this.queued.push(candidate)
+    else this.ended = true
+    void this.flush()
+  }
+
+  private async flush() {
+    if (!this.location || this.closed || (!this.queued.length && !this.ended)) return
+    const candidates = this.queued.splice(0)
+    const ended = this.ended
+    this.ended = false
+    const mid = candidates[0]?.sdpMid ?? '0'
+    await fetch(this.location, {
+      method: 'PATCH', body: fragmentOf(candidates, ended, mid), headers: { 'content-type': 'application/trickle-ice-sdpfrag' }, credentials: 'same-origin',
+    }).catch(() => {})
+  }
+
+  /** The server ended the session itself: closing then sends nothing. */
+  forget() {
+    this.location = undefined
+  }
+
+  /** Ends the session on the server (best effort: a connection that is gone ends there by itself). */
+  close() {
+    if (this.closed) return
+    this.closed = true
+    if (this.location) void fetch(this.location, { method: 'DELETE', credentials: 'same-origin', keepalive: true }).catch(() => {})
+  }
+}
