@@ -41,9 +41,15 @@ export function useChromium(options: { askForCamera?: boolean } = {}): () => Bro
   return () => browser!
 }
 
+/** A server of a test file's own (another media mode): the page helpers below go to it instead of the shared one. */
+let own: { baseURL: string, adminToken: string } | undefined
+export function useAppServer(server: { baseURL: string, adminToken: string }) {
+  own = server
+}
+
 /** The app's address on `localhost` rather than 127.0.0.1, so the browser treats it as secure. */
 export function appURL(path = '/'): string {
-  const url = new URL(inject('baseURL'))
+  const url = new URL(own?.baseURL ?? inject('baseURL'))
   url.hostname = 'localhost'
   return new URL(path, url).toString()
 }
@@ -57,7 +63,9 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
   const found: string[] = []
   page.on('console', (message) => {
     const text = message.text()
-    if (message.type() === 'error' || /hydration/i.test(text)) found.push(`${message.type()}: ${text}`)
+    // A failed load names its resource, so a problem says which request it was.
+    const where = message.location().url
+    if (message.type() === 'error' || /hydration/i.test(text)) found.push(`${message.type()}: ${text}${where && /Failed to load/.test(text) ? ` (${where})` : ''}`)
   })
   page.on('pageerror', error => found.push(`pageerror: ${error.message}`))
   return { page, problems: () => [...found] }
@@ -73,6 +81,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** A browser context signed in as the admin, through the same httpOnly cookie a login sets. */
 export async function adminContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport })
-  await context.addCookies([{ name: 'wrencos_token', value: inject('adminToken'), url: appURL('/'), httpOnly: true }])
+  await context.addCookies([{ name: 'wrencos_token', value: own?.adminToken ?? inject('adminToken'), url: appURL('/'), httpOnly: true }])
   return context
 }

@@ -9,13 +9,19 @@ export async function openLivePage(context: BrowserContext, livestreamId: string
   return watched
 }
 
-/** Decoded frames: the video has a size and its clock moves on. */
+/**
+ * Video arrives: the element has a size and decodes new frames. (Its clock alone proves nothing:
+ * a live stream's currentTime runs on over a frozen last frame. Presented frames are no measure
+ * either: headless Chromium paints only the foremost page at full rate.)
+ */
 export async function expectLiveVideo(page: Page, timeout = 15_000) {
   const video = page.getByTestId('live-video')
-  const state = () => video.evaluate((element: HTMLVideoElement) => ({ width: element.videoWidth, time: element.currentTime }))
-  await expect.poll(async () => (await state()).width, { timeout }).toBeGreaterThan(0)
-  const before = (await state()).time
-  await expect.poll(async () => (await state()).time, { timeout: 5000 }).toBeGreaterThan(before + 0.3)
+  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.videoWidth), { timeout }).toBeGreaterThan(0)
+  const decodesFrames = () => video.evaluate((element: HTMLVideoElement) => new Promise<boolean>((resolve) => {
+    const before = element.getVideoPlaybackQuality().totalVideoFrames
+    setTimeout(() => resolve(element.getVideoPlaybackQuality().totalVideoFrames >= before + 5), 1000)
+  }))
+  await expect.poll(decodesFrames, { timeout }).toBe(true)
 }
 
 /** Answers the name prompt the first time a customer chats, hearts or checks out. */

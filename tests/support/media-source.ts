@@ -1,51 +1,11 @@
-// A real VP8 + Opus stream made by ffmpeg (a test pattern and a tone), as RTP on loopback: what a
-// non-browser publisher (OBS, an encoder) would send. Used by the relay's tests and benchmark.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createSocket, type Socket } from 'node:dgram'
-import type { AddressInfo } from 'node:net'
+// The ffmpeg VP8 + Opus source lives with the benchmarks (bench/lib, plain JS for node); the tests
+// use the same one.
+import { ffmpegInstalled } from '../../bench/lib/media-source.mjs'
 
-export const haveFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
-
-export interface MediaSource {
-  /** Called with each RTP packet ffmpeg sends, by kind. */
-  onPacket(kind: 'video' | 'audio', handler: (packet: Buffer) => void): void
-  stop(): void
-}
-
-async function receiver(): Promise<Socket> {
-  const socket = createSocket('udp4')
-  await new Promise<void>(resolve => socket.bind(0, '127.0.0.1', resolve))
-  // A 720p key frame is a burst of a hundred packets: room for it.
-  socket.setRecvBufferSize(4 * 1024 * 1024)
-  return socket
-}
+export { startMediaSource, type MediaSource } from '../../bench/lib/media-source.mjs'
 
 /**
- * Starts ffmpeg: 1280x720 at 30 fps, VP8 at `videoKbps` with a key frame every `keyframeSeconds`,
- * and Opus; runs for `seconds` (or until stopped).
+ * Whether the tests that publish real media can run. On a developer's machine without ffmpeg they
+ * are skipped; in CI (.ci/run installs it) a missing ffmpeg fails them instead of skipping them.
  */
-export async function startMediaSource(options: { videoKbps?: number, keyframeSeconds?: number, seconds?: number, width?: number, height?: number } = {}): Promise<MediaSource> {
-  const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720 } = options
-  const [video, audio] = await Promise.all([receiver(), receiver()])
-  const port = (socket: Socket) => (socket.address() as AddressInfo).port
-  const ffmpeg: ChildProcess = spawn('ffmpeg', [
-    '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', String(seconds),
-    '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${videoKbps}k`,
-    '-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`, '-g', String(30 * keyframeSeconds), '-keyint_min', String(30 * keyframeSeconds),
-    '-f', 'rtp', '-payload_type', '96', '-ssrc', '1111', `rtp://127.0.0.1:${port(video)}?pkt_size=1200`,
-    '-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-f', 'rtp', '-payload_type', '111', '-ssrc', '2222', `rtp://127.0.0.1:${port(audio)}?pkt_size=1200`,
-  ], { stdio: ['ignore', 'ignore', 'inherit'] })
-  return {
-    onPacket(kind, handler) {
-      (kind === 'video' ? video : audio).on('message', handler)
-    },
-    stop() {
-      ffmpeg.kill('SIGKILL')
-      video.close()
-      audio.close()
-    },
-  }
-}
+export const haveFfmpeg = !!process.env.CI || ffmpegInstalled()

@@ -69,8 +69,9 @@ export const LOOPBACK_LIMITS: Record<string, string> = {
   NUXT_ORDER_MAX_UNITS_PER_ADDRESS: '100000',
 }
 
-export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
-  const port = await freePort()
+/** `port`: the address a restarted server comes back on, for clients that reconnect by themselves. */
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string, port?: number } = {}): Promise<RunningServer> {
+  const port = options.port ?? await freePort()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wrencos-test-'))
   const fullEnv: Record<string, string> = {
     HOST: '127.0.0.1',
@@ -86,7 +87,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     NUXT_MEDIA_LOOPBACK: 'true',
     ...LOOPBACK_LIMITS,
     ...env,
-    // Always a port of its own, even when `env` is another server's (a restart on the same data).
+    // Always the port asked for or one of its own, even when `env` is another server's (a restart on the same data).
     PORT: String(port),
   }
   const child = spawn(process.execPath, [join(ROOT, '.output/server/index.mjs')], {

@@ -1,61 +1,10 @@
 // WebRTC clients that are not browsers, on werift: a publisher sending a MediaSource (as OBS would
 // through WHIP) and a viewer that counts what it gets (as a WHEP player would).
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RtpPacket } from 'werift'
+import type { RTCPeerConnection, RtpPacket } from 'werift'
+import { negotiate, peer } from '../../bench/lib/werift-peers.mjs'
 import { vp8Info } from '../../server/media/relay/vp8'
-import type { MediaSource } from './media-source'
 
-const codecs = {
-  video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })],
-  audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
-}
-
-/** Waits until the connection's ICE gathering is complete (non-trickle: the offer carries every candidate). */
-async function gathered(pc: RTCPeerConnection) {
-  if (pc.iceGatheringState === 'complete') return
-  await new Promise<void>((resolve) => {
-    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
-      if (state === 'complete') {
-        unSubscribe()
-        resolve()
-      }
-    })
-  })
-}
-
-/** Offers with `exchange` (a WHIP or WHEP POST answering the SDP answer), and applies the answer. */
-async function negotiate(pc: RTCPeerConnection, exchange: (offer: string) => Promise<string>) {
-  await pc.setLocalDescription(await pc.createOffer())
-  await gathered(pc)
-  const answer = await exchange(pc.localDescription!.sdp)
-  await pc.setRemoteDescription({ type: 'answer', sdp: answer })
-}
-
-export async function connected(pc: RTCPeerConnection, timeoutMs = 10_000) {
-  if (pc.connectionState === 'connected') return
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not connected within ${timeoutMs} ms (${pc.connectionState})`)), timeoutMs)
-    pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-  })
-}
-
-/** A publisher that sends `source`'s VP8 and Opus. */
-export async function publishWithWerift(source: MediaSource, exchange: (offer: string) => Promise<string>) {
-  const pc = new RTCPeerConnection({ codecs, iceAdditionalHostAddresses: ['127.0.0.1'] })
-  const video = new MediaStreamTrack({ kind: 'video' })
-  const audio = new MediaStreamTrack({ kind: 'audio' })
-  pc.addTransceiver(video, { direction: 'sendonly' })
-  pc.addTransceiver(audio, { direction: 'sendonly' })
-  source.onPacket('video', packet => video.writeRtp(packet))
-  source.onPacket('audio', packet => audio.writeRtp(packet))
-  await negotiate(pc, exchange)
-  await connected(pc)
-  return pc
-}
+export { connected, publishWithWerift } from '../../bench/lib/werift-peers.mjs'
 
 export interface WatchedMedia {
   pc: RTCPeerConnection
@@ -66,7 +15,7 @@ export interface WatchedMedia {
 
 /** A viewer that receives and counts: packets, bytes, lost sequence numbers, key frames. */
 export async function watchWithWerift(exchange: (offer: string) => Promise<string>): Promise<WatchedMedia> {
-  const pc = new RTCPeerConnection({ codecs, iceAdditionalHostAddresses: ['127.0.0.1'] })
+  const pc = peer()
   pc.addTransceiver('video', { direction: 'recvonly' })
   pc.addTransceiver('audio', { direction: 'recvonly' })
   const watched: WatchedMedia = {

@@ -1,0 +1,44 @@
+// A real VP8 + Opus stream made by ffmpeg (a test pattern and a tone), as RTP on loopback: what a
+// non-browser publisher (OBS, an encoder) would send. The relay's tests and its benchmark use it.
+import { spawn, spawnSync } from 'node:child_process'
+import { createSocket } from 'node:dgram'
+
+export const ffmpegInstalled = () => spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
+
+async function receiver() {
+  const socket = createSocket('udp4')
+  await new Promise(resolve => socket.bind(0, '127.0.0.1', resolve))
+  // A 720p key frame is a burst of a hundred packets: room for it.
+  socket.setRecvBufferSize(4 * 1024 * 1024)
+  return socket
+}
+
+/**
+ * Starts ffmpeg: `width`x`height` (1280x720) at 30 fps, VP8 at `videoKbps` with a key frame every
+ * `keyframeSeconds`, and Opus; runs for `seconds` (or until stopped).
+ */
+export async function startMediaSource(options = {}) {
+  const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720 } = options
+  const [video, audio] = await Promise.all([receiver(), receiver()])
+  const port = socket => socket.address().port
+  const ffmpeg = spawn('ffmpeg', [
+    '-loglevel', 'error', '-re',
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', String(seconds),
+    '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${videoKbps}k`,
+    '-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`, '-g', String(30 * keyframeSeconds), '-keyint_min', String(30 * keyframeSeconds),
+    '-f', 'rtp', '-payload_type', '96', '-ssrc', '1111', `rtp://127.0.0.1:${port(video)}?pkt_size=1200`,
+    '-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-f', 'rtp', '-payload_type', '111', '-ssrc', '2222', `rtp://127.0.0.1:${port(audio)}?pkt_size=1200`,
+  ], { stdio: ['ignore', 'ignore', 'inherit'] })
+  return {
+    onPacket(kind, handler) {
+      (kind === 'video' ? video : audio).on('message', handler)
+    },
+    stop() {
+      ffmpeg.kill('SIGKILL')
+      video.close()
+      audio.close()
+    },
+  }
+}

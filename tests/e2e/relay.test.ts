@@ -1,0 +1,245 @@
+// relay mode in Chromium: the host uploads once and the server carries the show to everyone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright'
+import { api } from '../support/api'
+import { adminContext, appURL, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
+import { expectLiveVideo } from '../support/customer-page'
+import { haveFfmpeg, startMediaSource } from '../support/media-source'
+import { startServer, type RunningServer } from '../support/server'
+import { endShow, expectSeekableReplay, goLive, openConsole, startCamera } from '../support/studio'
+import { publishWithWerift } from '../support/werift-clients'
+
+let server: RunningServer
+let adminToken: string
+beforeAll(async () => {
+  server = await startServer({ NUXT_MEDIA_MODE: 'relay' })
+  adminToken = (await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })).body.token
+  useAppServer({ baseURL: server.baseURL, adminToken })
+})
+afterAll(() => server?.stop())
+
+async function show(title: string, quality = '480p') {
+  return (await api('/api/livestreams', { base: server.baseURL, token: adminToken, body: { title, quality } })).body.livestream as { id: string }
+}
+
+/** Every RTCPeerConnection a page makes, kept on window for the test to read its stats. */
+async function keepConnections(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection
+    const made: RTCPeerConnection[] = []
+    ;(window as unknown as { connections: RTCPeerConnection[] }).connections = made
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args)
+        made.push(this)
+      }
+    } as typeof RTCPeerConnection
+    // When each WHEP answer arrived (and so how many sessions the page opened), and when the
+    // live video presented its first frame.
+    const fetchNative = window.fetch
+    const record = window as unknown as { whepAnswers: number[], firstFrameAt?: number }
+    record.whepAnswers = []
+    window.fetch = async (...args) => {
+      const response = await fetchNative(...args)
+      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') record.whepAnswers.push(performance.now())
+      return response
+    }
+    new MutationObserver(() => {
+      const video = document.querySelector('[data-testid="live-video"]') as (HTMLVideoElement & { watched?: boolean }) | null
+      if (!video || video.watched) return
+      video.watched = true
+      video.requestVideoFrameCallback((now) => {
+        record.firstFrameAt = now
+      })
+    }).observe(document, { subtree: true, childList: true })
+  })
+}
+
+/** The host's media stops flowing (its tracks leave every connection), then comes back into the same connections. */
+async function hostMedia(page: Page, flowing: boolean) {
+  await page.evaluate(async (flowing) => {
+    const preview = document.querySelector('[data-testid="camera-preview"]') as HTMLVideoElement
+    const stream = preview.srcObject as MediaStream
+    for (const pc of (window as unknown as { connections: RTCPeerConnection[] }).connections) {
+      for (const transceiver of pc.getTransceivers()) {
+        const kind = transceiver.receiver.track.kind
+        await transceiver.sender.replaceTrack(flowing ? stream.getTracks().find(track => track.kind === kind) ?? null : null)
+      }
+    }
+  }, flowing)
+}
+
+/** The video bits per second the host's page sends now, over `ms`, all its connections together. */
+async function hostVideoBitrate(page: Page, ms = 3000) {
+  const bytes = () => page.evaluate(async () => {
+    let sum = 0
+    for (const pc of (window as unknown as { connections: RTCPeerConnection[] }).connections) {
+      if (pc.connectionState === 'closed') continue
+      for (const stat of (await pc.getStats()).values()) if (stat.type === 'outbound-rtp' && stat.kind === 'video') sum += stat.bytesSent
+    }
+    return sum
+  })
+  const first = await bytes()
+  await page.waitForTimeout(ms)
+  return ((await bytes()) - first) * 8 / (ms / 1000)
+}
+
+async function customer(context: BrowserContext, id: string) {
+  const { page, problems } = await watchedPage(context)
+  await page.goto(appURL(`/live/${id}`), { waitUntil: 'networkidle' })
+  return { page, problems }
+}
+
+describe('relay mode (Chromium, fake camera)', () => {
+  const chromium = useChromium()
+
+  it('carries one upload to every customer, through the host dropping out, and records the replay', async () => {
+    const { id } = await show(`Relay show ${Date.now()}`)
+    const host = await adminContext(chromium())
+    await keepConnections(host)
+    const { page: studio, problems: studioProblems } = await watchedPage(host)
+    const routes: WebSocketRoute[] = []
+    await studio.routeWebSocket(/\/_ws$/, (route) => {
+      route.connectToServer()
+      routes.push(route)
+    })
+    await openConsole(studio, id)
+    await startCamera(studio)
+    await goLive(studio)
+    const wentLive = Date.now()
+
+    const audience = await chromium().newContext()
+    await keepConnections(audience)
+    const viewers = [await customer(audience, id)]
+    await expectLiveVideo(viewers[0]!.page)
+    // The host's bandwidth estimate ramps up over the first seconds; measured after it.
+    await studio.waitForTimeout(3000)
+    const withOne = await hostVideoBitrate(studio)
+    for (let i = 0; i < 2; i++) viewers.push(await customer(audience, id))
+    for (const { page } of viewers) await expectLiveVideo(page)
+    const withThree = await hostVideoBitrate(studio)
+    for (let i = 0; i < 3; i++) viewers.push(await customer(audience, id))
+    for (const { page } of viewers.slice(3)) await expectLiveVideo(page)
+    const withSix = await hostVideoBitrate(studio)
+    // One upload whatever the audience: in p2p each viewer adds another stream's worth (3x, 6x);
+    // here only the encoder's own variation is left.
+    expect(withOne).toBeGreaterThan(100_000)
+    expect(withThree / withOne).toBeLessThan(1.6)
+    expect(withSix / withOne).toBeLessThan(1.6)
+    await screenshot(viewers[0]!.page, 'relay-live')
+
+    // A late viewer: its first frame within a second of its WHEP answer (a key frame asked of the host at once).
+    const late = await customer(audience, id)
+    await expectLiveVideo(late.page)
+    const sinceAnswer = await late.page.evaluate(() => {
+      const record = window as unknown as { whepAnswers: number[], firstFrameAt: number }
+      return record.firstFrameAt - record.whepAnswers[0]!
+    })
+    console.info(`relay: host video upload ${Math.round(withOne / 1000)} / ${Math.round(withThree / 1000)} / ${Math.round(withSix / 1000)} kbit/s with 1 / 3 / 6 viewers; late viewer's first frame ${Math.round(sinceAnswer)} ms after its WHEP answer`)
+    expect(sinceAnswer).toBeGreaterThan(0)
+    expect(sinceAnswer).toBeLessThan(1000)
+    await late.page.close()
+
+    // The host drops out: the socket is cut and no media comes for a few seconds. The viewers
+    // are told the host is reconnecting, over the last frame.
+    await routes.at(-1)!.close({ code: 4000, reason: 'cut by the test' })
+    await hostMedia(studio, false)
+    await expect.poll(() => viewers[0]!.page.getByText('The host is reconnecting').isVisible(), { timeout: 15_000 }).toBe(true)
+    await expect.poll(() => routes.length, { timeout: 10_000 }).toBe(2)
+    await hostMedia(studio, true)
+    for (const { page } of viewers) await expectLiveVideo(page, 20_000)
+    await expect.poll(() => viewers[0]!.page.getByText('The host is reconnecting').isVisible(), { timeout: 10_000 }).toBe(false)
+    expect(await viewers[0]!.page.getByText('The host is reconnecting').isVisible()).toBe(false)
+    // Nobody renegotiated: one WHEP session each.
+    for (const { page } of viewers) expect(await page.evaluate(() => (window as unknown as { whepAnswers: number[] }).whepAnswers.length)).toBe(1)
+
+    const liveSeconds = (Date.now() - wentLive) / 1000
+    await endShow(studio)
+    await expect.poll(() => studio.getByTestId('replay-state').isVisible(), { timeout: 30_000 }).toBe(true)
+    // The server's recording spans the show, the seconds the host was away included.
+    await expectSeekableReplay(studio, liveSeconds)
+    await expect.poll(() => viewers[0]!.page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)
+    for (const { problems } of viewers) expect(problems()).toEqual([])
+    expect(studioProblems()).toEqual([])
+    await audience.close()
+    await host.close()
+  }, 180_000)
+
+  it.skipIf(!haveFfmpeg)('plays what an encoder publishes with its stream key, as OBS would, and keeps its replay', async () => {
+    const { id } = await show(`Encoder show ${Date.now()}`, '720p')
+    const { streamKey, whipUrl } = (await api(`/api/livestreams/${id}/stream-key`, { base: server.baseURL, method: 'POST', token: adminToken })).body
+    const media = await startMediaSource({ videoKbps: 1000 })
+    const publisher = await publishWithWerift(media, async (offer) => {
+      const response = await fetch(whipUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${streamKey}` } })
+      expect(response.status).toBe(201)
+      return response.text()
+    })
+    try {
+      // The studio sees the encoder's picture arriving, and goes live on it without a camera.
+      const host = await adminContext(chromium())
+      const studio = await host.newPage()
+      await openConsole(studio, id)
+      await studio.getByText('Stream from OBS instead').click()
+      await expect.poll(() => studio.getByTestId('encoder-status').textContent(), { timeout: 10_000 }).toContain('arriving')
+      await studio.getByRole('button', { name: 'Go live' }).click()
+      await expect.poll(() => studio.getByText('The show is live from your encoder').isVisible(), { timeout: 10_000 }).toBe(true)
+      const audience = await chromium().newContext()
+      const { page, problems } = await customer(audience, id)
+      await expectLiveVideo(page)
+      expect(await page.getByTestId('live-video').evaluate((video: HTMLVideoElement) => video.videoWidth)).toBe(1280)
+      await page.waitForTimeout(3000)
+      await endShow(studio)
+      await expect.poll(() => page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)
+      expect(problems()).toEqual([])
+      await audience.close()
+      await host.close()
+    }
+    finally {
+      await publisher.close()
+      media.stop()
+    }
+  }, 120_000)
+
+  // Last in this file: it replaces the server the others share.
+  it('survives a server restart: host and viewers reconnect by themselves, and the replay keeps both parts', async () => {
+    const { id } = await show(`Restart show ${Date.now()}`)
+    const host = await adminContext(chromium())
+    await keepConnections(host)
+    const { page: studio } = await watchedPage(host)
+    await openConsole(studio, id)
+    await startCamera(studio)
+    await goLive(studio)
+    const wentLive = Date.now()
+    const audience = await chromium().newContext()
+    await keepConnections(audience)
+    const { page } = await customer(audience, id)
+    await expectLiveVideo(page)
+    await page.waitForTimeout(3000)
+
+    // kill -9, and the same server back on the same address and data a moment later.
+    const killedAt = Date.now()
+    await server.kill()
+    await page.waitForTimeout(1000)
+    server = await startServer(server.env, { dataDir: server.dataDir, port: server.port })
+    // The viewer's connection died with the server: it made a new session, and the picture is back.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { whepAnswers: number[] }).whepAnswers.length), { timeout: 45_000 }).toBeGreaterThanOrEqual(2)
+    await expectLiveVideo(page, 45_000)
+    const videoBackAt = Date.now()
+    await expect.poll(() => studio.getByTestId('broadcast-state').textContent(), { timeout: 20_000 }).toMatch(/^\s*Live · \d+:\d\d\s*$/)
+    await page.waitForTimeout(3000)
+
+    const liveSeconds = (Date.now() - wentLive) / 1000
+    await endShow(studio)
+    await expect.poll(() => studio.getByTestId('replay-state').isVisible(), { timeout: 30_000 }).toBe(true)
+    // Both parts are in it, one run each (the seconds the server was down have no picture to keep).
+    await expect.poll(() => studio.getByTestId('replay-state').textContent(), { timeout: 30_000 }).toContain('seekable')
+    const { replayRuns } = (await api(`/api/livestreams/${id}`, { base: server.baseURL })).body.livestream as { replayRuns: { lengthSeconds: number }[] }
+    expect(replayRuns).toHaveLength(2)
+    for (const run of replayRuns) expect(run.lengthSeconds).toBeGreaterThan(1)
+    const recorded = replayRuns.reduce((sum, run) => sum + run.lengthSeconds, 0)
+    console.info(`relay restart: ${replayRuns.map(run => run.lengthSeconds.toFixed(1)).join(' s + ')} s recorded of ${liveSeconds.toFixed(1)} s live; video back ${((videoBackAt - killedAt) / 1000).toFixed(1)} s after the kill`)
+    await expectSeekableReplay(studio, recorded)
+    await audience.close()
+    await host.close()
+  }, 180_000)
+})
