@@ -77,6 +77,11 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     expect(metrics).toContain(`wrencos_media_publishing{livestream="${id}"} 1`)
     const bitrate = Number(metrics.match(new RegExp(`wrencos_media_layer_bitrate_bps\\{livestream="${id}",layer="[^"]+"\\} (\\d+)`))?.[1])
     expect(bitrate).toBeGreaterThan(300_000)
+    // An encoder has no page to draw a thumbnail: the server takes one from the recording's first seconds.
+    const pictured = await room.next('livestream_updated', frame => !!frame.livestream.thumbnailUrl, 15_000)
+    const thumbnail = await fetch(`${server.baseURL}${pictured.livestream.thumbnailUrl}`)
+    expect(thumbnail.headers.get('content-type')).toBe('image/jpeg')
+    expect(Buffer.from(await thumbnail.arrayBuffer()).subarray(0, 3)).toEqual(Buffer.from([0xFF, 0xD8, 0xFF]))
 
     await api(`/api/livestreams/${id}/stop`, { base: server.baseURL, method: 'POST', token: admin })
     await room.next('media_state', frame => frame.publishing === false, 10_000)
