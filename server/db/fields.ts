@@ -3,14 +3,14 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { ChatRecord, LivestreamRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { ChatRecord, LivestreamRecord, ModerationRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
 export type Fields<T> = { readonly [K in keyof T]-?: FieldKind }
 
 export const USER_FIELDS = {
-  id: 'text', email: 'text', role: 'text', displayName: 'text', passwordHash: 'text', createdAt: 'time',
+  id: 'text', email: 'text', role: 'text', displayName: 'text', passwordHash: 'text', deviceId: 'text', signupAddress: 'text', createdAt: 'time',
 } as const satisfies Fields<UserRecord>
 
 export const LIVESTREAM_FIELDS = {
@@ -33,6 +33,7 @@ export const LIVESTREAM_FIELDS = {
   replayRuns: 'json',
   countersAt: 'time',
   streamKeyHash: 'text',
+  chatSettings: 'json',
   createdAt: 'time',
 } as const satisfies Fields<LivestreamRecord>
 
@@ -41,7 +42,7 @@ export const PRODUCT_FIELDS = {
 } as const satisfies Fields<Product>
 
 export const CHAT_FIELDS = {
-  id: 'text', livestreamId: 'text', userId: 'text', displayName: 'text', role: 'text', message: 'text', clientId: 'text', createdAt: 'time',
+  id: 'text', livestreamId: 'text', userId: 'text', displayName: 'text', role: 'text', message: 'text', clientId: 'text', status: 'text', createdAt: 'time',
 } as const satisfies Fields<ChatRecord>
 
 export const ORDER_FIELDS = {
@@ -55,3 +56,19 @@ export const SAMPLE_FIELDS = {
 export const SESSION_FIELDS = {
   id: 'text', userId: 'text', createdAt: 'time', expiresAt: 'time', revokedAt: 'time',
 } as const satisfies Fields<SessionRecord>
+
+export const MODERATION_FIELDS = {
+  id: 'text',
+  livestreamId: 'text',
+  moderatorId: 'text',
+  moderatorName: 'text',
+  action: 'text',
+  targetUserId: 'text',
+  targetName: 'text',
+  messageId: 'text',
+  until: 'time',
+  deviceId: 'text',
+  address: 'text',
+  details: 'json',
+  createdAt: 'time',
+} as const satisfies Fields<ModerationRecord>

@@ -2,7 +2,7 @@
 // (pricing, what a show owns, when a pin closes) are the core's (server/domain); a Store only keeps
 // records and takes stock atomically. Two implementations (embedded SQLite, MongoDB) pass the same
 // contract suite in tests/unit/store-contract.
-import type { Livestream, LivestreamStatus, Order, Product, Role } from '#shared/types/models'
+import type { ChatSettings, Livestream, LivestreamStatus, ModerationAction, Order, Product, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -10,6 +10,9 @@ export interface UserRecord {
   role: Role
   displayName: string
   passwordHash?: string
+  /** The browser (its `wrencos_device` cookie) and address the account was made from: a ban reaches the guests made there after it. */
+  deviceId?: string
+  signupAddress?: string
   createdAt: string
 }
 
@@ -23,6 +26,8 @@ export type LivestreamRecord = Omit<Livestream, 'pinnedProducts'> & {
   countersAt?: string
   /** The SHA-256 of the show's stream key, when one was made: never shown. */
   streamKeyHash?: string
+  /** Slow mode, blocked words, links held: set by moderators; absent is all off. */
+  chatSettings?: ChatSettings
 }
 
 export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt'>
@@ -31,7 +36,7 @@ export type NewLivestream = Pick<LivestreamRecord, 'title' | 'description' | 'qu
 type Changes<T, K extends keyof T> = { [P in K]?: undefined extends T[P] ? T[P] | null : T[P] }
 
 export type LivestreamChanges = Changes<LivestreamRecord, 'title' | 'description' | 'quality' | 'scheduledAt' | 'status'
-  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns' | 'countersAt' | 'streamKeyHash'>
+  | 'startTime' | 'endTime' | 'durationSeconds' | 'currentViewers' | 'videoUrl' | 'thumbnailUrl' | 'replayRuns' | 'countersAt' | 'streamKeyHash' | 'chatSettings'>
 
 export interface ListCursor { createdAt: string, id: string }
 
@@ -45,10 +50,37 @@ export interface ChatRecord {
   role: Role
   message: string
   clientId?: string
+  /** Absent: seen by all. `held`: waiting for a moderator (a link). `deleted`: removed by one; kept for the record. */
+  status?: ChatStatus
+  createdAt: string
+}
+
+export type ChatStatus = 'held' | 'deleted'
+
+/** One moderator's action in one show, kept for the record; bans and timeouts are read from these. */
+export interface ModerationRecord {
+  id: string
+  livestreamId: string
+  moderatorId: string
+  moderatorName: string
+  action: ModerationAction
+  /** Whom it was about (timeout, ban, unban; delete and release: the message's author). */
+  targetUserId?: string
+  targetName?: string
+  messageId?: string
+  /** A timeout's end. */
+  until?: string
+  /** The banned account's browser and signup address: guests made there after the ban are banned too. */
+  deviceId?: string
+  address?: string
+  /** The settings set, a deleted line's text: what the record shows. */
+  details?: Record<string, unknown>
   createdAt: string
 }
 
 export type NewChat = Omit<ChatRecord, 'id'>
+
+export type NewModeration = Omit<ModerationRecord, 'id'>
 
 export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'description'> & { description?: string }
 
@@ -80,7 +112,7 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation'
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
@@ -92,6 +124,10 @@ export interface Store {
   getUser(id: string): Promise<UserRecord | null>
   findUserByEmail(email: string): Promise<UserRecord | null>
   hasAdmin(): Promise<boolean>
+  /** Oldest first. */
+  listUsers(query: { role: Role }): Promise<UserRecord[]>
+  /** Removes the account; answers false if there was none. Its sessions are the caller's to end. */
+  deleteUser(id: string): Promise<boolean>
 
   createLivestream(input: NewLivestream): Promise<LivestreamRecord>
   getLivestream(id: string): Promise<LivestreamRecord | null>
@@ -118,9 +154,24 @@ export interface Store {
 
   appendChat(message: NewChat): Promise<ChatRecord>
   getChat(id: string): Promise<ChatRecord | null>
-  /** Oldest first: the last `limit` messages, or those just before `before`. */
-  listChat(livestreamId: string, query: { before?: ChatRecord, limit: number }): Promise<ChatRecord[]>
+  /**
+   * Oldest first: the last `limit` messages, or those just before `before`; those everyone sees
+   * (no status) unless `status` asks for the held ones, or `any` for all of them.
+   */
+  listChat(livestreamId: string, query: { before?: ChatRecord, limit: number, status?: ChatStatus | 'any' }): Promise<ChatRecord[]>
   listChatTimes(livestreamId: string): Promise<string[]>
+  /**
+   * Sets the status of one message, or of every message of one author in one show (null: seen by
+   * all), only where it is now one of `onlyIf` (undefined: no status) when given. Answers the
+   * messages it changed, as they are now.
+   */
+  setChatStatus(of: { id: string } | { livestreamId: string, userId: string }, status: ChatStatus | null, onlyIf?: Array<ChatStatus | undefined>): Promise<ChatRecord[]>
+  /** The newest message of one author in one show, whatever its status (slow mode). */
+  lastChatOf(livestreamId: string, userId: string): Promise<ChatRecord | null>
+
+  appendModeration(action: NewModeration): Promise<ModerationRecord>
+  /** Oldest first. */
+  listModeration(livestreamId: string): Promise<ModerationRecord[]>
 
   createProduct(input: NewProduct): Promise<Product>
   /** Deleted products stay readable here, for orders and replays that refer to them. */

@@ -4,8 +4,8 @@ import type { Store, UserRecord } from '../db'
 import type { Clock } from '../utils/clock'
 import { jwtKey, signToken, verifyClaims, type AuthUser } from '../utils/jwt'
 
-/** How long a sign-in lasts: an admin's a working day, a customer's a week. Tokens claiming longer are refused. */
-export const SESSION_LIFETIME_S: Record<Role, number> = { admin: 24 * 3600, customer: 7 * 24 * 3600 }
+/** How long a sign-in lasts: an admin's and a moderator's a working day, a customer's a week. Tokens claiming longer are refused. */
+export const SESSION_LIFETIME_S: Record<Role, number> = { admin: 24 * 3600, moderator: 24 * 3600, customer: 7 * 24 * 3600 }
 
 /**
  * How long a checked token is believed without asking the store again. A customer sends the same

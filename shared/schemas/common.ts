@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /** Every role an account can have: the one list the token check, the stores and the types read. */
-export const ROLES = ['admin', 'customer'] as const
+export const ROLES = ['admin', 'moderator', 'customer'] as const
 export const Role = z.enum(ROLES)
 
 /** An entity id as it appears in a path or body: opaque, URL-safe, never an object. */

@@ -56,6 +56,18 @@ forEachStore('Store contract', (name) => {
       expect(await store.getUser('ffffffffffffffffffffffff')).toBeNull()
       expect(await store.getUser('nope')).toBeNull()
     })
+
+    it('keeps moderators and where an account was made, lists by role and deletes', async () => {
+      const mod = await store.createUser({ email: 'mod@example.com', passwordHash: 'h', role: 'moderator', displayName: 'Mo' })
+      const guest = await store.createUser({ role: 'customer', displayName: 'G', deviceId: 'device-1', signupAddress: '203.0.113.9' })
+      expect(guest).toMatchObject({ deviceId: 'device-1', signupAddress: '203.0.113.9' })
+      expect((await store.listUsers({ role: 'moderator' })).map(user => user.id)).toEqual([mod.id])
+      expect(await store.deleteUser(mod.id)).toBe(true)
+      expect(await store.deleteUser(mod.id)).toBe(false)
+      expect(await store.deleteUser('nope')).toBe(false)
+      expect(await store.getUser(mod.id)).toBeNull()
+      expect(await store.listUsers({ role: 'moderator' })).toEqual([])
+    })
   })
 
   describe('livestreams', () => {
@@ -168,6 +180,57 @@ forEachStore('Store contract', (name) => {
       expect((await store.listChat(stream.id, { limit: 3, before: sent[1] })).map(m => m.message)).toEqual(['m0'])
       expect(await store.getChat(sent[2]!.id)).toEqual(sent[2])
       expect(await store.listChatTimes(stream.id)).toHaveLength(7)
+    })
+
+    it('holds, deletes and releases lines, by message or by author, and lists by status', async () => {
+      const stream = await store.createLivestream({ title: 'Moderated', description: '', quality: '480p' })
+      const line = (userId: string, message: string, status?: 'held') => store.appendChat({ livestreamId: stream.id, userId, displayName: userId, role: 'customer', message, createdAt: now(), ...(status ? { status } : {}) })
+      const a1 = await line('ann', 'hello')
+      const b1 = await line('bob', 'spam 1')
+      const held = await line('ann', 'see https://example.com', 'held')
+      const b2 = await line('bob', 'spam 2')
+      expect(held.status).toBe('held')
+      expect((await store.listChat(stream.id, { limit: 10 })).map(m => m.id)).toEqual([a1.id, b1.id, b2.id])
+      expect((await store.listChat(stream.id, { limit: 10, status: 'held' })).map(m => m.id)).toEqual([held.id])
+      expect(await store.lastChatOf(stream.id, 'ann')).toMatchObject({ id: held.id })
+      expect(await store.lastChatOf(stream.id, 'nobody')).toBeNull()
+
+      // Every line of one author, once: a second pass changes nothing.
+      const removed = await store.setChatStatus({ livestreamId: stream.id, userId: 'bob' }, 'deleted', [undefined, 'held'])
+      expect(removed.map(m => m.id).sort()).toEqual([b1.id, b2.id].sort())
+      expect(removed.every(m => m.status === 'deleted')).toBe(true)
+      expect(await store.setChatStatus({ livestreamId: stream.id, userId: 'bob' }, 'deleted', [undefined, 'held'])).toEqual([])
+      // A release applies to a held line only.
+      expect(await store.setChatStatus({ id: a1.id }, null, ['held'])).toEqual([])
+      const [released] = await store.setChatStatus({ id: held.id }, null, ['held'])
+      expect(released).toMatchObject({ id: held.id, message: 'see https://example.com' })
+      expect(released!.status).toBeUndefined()
+      expect((await store.listChat(stream.id, { limit: 10 })).map(m => m.id)).toEqual([a1.id, held.id])
+      expect((await store.listChat(stream.id, { limit: 10, status: 'any' }))).toHaveLength(4)
+      expect(await store.setChatStatus({ id: 'nope' }, 'deleted')).toEqual([])
+    })
+  })
+
+  describe('moderation', () => {
+    it('keeps every action of a show in order, and deletes them with it', async () => {
+      const stream = await store.createLivestream({ title: 'Record', description: '', quality: '480p' })
+      const until = new Date(Date.now() + 60_000).toISOString()
+      const first = await store.appendModeration({ livestreamId: stream.id, moderatorId: 'm1', moderatorName: 'Mo', action: 'timeout', targetUserId: 'u1', targetName: 'Ann', until, createdAt: now() })
+      const second = await store.appendModeration({ livestreamId: stream.id, moderatorId: 'm1', moderatorName: 'Mo', action: 'ban', targetUserId: 'u2', targetName: 'Bob', deviceId: 'd2', address: '198.51.100.7', details: { deleted: 3 }, createdAt: now() })
+      await store.appendModeration({ livestreamId: 'another', moderatorId: 'm1', moderatorName: 'Mo', action: 'settings', details: { slowModeSeconds: 10 }, createdAt: now() })
+      expect(first).toMatchObject({ action: 'timeout', until, targetUserId: 'u1' })
+      const listed = await store.listModeration(stream.id)
+      expect(listed).toEqual([first, second])
+      expect(listed[1]).toMatchObject({ deviceId: 'd2', address: '198.51.100.7', details: { deleted: 3 } })
+      await store.deleteLivestreamParts(stream.id, ['moderation'])
+      expect(await store.listModeration(stream.id)).toEqual([])
+    })
+
+    it('keeps a show\'s chat settings', async () => {
+      const stream = await store.createLivestream({ title: 'Settings', description: '', quality: '480p' })
+      const chatSettings = { slowModeSeconds: 30, blockedWords: ['spam', 'çok kötü'], holdLinks: true }
+      expect((await store.updateLivestream(stream.id, { chatSettings }))!.chatSettings).toEqual(chatSettings)
+      expect((await store.getLivestream(stream.id))!.chatSettings).toEqual(chatSettings)
     })
   })
 

@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { CHAT_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -83,6 +83,12 @@ const Chat = schemaOf(CHAT_FIELDS, {
   livestreamId: required, userId: required, displayName: required, role: required, message: required, createdAt: required,
 })
 Chat.index({ livestreamId: 1, _id: -1 })
+Chat.index({ livestreamId: 1, userId: 1, _id: -1 })
+
+const Moderation = schemaOf(MODERATION_FIELDS, {
+  livestreamId: required, moderatorId: required, moderatorName: required, action: required, createdAt: required,
+})
+Moderation.index({ livestreamId: 1, _id: 1 })
 
 const Order = schemaOf(ORDER_FIELDS, { userId: required, totalCents: required, currency: required, status: required, createdAt: required })
 Order.index({ livestreamId: 1, createdAt: 1 })
@@ -106,6 +112,7 @@ export function defineModels(connection: Connection) {
     products: model('Product', Product),
     pins: model('Pin', Pin),
     chat: model('ChatMessage', Chat),
+    moderation: model('ModerationAction', Moderation),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type CappedTake, type ChatRecord, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -40,7 +40,7 @@ function updateOf(changes: object, times: string[] = []) {
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
@@ -99,6 +99,16 @@ class MongoStore implements Store {
 
   async hasAdmin() {
     return !!(await this.m.users.exists({ role: 'admin' }))
+  }
+
+  async listUsers({ role }: Parameters<Store['listUsers']>[0]) {
+    const docs = await this.m.users.find({ role }).sort({ createdAt: 1, _id: 1 }).lean()
+    return docs.map(doc => plain<UserRecord>(doc))
+  }
+
+  async deleteUser(id: string) {
+    if (!isObjectId(id)) return false
+    return (await this.m.users.deleteOne({ _id: id })).deletedCount > 0
   }
 
   async createLivestream(input: Parameters<Store['createLivestream']>[0]) {
@@ -215,11 +225,38 @@ class MongoStore implements Store {
     return doc ? plain<ChatRecord>(doc) : null
   }
 
-  async listChat(livestreamId: string, { before, limit }: Parameters<Store['listChat']>[1]) {
+  async listChat(livestreamId: string, { before, limit, status }: Parameters<Store['listChat']>[1]) {
     const filter: Doc = { livestreamId }
     if (before) filter._id = { $lt: new mongoose.Types.ObjectId(before.id) }
+    if (status !== 'any') filter.status = status ?? { $exists: false }
     const docs = await this.m.chat.find(filter).sort({ _id: -1 }).limit(limit).lean()
     return docs.reverse().map(doc => plain<ChatRecord>(doc))
+  }
+
+  async setChatStatus(of: Parameters<Store['setChatStatus']>[0], status: ChatStatus | null, onlyIf?: Array<ChatStatus | undefined>) {
+    if ('id' in of && !isObjectId(of.id)) return []
+    const filter: Doc = 'id' in of ? { _id: of.id } : { livestreamId: of.livestreamId, userId: of.userId }
+    if (onlyIf) filter.$or = onlyIf.map(state => ({ status: state ?? { $exists: false } }))
+    const ids = (await this.m.chat.find(filter, { _id: 1 }).lean()).map(doc => doc._id)
+    if (!ids.length) return []
+    await this.m.chat.updateMany({ ...filter, _id: { $in: ids } }, status ? { $set: { status } } : { $unset: { status: 1 } })
+    const changed = await this.m.chat.find({ _id: { $in: ids }, status: status ?? { $exists: false } }).sort({ _id: 1 }).lean()
+    return changed.map(doc => plain<ChatRecord>(doc))
+  }
+
+  async lastChatOf(livestreamId: string, userId: string) {
+    const doc = await this.m.chat.findOne({ livestreamId, userId }).sort({ _id: -1 }).lean()
+    return doc ? plain<ChatRecord>(doc) : null
+  }
+
+  async appendModeration(action: Parameters<Store['appendModeration']>[0]) {
+    const doc = await this.m.moderation.create({ ...action, createdAt: new Date(action.createdAt), ...(action.until ? { until: new Date(action.until) } : {}) })
+    return plain<ModerationRecord>(doc.toObject())
+  }
+
+  async listModeration(livestreamId: string) {
+    const docs = await this.m.moderation.find({ livestreamId }).sort({ _id: 1 }).lean()
+    return docs.map(doc => plain<ModerationRecord>(doc))
   }
 
   async listChatTimes(livestreamId: string) {

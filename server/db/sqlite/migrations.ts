@@ -122,15 +122,55 @@ const MIGRATIONS: string[] = [
   `,
   // The hash of a show's stream key (for OBS and other WHIP encoders); the key itself is shown once.
   `ALTER TABLE livestreams ADD COLUMN stream_key_hash TEXT;`,
+  // Moderation: the moderator role (SQLite cannot change a CHECK, so the users table is rebuilt),
+  // where an account was made (bans reach new guests from there), a message's status, each show's
+  // chat settings, and the record of every action.
+  `
+  CREATE TABLE users_v5 (
+    id TEXT PRIMARY KEY,
+    email TEXT UNIQUE,
+    password_hash TEXT,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'customer')),
+    display_name TEXT NOT NULL,
+    device_id TEXT,
+    signup_address TEXT,
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO users_v5 (id, email, password_hash, role, display_name, created_at)
+    SELECT id, email, password_hash, role, display_name, created_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_v5 RENAME TO users;
+  CREATE INDEX users_by_role ON users (role, created_at);
+  ALTER TABLE chat_messages ADD COLUMN status TEXT CHECK (status IN ('held', 'deleted'));
+  CREATE INDEX chat_by_author ON chat_messages (livestream_id, user_id, seq);
+  ALTER TABLE livestreams ADD COLUMN chat_settings TEXT;
+  CREATE TABLE moderation_actions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    livestream_id TEXT NOT NULL,
+    moderator_id TEXT NOT NULL,
+    moderator_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_user_id TEXT,
+    target_name TEXT,
+    message_id TEXT,
+    until TEXT,
+    device_id TEXT,
+    address TEXT,
+    details TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX moderation_by_stream ON moderation_actions (livestream_id, seq);
+  `,
 ]
 
-/** Brings the database file up to the newest schema, one transaction per step. */
-export function migrate(db: Database.Database): void {
+/** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */
+export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > MIGRATIONS.length) {
     throw new Error(`database schema v${current} is newer than this app (v${MIGRATIONS.length}); refusing to run`)
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (let version = current; version < Math.min(target, MIGRATIONS.length); version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!)
       db.pragma(`user_version = ${version + 1}`)

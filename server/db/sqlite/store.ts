@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { CHAT_FIELDS, LIVESTREAM_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { CHAT_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type CappedTake, type ChatRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -40,10 +40,11 @@ const toChat = rowsOf<ChatRecord>(CHAT_FIELDS)
 const toOrder = rowsOf<Order>(ORDER_FIELDS)
 const toSample = rowsOf<SampleRecord>(SAMPLE_FIELDS)
 const toSession = rowsOf<SessionRecord>(SESSION_FIELDS)
+const toModeration = rowsOf<ModerationRecord>(MODERATION_FIELDS)
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -116,6 +117,14 @@ class SqliteStore implements Store {
 
   async hasAdmin() {
     return !!this.one(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`)
+  }
+
+  async listUsers({ role }: Parameters<Store['listUsers']>[0]) {
+    return this.all('SELECT * FROM users WHERE role = ? ORDER BY created_at, id', role).map(toUser)
+  }
+
+  async deleteUser(id: string) {
+    return this.statement('DELETE FROM users WHERE id = ?').run(id).changes > 0
   }
 
   // Livestreams
@@ -235,11 +244,36 @@ class SqliteStore implements Store {
     return row ? toChat(row) : null
   }
 
-  async listChat(livestreamId: string, { before, limit }: Parameters<Store['listChat']>[1]) {
+  async listChat(livestreamId: string, { before, limit, status }: Parameters<Store['listChat']>[1]) {
     const beforeSeq = before ? `AND seq < (SELECT seq FROM chat_messages WHERE id = @before)` : ''
-    const rows = this.statement(`SELECT * FROM chat_messages WHERE livestream_id = @livestreamId ${beforeSeq}
-      ORDER BY seq DESC LIMIT @limit`).all({ livestreamId, limit, ...(before ? { before: before.id } : {}) }) as Row[]
+    const shown = status === 'any' ? '' : status ? 'AND status = @status' : 'AND status IS NULL'
+    const rows = this.statement(`SELECT * FROM chat_messages WHERE livestream_id = @livestreamId ${beforeSeq} ${shown}
+      ORDER BY seq DESC LIMIT @limit`).all({ livestreamId, limit, ...(before ? { before: before.id } : {}), ...(status && status !== 'any' ? { status } : {}) }) as Row[]
     return rows.reverse().map(toChat)
+  }
+
+  async setChatStatus(of: Parameters<Store['setChatStatus']>[0], status: ChatStatus | null, onlyIf?: Array<ChatStatus | undefined>) {
+    const [where, params] = 'id' in of ? ['id = ?', [of.id]] : ['livestream_id = ? AND user_id = ?', [of.livestreamId, of.userId]]
+    const states = onlyIf?.map(state => state === undefined ? 'status IS NULL' : `status = '${state}'`).join(' OR ')
+    return this.all(`UPDATE chat_messages SET status = ? WHERE ${where}${states ? ` AND (${states})` : ''} RETURNING *`, status, ...params)
+      .map(toChat)
+  }
+
+  async lastChatOf(livestreamId: string, userId: string) {
+    const row = this.one('SELECT * FROM chat_messages WHERE livestream_id = ? AND user_id = ? ORDER BY seq DESC LIMIT 1', livestreamId, userId)
+    return row ? toChat(row) : null
+  }
+
+  // Moderation
+
+  async appendModeration(action: Parameters<Store['appendModeration']>[0]) {
+    const id = newId()
+    this.insert('moderation_actions', { ...action, id }, MODERATION_FIELDS)
+    return toModeration(this.one('SELECT * FROM moderation_actions WHERE id = ?', id)!)
+  }
+
+  async listModeration(livestreamId: string) {
+    return this.all('SELECT * FROM moderation_actions WHERE livestream_id = ? ORDER BY seq', livestreamId).map(toModeration)
   }
 
   async listChatTimes(livestreamId: string) {
