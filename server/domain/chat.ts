@@ -1,8 +1,10 @@
 import type { ChatMessage, Role } from '#shared/types/models'
 import type { ChatRecord } from '../db'
+import { blockedWordIn, hasLink } from './chat-rules'
 import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
 import { findLivestream } from './livestreams'
+import { assertMayTakePart, chatSettingsOf, isStaff, type Participant } from './moderation'
 
 /** Who says a chat line: the server vouches for it, whatever a client claims. */
 export interface Speaker { id: string, displayName: string, role: Role }
@@ -16,6 +18,7 @@ export function presentChat(record: ChatRecord): ChatMessage {
     message: record.message,
     createdAt: record.createdAt,
     ...(record.clientId ? { clientId: record.clientId } : {}),
+    ...(record.status === 'held' ? { held: true } : {}),
   }
 }
 
@@ -37,10 +40,34 @@ export async function chatPage(core: Core, livestreamId: string, query: { before
   return { items: items.map(presentChat) }
 }
 
-/** Stores a chat line from `user` and tells the room. Chat closes when the show ends. */
-export async function postChat(core: Core, livestreamId: string, user: Speaker, message: string, clientId?: string) {
+/** Where a line comes from: the speaker, and the browser and address they send from (for bans). */
+export type ChatSender = Participant & { user: Speaker }
+
+/**
+ * Stores a chat line and tells the room, under the show's rules: a banned or paused sender is
+ * refused, slow mode spaces a customer's lines, a blocked word refuses the line, and a line with a
+ * link waits for a moderator when the show holds links (only moderators and its author hear of
+ * it). Moderators and admins are held by none of these. Chat closes when the show ends.
+ */
+export async function postChat(core: Core, livestreamId: string, sender: ChatSender, message: string, clientId?: string) {
   const stream = await findLivestream(core, livestreamId)
   if (stream.status === 'ended') throw new DomainError('conflict', 'this show has ended; its chat is closed')
+  const { user } = sender
+  let held = false
+  if (!isStaff(user.role)) {
+    await assertMayTakePart(core, livestreamId, sender, 'chat')
+    const rules = chatSettingsOf(stream)
+    if (rules.slowModeSeconds) {
+      const last = await core.store.lastChatOf(livestreamId, user.id)
+      const waitMs = last ? Date.parse(last.createdAt) + rules.slowModeSeconds * 1000 - core.clock.now() : 0
+      if (waitMs > 0) {
+        const retryAfterSeconds = Math.ceil(waitMs / 1000)
+        throw new DomainError('rate_limited', `slow mode is on: one message every ${rules.slowModeSeconds} s, wait ${retryAfterSeconds} s`, { retryAfterSeconds })
+      }
+    }
+    if (blockedWordIn(message, rules.blockedWords)) throw new DomainError('forbidden', 'this show\'s moderators do not allow a word in that message')
+    held = rules.holdLinks && hasLink(message)
+  }
   const record = await core.store.appendChat({
     livestreamId,
     userId: user.id,
@@ -48,9 +75,10 @@ export async function postChat(core: Core, livestreamId: string, user: Speaker, 
     role: user.role,
     message,
     ...(clientId ? { clientId } : {}),
+    ...(held ? { status: 'held' as const } : {}),
     createdAt: isoNow(core),
   })
   const chat = presentChat(record)
-  core.events.emit('chat', chat)
+  core.events.emit(held ? 'chatHeld' : 'chat', chat)
   return chat
 }

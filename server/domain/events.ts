@@ -2,7 +2,7 @@
 // (server/realtime/room-events.ts) is wired to it explicitly where the app is put together, so a
 // change made over REST and one made over the socket reach viewers the same way.
 import { EventEmitter } from 'node:events'
-import type { ChatMessage, Livestream, Order, Product } from '#shared/types/models'
+import type { ChatMessage, ChatSettings, Livestream, ModerationEntry, Order, Product } from '#shared/types/models'
 import type { Counters } from '#shared/schemas/socket'
 
 export interface DomainEventMap {
@@ -16,6 +16,13 @@ export interface DomainEventMap {
   counters: [counters: Counters]
   pins: [pins: { livestreamId: string, pinnedProducts: Product[] }]
   chat: [message: ChatMessage]
+  /** A line that waits for a moderator (it had a link): for the show's moderators only. */
+  chatHeld: [message: ChatMessage]
+  /** Lines a moderator removed (one, or a banned person's). */
+  chatDeleted: [removal: { livestreamId: string, messageIds: string[] }]
+  chatSettings: [change: { livestreamId: string, settings: ChatSettings }]
+  /** A moderator acted (kept in the record): for the show's moderators. */
+  moderation: [action: { livestreamId: string, entry: ModerationEntry }]
   /** Stock or details of these products changed (an order, an edit). */
   products: [productIds: string[]]
   /** An order was placed (its stock is taken). */

@@ -1,4 +1,5 @@
 import type { RegisterInput } from '#shared/schemas/auth'
+import type { Role } from '#shared/types/models'
 import { StoreError, type Store } from '../db'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../utils/password'
 import type { Core } from './core'
@@ -12,9 +13,18 @@ export async function authenticate(core: Core, email: string, password: string) 
   return user
 }
 
-export async function registerCustomer(core: Core, input: RegisterInput) {
+/** Where an account is made from: a ban reaches the guests made later in the same browser or network. */
+export interface SignupOrigin { deviceId?: string, signupAddress?: string }
+
+export async function registerCustomer(core: Core, input: RegisterInput, origin: SignupOrigin = {}) {
+  return createAccount(core, { email: input.email, password: input.password, displayName: input.displayName, role: 'customer', ...origin })
+}
+
+/** An account with an email and password (a customer who registers, a moderator the admin makes). */
+export async function createAccount(core: Core, input: { email: string, password: string, displayName: string, role: Role } & SignupOrigin) {
+  const { password, ...account } = input
   try {
-    return await core.store.createUser({ email: input.email, passwordHash: await hashPassword(input.password), role: 'customer', displayName: input.displayName })
+    return await core.store.createUser({ ...account, passwordHash: await hashPassword(password) })
   }
   catch (error) {
     if (error instanceof StoreError && error.code === 'duplicate') throw new DomainError('conflict', 'this email is already registered')
@@ -22,8 +32,21 @@ export async function registerCustomer(core: Core, input: RegisterInput) {
   }
 }
 
-export function createGuest(core: Core, displayName: string) {
-  return core.store.createUser({ role: 'customer', displayName })
+export function createGuest(core: Core, displayName: string, origin: SignupOrigin = {}) {
+  return core.store.createUser({ role: 'customer', displayName, ...origin })
+}
+
+/** The brand's moderators, oldest first. */
+export async function listModerators(core: Core) {
+  return core.store.listUsers({ role: 'moderator' })
+}
+
+/** Removes a moderator's account and ends their sessions at once. */
+export async function removeModerator(core: Core, id: string) {
+  const user = await core.store.getUser(id)
+  if (!user || user.role !== 'moderator') throw new DomainError('not_found', 'no such moderator')
+  await core.store.revokeSessions({ userId: id }, new Date(core.clock.now()).toISOString())
+  await core.store.deleteUser(id)
 }
 
 /** The account behind a token, if it still exists. */

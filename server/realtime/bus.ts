@@ -15,6 +15,8 @@ export interface Envelope {
   except?: string
   /** The recipient (`to`) stops being its room's studio: another one took over. */
   demote?: boolean
+  /** Only the room's admins and moderators (`staff`), or everyone else (`public`). */
+  audience?: 'staff' | 'public'
 }
 
 export interface Presence {

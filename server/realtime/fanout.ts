@@ -1,4 +1,5 @@
 import type { ServerMessage } from '#shared/schemas/socket'
+import { isStaff } from '../domain/moderation'
 import type { Clock } from '../utils/clock'
 import type { Bus, Envelope } from './bus'
 import { frame } from './frames'
@@ -27,13 +28,14 @@ export class Fanout {
   private deliver(envelope: Envelope) {
     const members = this.rooms.membersOf(envelope.room)
     if (!members) return
-    const { to, toBroadcaster, except, demote } = envelope
-    // Room-wide traffic is batched per tick; what is for one socket (signaling, demotion) goes now.
-    if (!to && !toBroadcaster && !except && !demote) return this.batcher.queue(envelope.room, envelope.frame)
+    const { to, toBroadcaster, except, demote, audience } = envelope
+    // Room-wide traffic is batched per tick; what is for some sockets (signaling, demotion, moderators) goes now.
+    if (!to && !toBroadcaster && !except && !demote && !audience) return this.batcher.queue(envelope.room, envelope.frame)
     for (const connection of [...members]) {
       if (to && connection.id !== to) continue
       if (toBroadcaster && connection.role !== 'broadcaster') continue
       if (except && connection.id === except) continue
+      if (audience && (audience === 'staff') !== isStaff(connection.user?.role)) continue
       connection.send(envelope.frame)
       if (demote) this.rooms.demote(connection)
     }

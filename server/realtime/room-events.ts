@@ -29,6 +29,16 @@ export function wireRoomEvents(core: Core, fanout: Fanout, presence: Presence) {
     updated: livestream => fanout.publish(livestream.id, { type: 'livestream_updated', livestream }),
     pins: pins => fanout.publish(pins.livestreamId, { type: 'pinned_products_updated', ...pins }),
     chat: message => fanout.publish(message.livestreamId, { type: 'chat_message', ...message }),
+    chatHeld: message => fanout.publish(message.livestreamId, { type: 'chat_held', message }, { audience: 'staff' }),
+    chatDeleted: ({ livestreamId, messageIds }) => {
+      for (const messageId of messageIds) fanout.publish(livestreamId, { type: 'chat_deleted', livestreamId, messageId })
+    },
+    // Customers hear the rules that bind them, not the list of words to get around.
+    chatSettings: ({ livestreamId, settings }) => {
+      fanout.publish(livestreamId, { type: 'chat_settings_updated', livestreamId, ...settings }, { audience: 'staff' })
+      fanout.publish(livestreamId, { type: 'chat_settings_updated', livestreamId, ...settings, blockedWords: [] }, { audience: 'public' })
+    },
+    moderation: ({ livestreamId, entry }) => fanout.publish(livestreamId, { type: 'moderation_action', livestreamId, action: entry }, { audience: 'staff' }),
     media: ({ livestreamId, publishing }) => fanout.publish(livestreamId, { type: 'media_state', livestreamId, publishing }),
     counters: update => counters.note(update.livestreamId, update),
     // Stock or details changed: the live rooms showing these products get fresh cards.

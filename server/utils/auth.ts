@@ -45,6 +45,18 @@ export async function requireAdmin(event: H3Event): Promise<AuthUser> {
   return user
 }
 
+/** 401 unless signed in, 403 unless an admin or a moderator (the moderation view and its record). */
+export async function requireStaff(event: H3Event): Promise<AuthUser> {
+  const user = await requireUser(event)
+  if (user.role !== 'admin' && user.role !== 'moderator') throw new DomainError('forbidden', 'admins and moderators only')
+  return user
+}
+
+/** Who takes part in a show (a like, an order), for its bans and timeouts: the account, its browser and address. */
+export function participantOf(event: H3Event, user: AuthUser) {
+  return { user, deviceId: deviceIdOf(event), address: clientAddress(event) }
+}
+
 /** The public view of a user: never the password hash. */
 export function publicUser(user: UserRecord): User {
   return { id: user.id, ...(user.email ? { email: user.email } : {}), role: user.role, displayName: user.displayName }

@@ -1,7 +1,7 @@
 // The WebSocket protocol of PROTOCOL.md as one zod discriminated union: the server parses every
 // frame with it, and the browser types what it sends and receives with the inferred types.
 import { z } from 'zod'
-import type { ChatMessage, Livestream, Product } from '../types/models'
+import type { ChatMessage, ChatSettings, Livestream, ModerationEntry, Product } from '../types/models'
 import { Id } from './common'
 import { ChatMessageText } from './livestream'
 
@@ -28,6 +28,18 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat_message'), message: ChatMessageText, clientId: z.string().max(64).optional() }),
   z.object({ type: z.literal('stream_stopped'), livestreamId: Id }),
   z.object({ type: z.literal('ping') }),
+  // Moderation (admins and moderators, in the room they registered in).
+  z.object({ type: z.literal('chat_delete'), messageId: Id }),
+  z.object({ type: z.literal('chat_release'), messageId: Id }),
+  z.object({ type: z.literal('mod_timeout'), userId: Id, seconds: z.number().int().min(10).max(86_400) }),
+  z.object({ type: z.literal('mod_ban'), userId: Id }),
+  z.object({ type: z.literal('mod_unban'), userId: Id }),
+  z.object({
+    type: z.literal('chat_settings'),
+    slowModeSeconds: z.number().int().min(0).max(300).optional(),
+    blockedWords: z.array(z.string().trim().min(1).max(60)).max(200).optional(),
+    holdLinks: z.boolean().optional(),
+  }),
 ])
 
 export type ClientMessage = z.infer<typeof ClientMessage>
@@ -64,6 +76,10 @@ export type ServerMessage
     | { type: 'viewer_left', customerId: string }
     | { type: 'broadcaster_ready', livestreamId: string }
     | { type: 'admin_replaced', livestreamId: string }
+    | { type: 'chat_deleted', livestreamId: string, messageId: string }
+    | { type: 'chat_held', message: ChatMessage }
+    | ({ type: 'chat_settings_updated', livestreamId: string } & ChatSettings)
+    | { type: 'moderation_action', livestreamId: string, action: ModerationEntry }
     | { type: 'pong' }
     | { type: 'error', code: ErrorCode, message: string, ref?: string }
 

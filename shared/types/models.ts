@@ -75,6 +75,41 @@ export interface ChatMessage {
   message: string
   createdAt: string
   clientId?: string
+  /** Waiting for a moderator (a link, in a show that holds them): seen by its moderators and its author only. */
+  held?: true
+}
+
+/** A show's chat rules, set by its moderators. */
+export interface ChatSettings {
+  /** Seconds a customer waits between two lines; 0 is off. */
+  slowModeSeconds: number
+  /** Words and phrases refused, matched as whole words whatever their case. */
+  blockedWords: string[]
+  /** Lines with a link wait for a moderator. */
+  holdLinks: boolean
+}
+
+export type ModerationAction = 'delete' | 'timeout' | 'ban' | 'unban' | 'settings' | 'release'
+
+/** One action as the record shows it (GET /moderation, the export). */
+export interface ModerationEntry {
+  id: string
+  action: ModerationAction
+  moderator: { id: string, displayName: string }
+  target?: { id: string, displayName: string }
+  messageId?: string
+  until?: string
+  details?: Record<string, unknown>
+  createdAt: string
+}
+
+/** Someone who may not chat, like or buy in a show: banned (no `until`) or timed out. */
+export interface Restriction {
+  user: { id: string, displayName: string }
+  kind: 'ban' | 'timeout'
+  until?: string
+  by: { id: string, displayName: string }
+  at: string
 }
 
 export interface OrderItem {

@@ -115,6 +115,50 @@ describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
     expect(statuses.filter(status => status === 200)).toHaveLength(5)
     expect(statuses.filter(status => status === 429)).toHaveLength(5)
   })
+
+  it('moderates across the processes: a delete on A leaves B\'s screens, a ban on A holds on B at once, a held line reaches B\'s moderator', async () => {
+    const { token: adminToken, stream, studio } = await studioOn(a, 'Moderated cluster')
+    sockets.push(studio)
+    await api(`/api/livestreams/${stream.id}/start`, { base: a.baseURL, method: 'POST', token: adminToken })
+    const email = `cluster-mod-${Date.now()}@example.com`
+    await api('/api/moderators', { base: a.baseURL, token: adminToken, body: { email, password: 'moderate-well', displayName: 'Mo' } })
+    const modToken = (await api('/api/auth/login', { base: b.baseURL, body: { email, password: 'moderate-well' } })).body.token
+    const moderator = await socketOn(b, modToken)
+    moderator.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    await moderator.next('registered')
+    const spammer = (await api('/api/auth/guest', { base: b.baseURL, body: { displayName: 'Spammer' } })).body
+    const onB = await socketOn(b, spammer.token)
+    onB.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    await onB.next('registered')
+    // Made before the ban: a guest from the banned one's address made after it would be banned too.
+    const fan = (await api('/api/auth/guest', { base: a.baseURL, body: { displayName: 'Fan' } })).body
+    const watcher = await socketOn(b)
+    watcher.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    await watcher.next('registered')
+
+    onB.send({ type: 'chat_message', message: 'spam from B' })
+    const line = await studio.next('chat_message', frame => frame.message === 'spam from B')
+    studio.send({ type: 'chat_delete', messageId: line.id })
+    await watcher.next('chat_message', frame => frame.id === line.id)
+    expect(await watcher.next('chat_deleted')).toEqual({ type: 'chat_deleted', livestreamId: stream.id, messageId: line.id })
+    expect((await moderator.next('moderation_action')).action).toMatchObject({ action: 'delete', moderator: { displayName: 'WrenCos Studio' } })
+
+    studio.send({ type: 'mod_ban', userId: spammer.user.id })
+    await moderator.next('moderation_action', frame => frame.action.action === 'ban')
+    expect(await onB.refused({ type: 'chat_message', message: 'back again' })).toMatchObject({ code: 'FORBIDDEN' })
+    expect((await api(`/api/livestreams/${stream.id}/like`, { base: b.baseURL, token: spammer.token, body: { count: 1 } })).status).toBe(403)
+
+    moderator.send({ type: 'chat_settings', holdLinks: true })
+    await studio.next('chat_settings_updated', frame => frame.holdLinks === true)
+    const fanOnA = await socketOn(a, fan.token)
+    fanOnA.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    await fanOnA.next('registered')
+    fanOnA.send({ type: 'chat_message', message: 'my look: example.com/look' })
+    const held = await moderator.next('chat_held')
+    await watcher.nothing('chat_message', 500)
+    moderator.send({ type: 'chat_release', messageId: held.message.id })
+    expect((await watcher.next('chat_message', frame => frame.message === 'my look: example.com/look')).id).toBe(held.message.id)
+  })
 })
 
 describe('dead sockets', () => {

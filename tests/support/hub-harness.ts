@@ -31,7 +31,7 @@ export interface Harness {
   bus: Bus
   hub: RoomHub
   clock: ManualClock
-  connect(user?: AuthUser | null): TestConnection
+  connect(user?: AuthUser | null, from?: { deviceId?: string, address?: string }): TestConnection
   /** Moves the clock by `ms` and lets what that started (stored counts, frames) finish. */
   tick(ms?: number): Promise<void>
 }
@@ -50,10 +50,11 @@ export function hubHarness(options: { bus?: Bus, store?: Store, clock?: ManualCl
     bus,
     hub,
     clock,
-    connect(user = null) {
+    connect(user = null, from = {}) {
       const frames: Received[] = []
       const connection = openConnection({
         user,
+        ...from,
         send: text => void frames.push(JSON.parse(text)),
         close: (code, reason) => {
           test.closed = { code, reason }

@@ -1,4 +1,5 @@
 import { CreateOrderBody } from '#shared/schemas/order'
+import { assertMayTakePart } from '../../domain/moderation'
 import { placeOrder } from '../../domain/orders'
 
 export default defineApiHandler(async (event) => {
@@ -7,6 +8,7 @@ export default defineApiHandler(async (event) => {
   const input = await readValidatedBody(event, zodCheck(CreateOrderBody))
   const buyer = actorOf(event, user)
   await core.limits.enforce('order', buyer)
+  if (input.livestreamId) await assertMayTakePart(core, input.livestreamId, participantOf(event, user), 'order')
   const order = await placeOrder(core, { ...buyer, userId: user.id }, input)
   setResponseStatus(event, 201)
   return { order }

@@ -1,4 +1,5 @@
 import { frame } from '../frames'
+import { chatDelete, chatRelease, chatSettings, modBan, modTimeout, modUnban } from './moderation'
 import { registerAdmin, registerViewer, webrtcRegister } from './registration'
 import { newCustomer, relaySignal } from './signaling'
 import { chatMessage, streamStarted, streamStopped } from './show'
@@ -20,4 +21,10 @@ export const HANDLERS: HandlerTable = {
   chat_message: chatMessage,
   stream_started: streamStarted,
   stream_stopped: streamStopped,
+  chat_delete: chatDelete,
+  chat_release: chatRelease,
+  mod_timeout: modTimeout,
+  mod_ban: modBan,
+  mod_unban: modUnban,
+  chat_settings: chatSettings,
 }

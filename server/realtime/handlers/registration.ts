@@ -6,6 +6,8 @@ import { joinRoom } from '../membership'
 import { requireRoom, requireUser } from './guards'
 import type { HubContext } from '../context'
 import type { MessageHandler } from './types'
+import type { LivestreamRecord } from '../../db'
+import { chatSettingsOf, isStaff } from '../../domain/moderation'
 import type { Connection } from '../connection'
 
 /**
@@ -19,6 +21,14 @@ async function sendMediaState(ctx: HubContext, connection: Connection, livestrea
   connection.send(frame({ type: 'media_state', livestreamId, publishing }))
 }
 
+/** A show whose moderators set chat rules tells whoever joins (customers without the blocked words). */
+function sendChatSettings(connection: Connection, stream: LivestreamRecord) {
+  if (!stream.chatSettings) return
+  const settings = chatSettingsOf(stream)
+  if (!isStaff(connection.user?.role)) settings.blockedWords = []
+  connection.send(frame({ type: 'chat_settings_updated', livestreamId: stream.id, ...settings }))
+}
+
 /** The studio: this socket becomes the stream's broadcaster, replacing any other. */
 export const registerAdmin: MessageHandler<'register_admin'> = async (ctx, connection, { livestreamId }) => {
   const user = requireUser(connection)
@@ -29,6 +39,7 @@ export const registerAdmin: MessageHandler<'register_admin'> = async (ctx, conne
   if (replaced) ctx.fanout.publish(livestreamId, { type: 'admin_replaced', livestreamId }, { to: replaced, demote: true })
   connection.send(frame({ type: 'admin_registered', livestreamId: stream.id }))
   connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))
+  sendChatSettings(connection, stream)
   await sendMediaState(ctx, connection, livestreamId)
 }
 
@@ -40,6 +51,7 @@ export const registerViewer: MessageHandler<'register'> = async (ctx, connection
   const livestream = await presentLivestream(ctx.core, record)
   connection.send(frame({ type: 'registered', sessionId, viewerId: connection.id, livestream }))
   connection.send(frame({ type: 'chat_history', items: await chatHistory(ctx.core, livestreamId) }))
+  sendChatSettings(connection, record)
   await sendMediaState(ctx, connection, livestreamId)
 }
 

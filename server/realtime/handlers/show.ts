@@ -1,5 +1,6 @@
 import { postChat } from '../../domain/chat'
 import { findLivestream, startLivestream, stopLivestream } from '../../domain/livestreams'
+import { frame } from '../frames'
 import { requireBroadcasterOf, requireRoom, requireUser } from './guards'
 import type { MessageHandler } from './types'
 
@@ -7,7 +8,9 @@ export const chatMessage: MessageHandler<'chat_message'> = async (ctx, connectio
   const user = requireUser(connection)
   const room = requireRoom(connection)
   await ctx.core.limits.enforce('chat', { userId: user.id, deviceId: connection.deviceId, address: connection.address }, 'slow down:')
-  await postChat(ctx.core, room, user, message.message, message.clientId)
+  const chat = await postChat(ctx.core, room, { user, deviceId: connection.deviceId, address: connection.address }, message.message, message.clientId)
+  // A held line reaches the room's moderators; its author hears it is waiting (from this socket, which is theirs).
+  if (chat.held) connection.send(frame({ type: 'chat_held', message: chat }))
 }
 
 export const streamStarted: MessageHandler<'stream_started'> = async (ctx, connection, { livestreamId, streamData }) => {

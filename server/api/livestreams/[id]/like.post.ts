@@ -1,6 +1,7 @@
 import { IdParams } from '#shared/schemas/common'
 import { LikeBody } from '#shared/schemas/livestream'
 import { likeLivestream } from '../../../domain/livestreams'
+import { assertMayTakePart } from '../../../domain/moderation'
 
 export default defineApiHandler(async (event) => {
   const core = await useCore()
@@ -11,5 +12,6 @@ export default defineApiHandler(async (event) => {
   const actor = actorOf(event, user)
   await core.limits.enforce('like', actor)
   await core.limits.enforce('hearts', actor, 'too many hearts;', count)
+  await assertMayTakePart(core, id, participantOf(event, user), 'send hearts')
   return likeLivestream(core, id, count)
 })
