@@ -2,6 +2,7 @@ import { computed, readonly, ref, watch } from 'vue'
 import type { Livestream, MediaInfo, Quality } from '#shared/types/models'
 import { QUALITY_PRESETS } from '#shared/utils/quality'
 import { useBroadcastStore } from '../stores/broadcast'
+import { useModerationStore } from '../stores/moderation'
 import { usePublisherStore } from '../stores/publisher'
 import { useRoomStore } from '../stores/room'
 import { useAction } from './useAction'
@@ -40,6 +41,8 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const room = useRoomStore()
   const broadcast = useBroadcastStore()
   const publisher = usePublisherStore()
+  // The host moderates too: the same actions as a moderator, on the console's chat.
+  const moderation = useModerationStore()
   // The WHIP path on this site (the URL's host is as the server saw the page's own request).
   const whip = media && media.mode !== 'p2p' && media.whipUrl ? new URL(media.whipUrl).pathname : null
   const socket = useLiveSocket(undefined, { immediate: false })
@@ -78,6 +81,9 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     room.set(initial)
     room.mediaPublishing = media?.publishing ?? false
     room.attach(socket)
+    moderation.reset()
+    moderation.attach(socket)
+    socket.on('admin_registered', () => void moderation.load(id).catch(() => {}))
     if (!whip) broadcast.attach({ socket, iceServers, quality: quality.value })
     let reopened = false
     socket.onOpen(() => {
@@ -213,6 +219,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     broadcast.stopSending()
     broadcast.detach()
     publisher.stop()
+    moderation.detach()
     room.detach()
     socket.close()
     camera.stop()
@@ -279,5 +286,13 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     toggleMute: camera.toggleMute,
     toggleCamera: camera.toggleCamera,
     sendChat: (text: string) => room.sendChat(socket, text),
+    moderation: {
+      held: computed(() => moderation.held.length),
+      restricted: computed(() => moderation.restricted),
+      problem: computed(() => moderation.problem),
+      remove: (messageId: string) => moderation.remove(socket, messageId),
+      timeout: (userId: string, seconds: number) => moderation.timeout(socket, userId, seconds),
+      ban: (userId: string) => moderation.ban(socket, userId),
+    },
   }
 }

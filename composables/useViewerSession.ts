@@ -6,21 +6,11 @@ import { useSessionStore } from '../stores/session'
 import { useViewerStore } from '../stores/viewer'
 import { useWhepViewerStore } from '../stores/whep-viewer'
 import { apiErrorMessage } from '../utils/api-error'
+import { viewerSessionId } from '../utils/viewer-session'
 import { useLiveSocket } from './useLiveSocket'
 
-const SESSION_KEY = 'wrencos:viewer-session'
 /** Hearts tapped within this window go to the server as one request with a count. */
 const HEART_BATCH_MS = 400
-
-/** One id per browser, so a reload or a second tab is the same viewer, counted once. */
-function viewerSessionId(): string {
-  let id = localStorage.getItem(SESSION_KEY)
-  if (!id) {
-    id = crypto.randomUUID()
-    localStorage.setItem(SESSION_KEY, id)
-  }
-  return id
-}
 
 export type NameReason = 'chat' | 'heart' | 'checkout'
 

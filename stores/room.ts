@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { ChatMessage, Livestream } from '#shared/types/models'
+import type { ChatMessage, ChatSettings, Livestream } from '#shared/types/models'
 import type { LiveSocket } from '../composables/useLiveSocket'
 
 /** Chat lines kept on screen: a long show must not grow the page without end. */
@@ -16,6 +16,8 @@ export const useRoomStore = defineStore('room', () => {
   const chatNotice = ref<string | null>(null)
   /** Whether the host's media flows now (relay and janus modes: from the studio or an encoder). */
   const mediaPublishing = ref(false)
+  /** The show's chat rules as the socket last said (customers get them without the blocked words). */
+  const chatSettings = ref<ChatSettings>({ slowModeSeconds: 0, blockedWords: [], holdLinks: false })
   const pinnedProducts = computed(() => livestream.value?.pinnedProducts ?? [])
   let unsubscribe: Array<() => void> = []
 
@@ -39,6 +41,13 @@ export const useRoomStore = defineStore('room', () => {
       socket.on('registered', message => set(message.livestream)),
       socket.on('chat_history', message => addChat(message.items)),
       socket.on('chat_message', ({ type: _type, ...line }) => addChat([line])),
+      // A moderator removed a line: it goes from every screen at once.
+      socket.on('chat_deleted', ({ messageId }) => (chat.value = chat.value.filter(line => line.id !== messageId))),
+      socket.on('chat_settings_updated', ({ type: _type, livestreamId: _id, ...settings }) => (chatSettings.value = settings)),
+      // Our own line waits for review (moderators hear of it in the moderation store).
+      socket.on('chat_held', ({ message }) => {
+        if (message.clientId && sentClientIds.has(message.clientId)) chatNotice.value = 'Your message has a link: it will show once a moderator has looked at it.'
+      }),
       socket.on('stream_update', ({ type: _type, livestreamId, ...counters }) => patch(livestreamId, counters)),
       socket.on('pinned_products_updated', message => patch(message.livestreamId, { pinnedProducts: message.pinnedProducts })),
       socket.on('media_state', message => message.livestreamId === livestream.value?.id && (mediaPublishing.value = message.publishing)),
@@ -62,9 +71,14 @@ export const useRoomStore = defineStore('room', () => {
     unsubscribe = []
   }
 
+  /** What this page sent, to know its own lines when the server holds one. */
+  const sentClientIds = new Set<string>()
+
   function sendChat(socket: LiveSocket, message: string): boolean {
     chatNotice.value = null
-    const sent = socket.send({ type: 'chat_message', message, clientId: crypto.randomUUID() })
+    const clientId = crypto.randomUUID()
+    sentClientIds.add(clientId)
+    const sent = socket.send({ type: 'chat_message', message, clientId })
     if (!sent) chatNotice.value = 'Reconnecting… your message was not sent.'
     return sent
   }
@@ -75,7 +89,8 @@ export const useRoomStore = defineStore('room', () => {
     chat.value = []
     chatNotice.value = null
     mediaPublishing.value = false
+    chatSettings.value = { slowModeSeconds: 0, blockedWords: [], holdLinks: false }
   }
 
-  return { livestream, chat, chatNotice, mediaPublishing, pinnedProducts, set, patch, attach, detach, sendChat, reset }
+  return { livestream, chat, chatNotice, chatSettings, mediaPublishing, pinnedProducts, set, patch, attach, detach, sendChat, reset }
 })

@@ -6,6 +6,8 @@ export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null)
   const loaded = ref(false)
   const isAdmin = computed(() => user.value?.role === 'admin')
+  /** Admins and moderators: who may moderate a show's chat. */
+  const isStaff = computed(() => user.value?.role === 'admin' || user.value?.role === 'moderator')
 
   /** Asks the server once per app load (forwarding the cookie during SSR). */
   async function load() {
@@ -35,5 +37,5 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null
   }
 
-  return { user, loaded, isAdmin, load, login, joinAsGuest, logout }
+  return { user, loaded, isAdmin, isStaff, load, login, joinAsGuest, logout }
 })
