@@ -2,32 +2,25 @@
 // live, or from the replay. Real Chromium MediaRecorder chunks, real ffmpeg (optional at run time).
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Store } from '../../server/db'
-import { createCore, type Core } from '../../server/domain/core'
+import type { Core } from '../../server/domain/core'
 import { listenTo } from '../../server/domain/events'
 import { setLivestreamMedia } from '../../server/domain/livestreams'
 import { thumbnailFromRecording } from '../../server/domain/thumbnails'
 import { chunkName } from '../../server/media/chunks'
 import { haveFfmpeg } from '../support/media-source'
-import { openImplementation } from '../support/stores'
+import { coreOnStore } from '../support/stores'
 
 const FIXTURE = join(__dirname, '../fixtures/recording')
 const fixtureChunks = readdirSync(FIXTURE).filter(name => name.endsWith('.webm')).sort().map(name => join(FIXTURE, name))
 const JPEG = Buffer.from([0xFF, 0xD8, 0xFF])
 
+const opened = coreOnStore()
 let store: Store
 let core: Core
-let cleanup: () => void
-beforeAll(async () => {
-  const opened = await openImplementation('sqlite')
-  ;({ store, cleanup } = opened)
-  core = createCore({ store, dataDir: opened.dataDir })
-})
-afterAll(async () => {
-  await core.flush()
-  await store.close()
-  cleanup()
+beforeAll(() => {
+  ;({ store, core } = opened())
 })
 
 async function showWithChunks() {

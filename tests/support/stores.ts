@@ -3,8 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe } from 'vitest'
+import { afterAll, beforeAll, describe } from 'vitest'
 import { openStore, type Store } from '../../server/db'
+import { createCore, type Core } from '../../server/domain/core'
 
 const mongodbUri = process.env.NUXT_MONGODB_URI
 
@@ -40,4 +41,23 @@ export function forEachStore(title: string, suite: (name: string) => void) {
 
 export function openImplementation(name: string): Promise<OpenedStore> {
   return implementations.find(impl => impl.name === name)!.open()
+}
+
+/**
+ * A core on a fresh store of implementation `name`, for the tests of a describe block or file:
+ * opened before them, flushed and closed after. Read it inside a test: `const { core } = opened()`.
+ */
+export function coreOnStore(name = 'sqlite'): () => { core: Core, store: Store } {
+  let opened: OpenedStore | undefined
+  let core: Core | undefined
+  beforeAll(async () => {
+    opened = await openImplementation(name)
+    core = createCore({ store: opened.store, dataDir: opened.dataDir })
+  })
+  afterAll(async () => {
+    await core?.flush()
+    await opened?.store.close()
+    opened?.cleanup()
+  })
+  return () => ({ core: core!, store: opened!.store })
 }

@@ -1,13 +1,13 @@
 // What the core does on top of a Store, on every implementation: pricing an order and taking its
 // stock, what goes when a show is deleted, and unpinning a deleted product. (These held in the
 // adapters before; the rules now live once, in server/domain.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Store } from '../../server/db'
-import { createCore, type Core } from '../../server/domain/core'
+import type { Core } from '../../server/domain/core'
 import { deleteLivestream, pinProduct, startLivestream } from '../../server/domain/livestreams'
 import { placeOrder } from '../../server/domain/orders'
 import { deleteProduct } from '../../server/domain/products'
-import { forEachStore, openImplementation } from '../support/stores'
+import { coreOnStore, forEachStore } from '../support/stores'
 
 const now = () => new Date().toISOString()
 const product = (overrides: Partial<Parameters<Store['createProduct']>[0]> = {}) =>
@@ -15,19 +15,11 @@ const product = (overrides: Partial<Parameters<Store['createProduct']>[0]> = {})
 const shipping = { name: 'Ada', email: 'ada@example.com', address: '1 Rue de la Paix, Paris' }
 
 forEachStore('Core contract', (name) => {
+  const opened = coreOnStore(name)
   let store: Store
   let core: Core
-  let cleanup: () => void
-
-  beforeAll(async () => {
-    const opened = await openImplementation(name)
-    ;({ store, cleanup } = opened)
-    core = createCore({ store, dataDir: opened.dataDir })
-  })
-  afterAll(async () => {
-    await core.flush()
-    await store.close()
-    cleanup()
+  beforeAll(() => {
+    ;({ store, core } = opened())
   })
 
   describe('orders', () => {
