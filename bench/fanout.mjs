@@ -2,11 +2,9 @@
 // lines a second from several senders; how long each line takes to reach every socket, whether
 // any is lost, and what the server spends in CPU and memory.
 //   node bench/fanout.mjs [--sizes=1000,5000,10000] [--rate=20] [--seconds=10] [--processes=1|2] [--quick]
-import { performance } from 'node:perf_hooks'
-import { adminToken, customerTokens, liveShow, startServer } from './lib/server.mjs'
-import { now, startReceivers } from './lib/receivers.mjs'
-import { closeAll, openSockets, register } from './lib/sockets.mjs'
-import { kb, mb, options, printTable, round, saveResults, sleep, summarize } from './lib/stats.mjs'
+import { measureChat } from './lib/chat-load.mjs'
+import { adminToken, liveShow, startServer } from './lib/server.mjs'
+import { kb, mb, options, printTable, round, saveResults, sleep } from './lib/stats.mjs'
 
 const opts = options({ sizes: '1000,5000,10000', rate: 20, seconds: 10, processes: 1, workers: 2, redis: 'redis://127.0.0.1:6379/8' })
 const sizes = opts.quick ? [200] : opts.sizes.split(',').map(Number)
@@ -30,46 +28,14 @@ async function run(count) {
 
     // Receivers: anonymous viewers spread over the servers, as a load balancer would, held by
     // worker threads so that reading them does not hold up the senders.
-    const connectStarted = performance.now()
-    const receivers = await startReceivers({
-      bases: servers.map(server => server.base), count, livestreamId, workers: opts.workers,
-      capacity: Math.ceil(count * opts.rate * seconds * 1.2) + 1000,
+    let rssIdle
+    const chat = await measureChat({
+      servers, livestreamId, count, rate: opts.rate, seconds, workers: opts.workers,
+      onIdle: () => (rssIdle = servers.map(server => server.rssBytes())),
     })
-    const connectSeconds = (performance.now() - connectStarted) / 1000
-    await sleep(2000)
-    const rssIdle = servers.map(server => server.rssBytes())
-
-    // Senders: enough users that each stays under the chat limit (a burst of 5, then 1 a second).
-    const senderCount = Math.max(5, Math.ceil(opts.rate / 0.8))
-    const tokens = await customerTokens(main.base, senderCount, 'Bench sender')
-    const senders = []
-    let refused = 0
-    for (const [index, token] of tokens.entries()) {
-      const [ws] = await openSockets(servers[index % servers.length].base, 1, { token })
-      await register(ws, livestreamId, `bench-sender-${index}`)
-      ws.on('message', data => data.toString().includes('"type":"error"') && refused++)
-      senders.push(ws)
-    }
-    let sent = 0
-    const cpuBefore = servers.map(server => server.cpuSeconds())
-    const chatStarted = performance.now()
-    const total = opts.rate * seconds
-    for (let line = 0; line < total; line++) {
-      const due = chatStarted + (line * 1000) / opts.rate
-      await sleep(Math.max(0, due - performance.now()))
-      senders[line % senders.length].send(JSON.stringify({ type: 'chat_message', message: `bench ${line} ${now()}` }))
-      sent++
-    }
-    // Let the last lines arrive: until every receiver has every line, or 10 s.
-    const drainDeadline = performance.now() + 10_000
-    while (await receivers.delivered() < (sent - refused) * count && performance.now() < drainDeadline) await sleep(100)
-    const chatSeconds = (performance.now() - chatStarted) / 1000
-    const cpu = servers.map((server, index) => (server.cpuSeconds() - cpuBefore[index]) / chatSeconds * 100)
     const rssAfter = servers.map(server => server.rssBytes())
-    const { delivered, latencies } = await receivers.finish()
-    closeAll(senders)
-
-    const latency = summarize(latencies)
+    const { connectSeconds, sent, refused, delivered, latency } = chat
+    const cpu = chat.cpuPercent
     const sum = values => values.reduce((total, value) => total + value, 0)
     return {
       sockets: count, processes: servers.length, rate: opts.rate, seconds,

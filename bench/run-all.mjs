@@ -17,6 +17,7 @@ const runs = [
   ['viewer-join.mjs'],
   ['http.mjs'],
   ['upload.mjs'],
+  ['relay.mjs'],
 ]
 
 const failed = []
@@ -34,6 +35,9 @@ const likes = load('likestorm')
 const join_ = load('viewer-join')
 const http = load('http')
 const upload = load('upload')
+const relay = load('relay')
+const relayTop = relay.runs.at(-1)
+const relayFirst = relay.runs[0]
 const targets = [
   ['fan-out: p99 latency', `${fanout.sockets} sockets`, '< 250 ms', fanout.latencyMs.p99, fanout.latencyMs.p99 < 250],
   ['fan-out: lines lost', `${fanout.sockets} sockets`, '0', fanout.lost, fanout.lost === 0],
@@ -44,6 +48,12 @@ const targets = [
   ['viewer join: first frame, median', `${join_.joins} joins`, '< 1000 ms', join_.firstFrameMs.median, join_.firstFrameMs.median < 1000],
   ['HTTP: read / bare handler', 'GET /api/livestreams/:id', '>= 0.7', http.readToBareRatio, http.readToBareRatio >= 0.7],
   ...upload.rows.map(row => [`upload: RSS growth, ${row.step}`, `${row.MiB} MiB`, '< 64 MB', row['RSS growth MB'], row['RSS growth MB'] < 64]),
+  ['relay: loss after NACK', `${relayTop.viewers} viewers`, `< ${relay.target.lossPercent} %`, relayTop.lossPercent, relayTop.lossPercent < relay.target.lossPercent],
+  ['relay: publish-to-viewer delay p99', `${relayTop.viewers} viewers`, `< ${relay.target.p99DelayMs} ms`, relayTop.delayMs.p99, relayTop.delayMs.p99 < relay.target.p99DelayMs],
+  ['relay: most viewers meeting both', `${relay.runs.map(run => run.viewers).join(', ')}`, '(reported)', relay.largestViewersMeetingTargets, true],
+  // The publisher's upload must not grow with the audience: the largest run against the smallest.
+  ['relay: publisher upload, largest / smallest', `${relayFirst.viewers} -> ${relayTop.viewers} viewers`, '<= 1.2', round(relayTop.publisherKbps / relayFirst.publisherKbps, 2), relayTop.publisherKbps / relayFirst.publisherKbps <= 1.2],
+  ['relay: chat p99 with media / without', `${relay.chat.rows[0].sockets} sockets`, '<= 1.2', relay.chat.p99Ratio, relay.chat.p99Ratio <= 1.2],
   ['two processes: p99 / one process', `${redis.sockets} sockets`, '(reported)', round(redis.latencyMs.p99 / fanout.latencyMs.p99, 2), true],
 ].map(([measure, size, target, measured, met]) => ({ measure, size, target, measured, met: met ? 'yes' : 'NO' }))
 

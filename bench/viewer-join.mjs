@@ -36,7 +36,9 @@ function watchFirstFrame() {
   }).observe(document, { childList: true, subtree: true })
 }
 
-const server = await startServer()
+// The studio sends to each viewer itself (p2p), which is what register-to-offer measures;
+// bench/relay.mjs measures joining a show the server carries.
+const server = await startServer({ env: { NUXT_MEDIA_MODE: 'p2p' } })
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
 try {
   const token = await adminToken(server.base)

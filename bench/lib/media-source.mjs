@@ -19,6 +19,7 @@ async function receiver() {
  */
 export async function startMediaSource(options = {}) {
   const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720 } = options
+  if (!ffmpegInstalled()) throw new Error('ffmpeg is not installed (apt-get install -y ffmpeg): it makes the stream these runs publish')
   const [video, audio] = await Promise.all([receiver(), receiver()])
   const port = socket => socket.address().port
   const ffmpeg = spawn('ffmpeg', [

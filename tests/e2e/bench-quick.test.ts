@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { haveFfmpeg } from '../support/media-source'
 import { REDIS_URL, haveRedis } from '../support/redis'
 import { ROOT } from '../support/server'
 
@@ -72,4 +73,15 @@ describe.sequential('benchmarks, quick mode', () => {
     expect(run.code, run.output).toBe(0)
     for (const row of results('upload').rows) expect(row['RSS growth MB']).toBeLessThan(64)
   }, 120_000)
+
+  it.skipIf(!haveFfmpeg)('the relay carries one publisher to every viewer and the chat beside it', async () => {
+    const run = await runQuick('relay.mjs')
+    expect(run.code, run.output).toBe(0)
+    const figures = results('relay')
+    const [viewers] = figures.runs
+    expect(viewers.received).toBe(viewers.viewers)
+    expect(viewers.fps.min).toBeGreaterThan(10)
+    expect(viewers.viewerKbps.min).toBeGreaterThan(100)
+    expect(figures.chat.lost).toBe(0)
+  }, 180_000)
 })

@@ -1,0 +1,189 @@
+// A child process of bench/relay.mjs holding its share of the relay's viewers: each a werift
+// connection that does the WHEP exchange, ICE and DTLS like any viewer, then reads the RTP headers
+// of what arrives without decrypting it (they travel in the clear inside SRTP): bitrate, frames,
+// loss after its own NACKs, and each frame's arrival time for the delay. Light enough that a few
+// hundred fit beside the server on two cores.
+import { performance } from 'node:perf_hooks'
+import { GenericNack, RtcpTransportLayerFeedback, SrtpAuthenticationError } from 'werift'
+import { connected, negotiate, peer } from './werift-peers.mjs'
+
+const VIDEO_PT = 96
+/** A missing packet is asked for again this long after its gap was seen, and given up after the third ask. */
+const NACK_AGAIN_MS = 60
+const NACK_TRIES = 3
+/** Packets still missing this close to the end of the window may only be late: not counted. */
+const SETTLE_MS = 300
+
+const now = () => performance.timeOrigin + performance.now()
+
+/** One viewer's view of one SSRC: sequence numbers seen (unwrapped) and those it is waiting for. */
+class Stream {
+  highest = -1
+  received = new Set()
+  missing = new Map() // seq -> { since, tries }
+
+  /** Records `seq`; answers the sequence numbers that a new gap leaves missing. */
+  take(seq16, at) {
+    const seq = this.unwrap(seq16)
+    if (this.received.has(seq)) return []
+    this.received.add(seq)
+    this.missing.delete(seq)
+    const gap = []
+    if (this.highest >= 0 && seq > this.highest + 1) {
+      for (let lost = this.highest + 1; lost < seq && gap.length < 500; lost++) {
+        this.missing.set(lost, { since: at, tries: 1 })
+        gap.push(lost)
+      }
+    }
+    this.highest = Math.max(this.highest, seq)
+    return gap
+  }
+
+  unwrap(seq16) {
+    if (this.highest < 0) return seq16 + 0x10000
+    const base = this.highest - (this.highest & 0xFFFF)
+    let seq = base + seq16
+    if (seq < this.highest - 0x8000) seq += 0x10000
+    else if (seq > this.highest + 0x8000) seq -= 0x10000
+    return seq
+  }
+}
+
+function lightViewer(whepUrl) {
+  const pc = peer()
+  pc.addTransceiver('video', { direction: 'recvonly' })
+  pc.addTransceiver('audio', { direction: 'recvonly' })
+  const viewer = {
+    pc, measuring: false, video: new Stream(), audio: new Stream(),
+    bytes: 0, frames: 0, arrivals: new Map(), lostAfterNack: 0, nacksSent: 0, windowStart: 0, windowSeconds: 0,
+    ssrcs: new Map(),
+  }
+  let dtls
+  const sendNack = (ssrc, lost) => {
+    viewer.nacksSent++
+    dtls.sendRtcp([new RtcpTransportLayerFeedback({ feedback: new GenericNack({ senderSsrc: 1, mediaSourceSsrc: ssrc, lost }) })]).catch(() => {})
+  }
+  const onPacket = (data) => {
+    const at = now()
+    const pt = data[1] & 0x7F
+    const seq = data.readUInt16BE(2)
+    const timestamp = data.readUInt32BE(4)
+    const ssrc = data.readUInt32BE(8)
+    const isVideo = pt === VIDEO_PT
+    const stream = isVideo ? viewer.video : viewer.audio
+    viewer.ssrcs.set(isVideo ? 'video' : 'audio', ssrc)
+    const gap = stream.take(seq, at)
+    if (gap.length) sendNack(ssrc, gap.map(lost => lost & 0xFFFF))
+    if (!viewer.measuring || !isVideo) return
+    viewer.bytes += data.length
+    if (!viewer.arrivals.has(timestamp)) {
+      viewer.arrivals.set(timestamp, at)
+      viewer.frames++
+    }
+  }
+  // Asks again for what is still missing, a few times, as a browser's NACK module does.
+  const renack = setInterval(() => {
+    const at = now()
+    for (const kind of ['video', 'audio']) {
+      const stream = viewer[kind]
+      const again = []
+      for (const [seq, state] of stream.missing) {
+        if (at - state.since < NACK_AGAIN_MS * state.tries) continue
+        if (state.tries >= NACK_TRIES) continue
+        state.tries++
+        again.push(seq & 0xFFFF)
+      }
+      if (again.length) sendNack(viewer.ssrcs.get(kind), again.slice(0, 200))
+    }
+  }, NACK_AGAIN_MS)
+  viewer.start = async () => {
+    await negotiate(pc, async (offer) => {
+      const response = await fetch(whepUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })
+      if (response.status !== 201) throw new Error(`WHEP ${response.status}: ${await response.text()}`)
+      return response.text()
+    })
+    await connected(pc, 20_000)
+    dtls = pc.getTransceivers()[0].receiver.dtlsTransport
+    // From here on nothing is decrypted: the header is read and the packet dropped, as werift
+    // drops one that fails authentication.
+    dtls.srtp.decrypt = (data) => {
+      onPacket(data)
+      throw new SrtpAuthenticationError()
+    }
+  }
+  viewer.measure = () => {
+    viewer.measuring = true
+    viewer.windowStart = now()
+    viewer.video.received.clear()
+    viewer.video.missing.clear()
+    viewer.video.firstInWindow = viewer.video.highest + 1
+  }
+  viewer.finish = () => {
+    const end = now()
+    viewer.windowSeconds = (end - viewer.windowStart) / 1000
+    const stream = viewer.video
+    const expected = stream.highest - stream.firstInWindow + 1
+    let lost = 0
+    for (const [, state] of stream.missing) if (end - state.since > SETTLE_MS) lost++
+    clearInterval(renack)
+    return { expected, lost }
+  }
+  viewer.close = () => {
+    clearInterval(renack)
+    return pc.close()
+  }
+  return viewer
+}
+
+const viewers = []
+/** The publisher's send time of each video frame (by RTP timestamp), from the parent. */
+const sentAt = new Map()
+
+process.on('message', async (message) => {
+  if (message.type === 'open') {
+    // A viewer the relay could not take in time is counted as failed, not fatal: how many connect
+    // at each size is part of what the run measures.
+    let failed = 0
+    let firstError
+    for (let from = 0; from < message.count; from += 10) {
+      const batch = Array.from({ length: Math.min(10, message.count - from) }, () => lightViewer(message.whepUrl))
+      const started = await Promise.allSettled(batch.map(viewer => viewer.start()))
+      started.forEach((outcome, index) => {
+        if (outcome.status === 'fulfilled') return void viewers.push(batch[index])
+        failed++
+        firstError ??= String(outcome.reason?.message ?? outcome.reason)
+        batch[index].close().catch(() => {})
+      })
+    }
+    process.send({ type: 'opened', count: viewers.length, failed, firstError })
+  }
+  else if (message.type === 'sent') {
+    for (const [timestamp, at] of message.frames) sentAt.set(timestamp, at)
+  }
+  else if (message.type === 'measure') {
+    for (const viewer of viewers) viewer.measure()
+    process.send({ type: 'measuring' })
+  }
+  else if (message.type === 'finish') {
+    const results = viewers.map((viewer) => {
+      const { expected, lost } = viewer.finish()
+      const delays = []
+      for (const [timestamp, at] of viewer.arrivals) {
+        const sent = sentAt.get(timestamp)
+        if (sent !== undefined) delays.push(at - sent)
+      }
+      return {
+        kbps: viewer.bytes * 8 / viewer.windowSeconds / 1000,
+        fps: viewer.frames / viewer.windowSeconds,
+        expected, lost, nacks: viewer.nacksSent, delays,
+      }
+    })
+    // Exiting before a large message is flushed would lose it: wait for the send to complete.
+    await new Promise(resolve => process.send({ type: 'results', results }, resolve))
+    await Promise.all(viewers.map(viewer => viewer.close()))
+    process.exit(0)
+  }
+})
+// The benchmark ended (or died): so does this process.
+process.on('disconnect', () => process.exit(0))
+process.send({ type: 'ready' })
