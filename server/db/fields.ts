@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { ChatRecord, LivestreamRecord, ModerationRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { ChatRecord, DealRecord, LivestreamRecord, ModerationRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -72,3 +72,17 @@ export const MODERATION_FIELDS = {
   details: 'json',
   createdAt: 'time',
 } as const satisfies Fields<ModerationRecord>
+
+export const DEAL_FIELDS = {
+  id: 'text',
+  livestreamId: 'text',
+  productId: 'text',
+  priceCents: 'number',
+  currency: 'text',
+  quantity: 'number',
+  perCustomer: 'number',
+  startsAt: 'time',
+  endsAt: 'time',
+  endedAt: 'time',
+  endReason: 'text',
+} as const satisfies Fields<DealRecord>

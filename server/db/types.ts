@@ -2,7 +2,7 @@
 // (pricing, what a show owns, when a pin closes) are the core's (server/domain); a Store only keeps
 // records and takes stock atomically. Two implementations (embedded SQLite, MongoDB) pass the same
 // contract suite in tests/unit/store-contract.
-import type { ChatSettings, Livestream, LivestreamStatus, ModerationAction, Order, Product, Role } from '#shared/types/models'
+import type { ChatSettings, Deal, Livestream, LivestreamStatus, ModerationAction, Order, Product, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -82,6 +82,11 @@ export type NewChat = Omit<ChatRecord, 'id'>
 
 export type NewModeration = Omit<ModerationRecord, 'id'>
 
+/** A deal as kept: what is left is not a field but its capped counter (`dealCounter`), taken with the stock. */
+export type DealRecord = Omit<Deal, 'remaining'>
+
+export type NewDeal = Omit<DealRecord, 'id' | 'endedAt' | 'endReason'>
+
 export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'description'> & { description?: string }
 
 export type ProductChanges = Changes<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'imageUrl' | 'stock' | 'sku'>
@@ -112,7 +117,7 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals'
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
@@ -169,6 +174,13 @@ export interface Store {
   /** The newest message of one author in one show, whatever its status (slow mode). */
   lastChatOf(livestreamId: string, userId: string): Promise<ChatRecord | null>
 
+  createDeal(deal: NewDeal): Promise<DealRecord>
+  getDeal(id: string): Promise<DealRecord | null>
+  /** Oldest first: one show's deals, or (no show) every deal not ended yet. */
+  listDeals(query: { livestreamId: string } | { open: true }): Promise<DealRecord[]>
+  /** Ends a deal that has not ended; answers it, or null when it had ended already (so one caller announces it). */
+  endDeal(id: string, at: string, reason: Deal['endReason'] & string): Promise<DealRecord | null>
+
   appendModeration(action: NewModeration): Promise<ModerationRecord>
   /** Oldest first. */
   listModeration(livestreamId: string): Promise<ModerationRecord[]>
@@ -187,6 +199,8 @@ export interface Store {
    * any counter would pass its `max`, takes and stores nothing.
    */
   placeOrder(order: Order, caps?: CappedTake[]): Promise<TakeStockResult>
+  /** How much of each capped counter is taken (0 for one never used). */
+  readCounters(counters: string[]): Promise<Record<string, number>>
   listOrders(query: { livestreamId?: string }): Promise<Order[]>
 
   addSample(sample: SampleRecord): Promise<void>

@@ -79,6 +79,25 @@ export interface ChatMessage {
   held?: true
 }
 
+/** A flash deal: a price for a few units of one product, for a while, during a show (PROTOCOL.md "Flash deals"). */
+export interface Deal {
+  id: string
+  livestreamId: string
+  productId: string
+  priceCents: number
+  currency: string
+  quantity: number
+  remaining: number
+  perCustomer?: number
+  startsAt: string
+  endsAt: string
+  endedAt?: string
+  /** Why it ended: its time ran out, its units sold out, or the host ended it. */
+  endReason?: DealEndReason
+}
+
+export type DealEndReason = 'time' | 'sold_out' | 'host'
+
 /** A show's chat rules, set by its moderators. */
 export interface ChatSettings {
   /** Seconds a customer waits between two lines; 0 is off. */
@@ -117,6 +136,8 @@ export interface OrderItem {
   name: string
   priceCents: number
   quantity: number
+  /** Bought at this flash deal's price. */
+  dealId?: string
 }
 
 export interface Order {

@@ -211,6 +211,39 @@ forEachStore('Store contract', (name) => {
     })
   })
 
+  describe('deals', () => {
+    it('keeps a show\'s deals, lists the open ones, and ends each once', async () => {
+      const stream = await store.createLivestream({ title: 'Deals', description: '', quality: '480p' })
+      const startsAt = new Date().toISOString()
+      const endsAt = new Date(Date.now() + 60_000).toISOString()
+      const deal = await store.createDeal({ livestreamId: stream.id, productId: 'p1', priceCents: 990, currency: 'EUR', quantity: 10, perCustomer: 2, startsAt, endsAt })
+      const other = await store.createDeal({ livestreamId: stream.id, productId: 'p2', priceCents: 500, currency: 'EUR', quantity: 3, startsAt, endsAt })
+      expect(deal).toMatchObject({ livestreamId: stream.id, productId: 'p1', priceCents: 990, quantity: 10, perCustomer: 2, startsAt, endsAt })
+      expect(deal.endedAt).toBeUndefined()
+      expect(other.perCustomer).toBeUndefined()
+      expect(await store.getDeal(deal.id)).toEqual(deal)
+      expect(await store.getDeal('nope')).toBeNull()
+      expect((await store.listDeals({ livestreamId: stream.id })).map(d => d.id)).toEqual([deal.id, other.id])
+
+      const at = new Date().toISOString()
+      const ended = await store.endDeal(deal.id, at, 'sold_out')
+      expect(ended).toMatchObject({ id: deal.id, endedAt: at, endReason: 'sold_out' })
+      expect(await store.endDeal(deal.id, new Date().toISOString(), 'time')).toBeNull()
+      expect((await store.getDeal(deal.id))!.endReason).toBe('sold_out')
+      const open = (await store.listDeals({ open: true })).map(d => d.id)
+      expect(open).toContain(other.id)
+      expect(open).not.toContain(deal.id)
+      await store.deleteLivestreamParts(stream.id, ['deals'])
+      expect(await store.listDeals({ livestreamId: stream.id })).toEqual([])
+    })
+
+    it('reads capped counters, 0 for one never used', async () => {
+      const p = await store.createProduct(product({ stock: 10 }))
+      await store.placeOrder(orderOf([{ productId: p.id, name: p.name, priceCents: 990, quantity: 3 }]), [{ counter: 'deal:read-test', amount: 3, max: 10 }])
+      expect(await store.readCounters(['deal:read-test', 'deal:never'])).toEqual({ 'deal:read-test': 3, 'deal:never': 0 })
+    })
+  })
+
   describe('moderation', () => {
     it('keeps every action of a show in order, and deletes them with it', async () => {
       const stream = await store.createLivestream({ title: 'Record', description: '', quality: '480p' })

@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { CHAT_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { CHAT_FIELDS, DEAL_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -90,6 +90,12 @@ const Moderation = schemaOf(MODERATION_FIELDS, {
 })
 Moderation.index({ livestreamId: 1, _id: 1 })
 
+const Deal = schemaOf(DEAL_FIELDS, {
+  livestreamId: required, productId: required, priceCents: required, currency: required, quantity: required, startsAt: required, endsAt: required,
+})
+Deal.index({ livestreamId: 1, startsAt: 1 })
+Deal.index({ endedAt: 1 })
+
 const Order = schemaOf(ORDER_FIELDS, { userId: required, totalCents: required, currency: required, status: required, createdAt: required })
 Order.index({ livestreamId: 1, createdAt: 1 })
 
@@ -113,6 +119,7 @@ export function defineModels(connection: Connection) {
     pins: model('Pin', Pin),
     chat: model('ChatMessage', Chat),
     moderation: model('ModerationAction', Moderation),
+    deals: model('Deal', Deal),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -40,7 +40,7 @@ function updateOf(changes: object, times: string[] = []) {
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
@@ -249,6 +249,34 @@ class MongoStore implements Store {
     return doc ? plain<ChatRecord>(doc) : null
   }
 
+  async readCounters(counters: string[]) {
+    const used = new Map((await this.m.counters.find({ _id: { $in: counters } }).lean()).map(doc => [String(doc._id), doc.used as number]))
+    return Object.fromEntries(counters.map(counter => [counter, used.get(counter) ?? 0]))
+  }
+
+  async createDeal(deal: Parameters<Store['createDeal']>[0]) {
+    const doc = await this.m.deals.create({ ...deal, startsAt: new Date(deal.startsAt), endsAt: new Date(deal.endsAt) })
+    return plain<DealRecord>(doc.toObject())
+  }
+
+  async getDeal(id: string) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.deals.findById(id).lean()
+    return doc ? plain<DealRecord>(doc) : null
+  }
+
+  async listDeals(query: Parameters<Store['listDeals']>[0]) {
+    const filter = 'livestreamId' in query ? { livestreamId: query.livestreamId } : { endedAt: { $exists: false } }
+    const docs = await this.m.deals.find(filter).sort({ startsAt: 1, _id: 1 }).lean()
+    return docs.map(doc => plain<DealRecord>(doc))
+  }
+
+  async endDeal(id: string, at: string, reason: Parameters<Store['endDeal']>[2]) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.deals.findOneAndUpdate({ _id: id, endedAt: { $exists: false } }, { $set: { endedAt: new Date(at), endReason: reason } }, { new: true }).lean()
+    return doc ? plain<DealRecord>(doc) : null
+  }
+
   async appendModeration(action: Parameters<Store['appendModeration']>[0]) {
     const doc = await this.m.moderation.create({ ...action, createdAt: new Date(action.createdAt), ...(action.until ? { until: new Date(action.until) } : {}) })
     return plain<ModerationRecord>(doc.toObject())
@@ -322,12 +350,10 @@ class MongoStore implements Store {
       if (!(error instanceof ShortStock)) throw error
       const ids = order.items.map(item => item.productId)
       const now = new Map((await this.getProducts(ids)).map(product => [product.id, product.stock]))
-      const counters = caps.map(cap => cap.counter)
-      const used = new Map((await this.m.counters.find({ _id: { $in: counters } }).lean()).map(doc => [String(doc._id), doc.used as number]))
       return {
         ok: false,
         stock: Object.fromEntries(ids.map(id => [id, now.get(id) ?? 0])),
-        used: Object.fromEntries(counters.map(counter => [counter, used.get(counter) ?? 0])),
+        used: await this.readCounters(caps.map(cap => cap.counter)),
       }
     }
     finally {

@@ -162,6 +162,24 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX moderation_by_stream ON moderation_actions (livestream_id, seq);
   `,
+  // Flash deals (what is left of one is its capped counter, taken with the stock).
+  `
+  CREATE TABLE deals (
+    id TEXT PRIMARY KEY,
+    livestream_id TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    price_cents INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    per_customer INTEGER,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT NOT NULL,
+    ended_at TEXT,
+    end_reason TEXT
+  );
+  CREATE INDEX deals_by_stream ON deals (livestream_id, starts_at);
+  CREATE INDEX deals_open ON deals (ended_at) WHERE ended_at IS NULL;
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

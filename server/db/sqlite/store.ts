@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { CHAT_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { CHAT_FIELDS, DEAL_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -41,10 +41,11 @@ const toOrder = rowsOf<Order>(ORDER_FIELDS)
 const toSample = rowsOf<SampleRecord>(SAMPLE_FIELDS)
 const toSession = rowsOf<SessionRecord>(SESSION_FIELDS)
 const toModeration = rowsOf<ModerationRecord>(MODERATION_FIELDS)
+const toDeal = rowsOf<DealRecord>(DEAL_FIELDS)
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -335,6 +336,35 @@ class SqliteStore implements Store {
       if (!(error instanceof ShortStock)) throw error
       return { ok: false, stock: this.stockOf(order.items.map(item => item.productId)), used: this.usedOf(caps.map(cap => cap.counter)) }
     }
+  }
+
+  async readCounters(counters: string[]) {
+    return this.usedOf(counters)
+  }
+
+  // Deals
+
+  async createDeal(deal: Parameters<Store['createDeal']>[0]) {
+    const id = newId()
+    this.insert('deals', { ...deal, id }, DEAL_FIELDS)
+    return (await this.getDeal(id))!
+  }
+
+  async getDeal(id: string) {
+    const row = this.one('SELECT * FROM deals WHERE id = ?', id)
+    return row ? toDeal(row) : null
+  }
+
+  async listDeals(query: Parameters<Store['listDeals']>[0]) {
+    const rows = 'livestreamId' in query
+      ? this.all('SELECT * FROM deals WHERE livestream_id = ? ORDER BY starts_at, id', query.livestreamId)
+      : this.all('SELECT * FROM deals WHERE ended_at IS NULL ORDER BY starts_at, id')
+    return rows.map(toDeal)
+  }
+
+  async endDeal(id: string, at: string, reason: Parameters<Store['endDeal']>[2]) {
+    const row = this.one('UPDATE deals SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL RETURNING *', at, reason, id)
+    return row ? toDeal(row) : null
   }
 
   private usedOf(counters: string[]): Record<string, number> {
