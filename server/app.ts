@@ -4,6 +4,7 @@ import { openStore, type Store } from './db'
 import { createCore, type Core, type OrderCaps } from './domain/core'
 import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
+import { wireDeals } from './domain/deal-lifecycle'
 import { wireMediaLifecycle } from './domain/media-lifecycle'
 import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
 import type { MediaBackend, MediaMode } from './media/backend'
@@ -75,6 +76,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media })
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)
+  const detachDeals = wireDeals(core)
 
   // What a restart (clean or killed) must put right before the first viewer arrives.
   await reconcileViewerCounts(core, bus.presence)
@@ -115,6 +117,7 @@ export async function startApp(config: AppConfig): Promise<App> {
       metrics.detach()
       await hub.shutdown()
       detachMedia()
+      detachDeals()
       await media.close()
       core.answers.detach()
       await core.flush()

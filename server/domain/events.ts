@@ -2,7 +2,7 @@
 // (server/realtime/room-events.ts) is wired to it explicitly where the app is put together, so a
 // change made over REST and one made over the socket reach viewers the same way.
 import { EventEmitter } from 'node:events'
-import type { ChatMessage, ChatSettings, Livestream, ModerationEntry, Order, Product } from '#shared/types/models'
+import type { ChatMessage, ChatSettings, Deal, Livestream, ModerationEntry, Order, Product } from '#shared/types/models'
 import type { Counters } from '#shared/schemas/socket'
 
 export interface DomainEventMap {
@@ -27,6 +27,12 @@ export interface DomainEventMap {
   products: [productIds: string[]]
   /** An order was placed (its stock is taken). */
   order: [order: Order]
+  dealStarted: [deal: Deal]
+  /** Units of these deals were bought (what is left is read again). */
+  dealsTaken: [dealIds: string[]]
+  /** What is left of a deal, at most a few times a second (room-events coalesces). */
+  dealUpdated: [update: { livestreamId: string, dealId: string, remaining: number }]
+  dealEnded: [deal: Deal]
   /** The host's media started or stopped flowing (relay and janus modes). */
   media: [state: { livestreamId: string, publishing: boolean }]
 }

@@ -7,7 +7,8 @@ import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
 import type { Actor } from './limits'
 import { findLivestream } from './livestreams'
-import { mergeOrderLines, priceOrder, shortagesOf, type OrderLine } from './order-pricing'
+import { dealRefusal, dealTerms, type DealLine } from './deals'
+import { mergeOrderLines, priceOrder, shortagesOf, unitsByProduct, type OrderLine } from './order-pricing'
 
 const notEnoughStock = (shortages: ReturnType<typeof shortagesOf>) =>
   new DomainError('conflict', 'not enough stock', { reason: 'out_of_stock', shortages })
@@ -25,7 +26,7 @@ function unitCaps(core: Core, livestreamId: string, buyer: Actor & { userId: str
   ]
   // Browsers and addresses are kept as digests: the counters need to tell them apart, not to know them.
   const digest = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 22)
-  return lines.flatMap(line => whos.filter(([, id]) => id).map(([kind, id, max]) => ({
+  return unitsByProduct(lines).flatMap(line => whos.filter(([, id]) => id).map(([kind, id, max]) => ({
     counter: `units:${livestreamId}:${line.productId}:${kind}:${kind === 'user' ? id : digest(id!)}`, amount: line.quantity, max, livestreamId,
   })))
 }
@@ -34,6 +35,7 @@ function unitCaps(core: Core, livestreamId: string, buyer: Actor & { userId: str
 function limitsReached(caps: CappedTake[], used: Record<string, number>) {
   const reached = new Map<string, { productId: string, max: number, remaining: number }>()
   for (const cap of caps) {
+    if (!cap.counter.startsWith('units:')) continue
     const taken = used[cap.counter] ?? 0
     if (taken + cap.amount <= cap.max) continue
     const productId = cap.counter.split(':')[2]!
@@ -52,14 +54,17 @@ export async function placeOrder(core: Core, buyer: Actor & { userId: string }, 
   if (input.livestreamId) await findLivestream(core, input.livestreamId)
   const lines = mergeOrderLines(input.items)
   const { perOrder } = core.orderCaps
-  const tooMany = lines.filter(line => line.quantity > perOrder)
+  const tooMany = unitsByProduct(lines).filter(line => line.quantity > perOrder)
   if (tooMany.length) {
     throw new DomainError('invalid', `at most ${perOrder} of one product per order`, {
       reason: 'per_order_limit', limits: tooMany.map(line => ({ productId: line.productId, max: perOrder, remaining: perOrder })),
     })
   }
+  const dealLines = lines.filter((line): line is DealLine => !!line.dealId)
+  if (dealLines.length && !input.livestreamId) throw new DomainError('invalid', 'a deal is bought in its show: name the livestreamId')
+  const deals = await dealTerms(core, input.livestreamId, dealLines, buyer)
   const products = new Map((await core.store.getProducts(lines.map(line => line.productId))).map(p => [p.id, p]))
-  const priced = priceOrder(lines, products)
+  const priced = priceOrder(lines, products, deals.prices)
   // Checked before writing, so a cart that cannot be had costs no transaction; the store checks again atomically.
   const short = shortagesOf(lines, id => products.get(id)!.stock)
   if (short.length) throw notEnoughStock(short)
@@ -72,17 +77,20 @@ export async function placeOrder(core: Core, buyer: Actor & { userId: string }, 
     status: 'placed',
     createdAt: isoNow(core),
   }
-  const caps = input.livestreamId ? unitCaps(core, input.livestreamId, buyer, lines) : []
+  const caps = [...(input.livestreamId ? unitCaps(core, input.livestreamId, buyer, lines) : []), ...deals.caps]
   const result = await core.store.placeOrder(order, caps)
   if (!result.ok) {
     const shortNow = shortagesOf(lines, id => result.stock[id] ?? 0)
     if (shortNow.length) throw notEnoughStock(shortNow)
+    const dealShort = dealRefusal(deals.caps, result.used)
+    if (dealShort) throw dealShort
     throw new DomainError('conflict', 'that is more of this product than one customer may buy in this show', {
       reason: 'customer_limit', limits: limitsReached(caps, result.used),
     })
   }
   core.events.emit('order', order)
   core.events.emit('products', order.items.map(item => item.productId))
+  if (dealLines.length) core.events.emit('dealsTaken', dealLines.map(line => line.dealId))
   return order
 }
 

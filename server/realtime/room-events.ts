@@ -20,7 +20,15 @@ export function wireRoomEvents(core: Core, fanout: Fanout, presence: Presence) {
     clock: core.clock,
     run: (room, update) => fanout.publish(room, { type: 'stream_update', ...update }),
   })
+  const dealUpdates = keyedThrottle<{ livestreamId: string, remaining: number }>({
+    intervalMs: COUNTER_INTERVAL_MS,
+    clock: core.clock,
+    run: (dealId, { livestreamId, remaining }) => fanout.publish(livestreamId, { type: 'deal_updated', livestreamId, dealId, remaining, serverTime: core.clock.now() }),
+  })
   const detach = listenTo(core.events, {
+    dealStarted: deal => fanout.publish(deal.livestreamId, { type: 'deal_started', deal, serverTime: core.clock.now() }),
+    dealUpdated: ({ livestreamId, dealId, remaining }) => dealUpdates.note(dealId, { livestreamId, remaining }),
+    dealEnded: deal => fanout.publish(deal.livestreamId, { type: 'deal_ended', livestreamId: deal.livestreamId, dealId: deal.id, deal, serverTime: core.clock.now() }),
     started: ({ livestream, streamData }) => {
       fanout.publish(livestream.id, { type: 'stream_started', livestreamId: livestream.id, streamData: streamData ?? null })
       countWaitingViewers(core, presence, livestream.id).catch(error => console.error('[hub] could not count the waiting viewers', error))
@@ -47,7 +55,7 @@ export function wireRoomEvents(core: Core, fanout: Fanout, presence: Presence) {
         .catch(error => console.error('[hub] could not refresh pins', error))
     },
   })
-  return { detach, flush: () => counters.flush() }
+  return { detach, flush: () => Promise.all([counters.flush(), dealUpdates.flush()]).then(() => {}) }
 }
 
 /**

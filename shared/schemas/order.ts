@@ -4,6 +4,8 @@ import { Email, Id } from './common'
 export const OrderLine = z.object({
   productId: Id,
   quantity: z.number().int().min(1).max(99),
+  /** At a flash deal's price (PROTOCOL.md "Flash deals"). */
+  dealId: Id.optional(),
 })
 
 export const Shipping = z.object({

@@ -1,7 +1,7 @@
 // The WebSocket protocol of PROTOCOL.md as one zod discriminated union: the server parses every
 // frame with it, and the browser types what it sends and receives with the inferred types.
 import { z } from 'zod'
-import type { ChatMessage, ChatSettings, Livestream, ModerationEntry, Product } from '../types/models'
+import type { ChatMessage, ChatSettings, Deal, Livestream, ModerationEntry, Product } from '../types/models'
 import { Id } from './common'
 import { ChatMessageText } from './livestream'
 
@@ -80,6 +80,10 @@ export type ServerMessage
     | { type: 'chat_held', message: ChatMessage }
     | ({ type: 'chat_settings_updated', livestreamId: string } & ChatSettings)
     | { type: 'moderation_action', livestreamId: string, action: ModerationEntry }
+    // `serverTime` (ms since the epoch): the client counts a deal down on the server's clock, not its own.
+    | { type: 'deal_started', deal: Deal, serverTime: number }
+    | { type: 'deal_updated', livestreamId: string, dealId: string, remaining: number, serverTime: number }
+    | { type: 'deal_ended', livestreamId: string, dealId: string, deal: Deal, serverTime: number }
     | { type: 'pong' }
     | { type: 'error', code: ErrorCode, message: string, ref?: string }
 

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Store } from '../../server/db'
 import type { Core } from '../../server/domain/core'
 import { deleteLivestream, pinProduct, startLivestream } from '../../server/domain/livestreams'
+import { dealCounter, startDeal } from '../../server/domain/deals'
 import { placeOrder } from '../../server/domain/orders'
 import { deleteProduct } from '../../server/domain/products'
 import { coreOnStore, forEachStore } from '../support/stores'
@@ -20,6 +21,28 @@ forEachStore('Core contract', (name) => {
   let core: Core
   beforeAll(() => {
     ;({ store, core } = opened())
+  })
+
+  describe('flash deals', () => {
+    it('50 buyers racing for a 10-unit deal get exactly 10, at the deal price, with the stock taken once', async () => {
+      const p = await store.createProduct(product({ stock: 30, priceCents: 2400 }))
+      const show = await store.createLivestream({ title: 'Race', description: '', quality: '480p' })
+      await startLivestream(core, show.id)
+      const deal = await startDeal(core, show.id, { productId: p.id, priceCents: 990, quantity: 10, perCustomer: 1, durationSeconds: 60 })
+      const attempts = await Promise.allSettled(Array.from({ length: 50 }, (_, n) =>
+        placeOrder(core, { userId: `racer-${n}` }, { livestreamId: show.id, items: [{ productId: p.id, quantity: 1, dealId: deal.id }], shipping })))
+      const won = attempts.filter(attempt => attempt.status === 'fulfilled')
+      expect(won).toHaveLength(10)
+      for (const attempt of won) expect(attempt.value.items[0]).toMatchObject({ priceCents: 990, dealId: deal.id })
+      for (const attempt of attempts.filter(attempt => attempt.status === 'rejected')) {
+        expect(['deal_sold_out', 'deal_ended']).toContain((attempt.reason as { data: { reason: string } }).data.reason)
+      }
+      expect((await store.getProducts([p.id]))[0]!.stock).toBe(20)
+      expect(await store.readCounters([dealCounter(deal.id)])).toEqual({ [dealCounter(deal.id)]: 10 })
+      // One buyer, a second unit: the per-customer limit, whatever is left.
+      await expect(placeOrder(core, { userId: 'racer-0' }, { livestreamId: show.id, items: [{ productId: p.id, quantity: 1, dealId: deal.id }], shipping }))
+        .rejects.toMatchObject({ code: 'conflict' })
+    })
   })
 
   describe('orders', () => {
@@ -63,18 +86,22 @@ forEachStore('Core contract', (name) => {
   })
 
   describe('livestreams', () => {
-    it('deletes only in an allowed state, with its chat and pins', async () => {
+    it('deletes only in an allowed state, with its chat, pins, deals and moderation record', async () => {
       const stream = await store.createLivestream({ title: 'D', description: '', quality: '480p' })
       const p = await store.createProduct(product())
       await store.appendChat({ livestreamId: stream.id, userId: 'u', displayName: 'U', role: 'customer', message: 'hi', createdAt: now() })
+      await store.appendModeration({ livestreamId: stream.id, moderatorId: 'm', moderatorName: 'M', action: 'ban', targetUserId: 'u', createdAt: now() })
       await startLivestream(core, stream.id)
       await pinProduct(core, stream.id, p.id, true)
+      await startDeal(core, stream.id, { productId: p.id, priceCents: 100, quantity: 1, durationSeconds: 60 })
       await expect(deleteLivestream(core, stream.id)).rejects.toMatchObject({ code: 'conflict' })
       await store.updateLivestream(stream.id, { status: 'ended' })
       await deleteLivestream(core, stream.id)
       expect(await store.getLivestream(stream.id)).toBeNull()
       expect(await store.listChat(stream.id, { limit: 10 })).toEqual([])
       expect(await store.listPins(stream.id)).toEqual([])
+      expect(await store.listDeals({ livestreamId: stream.id })).toEqual([])
+      expect(await store.listModeration(stream.id)).toEqual([])
     })
   })
 
