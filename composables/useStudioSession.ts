@@ -1,7 +1,9 @@
 import { computed, readonly, ref, watch } from 'vue'
-import type { Livestream, MediaInfo, Quality } from '#shared/types/models'
+import type { StartDealInput } from '#shared/schemas/deal'
+import type { Deal, Livestream, MediaInfo, Quality } from '#shared/types/models'
 import { QUALITY_PRESETS } from '#shared/utils/quality'
 import { useBroadcastStore } from '../stores/broadcast'
+import { useDealsStore } from '../stores/deals'
 import { useModerationStore } from '../stores/moderation'
 import { usePublisherStore } from '../stores/publisher'
 import { useRoomStore } from '../stores/room'
@@ -43,6 +45,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const publisher = usePublisherStore()
   // The host moderates too: the same actions as a moderator, on the console's chat.
   const moderation = useModerationStore()
+  const deals = useDealsStore()
   // The WHIP path on this site (the URL's host is as the server saw the page's own request).
   const whip = media && media.mode !== 'p2p' && media.whipUrl ? new URL(media.whipUrl).pathname : null
   const socket = useLiveSocket(undefined, { immediate: false })
@@ -83,7 +86,12 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     room.attach(socket)
     moderation.reset()
     moderation.attach(socket)
-    socket.on('admin_registered', () => void moderation.load(id).catch(() => {}))
+    deals.reset()
+    deals.attach(socket)
+    socket.on('admin_registered', () => {
+      void moderation.load(id).catch(() => {})
+      void deals.load(id).catch(() => {})
+    })
     if (!whip) broadcast.attach({ socket, iceServers, quality: quality.value })
     let reopened = false
     socket.onOpen(() => {
@@ -220,6 +228,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     broadcast.detach()
     publisher.stop()
     moderation.detach()
+    deals.detach()
     room.detach()
     socket.close()
     camera.stop()
@@ -286,6 +295,16 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     toggleMute: camera.toggleMute,
     toggleCamera: camera.toggleCamera,
     sendChat: (text: string) => room.sendChat(socket, text),
+    deals: {
+      list: computed(() => deals.deals),
+      /** Starts a flash deal (the product is pinned with it); answers it, or undefined with `problem` set. */
+      start: (input: StartDealInput) => run(async () => {
+        const { deal } = await $fetch<{ deal: Deal }>(`/api/livestreams/${id}/deals`, { method: 'POST', body: input })
+        deals.deals = [...deals.deals.filter(known => known.id !== deal.id), deal]
+        return deal
+      }),
+      end: (dealId: string) => run(() => $fetch(`/api/livestreams/${id}/deals/${dealId}/end`, { method: 'POST' })),
+    },
     moderation: {
       held: computed(() => moderation.held.length),
       restricted: computed(() => moderation.restricted),

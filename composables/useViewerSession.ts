@@ -1,6 +1,7 @@
 import { computed, readonly, ref, watch } from 'vue'
-import type { Livestream, MediaInfo, Product } from '#shared/types/models'
+import type { Deal, Livestream, MediaInfo, Product } from '#shared/types/models'
 import { useCartStore } from '../stores/cart'
+import { useDealsStore } from '../stores/deals'
 import { useRoomStore } from '../stores/room'
 import { useSessionStore } from '../stores/session'
 import { useViewerStore } from '../stores/viewer'
@@ -27,6 +28,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
   const viewer = whep ? useWhepViewerStore() : useViewerStore()
   const session = useSessionStore()
   const cart = useCartStore()
+  const deals = useDealsStore()
   const socket = useLiveSocket(undefined, { immediate: false })
   const livestream = computed(() => room.livestream ?? initial)
   const heartNotice = ref<string | null>(null)
@@ -42,9 +44,13 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     room.set(initial)
     cart.restore()
     room.attach(socket)
+    deals.reset()
+    deals.attach(socket)
     viewer.attach({ socket, iceServers, url: whep ?? '' })
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', (message) => {
+      // Again after each reconnect: deals may have started or ended while the socket was down.
+      deals.load(id).catch(() => {})
       if (message.livestream.status === 'live') viewer.start()
       if (pendingChat && session.user) room.sendChat(socket, pendingChat)
       pendingChat = null
@@ -98,6 +104,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
   function close() {
     clearTimeout(heartTimer)
     viewer.detach()
+    deals.detach()
     room.detach()
     socket.close()
   }
@@ -113,7 +120,10 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     socketStatus: socket.status,
     user: computed(() => session.user),
     cartCount: computed(() => cart.count),
-    addToCart: (product: Product) => cart.add(product),
+    addToCart: (product: Product, deal?: Deal) => cart.add(product, deal),
+    /** The newest deal on each product (open, sold out or ended), and whether it can be bought now. */
+    dealOf: (productId: string) => deals.latestFor(productId),
+    dealOpen: (productId: string) => !!deals.openFor(productId),
     open,
     close,
     join,

@@ -1,9 +1,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { Order, Product } from '#shared/types/models'
+import type { Deal, Order, Product } from '#shared/types/models'
 import type { ShippingInput } from '#shared/schemas/order'
 
-export interface CartLine { product: Product, quantity: number }
+/** A line of the cart; `deal` when it was added at a flash deal's price (the server holds it only while the deal is open). */
+export interface CartLine { product: Product, quantity: number, deal?: { id: string, priceCents: number } }
+
+/** What one unit of a line costs. */
+export const unitPrice = (line: CartLine) => line.deal?.priceCents ?? line.product.priceCents
 
 const STORAGE_KEY = 'wrencos:cart'
 
@@ -14,7 +18,7 @@ const STORAGE_KEY = 'wrencos:cart'
 export const useCartStore = defineStore('cart', () => {
   const lines = ref<CartLine[]>([])
   const count = computed(() => lines.value.reduce((sum, line) => sum + line.quantity, 0))
-  const totalCents = computed(() => lines.value.reduce((sum, line) => sum + line.quantity * line.product.priceCents, 0))
+  const totalCents = computed(() => lines.value.reduce((sum, line) => sum + line.quantity * unitPrice(line), 0))
   const currency = computed(() => lines.value[0]?.product.currency ?? 'EUR')
 
   function restore() {
@@ -27,15 +31,17 @@ export const useCartStore = defineStore('cart', () => {
     watch(lines, value => localStorage.setItem(STORAGE_KEY, JSON.stringify(value)), { deep: true })
   }
 
-  function add(product: Product) {
-    const line = lines.value.find(existing => existing.product.id === product.id)
+  const sameLine = (line: CartLine, productId: string, dealId?: string) => line.product.id === productId && line.deal?.id === dealId
+
+  function add(product: Product, deal?: Deal) {
+    const line = lines.value.find(existing => sameLine(existing, product.id, deal?.id))
     if (line) line.quantity = Math.min(99, line.quantity + 1)
-    else lines.value.push({ product, quantity: 1 })
+    else lines.value.push({ product, quantity: 1, ...(deal ? { deal: { id: deal.id, priceCents: deal.priceCents } } : {}) })
   }
 
-  function setQuantity(productId: string, quantity: number) {
-    if (quantity <= 0) lines.value = lines.value.filter(line => line.product.id !== productId)
-    else lines.value = lines.value.map(line => line.product.id === productId ? { ...line, quantity: Math.min(99, quantity) } : line)
+  function setQuantity(productId: string, quantity: number, dealId?: string) {
+    if (quantity <= 0) lines.value = lines.value.filter(line => !sameLine(line, productId, dealId))
+    else lines.value = lines.value.map(line => sameLine(line, productId, dealId) ? { ...line, quantity: Math.min(99, quantity) } : line)
   }
 
   /** Newer prices and stock, from the pinned cards as they change live. */
@@ -49,7 +55,7 @@ export const useCartStore = defineStore('cart', () => {
   async function checkout(livestreamId: string, shipping: ShippingInput): Promise<Order> {
     const { order } = await $fetch<{ order: Order }>('/api/orders', {
       method: 'POST',
-      body: { livestreamId, items: lines.value.map(line => ({ productId: line.product.id, quantity: line.quantity })), shipping },
+      body: { livestreamId, items: lines.value.map(line => ({ productId: line.product.id, quantity: line.quantity, ...(line.deal ? { dealId: line.deal.id } : {}) })), shipping },
     })
     lines.value = []
     return order
