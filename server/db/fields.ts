@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { ChatRecord, DealRecord, LivestreamRecord, ModerationRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, ModerationRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -86,3 +86,19 @@ export const DEAL_FIELDS = {
   endedAt: 'time',
   endReason: 'text',
 } as const satisfies Fields<DealRecord>
+
+export const DELIVERY_FIELDS = {
+  id: 'text',
+  eventId: 'text',
+  type: 'text',
+  url: 'text',
+  body: 'text',
+  createdAt: 'time',
+  status: 'text',
+  attempts: 'number',
+  nextAttemptAt: 'time',
+  lastStatus: 'number',
+  lastError: 'text',
+  lastAttemptAt: 'time',
+  deliveredAt: 'time',
+} as const satisfies Fields<DeliveryRecord>

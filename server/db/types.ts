@@ -87,6 +87,29 @@ export type DealRecord = Omit<Deal, 'remaining'>
 
 export type NewDeal = Omit<DealRecord, 'id' | 'endedAt' | 'endReason'>
 
+/** One webhook event for one receiver, in the outbox until it is answered 2xx or its 24 hours are up. */
+export interface DeliveryRecord {
+  id: string
+  /** The event's id, the same for every receiver: what receivers dedupe on. */
+  eventId: string
+  type: string
+  url: string
+  /** The JSON body as sent, so every attempt (and its signature) is of the same bytes. */
+  body: string
+  createdAt: string
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  nextAttemptAt: string
+  lastStatus?: number
+  lastError?: string
+  lastAttemptAt?: string
+  deliveredAt?: string
+}
+
+export type NewDelivery = Pick<DeliveryRecord, 'eventId' | 'type' | 'url' | 'body' | 'createdAt'>
+
+export type DeliveryChanges = Changes<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'lastAttemptAt' | 'deliveredAt'>
+
 export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'description'> & { description?: string }
 
 export type ProductChanges = Changes<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'imageUrl' | 'stock' | 'sku'>
@@ -181,6 +204,18 @@ export interface Store {
   /** Ends a deal that has not ended; answers it, or null when it had ended already (so one caller announces it). */
   endDeal(id: string, at: string, reason: Deal['endReason'] & string): Promise<DealRecord | null>
 
+  /** Puts webhook deliveries in the outbox, due now. */
+  enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>
+  /**
+   * Takes up to `limit` pending deliveries due by `now`, and holds them until `leaseUntil` so that
+   * another process does not send them meanwhile. Oldest due first.
+   */
+  claimDeliveries(now: string, leaseUntil: string, limit: number): Promise<DeliveryRecord[]>
+  updateDelivery(id: string, changes: DeliveryChanges): Promise<DeliveryRecord | null>
+  getDelivery(id: string): Promise<DeliveryRecord | null>
+  /** Newest first. */
+  listDeliveries(limit: number): Promise<DeliveryRecord[]>
+
   appendModeration(action: NewModeration): Promise<ModerationRecord>
   /** Oldest first. */
   listModeration(livestreamId: string): Promise<ModerationRecord[]>
@@ -195,10 +230,11 @@ export interface Store {
 
   /**
    * Takes each item's quantity from its product's stock, adds each cap's amount to its counter, and
-   * stores `order`, in one atomic step. If any product (deleted ones count as 0) has too little or
-   * any counter would pass its `max`, takes and stores nothing.
+   * stores `order` (and the webhook deliveries that announce it), in one atomic step. If any
+   * product (deleted ones count as 0) has too little or any counter would pass its `max`, takes and
+   * stores nothing.
    */
-  placeOrder(order: Order, caps?: CappedTake[]): Promise<TakeStockResult>
+  placeOrder(order: Order, caps?: CappedTake[], deliveries?: NewDelivery[]): Promise<TakeStockResult>
   /** How much of each capped counter is taken (0 for one never used). */
   readCounters(counters: string[]): Promise<Record<string, number>>
   listOrders(query: { livestreamId?: string }): Promise<Order[]>

@@ -244,6 +244,38 @@ forEachStore('Store contract', (name) => {
     })
   })
 
+  describe('webhook outbox', () => {
+    it('enqueues, lends each due delivery to one claimer until its lease ends, and keeps every attempt', async () => {
+      const at = (ms: number) => new Date(Date.parse('2030-01-01T00:00:00.000Z') + ms).toISOString()
+      await store.enqueueDeliveries([
+        { eventId: 'e1', type: 'livestream.started', url: 'http://a.example/hook', body: '{"id":"e1"}', createdAt: at(0) },
+        { eventId: 'e1', type: 'livestream.started', url: 'http://b.example/hook', body: '{"id":"e1"}', createdAt: at(0) },
+      ])
+      const claimed = await store.claimDeliveries(at(1000), at(31_000), 10)
+      expect(claimed.map(d => d.url).sort()).toEqual(['http://a.example/hook', 'http://b.example/hook'])
+      expect(claimed[0]).toMatchObject({ eventId: 'e1', status: 'pending', attempts: 0, nextAttemptAt: at(31_000), body: '{"id":"e1"}' })
+      // Lent out: nobody else gets them until the lease is over.
+      expect(await store.claimDeliveries(at(2000), at(32_000), 10)).toEqual([])
+      const [first, second] = claimed as [typeof claimed[0], typeof claimed[0]]
+      expect(await store.updateDelivery(first.id, { status: 'delivered', attempts: 1, lastStatus: 204, lastAttemptAt: at(1500), deliveredAt: at(1500) }))
+        .toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 204, deliveredAt: at(1500) })
+      await store.updateDelivery(second.id, { attempts: 1, lastStatus: 500, lastError: 'HTTP 500', nextAttemptAt: at(11_000) })
+      expect((await store.claimDeliveries(at(12_000), at(42_000), 10)).map(d => d.id)).toEqual([second.id])
+      expect((await store.listDeliveries(10)).slice(0, 2).map(d => d.id).sort()).toEqual([first.id, second.id].sort())
+      expect(await store.getDelivery('nope')).toBeNull()
+    })
+
+    it('writes an order\'s deliveries with the order, and none when the order is refused', async () => {
+      const p = await store.createProduct(product({ stock: 1 }))
+      const delivery = (eventId: string) => ({ eventId, type: 'order.created', url: 'http://a.example/hook', body: `{"id":"${eventId}"}`, createdAt: now() })
+      expect((await store.placeOrder(orderOf([{ productId: p.id, name: p.name, priceCents: 100, quantity: 1 }]), [], [delivery('won')])).ok).toBe(true)
+      expect((await store.placeOrder(orderOf([{ productId: p.id, name: p.name, priceCents: 100, quantity: 1 }]), [], [delivery('lost')])).ok).toBe(false)
+      const events = (await store.listDeliveries(50)).map(d => d.eventId)
+      expect(events).toContain('won')
+      expect(events).not.toContain('lost')
+    })
+  })
+
   describe('moderation', () => {
     it('keeps every action of a show in order, and deletes them with it', async () => {
       const stream = await store.createLivestream({ title: 'Record', description: '', quality: '480p' })

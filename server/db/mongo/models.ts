@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { CHAT_FIELDS, DEAL_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -96,6 +96,11 @@ const Deal = schemaOf(DEAL_FIELDS, {
 Deal.index({ livestreamId: 1, startsAt: 1 })
 Deal.index({ endedAt: 1 })
 
+const Delivery = schemaOf(DELIVERY_FIELDS, {
+  eventId: required, type: required, url: required, body: required, createdAt: required, status: required, attempts: { default: 0 }, nextAttemptAt: required,
+})
+Delivery.index({ status: 1, nextAttemptAt: 1 })
+
 const Order = schemaOf(ORDER_FIELDS, { userId: required, totalCents: required, currency: required, status: required, createdAt: required })
 Order.index({ livestreamId: 1, createdAt: 1 })
 
@@ -120,6 +125,7 @@ export function defineModels(connection: Connection) {
     chat: model('ChatMessage', Chat),
     moderation: model('ModerationAction', Moderation),
     deals: model('Deal', Deal),
+    deliveries: model('WebhookDelivery', Delivery),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

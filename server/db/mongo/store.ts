@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type LivestreamChanges, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -37,6 +37,10 @@ function updateOf(changes: object, times: string[] = []) {
   }
   return { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) }
 }
+
+const DELIVERY_TIMES = ['nextAttemptAt', 'lastAttemptAt', 'deliveredAt']
+/** A new outbox document: due now. */
+const deliveryDoc = (delivery: NewDelivery) => ({ ...delivery, createdAt: new Date(delivery.createdAt), status: 'pending', attempts: 0, nextAttemptAt: new Date(delivery.createdAt) })
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
@@ -249,6 +253,42 @@ class MongoStore implements Store {
     return doc ? plain<ChatRecord>(doc) : null
   }
 
+  async enqueueDeliveries(deliveries: NewDelivery[]) {
+    if (deliveries.length) await this.m.deliveries.insertMany(deliveries.map(deliveryDoc))
+  }
+
+  async claimDeliveries(now: string, leaseUntil: string, limit: number) {
+    const claimed: DeliveryRecord[] = []
+    // One at a time, each taken atomically: two processes never hold the same delivery.
+    while (claimed.length < limit) {
+      const doc = await this.m.deliveries.findOneAndUpdate(
+        { status: 'pending', nextAttemptAt: { $lte: new Date(now) } },
+        { $set: { nextAttemptAt: new Date(leaseUntil) } },
+        { sort: { nextAttemptAt: 1, _id: 1 }, new: true },
+      ).lean()
+      if (!doc) break
+      claimed.push(plain<DeliveryRecord>(doc))
+    }
+    return claimed
+  }
+
+  async updateDelivery(id: string, changes: Parameters<Store['updateDelivery']>[1]) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.deliveries.findByIdAndUpdate(id, updateOf(changes, DELIVERY_TIMES), { new: true }).lean()
+    return doc ? plain<DeliveryRecord>(doc) : null
+  }
+
+  async getDelivery(id: string) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.deliveries.findById(id).lean()
+    return doc ? plain<DeliveryRecord>(doc) : null
+  }
+
+  async listDeliveries(limit: number) {
+    const docs = await this.m.deliveries.find().sort({ _id: -1 }).limit(limit).lean()
+    return docs.map(doc => plain<DeliveryRecord>(doc))
+  }
+
   async readCounters(counters: string[]) {
     const used = new Map((await this.m.counters.find({ _id: { $in: counters } }).lean()).map(doc => [String(doc._id), doc.used as number]))
     return Object.fromEntries(counters.map(counter => [counter, used.get(counter) ?? 0]))
@@ -327,7 +367,7 @@ class MongoStore implements Store {
     return modifiedCount > 0
   }
 
-  async placeOrder(order: Order, caps: CappedTake[] = []): Promise<TakeStockResult> {
+  async placeOrder(order: Order, caps: CappedTake[] = [], deliveries: NewDelivery[] = []): Promise<TakeStockResult> {
     const session = await this.connection.startSession()
     try {
       // withTransaction retries on a write conflict (two orders for one product): the retry sees the new stock.
@@ -343,6 +383,7 @@ class MongoStore implements Store {
         for (const cap of caps) await this.count(cap, session)
         const { id, createdAt, ...rest } = order
         await this.m.orders.create([{ _id: id, ...rest, createdAt: new Date(createdAt) }], { session })
+        if (deliveries.length) await this.m.deliveries.create(deliveries.map(deliveryDoc), { session, ordered: true })
       })
       return { ok: true }
     }

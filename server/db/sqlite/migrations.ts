@@ -180,6 +180,26 @@ const MIGRATIONS: string[] = [
   CREATE INDEX deals_by_stream ON deals (livestream_id, starts_at);
   CREATE INDEX deals_open ON deals (ended_at) WHERE ended_at IS NULL;
   `,
+  // The webhook outbox: one row per event and receiver, until answered or given up.
+  `
+  CREATE TABLE webhook_deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_status INTEGER,
+    last_error TEXT,
+    last_attempt_at TEXT,
+    delivered_at TEXT
+  );
+  CREATE INDEX deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { CHAT_FIELDS, DEAL_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -42,6 +42,7 @@ const toSample = rowsOf<SampleRecord>(SAMPLE_FIELDS)
 const toSession = rowsOf<SessionRecord>(SESSION_FIELDS)
 const toModeration = rowsOf<ModerationRecord>(MODERATION_FIELDS)
 const toDeal = rowsOf<DealRecord>(DEAL_FIELDS)
+const toDelivery = rowsOf<DeliveryRecord>(DELIVERY_FIELDS)
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
@@ -314,7 +315,7 @@ class SqliteStore implements Store {
 
   // Orders
 
-  async placeOrder(order: Order, caps: CappedTake[] = []): Promise<TakeStockResult> {
+  async placeOrder(order: Order, caps: CappedTake[] = [], deliveries: Parameters<Store['enqueueDeliveries']>[0] = []): Promise<TakeStockResult> {
     const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND deleted_at IS NULL AND stock >= ?')
     // Adds to a counter only while it stays within its ceiling; a new counter starts at the amount.
     const count = this.statement(`INSERT INTO capped_counters (key, livestream_id, used) VALUES (@counter, @livestreamId, @amount)
@@ -329,6 +330,7 @@ class SqliteStore implements Store {
           if (cap.amount > cap.max || count.run({ ...cap, livestreamId: cap.livestreamId ?? null }).changes === 0) throw new ShortStock()
         }
         this.insert('orders', order, ORDER_FIELDS)
+        this.insertDeliveries(deliveries)
       }).immediate()
       return { ok: true }
     }
@@ -336,6 +338,39 @@ class SqliteStore implements Store {
       if (!(error instanceof ShortStock)) throw error
       return { ok: false, stock: this.stockOf(order.items.map(item => item.productId)), used: this.usedOf(caps.map(cap => cap.counter)) }
     }
+  }
+
+  private insertDeliveries(deliveries: Parameters<Store['enqueueDeliveries']>[0]) {
+    for (const delivery of deliveries) {
+      this.insert('webhook_deliveries', { ...delivery, id: newId(), status: 'pending', attempts: 0, nextAttemptAt: delivery.createdAt }, DELIVERY_FIELDS)
+    }
+  }
+
+  // Webhook outbox
+
+  async enqueueDeliveries(deliveries: Parameters<Store['enqueueDeliveries']>[0]) {
+    this.db.transaction(() => this.insertDeliveries(deliveries)).immediate()
+  }
+
+  async claimDeliveries(now: string, leaseUntil: string, limit: number) {
+    return this.all(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN (
+        SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?
+      ) RETURNING *`, leaseUntil, now, limit).map(toDelivery)
+  }
+
+  async updateDelivery(id: string, changes: Parameters<Store['updateDelivery']>[1]) {
+    const { sql, params } = setClause(changes, DELIVERY_FIELDS)
+    if (sql) this.statement(`UPDATE webhook_deliveries SET ${sql} WHERE id = @id`).run({ ...params, id })
+    return this.getDelivery(id)
+  }
+
+  async getDelivery(id: string) {
+    const row = this.one('SELECT * FROM webhook_deliveries WHERE id = ?', id)
+    return row ? toDelivery(row) : null
+  }
+
+  async listDeliveries(limit: number) {
+    return this.all('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?', limit).map(toDelivery)
   }
 
   async readCounters(counters: string[]) {
