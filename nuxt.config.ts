@@ -46,6 +46,10 @@ export default defineNuxtConfig({
     mediaPublicIp: '',
     mediaPortRange: '',
     mediaLoopback: '',
+    // Webhooks (README, "Webhooks"): comma-separated receivers, the signing secret, the first retry's wait.
+    webhookUrls: '',
+    webhookSecret: '',
+    webhookBackoffMs: '',
     janusUrl: '',
     janusAdminSecret: '',
     public: {

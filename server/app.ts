@@ -5,6 +5,8 @@ import { createCore, type Core, type OrderCaps } from './domain/core'
 import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
 import { wireDeals } from './domain/deal-lifecycle'
+import { wireWebhooks } from './domain/webhook-sender'
+import type { WebhookConfig } from './domain/webhooks'
 import { wireMediaLifecycle } from './domain/media-lifecycle'
 import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
 import type { MediaBackend, MediaMode } from './media/backend'
@@ -24,6 +26,7 @@ export interface AppConfig {
   limits?: LimitOverrides
   orderCaps?: OrderCaps
   media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork }
+  webhooks?: WebhookConfig
 }
 
 /** The media backend of `config.media.mode` (relay by default; p2p carries none). */
@@ -73,10 +76,11 @@ export async function startApp(config: AppConfig): Promise<App> {
   console.info(`[wrencos] real-time bus: ${bus.kind}`)
   const media = await openMedia(config)
   console.info(`[wrencos] media: ${media.mode}`)
-  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media })
+  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks })
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)
   const detachDeals = wireDeals(core)
+  const detachWebhooks = wireWebhooks(core)
 
   // What a restart (clean or killed) must put right before the first viewer arrives.
   await reconcileViewerCounts(core, bus.presence)
@@ -118,6 +122,7 @@ export async function startApp(config: AppConfig): Promise<App> {
       await hub.shutdown()
       detachMedia()
       detachDeals()
+      detachWebhooks()
       await media.close()
       core.answers.detach()
       await core.flush()

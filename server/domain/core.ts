@@ -11,6 +11,7 @@ import { createLimits, memoryBuckets, type BucketStore, type LimitOverrides, typ
 import { createLivestreamAnswers, type LivestreamAnswers } from './livestream-answers'
 import { createSampleRecorder, type SampleRecorder } from './samples'
 import { createSessions, type Sessions } from './sessions'
+import { NO_WEBHOOKS, type WebhookConfig } from './webhooks'
 
 /** Units of one product a buyer may take: in one order, and over one show per customer and per address. */
 export interface OrderCaps { perOrder: number, perCustomerPerShow: number, perAddressPerShow: number }
@@ -27,6 +28,8 @@ export interface CoreParts {
   orderCaps?: OrderCaps
   /** How video reaches viewers; none (p2p) unless given. */
   media?: MediaBackend
+  /** Where webhooks go and how they are signed; nowhere unless given. */
+  webhooks?: WebhookConfig
 }
 
 export interface Core {
@@ -38,6 +41,7 @@ export interface Core {
   readonly orderCaps: OrderCaps
   readonly sessions: Sessions
   readonly media: MediaBackend
+  readonly webhooks: WebhookConfig
   /** Jobs that must not overlap for one thing (finalizing one show's recording). */
   readonly locks: KeyedMutex
   /** The analytics timeline's samples, throttled per show. */
@@ -61,6 +65,7 @@ export function createCore(parts: CoreParts): Core {
     orderCaps: parts.orderCaps ?? DEFAULT_ORDER_CAPS,
     sessions: createSessions(store, clock),
     media: parts.media ?? p2pBackend(),
+    webhooks: parts.webhooks ?? NO_WEBHOOKS,
     locks: createKeyedMutex(),
     samples,
     answers: createLivestreamAnswers({ store, events, clock }),

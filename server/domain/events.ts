@@ -33,6 +33,8 @@ export interface DomainEventMap {
   /** What is left of a deal, at most a few times a second (room-events coalesces). */
   dealUpdated: [update: { livestreamId: string, dealId: string, remaining: number }]
   dealEnded: [deal: Deal]
+  /** Webhook deliveries went into the outbox: the sender looks now rather than at its next poll. */
+  webhooksQueued: []
   /** The host's media started or stopped flowing (relay and janus modes). */
   media: [state: { livestreamId: string, publishing: boolean }]
 }

@@ -8,6 +8,7 @@ import { DomainError } from './errors'
 import type { Actor } from './limits'
 import { findLivestream } from './livestreams'
 import { dealRefusal, dealTerms, type DealLine } from './deals'
+import { webhookDeliveries } from './webhooks'
 import { mergeOrderLines, priceOrder, shortagesOf, unitsByProduct, type OrderLine } from './order-pricing'
 
 const notEnoughStock = (shortages: ReturnType<typeof shortagesOf>) =>
@@ -78,7 +79,9 @@ export async function placeOrder(core: Core, buyer: Actor & { userId: string }, 
     createdAt: isoNow(core),
   }
   const caps = [...(input.livestreamId ? unitCaps(core, input.livestreamId, buyer, lines) : []), ...deals.caps]
-  const result = await core.store.placeOrder(order, caps)
+  // The webhook that announces the order is written with it: a kill right after cannot lose it.
+  const deliveries = webhookDeliveries(core, 'order.created', { order })
+  const result = await core.store.placeOrder(order, caps, deliveries)
   if (!result.ok) {
     const shortNow = shortagesOf(lines, id => result.stock[id] ?? 0)
     if (shortNow.length) throw notEnoughStock(shortNow)
@@ -89,6 +92,7 @@ export async function placeOrder(core: Core, buyer: Actor & { userId: string }, 
     })
   }
   core.events.emit('order', order)
+  if (deliveries.length) core.events.emit('webhooksQueued')
   core.events.emit('products', order.items.map(item => item.productId))
   if (dealLines.length) core.events.emit('dealsTaken', dealLines.map(line => line.dealId))
   return order

@@ -8,6 +8,10 @@ export default defineNitroPlugin((nitroApp) => {
     console.error('[wrencos] NUXT_JWT_SECRET is not set: refusing to start in production without a signing secret.')
     process.exit(1)
   }
+  if (config.webhooks.urls.length && !config.webhooks.secret) {
+    console.error('[wrencos] NUXT_WEBHOOK_URLS is set without NUXT_WEBHOOK_SECRET: refusing to send unsigned webhooks.')
+    process.exit(1)
+  }
   // crossws hands these to the `ws` server: a larger frame closes the socket with 1009.
   const h3Options = nitroApp.h3App.options as { websocket?: Record<string, unknown> }
   h3Options.websocket = { ...h3Options.websocket, serverOptions: { maxPayload: MAX_FRAME_BYTES } }

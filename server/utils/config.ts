@@ -68,6 +68,11 @@ export function serverConfig() {
     maxSocketsPerAddress: positive(config.maxSocketsPerAddress, 50),
     /** Who may read /metrics: addresses or CIDR ranges. */
     metricsAllow: list(config.metricsAllow || '127.0.0.1,::1'),
+    webhooks: {
+      urls: list(config.webhookUrls).filter(url => /^https?:\/\//i.test(url)),
+      secret: String(config.webhookSecret || ''),
+      backoffMs: positive(config.webhookBackoffMs, 10_000),
+    },
     media: {
       mode: mediaModeOf(config.mediaMode),
       maxViewers: positive(config.mediaMaxViewers, 500),
