@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import type { Deal, Order, Product } from '#shared/types/models'
 import type { ShippingInput } from '#shared/schemas/order'
+import { safeStorage } from '../utils/safe-storage'
 
 /** A line of the cart; `deal` when it was added at a flash deal's price (the server holds it only while the deal is open). */
 export interface CartLine { product: Product, quantity: number, deal?: { id: string, priceCents: number } }
@@ -23,12 +24,12 @@ export const useCartStore = defineStore('cart', () => {
 
   function restore() {
     try {
-      lines.value = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]')
+      lines.value = JSON.parse(safeStorage.get(STORAGE_KEY) ?? '[]')
     }
     catch {
       lines.value = []
     }
-    watch(lines, value => localStorage.setItem(STORAGE_KEY, JSON.stringify(value)), { deep: true })
+    watch(lines, value => safeStorage.set(STORAGE_KEY, JSON.stringify(value)), { deep: true })
   }
 
   const sameLine = (line: CartLine, productId: string, dealId?: string) => line.product.id === productId && line.deal?.id === dealId
