@@ -46,6 +46,8 @@ export default defineNuxtConfig({
     mediaPublicIp: '',
     mediaPortRange: '',
     mediaLoopback: '',
+    // The player on the brand's own site (README, "The player on your site"): origins that may frame /embed/:id.
+    embedOrigins: '',
     // Webhooks (README, "Webhooks"): comma-separated receivers, the signing secret, the first retry's wait.
     webhookUrls: '',
     webhookSecret: '',

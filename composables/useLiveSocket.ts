@@ -1,6 +1,7 @@
 import { getCurrentScope, onScopeDispose, ref, shallowRef } from 'vue'
 import type { ClientMessage, ServerMessage, ServerMessageOf } from '#shared/schemas/socket'
 import { backoffDelay } from '#shared/utils/backoff'
+import { currentEmbedToken } from '../utils/embed-auth'
 
 export type SocketStatus = 'connecting' | 'open' | 'closed'
 type Handler = (message: ServerMessage) => void
@@ -16,7 +17,7 @@ const SILENT_FOR_MS = 35_000
  * back so they can register again. Frames are sent only while open: signaling that waited in a
  * queue would be stale by the time it left.
  */
-export function useLiveSocket(url = defaultUrl(), options: { immediate?: boolean } = {}) {
+export function useLiveSocket(url: string | (() => string) = defaultUrl, options: { immediate?: boolean } = {}) {
   const status = ref<SocketStatus>('connecting')
   const reconnects = ref(0)
   const socket = shallowRef<WebSocket | null>(null)
@@ -30,7 +31,8 @@ export function useLiveSocket(url = defaultUrl(), options: { immediate?: boolean
   function connect() {
     clearTimeout(retryTimer)
     status.value = 'connecting'
-    const ws = new WebSocket(url)
+    // Read at each connect: the embedded player's token changes when a guest joins.
+    const ws = new WebSocket(typeof url === 'function' ? url() : url)
     socket.value = ws
     ws.onopen = () => {
       if (attempt > 0) reconnects.value++
@@ -133,6 +135,8 @@ export function useLiveSocket(url = defaultUrl(), options: { immediate?: boolean
 
 export type LiveSocket = ReturnType<typeof useLiveSocket>
 
+/** `/_ws` on this host; in the embedded player with its token (no cookie reaches a third-party frame). */
 function defaultUrl() {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/_ws`
+  const token = currentEmbedToken()
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/_ws${token ? `?token=${encodeURIComponent(token)}` : ''}`
 }

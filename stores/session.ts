@@ -22,6 +22,12 @@ export const useSessionStore = defineStore('session', () => {
     loaded.value = true
   }
 
+  /** Asks again (the embedded player, once its frame's token is known in the browser). */
+  async function reload() {
+    loaded.value = false
+    await load()
+  }
+
   async function login(email: string, password: string) {
     user.value = (await $fetch<{ user: User }>('/api/auth/login', { method: 'POST', body: { email, password } })).user
     loaded.value = true
@@ -37,5 +43,5 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null
   }
 
-  return { user, loaded, isAdmin, isStaff, load, login, joinAsGuest, logout }
+  return { user, loaded, isAdmin, isStaff, load, reload, login, joinAsGuest, logout }
 })

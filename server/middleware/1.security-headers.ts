@@ -1,11 +1,14 @@
 // Headers every answer carries. No script-src policy: Nuxt's hydration needs inline scripts; the
-// rest of a CSP (framing, plugins, base) still applies.
+// rest of a CSP (framing, plugins, base) still applies. Nothing may be framed, but the player at
+// /embed/:id by the origins in NUXT_EMBED_ORIGINS (none unless set).
 export default defineEventHandler((event) => {
+  const embed = event.path.startsWith('/embed/')
+  const ancestors = embed ? serverConfig().embedOrigins.join(' ') || '\'none\'' : '\'none\''
+  if (!embed) setResponseHeader(event, 'X-Frame-Options', 'DENY')
   setResponseHeaders(event, {
     'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'Content-Security-Policy': 'frame-ancestors \'none\'; object-src \'none\'; base-uri \'self\'',
+    'Content-Security-Policy': `frame-ancestors ${ancestors}; object-src 'none'; base-uri 'self'`,
     // The studio needs the camera and microphone of this origin; nothing else does.
     'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), payment=()',
     'Cross-Origin-Opener-Policy': 'same-origin',

@@ -68,6 +68,8 @@ export function serverConfig() {
     maxSocketsPerAddress: positive(config.maxSocketsPerAddress, 50),
     /** Who may read /metrics: addresses or CIDR ranges. */
     metricsAllow: list(config.metricsAllow || '127.0.0.1,::1'),
+    /** Origins that may frame /embed/:id (CSP frame-ancestors), e.g. https://shop.example.com. */
+    embedOrigins: list(config.embedOrigins).filter(origin => /^https?:\/\/[^/\s]+$/i.test(origin)),
     webhooks: {
       urls: list(config.webhookUrls).filter(url => /^https?:\/\//i.test(url)),
       secret: String(config.webhookSecret || ''),
