@@ -2,7 +2,7 @@
 // (pricing, what a show owns, when a pin closes) are the core's (server/domain); a Store only keeps
 // records and takes stock atomically. Two implementations (embedded SQLite, MongoDB) pass the same
 // contract suite in tests/unit/store-contract.
-import type { ChatSettings, Deal, Livestream, LivestreamStatus, ModerationAction, Order, Product, Role } from '#shared/types/models'
+import type { ChatSettings, Deal, FunnelStep, Livestream, LivestreamStatus, ModerationAction, Order, Product, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -140,7 +140,10 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel'
+
+/** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
+export interface FunnelEventRecord { livestreamId: string, sessionId: string, productId: string, type: FunnelStep, at: string }
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
@@ -203,6 +206,10 @@ export interface Store {
   listDeals(query: { livestreamId: string } | { open: true }): Promise<DealRecord[]>
   /** Ends a deal that has not ended; answers it, or null when it had ended already (so one caller announces it). */
   endDeal(id: string, at: string, reason: Deal['endReason'] & string): Promise<DealRecord | null>
+
+  /** Keeps each event unless its session already reached that step of that product; answers how many were new. */
+  addFunnelEvents(events: FunnelEventRecord[]): Promise<number>
+  listFunnelEvents(livestreamId: string): Promise<FunnelEventRecord[]>
 
   /** Puts webhook deliveries in the outbox, due now. */
   enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>

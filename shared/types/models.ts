@@ -181,9 +181,32 @@ export interface AnalyticsSummary {
   pins: { productId: string, name: string, pinnedAt: string, unpinnedAt?: string }[]
 }
 
+export type FunnelStep = 'product_impression' | 'product_click' | 'add_to_cart' | 'checkout_started'
+
+export interface FunnelCounts {
+  /** Sessions that saw the product's card (half of it in view for a second). */
+  impressions: number
+  clicks: number
+  addToCart: number
+  checkout: number
+  /** Orders that include the product. */
+  orders: number
+}
+
+/** One product's funnel: each step's sessions, and the share of the step before that took it (null when that step had none). */
+export interface ProductFunnel extends FunnelCounts {
+  productId: string
+  name: string
+  conversion: { click: number | null, cart: number | null, checkout: number | null, order: number | null }
+}
+
+export interface FunnelPoint extends FunnelCounts { at: string }
+
 export interface Analytics {
   summary: AnalyticsSummary
   timeline: AnalyticsPoint[]
+  /** The shopping funnel, per product and over the show's timeline (same buckets), with the deals as bands. */
+  funnel: { products: ProductFunnel[], timeline: FunnelPoint[], deals: Array<{ dealId: string, productId: string, name: string, from: string, to: string }> }
 }
 
 /** How a show's video travels (GET /api/livestreams/:id/media). */

@@ -101,6 +101,16 @@ const Delivery = schemaOf(DELIVERY_FIELDS, {
 })
 Delivery.index({ status: 1, nextAttemptAt: 1 })
 
+const Funnel = new Schema({
+  livestreamId: { type: String, required: true },
+  sessionId: { type: String, required: true },
+  productId: { type: String, required: true },
+  type: { type: String, required: true },
+  at: { type: Date, required: true },
+}, { versionKey: false })
+Funnel.index({ livestreamId: 1, sessionId: 1, productId: 1, type: 1 }, { unique: true })
+Funnel.index({ livestreamId: 1, at: 1 })
+
 const Order = schemaOf(ORDER_FIELDS, { userId: required, totalCents: required, currency: required, status: required, createdAt: required })
 Order.index({ livestreamId: 1, createdAt: 1 })
 
@@ -126,6 +136,7 @@ export function defineModels(connection: Connection) {
     moderation: model('ModerationAction', Moderation),
     deals: model('Deal', Deal),
     deliveries: model('WebhookDelivery', Delivery),
+    funnel: model('FunnelEvent', Funnel),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

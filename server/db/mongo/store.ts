@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -44,7 +44,7 @@ const deliveryDoc = (delivery: NewDelivery) => ({ ...delivery, createdAt: new Da
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
@@ -251,6 +251,22 @@ class MongoStore implements Store {
   async lastChatOf(livestreamId: string, userId: string) {
     const doc = await this.m.chat.findOne({ livestreamId, userId }).sort({ _id: -1 }).lean()
     return doc ? plain<ChatRecord>(doc) : null
+  }
+
+  async addFunnelEvents(events: FunnelEventRecord[]) {
+    if (!events.length) return 0
+    // The unique index keeps one per session, product and step; the repeats are refused one by one.
+    const result = await this.m.funnel.insertMany(events.map(event => ({ ...event, at: new Date(event.at) })), { ordered: false, rawResult: true })
+      .catch((error: { code?: number, insertedCount?: number, result?: { insertedCount?: number } }) => {
+        if (error.code !== 11000 && !String(error).includes('E11000')) throw error
+        return { insertedCount: error.insertedCount ?? error.result?.insertedCount ?? 0 }
+      })
+    return (result as { insertedCount?: number }).insertedCount ?? 0
+  }
+
+  async listFunnelEvents(livestreamId: string) {
+    const docs = await this.m.funnel.find({ livestreamId }).sort({ at: 1 }).lean()
+    return docs.map(doc => plain<FunnelEventRecord>(doc, ['_id']))
   }
 
   async enqueueDeliveries(deliveries: NewDelivery[]) {

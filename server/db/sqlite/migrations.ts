@@ -200,6 +200,17 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
   `,
+  // The shopping funnel: a session's first time at each step of each product.
+  `
+  CREATE TABLE funnel_events (
+    livestream_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (livestream_id, session_id, product_id, type)
+  ) WITHOUT ROWID;
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

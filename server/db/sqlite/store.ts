@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
 import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -46,7 +46,7 @@ const toDelivery = rowsOf<DeliveryRecord>(DELIVERY_FIELDS)
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -344,6 +344,19 @@ class SqliteStore implements Store {
     for (const delivery of deliveries) {
       this.insert('webhook_deliveries', { ...delivery, id: newId(), status: 'pending', attempts: 0, nextAttemptAt: delivery.createdAt }, DELIVERY_FIELDS)
     }
+  }
+
+  // Shopping funnel
+
+  async addFunnelEvents(events: Parameters<Store['addFunnelEvents']>[0]) {
+    const insert = this.statement('INSERT OR IGNORE INTO funnel_events (livestream_id, session_id, product_id, type, at) VALUES (?, ?, ?, ?, ?)')
+    return this.db.transaction(() => events.reduce((added, event) =>
+      added + insert.run(event.livestreamId, event.sessionId, event.productId, event.type, event.at).changes, 0)).immediate()
+  }
+
+  async listFunnelEvents(livestreamId: string) {
+    return this.all('SELECT * FROM funnel_events WHERE livestream_id = ? ORDER BY at', livestreamId)
+      .map(row => fromRow<FunnelEventRecord>(row, { livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time' }))
   }
 
   // Webhook outbox
