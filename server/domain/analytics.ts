@@ -1,6 +1,7 @@
 import type { Analytics, AnalyticsPoint, Order, ProductSales } from '#shared/types/models'
 import type { LivestreamRecord, SampleRecord } from '../db'
 import type { Core } from './core'
+import { showFunnel } from './funnel'
 import { findLivestream, listPinPeriods } from './livestreams'
 
 /** Bucket widths a chart reads well at; the smallest that keeps the timeline to MAX_POINTS is used. */
@@ -69,6 +70,8 @@ export async function livestreamAnalytics(core: Core, id: string): Promise<Analy
     store.listSamples(id), store.listChatTimes(id), store.listOrders({ livestreamId: id }), listPinPeriods(core, id),
   ])
   const now = core.clock.now()
+  const timeline = buildTimeline(stream, samples, chatTimes, orders, now)
+  const end = stream.endTime ? Date.parse(stream.endTime) : now
   const durationSeconds = stream.durationSeconds
     ?? (stream.startTime ? Math.max(0, (now - Date.parse(stream.startTime)) / 1000) : 0)
   return {
@@ -84,6 +87,7 @@ export async function livestreamAnalytics(core: Core, id: string): Promise<Analy
       products: salesByProduct(orders),
       pins: pins.map(pin => ({ productId: pin.product.id, name: pin.product.name, pinnedAt: pin.pinnedAt, ...(pin.unpinnedAt ? { unpinnedAt: pin.unpinnedAt } : {}) })),
     },
-    timeline: buildTimeline(stream, samples, chatTimes, orders, now),
+    timeline,
+    funnel: await showFunnel(core, stream, orders, timeline.map(point => point.at), end),
   }
 }

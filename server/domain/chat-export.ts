@@ -1,17 +1,9 @@
 import type { ChatRecord } from '../db'
 import type { Core } from './core'
+import { csvName, toCsv } from '../utils/csv'
 import { findLivestream } from './livestreams'
 
 const PAGE = 500
-
-/** One CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
-function cell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
-const row = (values: unknown[]) => values.map(cell).join(',')
 
 /** Every line of a show, whatever its status, oldest first. */
 async function everyLine(core: Core, livestreamId: string): Promise<ChatRecord[]> {
@@ -41,7 +33,6 @@ export async function exportChat(core: Core, livestreamId: string): Promise<{ fi
       values: ['action', action.createdAt, action.moderatorName, action.moderatorId, 'moderator', action.action, action.targetName ?? '', [action.until ? `until ${action.until}` : '', action.details ? JSON.stringify(action.details) : ''].filter(Boolean).join(' '), action.messageId ?? ''],
     })),
   ].sort((a, b) => a.at.localeCompare(b.at))
-  const header = row(['kind', 'time', 'name', 'user id', 'role', 'message or action', 'status or target', 'details', 'message id'])
-  const slug = stream.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'show'
-  return { filename: `${slug}-chat.csv`, csv: `${[header, ...rows.map(entry => row(entry.values))].join('\r\n')}\r\n` }
+  const header = ['kind', 'time', 'name', 'user id', 'role', 'message or action', 'status or target', 'details', 'message id']
+  return { filename: csvName(stream.title, 'chat'), csv: toCsv(header, rows.map(entry => entry.values)) }
 }

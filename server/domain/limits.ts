@@ -27,6 +27,8 @@ export const DEFAULT_LIMITS = {
   order: { perUser: { burst: 5, perSecond: 1 / 10 }, perDevice: { burst: 5, perSecond: 1 / 10 }, perAddress: { burst: 20, perSecond: 1 / 2 } },
   /** Unique live views counted per show and address. */
   view: { perKey: { burst: 10, perSecond: 1 / 60 } },
+  /** Funnel event batches (POST /events): a page sends one every few seconds at most. */
+  events: { perKey: { burst: 10, perSecond: 1 }, perAddress: { burst: 200, perSecond: 40 } },
   /** `webrtc_new_customer` per socket: each one makes the host's browser build a connection. */
   videoRequest: { perKey: { burst: 3, perSecond: 1 / 3 } },
 } satisfies Record<string, Policy>

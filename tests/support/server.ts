@@ -62,7 +62,7 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 const UNLIMITED = { burst: 100_000, perSecond: 10_000 }
 export const LOOPBACK_LIMITS: Record<string, string> = {
   NUXT_RATE_LIMITS: JSON.stringify({
-    ...Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order'].map(name => [name, { perAddress: UNLIMITED, perDevice: UNLIMITED }])),
+    ...Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order', 'events'].map(name => [name, { perAddress: UNLIMITED, perDevice: UNLIMITED }])),
     view: { perKey: UNLIMITED },
   }),
   NUXT_MAX_SOCKETS_PER_ADDRESS: '100000',

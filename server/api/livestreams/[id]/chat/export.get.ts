@@ -6,11 +6,5 @@ export default defineApiHandler(async (event) => {
   const core = await useCore()
   await requireStaff(event)
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
-  const { filename, csv } = await exportChat(core, id)
-  setResponseHeaders(event, {
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${filename}"`,
-    'Cache-Control': 'no-store',
-  })
-  return csv
+  return sendCsv(event, await exportChat(core, id))
 })

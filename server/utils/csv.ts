@@ -1,0 +1,17 @@
+/** One CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
+export function csvCell(value: unknown): string {
+  let text = value === undefined || value === null ? '' : String(value)
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** Rows as CSV text (CRLF, as spreadsheets expect), the header first. */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return `${[header, ...rows].map(row => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+}
+
+/** A file name from a show's title: `summer-glow-chat.csv`. */
+export function csvName(title: string, what: string) {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'show'
+  return `${slug}-${what}.csv`
+}
