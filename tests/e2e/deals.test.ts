@@ -1,12 +1,19 @@
 // A flash deal in Chromium: the host starts it from the console; a customer on a phone whose clock
 // is a minute and a half wrong sees the deal price, what is left and a countdown on the server's
-// clock, buys at the deal price, and sees the card turn "sold out" by itself. Screenshot: the deal
-// on the phone.
+// clock, buys at the deal price, and sees the card turn "sold out" by itself; the funnel the page
+// reported shows after the show. Screenshots: the deal on the phone, the funnel chart.
+import { join } from 'node:path'
+import type { Page } from 'playwright'
 import { describe, expect, it } from 'vitest'
-import { api, createProduct, guest, liveStream } from '../support/api'
-import { adminContext, screenshot, useChromium } from '../support/browser'
+import { adminToken, api, createProduct, guest, liveStream } from '../support/api'
+import { ARTIFACTS, adminContext, appURL, screenshot, useChromium } from '../support/browser'
 import { giveName, openLivePage } from '../support/customer-page'
 import { openConsole } from '../support/studio'
+
+/** The console of a show that has ended: the after-show page with its analytics. */
+async function openConsoleAfterShow(page: Page, livestreamId: string) {
+  await page.goto(appURL(`/studio/${livestreamId}`), { waitUntil: 'networkidle' })
+}
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
 const shipping = { name: 'Bea', email: 'bea@example.com', address: '5 Rue du Bac, Paris' }
@@ -76,7 +83,19 @@ describe('flash deals in the browser', () => {
     await expect.poll(() => panel.getByTestId('running-deal').count()).toBe(0)
     expect((await api(`/api/products/${product.id}`)).body.product.stock).toBe(7)
     expect(problems()).toEqual([])
+
+    // The phone's page reported its funnel as it went (the last batch as it closes): the card seen,
+    // added, checked out; with the two orders, the after-show analytics shows it, deal band and all.
     await phone.close()
+    const funnelOf = async () => (await api(`/api/livestreams/${show.id}/analytics`, { token: adminToken() })).body.funnel
+    await expect.poll(async () => (await funnelOf()).products.find((entry: { productId: string }) => entry.productId === product.id), { timeout: 10_000 })
+      .toMatchObject({ impressions: 1, addToCart: 1, checkout: 1, orders: 2 })
+    expect((await funnelOf()).deals).toEqual([expect.objectContaining({ dealId: deal.id, productId: product.id })])
+    expect((await api(`/api/livestreams/${show.id}/stop`, { method: 'POST', token: adminToken() })).status).toBe(200)
+    await openConsoleAfterShow(studio, show.id)
+    await expect.poll(() => studio.getByTestId('funnel-table').textContent()).toContain(product.name)
+    await studio.getByTestId('funnel').scrollIntoViewIfNeeded()
+    await studio.getByTestId('funnel').screenshot({ path: join(ARTIFACTS, 'funnel-chart.png') })
     await host.close()
   })
 })
