@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { adminToken, api, createProduct, guest, liveStream } from '../support/api'
 import { ARTIFACTS, adminContext, appURL, screenshot, useChromium } from '../support/browser'
 import { giveName, openLivePage } from '../support/customer-page'
+import { haveFfmpeg } from '../support/media-source'
+import { uploadReplay } from '../support/replay'
 import { openConsole } from '../support/studio'
 
 /** The console of a show that has ended: the after-show page with its analytics. */
@@ -96,6 +98,15 @@ describe('flash deals in the browser', () => {
     await expect.poll(() => studio.getByTestId('funnel-table').textContent()).toContain(product.name)
     await studio.getByTestId('funnel').scrollIntoViewIfNeeded()
     await studio.getByTestId('funnel').screenshot({ path: join(ARTIFACTS, 'funnel-chart.png') })
+
+    // In the replay the deal is a chapter, shown as ended.
+    if (haveFfmpeg) {
+      await uploadReplay(show.id, 20)
+      const viewer = await openLivePage(host, show.id)
+      const chapter = viewer.page.getByTestId(`deal-chapter-${deal.id}`)
+      await chapter.waitFor({ timeout: 15_000 })
+      expect(await chapter.textContent()).toMatch(/€9\.90.*ended, sold out/)
+    }
     await host.close()
   })
 })

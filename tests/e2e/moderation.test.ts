@@ -2,32 +2,18 @@
 // leaves three customers' pages and the replay; the host bans a spammer from the console, and the
 // spammer signing in again as a new guest still cannot chat. Screenshots: the moderation view on a
 // phone and on a desktop.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright'
 import { describe, expect, it } from 'vitest'
 import { adminToken, api, liveStream } from '../support/api'
 import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
 import { chat, giveName, openLivePage } from '../support/customer-page'
 import { haveFfmpeg } from '../support/media-source'
+import { uploadReplay } from '../support/replay'
 import { openConsole } from '../support/studio'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
 const chatText = (page: Page) => page.getByTestId('chat-list').textContent()
 const lineOf = (page: Page, text: string) => page.getByTestId('chat-line').filter({ hasText: text })
-
-/** A replay long enough to hold the show's chat: ffmpeg's test pattern, uploaded as the show's video. */
-async function uploadReplay(livestreamId: string, seconds: number) {
-  const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'replay.webm')
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=10`, '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '100k', '-deadline', 'realtime', '-cpu-used', '8', file])
-  const form = new FormData()
-  form.set('livestreamId', livestreamId)
-  form.set('video', new Blob([readFileSync(file)], { type: 'video/webm' }), 'replay.webm')
-  const uploaded = await api('/api/uploads/livestream-video', { token: adminToken(), raw: form })
-  expect(uploaded.status).toBe(201)
-}
 
 describe('moderation in the browser', () => {
   const chromium = useChromium()

@@ -1,7 +1,23 @@
 // Playing and seeking a replay <video> from a test, bounded: a seek that never completes fails the
 // test with what the player was doing instead of hanging it until the test's timeout.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Locator } from 'playwright'
 import { expect } from 'vitest'
+import { adminToken, api } from './api'
+
+/** A replay for a show that had no camera: ffmpeg's test pattern, `seconds` long, uploaded as its video. */
+export async function uploadReplay(livestreamId: string, seconds: number) {
+  const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'replay.webm')
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '100k', '-deadline', 'realtime', '-cpu-used', '8', file])
+  const form = new FormData()
+  form.set('livestreamId', livestreamId)
+  form.set('video', new Blob([readFileSync(file)], { type: 'video/webm' }), 'replay.webm')
+  const uploaded = await api('/api/uploads/livestream-video', { token: adminToken(), raw: form })
+  expect(uploaded.status).toBe(201)
+}
 
 /** Seeks to `fraction` of the duration; the seek is asked once more, as a viewer would click again. */
 export async function seekReplay(replay: Locator, fraction: number) {
