@@ -1,7 +1,8 @@
 // The player on a brand's own site, in Chromium: a product page on another site (127.0.0.1, while
 // the app is on localhost) embeds a live show with /embed.js, hears wrencos:ready,
-// wrencos:product-click and wrencos:add-to-cart (cart="external"), and its customer chats from
-// inside the frame without any cookie of ours. A page on an origin that is not allowed is refused.
+// wrencos:product-click and wrencos:add-to-cart (cart="external") or wrencos:order (its own
+// cart), and its customer chats from inside the frame without any cookie of ours. A page on an
+// origin that is not allowed is refused.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright'
@@ -15,13 +16,13 @@ let admin: string
 const pages: Server[] = []
 
 /** A brand's product page on 127.0.0.1:<port> with the show in a 390 x 700 box. */
-async function brandPage(): Promise<{ port: number, serve: (show: string) => void }> {
+async function brandPage(cart: 'external' | 'internal' = 'external'): Promise<{ port: number, serve: (show: string) => void }> {
   let show = ''
   const server = createServer((_request, response) => {
     response.setHeader('content-type', 'text/html; charset=utf-8')
     response.end(`<!doctype html><html><head><title>Peony Blush · Brand</title></head><body style="margin:0;font-family:sans-serif">
 <h1 style="margin:16px">Peony Blush</h1>
-<div id="box" style="width:390px;height:700px;margin:16px"><wrencos-live show="${show}" cart="external"></wrencos-live></div>
+<div id="box" style="width:390px;height:700px;margin:16px"><wrencos-live show="${show}"${cart === 'external' ? ' cart="external"' : ''}></wrencos-live></div>
 <script>window.heard = []; for (const type of ['wrencos:ready', 'wrencos:product-click', 'wrencos:add-to-cart', 'wrencos:order']) document.addEventListener(type, event => window.heard.push({ type, detail: event.detail }))</script>
 <script src="${appURL('/embed.js')}"></script>
 </body></html>`)
@@ -35,10 +36,12 @@ const heard = (page: Page) => page.evaluate(() => (window as unknown as { heard:
 
 let brand: Awaited<ReturnType<typeof brandPage>>
 let stranger: Awaited<ReturnType<typeof brandPage>>
+let shop: Awaited<ReturnType<typeof brandPage>>
 beforeAll(async () => {
   brand = await brandPage()
   stranger = await brandPage()
-  app = await startServer({ NUXT_EMBED_ORIGINS: `http://127.0.0.1:${brand.port}` })
+  shop = await brandPage('internal')
+  app = await startServer({ NUXT_EMBED_ORIGINS: `http://127.0.0.1:${brand.port},http://127.0.0.1:${shop.port}` })
   admin = (await api('/api/auth/login', { base: app.baseURL, body: { email: app.env.NUXT_ADMIN_EMAIL, password: app.env.NUXT_ADMIN_PASSWORD } })).body.token
   useAppServer({ baseURL: app.baseURL, adminToken: admin })
 })
@@ -50,13 +53,14 @@ afterAll(async () => {
 describe('the player on a brand\'s site', () => {
   const chromium = useChromium()
 
-  it('plays in a page of an allowed origin, hands add-to-cart to it, and lets its customer chat; another origin is refused', { timeout: 90_000 }, async () => {
+  it('plays in a page of an allowed origin, hands add-to-cart to it or checks out itself, and lets its customer chat; another origin is refused', { timeout: 90_000 }, async () => {
     const base = app.baseURL
     const { product } = (await api('/api/products', { base, token: admin, body: { name: 'Peony Blush', priceCents: 2400, currency: 'EUR', stock: 8 } })).body
     const { livestream } = (await api('/api/livestreams', { base, token: admin, body: { title: 'Blush live', quality: '480p' } })).body
     await api(`/api/livestreams/${livestream.id}/start`, { base, method: 'POST', token: admin })
     brand.serve(livestream.id)
     stranger.serve(livestream.id)
+    shop.serve(livestream.id)
 
     const context = await chromium().newContext({ viewport: { width: 430, height: 900 } })
     const { page, problems } = await watchedPage(context)
@@ -105,10 +109,29 @@ describe('the player on a brand\'s site', () => {
     const framed = other.frames().find(candidate => candidate !== other.mainFrame())
     expect(framed?.url() ?? '').not.toContain('/embed/')
     const headers = (await fetch(`${base}/embed/${livestream.id}`)).headers
-    expect(headers.get('content-security-policy')).toContain(`frame-ancestors http://127.0.0.1:${brand.port};`)
+    expect(headers.get('content-security-policy')).toContain(`frame-ancestors http://127.0.0.1:${brand.port} http://127.0.0.1:${shop.port};`)
     expect(headers.get('x-frame-options')).toBeNull()
     // Everything else still refuses to be framed at all.
     expect((await fetch(`${base}/live/${livestream.id}`)).headers.get('x-frame-options')).toBe('DENY')
+
+    // Without cart="external" the player checks out itself, and tells the page around it of the order.
+    const store = await context.newPage()
+    await store.goto(`http://127.0.0.1:${shop.port}/`, { waitUntil: 'load' })
+    await expect.poll(async () => (await heard(store)).map(event => event.type), { timeout: 15_000 }).toContain('wrencos:ready')
+    const own = store.frameLocator('wrencos-live iframe')
+    await own.getByTestId(`product-card-${product.id}`).getByRole('button', { name: /Add to cart/ }).click()
+    await own.getByTestId('open-cart').click()
+    await own.getByLabel('Full name').fill('Noor Haddad')
+    await own.getByLabel('Email').fill('noor@example.com')
+    await own.getByLabel('Delivery address').fill('4 Rue Oberkampf, Paris')
+    await own.getByRole('button', { name: 'Place order' }).click()
+    // A new page, a new guest: the frame asks for a name first.
+    await own.getByLabel('Your name in the chat').fill('Noor')
+    await own.getByRole('button', { name: 'Join the chat' }).click()
+    await own.getByRole('button', { name: 'Place order' }).click()
+    await expect.poll(() => own.getByTestId('order-placed').textContent(), { timeout: 10_000 }).toContain('€24.00')
+    const ordered = (await heard(store)).find(event => event.type === 'wrencos:order')
+    expect(ordered?.detail.order).toMatchObject({ livestreamId: livestream.id, totalCents: 2400, items: [{ productId: product.id, quantity: 1 }] })
     await context.close()
   })
 })

@@ -6,7 +6,7 @@ import { adminContext, appURL, screenshot, useAppServer, useChromium, watchedPag
 import { expectLiveVideo } from '../support/customer-page'
 import { haveFfmpeg, startMediaSource } from '../support/media-source'
 import { startServer, type RunningServer } from '../support/server'
-import { endShow, expectSeekableReplay, goLive, openConsole, startCamera } from '../support/studio'
+import { endShow, expectSeekableReplay, hostGoesLive, openConsole } from '../support/studio'
 import { publishWithWerift } from '../support/werift-clients'
 
 let server: RunningServer
@@ -103,9 +103,7 @@ describe('relay mode (Chromium, fake camera)', () => {
       route.connectToServer()
       routes.push(route)
     })
-    await openConsole(studio, id)
-    await startCamera(studio)
-    await goLive(studio)
+    await hostGoesLive(studio, id)
     const wentLive = Date.now()
 
     const audience = await chromium().newContext()
@@ -206,9 +204,7 @@ describe('relay mode (Chromium, fake camera)', () => {
     const host = await adminContext(chromium())
     await keepConnections(host)
     const { page: studio } = await watchedPage(host)
-    await openConsole(studio, id)
-    await startCamera(studio)
-    await goLive(studio)
+    await hostGoesLive(studio, id)
     const wentLive = Date.now()
     const audience = await chromium().newContext()
     await keepConnections(audience)

@@ -27,6 +27,13 @@ export async function goLive(page: Page, button: 'Go live' | 'Resume broadcast' 
   await expect.poll(() => page.getByTestId('broadcast-state').textContent(), { timeout: 10_000 }).toMatch(/^\s*Live · \d+:\d\d\s*$/)
 }
 
+/** The host opens the console, starts the camera and goes live: where most browser tests begin. */
+export async function hostGoesLive(page: Page, livestreamId: string) {
+  await openConsole(page, livestreamId)
+  await startCamera(page)
+  await goLive(page)
+}
+
 /** Waits until the console reports at least `parts` recording parts acknowledged by the server. */
 export async function waitForSavedParts(page: Page, parts: number) {
   await expect.poll(async () => Number((await page.getByTestId('recording-status').textContent())?.match(/(\d+) parts saved/)?.[1] ?? 0), {
