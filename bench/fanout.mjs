@@ -1,8 +1,11 @@
 // Benchmark 1 (and 6 with --processes=2): N sockets registered in one room, chat arriving at R
 // lines a second from several senders; how long each line takes to reach every socket, whether
 // any is lost, and what the server spends in CPU and memory.
+// With one process, each size is measured again against a peer in the same run: a bare `ws`
+// server that writes one pre-framed buffer to every socket (bench/peers/bare-ws.mjs, the floor).
 //   node bench/fanout.mjs [--sizes=1000,5000,10000] [--rate=20] [--seconds=10] [--processes=1|2] [--quick]
 import { measureChat } from './lib/chat-load.mjs'
+import { startPeer } from './lib/peer-server.mjs'
 import { adminToken, liveShow, startServer } from './lib/server.mjs'
 import { kb, mb, options, printTable, round, saveResults, sleep } from './lib/stats.mjs'
 
@@ -54,10 +57,32 @@ async function run(count) {
   }
 }
 
+/** The same sockets, rate and receivers against the bare `ws` floor. */
+async function runPeer(count) {
+  const peer = await startPeer('bare-ws')
+  try {
+    const chat = await measureChat({ servers: [peer], livestreamId: 'peer-show', count, rate: opts.rate, seconds, workers: opts.workers })
+    return {
+      peer: 'bare ws', sockets: count,
+      latencyMs: { p50: round(chat.latency.p50), p99: round(chat.latency.p99), max: round(chat.latency.max) },
+      serverCpuPercent: round(chat.cpuPercent[0]), lost: chat.lost,
+    }
+  }
+  finally {
+    await peer.stop()
+  }
+}
+
 const runs = []
 for (const size of sizes) {
   console.log(`fan-out: ${size} sockets, ${opts.processes} process(es), ${opts.rate} lines/s for ${seconds} s`)
-  runs.push(await run(size))
+  const ours = await run(size)
+  if (opts.processes === 1) {
+    console.log(`fan-out peer (bare ws): ${size} sockets`)
+    const bare = await runPeer(size)
+    ours.peers = { bare, p99VsBare: round(ours.latencyMs.p99 / bare.latencyMs.p99, 2), cpuVsBare: round(ours.serverCpuPercent[0] / bare.serverCpuPercent, 2) }
+  }
+  runs.push(ours)
 }
 printTable(`Room fan-out (${opts.processes} process${opts.processes > 1 ? 'es with Redis' : ''})`, runs.map(run => ({
   'sockets': run.sockets,
@@ -70,5 +95,14 @@ printTable(`Room fan-out (${opts.processes} process${opts.processes > 1 ? 'es wi
   'RSS idle MB': run.serverRssMB.idleWithSockets.join(' + '),
   'KB/socket': run.rssPerIdleSocketKB,
 })))
+if (opts.processes === 1) {
+  printTable('The same against the bare ws floor', runs.map(run => ({
+    'sockets': run.sockets,
+    'bare p50 / p99 ms': `${run.peers.bare.latencyMs.p50} / ${run.peers.bare.latencyMs.p99}`,
+    'bare CPU %': run.peers.bare.serverCpuPercent,
+    'p99 ours / bare': run.peers.p99VsBare,
+    'CPU ours / bare': run.peers.cpuVsBare,
+  })))
+}
 saveResults(opts.processes > 1 ? 'fanout-redis' : 'fanout', opts.quick, { runs })
-if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0)) process.exitCode = 1
+if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0 || (run.peers && run.peers.bare.lost !== 0))) process.exitCode = 1

@@ -41,6 +41,9 @@ const relayFirst = relay.runs[0]
 const targets = [
   ['fan-out: p99 latency', `${fanout.sockets} sockets`, '< 250 ms', fanout.latencyMs.p99, fanout.latencyMs.p99 < 250],
   ['fan-out: lines lost', `${fanout.sockets} sockets`, '0', fanout.lost, fanout.lost === 0],
+  // The peer in the same run: a bare ws server writing one pre-framed buffer to every socket.
+  ['fan-out: p99 / bare ws floor', `${fanout.sockets} sockets`, '<= 1.3', fanout.peers?.p99VsBare ?? '-', (fanout.peers?.p99VsBare ?? Infinity) <= 1.3],
+  ['fan-out: server CPU / bare ws floor', `${fanout.sockets} sockets`, '(reported)', fanout.peers?.cpuVsBare ?? '-', true],
   ['fan-out: memory per idle socket', `${fanout.sockets} sockets`, '< 20 KB', fanout.rssPerIdleSocketKB, fanout.rssPerIdleSocketKB < 20],
   ['like storm: every like counted once', `${likes.users} users`, `${likes.likesSent}`, likes.likesCounted, likes.likesCounted === likes.likesSent],
   ['like storm: stream_update per socket per s', `${likes.sockets} sockets`, 'a few (<= 5)', likes.updateFramesPerSocketPerSecond.max, likes.updateFramesPerSocketPerSecond.max <= 5],

@@ -35,8 +35,11 @@ async function expectFanout(args: string[], name: string) {
 }
 
 describe.sequential('benchmarks, quick mode', () => {
-  it('fan-out delivers every line to every socket', async () => {
+  it('fan-out delivers every line to every socket, and so does its bare ws peer in the same run', async () => {
     await expectFanout([], 'fanout')
+    const [figures] = results('fanout').runs
+    expect(figures.peers.bare).toMatchObject({ peer: 'bare ws', sockets: figures.sockets, lost: 0 })
+    expect(figures.peers.p99VsBare).toBeGreaterThan(0)
   }, 120_000)
 
   it.skipIf(!haveRedis)('and so it does over two processes joined by Redis', async () => {
