@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import type { User } from '#shared/types/models'
+import { isStaff as isStaffRole } from '#shared/utils/roles'
 
 /** Who is signed in. The token itself lives in the httpOnly cookie; this keeps the user it stands for. */
 export const useSessionStore = defineStore('session', () => {
@@ -7,7 +8,7 @@ export const useSessionStore = defineStore('session', () => {
   const loaded = ref(false)
   const isAdmin = computed(() => user.value?.role === 'admin')
   /** Admins and moderators: who may moderate a show's chat. */
-  const isStaff = computed(() => user.value?.role === 'admin' || user.value?.role === 'moderator')
+  const isStaff = computed(() => isStaffRole(user.value?.role))
 
   /** Asks the server once per app load (forwarding the cookie during SSR). */
   async function load() {

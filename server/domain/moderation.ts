@@ -2,6 +2,7 @@
 // decisions hold. Every action is kept (the record, and what bans and timeouts are read from), so
 // a decision made on one process holds on every other at once: they read the same store.
 import type { ChatMessage, ChatSettings, ModerationEntry, Restriction, Role } from '#shared/types/models'
+import { isStaff } from '#shared/utils/roles'
 import type { ModerationRecord, NewModeration, UserRecord } from '../db'
 import { presentChat, type Speaker } from './chat'
 import { NO_CHAT_RULES, normalizeBlockedWords } from './chat-rules'
@@ -9,7 +10,7 @@ import { isoNow, type Core } from './core'
 import { DomainError, notFound } from './errors'
 import { findLivestream } from './livestreams'
 
-export const isStaff = (role: Role | undefined) => role === 'admin' || role === 'moderator'
+export { isStaff }
 
 /** Who acts: the account as stored now (a moderator removed a second ago may not). */
 export async function moderatorOf(core: Core, userId: string): Promise<UserRecord> {

@@ -3,7 +3,9 @@
 // /embed/:id by the origins in NUXT_EMBED_ORIGINS (none unless set).
 export default defineEventHandler((event) => {
   const embed = event.path.startsWith('/embed/')
-  const ancestors = embed ? serverConfig().embedOrigins.join(' ') || '\'none\'' : '\'none\''
+  // The embed page reads the same list (event.context) to know where it may post its messages.
+  if (embed) event.context.embedOrigins = serverConfig().embedOrigins
+  const ancestors = embed ? (event.context.embedOrigins as string[]).join(' ') || '\'none\'' : '\'none\''
   if (!embed) setResponseHeader(event, 'X-Frame-Options', 'DENY')
   setResponseHeaders(event, {
     'X-Content-Type-Options': 'nosniff',

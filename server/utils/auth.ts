@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { deleteCookie, getCookie, getHeader, setCookie, type H3Event } from 'h3'
 import type { User } from '#shared/types/models'
+import { isStaff } from '#shared/utils/roles'
 import type { UserRecord } from '../db'
 import { DomainError } from '../domain/errors'
 import type { Actor } from '../domain/limits'
@@ -48,7 +49,7 @@ export async function requireAdmin(event: H3Event): Promise<AuthUser> {
 /** 401 unless signed in, 403 unless an admin or a moderator (the moderation view and its record). */
 export async function requireStaff(event: H3Event): Promise<AuthUser> {
   const user = await requireUser(event)
-  if (user.role !== 'admin' && user.role !== 'moderator') throw new DomainError('forbidden', 'admins and moderators only')
+  if (!isStaff(user.role)) throw new DomainError('forbidden', 'admins and moderators only')
   return user
 }
 
