@@ -52,8 +52,10 @@ export default defineNuxtConfig({
     webhookUrls: '',
     webhookSecret: '',
     webhookBackoffMs: '',
+    // janus mode (README, "Janus"): its WebSocket API, its API secret, and this process's address as Janus sees it.
     janusUrl: '',
     janusAdminSecret: '',
+    janusForwardHost: '',
     public: {
       iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],
     },

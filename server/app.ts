@@ -25,7 +25,7 @@ export interface AppConfig {
   demoData: boolean
   limits?: LimitOverrides
   orderCaps?: OrderCaps
-  media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork }
+  media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork, janus?: { url: string, apiSecret: string, forwardHost: string } }
   webhooks?: WebhookConfig
 }
 
@@ -35,6 +35,11 @@ async function openMedia(config: AppConfig): Promise<MediaBackend> {
   if (media.mode === 'relay') {
     const [{ relayBackend }, { default: workerUrl }] = await Promise.all([import('./media/relay/relay-backend'), import('./media/relay/worker.ts?worker-url')])
     return relayBackend(workerUrl, { network: media.network, maxViewers: media.maxViewers })
+  }
+  if (media.mode === 'janus') {
+    const { janusBackend } = await import('./media/janus/janus-backend')
+    const janus = media.janus ?? { url: 'ws://127.0.0.1:8188', apiSecret: '', forwardHost: '127.0.0.1' }
+    return janusBackend({ url: janus.url, apiSecret: janus.apiSecret, maxViewers: media.maxViewers, forwardHost: janus.forwardHost })
   }
   const { p2pBackend } = await import('./media/backend')
   return p2pBackend()

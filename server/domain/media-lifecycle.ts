@@ -28,16 +28,22 @@ export function wireMediaLifecycle(core: Core): () => void {
     timer.unref?.()
     thumbnailTimers.set(livestreamId, timer)
   }
-  media.onEvent((event) => {
-    core.events.emit('media', { livestreamId: event.livestreamId, publishing: event.publishing })
-    if (event.publishing) drawThumbnailSoon(event.livestreamId)
-  })
-
   const record = async (livestreamId: string) => {
     const dir = core.paths.recording(livestreamId)
     const chunks = await listChunks(dir)
     await media.setLive(livestreamId, { dir, firstSeq: chunks.length ? chunks.at(-1)! + 1 : 0 })
   }
+  // In janus mode the host may publish through another process than the one that started the
+  // show: the process the media reaches records it (setLive is a no-op for a run already going).
+  const recordIfLive = async (livestreamId: string) => {
+    if ((await core.store.getLivestream(livestreamId))?.status === 'live') await record(livestreamId)
+  }
+
+  media.onEvent((event) => {
+    core.events.emit('media', { livestreamId: event.livestreamId, publishing: event.publishing })
+    if (event.publishing) drawThumbnailSoon(event.livestreamId)
+    if (event.publishing && media.mode === 'janus') void recordIfLive(event.livestreamId).catch(report('start recording'))
+  })
   const saveReplay = async (livestreamId: string) => {
     await media.setLive(livestreamId, null)
     await media.stopShow(livestreamId)

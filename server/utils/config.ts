@@ -84,8 +84,12 @@ export function serverConfig() {
         portRange: portRangeOf(config.mediaPortRange),
         publicIp: String(config.mediaPublicIp || '') || undefined,
       },
-      janusUrl: String(config.janusUrl || ''),
-      janusAdminSecret: String(config.janusAdminSecret || ''),
+      janus: {
+        url: String(config.janusUrl || 'ws://127.0.0.1:8188'),
+        apiSecret: String(config.janusAdminSecret || ''),
+        // Where Janus sends this process the host's media to record: this process's address as Janus sees it.
+        forwardHost: String(config.janusForwardHost || '127.0.0.1'),
+      },
     },
   }
 }

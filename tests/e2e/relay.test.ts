@@ -1,9 +1,10 @@
 // relay mode in Chromium: the host uploads once and the server carries the show to everyone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright'
+import type { WebSocketRoute } from 'playwright'
 import { api } from '../support/api'
-import { adminContext, appURL, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
+import { adminContext, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
+import { customer, hostMedia, hostVideoBitrate, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
 import { haveFfmpeg, startMediaSource } from '../support/media-source'
 import { startServer, type RunningServer } from '../support/server'
 import { endShow, expectSeekableReplay, hostGoesLive, openConsole } from '../support/studio'
@@ -20,74 +21,6 @@ afterAll(() => server?.stop())
 
 async function show(title: string, quality = '480p') {
   return (await api('/api/livestreams', { base: server.baseURL, token: adminToken, body: { title, quality } })).body.livestream as { id: string }
-}
-
-/** Every RTCPeerConnection a page makes, kept on window for the test to read its stats. */
-async function keepConnections(context: BrowserContext) {
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection
-    const made: RTCPeerConnection[] = []
-    ;(window as unknown as { connections: RTCPeerConnection[] }).connections = made
-    window.RTCPeerConnection = class extends Native {
-      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...args)
-        made.push(this)
-      }
-    } as typeof RTCPeerConnection
-    // When each WHEP answer arrived (and so how many sessions the page opened), and when the
-    // live video presented its first frame.
-    const fetchNative = window.fetch
-    const record = window as unknown as { whepAnswers: number[], firstFrameAt?: number }
-    record.whepAnswers = []
-    window.fetch = async (...args) => {
-      const response = await fetchNative(...args)
-      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') record.whepAnswers.push(performance.now())
-      return response
-    }
-    new MutationObserver(() => {
-      const video = document.querySelector('[data-testid="live-video"]') as (HTMLVideoElement & { watched?: boolean }) | null
-      if (!video || video.watched) return
-      video.watched = true
-      video.requestVideoFrameCallback((now) => {
-        record.firstFrameAt = now
-      })
-    }).observe(document, { subtree: true, childList: true })
-  })
-}
-
-/** The host's media stops flowing (its tracks leave every connection), then comes back into the same connections. */
-async function hostMedia(page: Page, flowing: boolean) {
-  await page.evaluate(async (flowing) => {
-    const preview = document.querySelector('[data-testid="camera-preview"]') as HTMLVideoElement
-    const stream = preview.srcObject as MediaStream
-    for (const pc of (window as unknown as { connections: RTCPeerConnection[] }).connections) {
-      for (const transceiver of pc.getTransceivers()) {
-        const kind = transceiver.receiver.track.kind
-        await transceiver.sender.replaceTrack(flowing ? stream.getTracks().find(track => track.kind === kind) ?? null : null)
-      }
-    }
-  }, flowing)
-}
-
-/** The video bits per second the host's page sends now, over `ms`, all its connections together. */
-async function hostVideoBitrate(page: Page, ms = 3000) {
-  const bytes = () => page.evaluate(async () => {
-    let sum = 0
-    for (const pc of (window as unknown as { connections: RTCPeerConnection[] }).connections) {
-      if (pc.connectionState === 'closed') continue
-      for (const stat of (await pc.getStats()).values()) if (stat.type === 'outbound-rtp' && stat.kind === 'video') sum += stat.bytesSent
-    }
-    return sum
-  })
-  const first = await bytes()
-  await page.waitForTimeout(ms)
-  return ((await bytes()) - first) * 8 / (ms / 1000)
-}
-
-async function customer(context: BrowserContext, id: string) {
-  const { page, problems } = await watchedPage(context)
-  await page.goto(appURL(`/live/${id}`), { waitUntil: 'networkidle' })
-  return { page, problems }
 }
 
 describe('relay mode (Chromium, fake camera)', () => {
@@ -129,10 +62,7 @@ describe('relay mode (Chromium, fake camera)', () => {
     // A late viewer: its first frame within a second of its WHEP answer (a key frame asked of the host at once).
     const late = await customer(audience, id)
     await expectLiveVideo(late.page)
-    const sinceAnswer = await late.page.evaluate(() => {
-      const record = window as unknown as { whepAnswers: number[], firstFrameAt: number }
-      return record.firstFrameAt - record.whepAnswers[0]!
-    })
+    const sinceAnswer = await lateViewerFirstFrame(late.page)
     console.info(`relay: host video upload ${Math.round(withOne / 1000)} / ${Math.round(withThree / 1000)} / ${Math.round(withSix / 1000)} kbit/s with 1 / 3 / 6 viewers; late viewer's first frame ${Math.round(sinceAnswer)} ms after its WHEP answer`)
     expect(sinceAnswer).toBeGreaterThan(0)
     expect(sinceAnswer).toBeLessThan(1000)

@@ -1,0 +1,499 @@
+import { createHash, randomUUID } from 'node:crypto'
+import StreamingPlugin from 'janode/plugins/streaming'
+import VideoRoomPlugin from 'janode/plugins/videoroom'
+import { MediaError, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
+import { RecorderSink } from '../relay/recorder'
+import { parseIceFragment } from '../relay/sdp-fragment'
+import { Show } from '../relay/show'
+import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle, type JanusPlugin } from './janus-link'
+import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
+import { answerForJanus, answerForViewer, firstMid, parseSdp, payloadTypeOf, payloadTypesFor, type ParsedSdp } from './sdp-bridge'
+
+export interface JanusOptions {
+  url: string
+  /** Janus's api_secret, also the VideoRoom's and Streaming's admin_key (deploy/janus/start sets all three). */
+  apiSecret?: string
+  /** Viewers this process takes per show (NUXT_MEDIA_MAX_VIEWERS). */
+  maxViewers: number
+  /** Where Janus reaches this process for the recorder's forwarded RTP (NUXT_JANUS_FORWARD_HOST). */
+  forwardHost: string
+}
+
+/** Janus's codes for "already there" and "not there". */
+const ROOM_EXISTS = 427
+const NO_SUCH_ROOM = 426
+const MOUNTPOINT_EXISTS = 456
+const NO_SUCH_MOUNTPOINT = 455
+const ENDED_KEPT_MS = 60_000
+/** A little over the time Janus waits before a viewer drops to the layer below a missing one (250 ms). */
+const LAYER_FALLBACK_MS = 400
+const ENDED_KEPT_MAX = 10_000
+
+const videoroom: JanusPlugin = VideoRoomPlugin
+const streaming: JanusPlugin = StreamingPlugin
+
+/** Janus ids are numbers: a show's room, publisher and mountpoints get stable ones from its id, the same in every process. */
+export const janusId = (key: string) => Number.parseInt(createHash('sha256').update(key).digest('hex').slice(0, 12), 16)
+
+/** Mountpoints say whose they are in their description, so any process finds a show's mountpoints. */
+const describe = (livestreamId: string) => `wrencos ${livestreamId}`
+
+interface Publisher {
+  id: string
+  handle: JanusHandle
+  offer: ParsedSdp
+  codec: 'vp8' | 'h264'
+  receiver: RtpReceiver
+}
+
+interface Viewer {
+  id: string
+  handle: JanusHandle
+  offer: ParsedSdp
+  janusOffer: ParsedSdp
+  mountpoint: number
+}
+
+interface Entry {
+  show: Show
+  publisher?: Publisher
+  viewers: Map<string, Viewer>
+  recording?: { dir: string, nextSeq: number }
+  recorder?: RecorderSink
+}
+
+const mids = (sdp: ParsedSdp, kind: string) => sdp.media.filter(section => section.kind === kind && section.port !== 0)
+  .map(section => section.lines.find(line => line.startsWith('a=mid:'))?.slice(6)).filter((mid): mid is string => !!mid)
+const simulcast = (sdp: ParsedSdp) => sdp.media.some(section => section.kind === 'video' && section.lines.some(line => line.startsWith('a=simulcast:')))
+
+/** The codec the VideoRoom will take from an offer: VP8 first (browsers), else H.264 (encoders such as OBS). */
+function codecOf(offer: ParsedSdp): 'vp8' | 'h264' | undefined {
+  const video = offer.media.find(section => section.kind === 'video')
+  if (!video) return undefined
+  return payloadTypeOf(video, 'vp8') !== undefined ? 'vp8' : payloadTypeOf(video, 'h264') !== undefined ? 'h264' : undefined
+}
+
+/**
+ * janus mode: the media carried by Janus, driven over its WebSocket API with janode. The host
+ * publishes into a VideoRoom (one room per show); the room forwards (rtp_forward) each simulcast
+ * layer to Streaming mountpoints the viewers watch, and the best layer to this process, where the
+ * relay's recorder writes the same chunks as in relay mode. Room, publisher and mountpoint ids come
+ * from the show's id, so several Nuxt processes share one Janus: a viewer who came in through
+ * another process than the host watches the same mountpoint. Sessions (WHIP/WHEP resources) live
+ * in the process that opened them.
+ */
+export function janusBackend(options: JanusOptions): MediaBackend {
+  const listeners: Array<(event: MediaEvent) => void> = []
+  const entries = new Map<string, Entry>()
+  const secret = options.apiSecret || undefined
+  const link = new JanusLink(options.url, secret, () => {
+    // Every handle went with the connection: the host's media stopped, viewers will come back by themselves.
+    for (const entry of entries.values()) void dropSessions(entry)
+  })
+  link.start()
+
+  const emit = (event: MediaEvent) => {
+    for (const listener of listeners) listener(event)
+  }
+
+  function entry(livestreamId: string) {
+    let found = entries.get(livestreamId)
+    if (!found) {
+      const show = new Show(livestreamId, publishing => emit({ type: 'media_state', livestreamId, publishing }))
+      found = { show, viewers: new Map() }
+      entries.set(livestreamId, found)
+    }
+    return found
+  }
+
+  /** A handle for one-off requests (create, list, forward), detached after. */
+  async function withHandle<T>(plugin: JanusPlugin, work: (handle: JanusHandle) => Promise<T>): Promise<T> {
+    const handle = await link.attach(plugin)
+    try {
+      return await work(handle)
+    }
+    finally {
+      void handle.detach().catch(() => {})
+    }
+  }
+
+  async function ensureRoom(handle: JanusHandle, livestreamId: string) {
+    try {
+      await ask(handle, {
+        request: 'create', room: janusId(livestreamId), admin_key: secret, secret, description: describe(livestreamId),
+        publishers: 1, videocodec: 'vp8,h264', audiocodec: 'opus', bitrate: 0,
+        // A key frame asked of the host every 2 s: late viewers start soon, and the replay has seek points.
+        fir_freq: 2, notify_joining: false,
+      })
+    }
+    catch (error) {
+      if (janusCode(error) !== ROOM_EXISTS) throw error
+    }
+  }
+
+  /** Is a publisher in the show's room (in whichever process it came in)? */
+  async function roomPublisher(livestreamId: string): Promise<{ codec: 'vp8' | 'h264' } | undefined> {
+    const local = entries.get(livestreamId)?.publisher
+    if (local) return { codec: local.codec }
+    return withHandle(videoroom, async (handle) => {
+      try {
+        const { data } = await ask(handle, { request: 'listparticipants', room: janusId(livestreamId) })
+        const participants = (data.participants ?? []) as { id: number, publisher?: boolean, display?: string }[]
+        const publisher = participants.find(participant => participant.id === janusId(livestreamId) && participant.publisher)
+        // The publisher's display is its codec (see publish), so another process knows what its mountpoints carry.
+        return publisher ? { codec: publisher.display === 'h264' ? 'h264' as const : 'vp8' as const } : undefined
+      }
+      catch (error) {
+        if (janusCode(error) === NO_SUCH_ROOM) return undefined
+        throw error
+      }
+    })
+  }
+
+  interface Mountpoint {
+    id: number
+    /** The payload types it was made with (its metadata), which its forwarder must use. */
+    pts: { video: number, audio?: number }
+    video?: { port: number, port2?: number, port3?: number, rtcpport?: number }
+    audio?: { port: number }
+  }
+
+  /** The show's mountpoints, with their ports (asked with the secret), for forwarding to them. */
+  async function mountpointsOf(handle: JanusHandle, livestreamId: string): Promise<Mountpoint[]> {
+    const { data } = await ask(handle, { request: 'list', admin_key: secret })
+    const ours = ((data.list ?? []) as { id: number, description?: string, metadata?: string }[]).filter(item => item.description === describe(livestreamId))
+    const found: Mountpoint[] = []
+    for (const item of ours) {
+      const { data: info } = await ask(handle, { request: 'info', id: item.id, secret }).catch(() => ({ data: {} as Record<string, unknown> }))
+      const media = ((info.info as { media?: Record<string, unknown>[] } | undefined)?.media ?? [])
+      const video = media.find(stream => stream.type === 'video') as Mountpoint['video'] | undefined
+      const audio = media.find(stream => stream.type === 'audio') as Mountpoint['audio'] | undefined
+      const pts = JSON.parse(item.metadata || '{}') as Mountpoint['pts']
+      if (typeof pts.video === 'number') found.push({ id: item.id, pts, video, audio })
+    }
+    return found
+  }
+
+  /** Forwards the room's publisher to a mountpoint (each simulcast layer to its port, with PLI fed back). */
+  async function forward(handle: JanusHandle, livestreamId: string, offer: ParsedSdp | undefined, to: Mountpoint) {
+    const { pts } = to
+    const [videoMid] = offer ? mids(offer, 'video') : ['0']
+    const [audioMid] = offer ? mids(offer, 'audio') : ['1']
+    const streams: Record<string, unknown>[] = []
+    if (to.video && videoMid) {
+      const layered = !offer || simulcast(offer)
+      streams.push({
+        mid: videoMid, port: to.video.port, pt: pts.video, rtcp_port: to.video.rtcpport,
+        ...(layered && to.video.port2 ? { port_2: to.video.port2, pt_2: pts.video, port_3: to.video.port3, pt_3: pts.video } : {}),
+      })
+    }
+    if (to.audio && audioMid) streams.push({ mid: audioMid, port: to.audio.port, pt: pts.audio })
+    await ask(handle, { request: 'rtp_forward', room: janusId(livestreamId), publisher_id: janusId(livestreamId), host: '127.0.0.1', admin_key: secret, secret, streams })
+  }
+
+  /** The mountpoint for a show's codec and a viewer's payload types, made (and fed) if it is new. */
+  async function ensureMountpoint(livestreamId: string, codec: 'vp8' | 'h264', pts: { video: number, audio?: number }) {
+    const id = janusId(`${livestreamId}/${codec}/${pts.video}/${pts.audio ?? '-'}`)
+    return withHandle(streaming, async (handle) => {
+      const media: Record<string, unknown>[] = [{
+        type: 'video', mid: 'v', port: 0, rtcpport: 0, pt: pts.video, codec,
+        ...(codec === 'h264' ? { fmtp: 'profile-level-id=42e01f;packetization-mode=1' } : {}),
+        // New viewers get the last key frame at once, and a layer that stops falls back to the one below.
+        buffer: true, simulcast: true, port2: 0, port3: 0,
+      }]
+      if (pts.audio !== undefined) media.push({ type: 'audio', mid: 'a', port: 0, pt: pts.audio, codec: 'opus', fmtp: 'minptime=10;useinbandfec=1' })
+      try {
+        const { data } = await ask(handle, { request: 'create', type: 'rtp', id, admin_key: secret, secret, description: describe(livestreamId), metadata: JSON.stringify(pts), media })
+        const ports = ((data.stream as { ports?: Record<string, number | string>[] }).ports ?? [])
+        const video = ports.find(port => port.type === 'video')
+        const audio = ports.find(port => port.type === 'audio')
+        const to: Mountpoint = {
+          id,
+          pts,
+          video: video ? { port: Number(video.port), port2: Number(video.port_2), port3: Number(video.port_3), rtcpport: Number(video.rtcp_port) } : undefined,
+          audio: audio ? { port: Number(audio.port) } : undefined,
+        }
+        await withHandle(videoroom, room => forward(room, livestreamId, entries.get(livestreamId)?.publisher?.offer, to))
+      }
+      catch (error) {
+        if (janusCode(error) !== MOUNTPOINT_EXISTS) throw error
+      }
+      return id
+    })
+  }
+
+  /** Trickled candidates from a PATCH, for a handle whose candidates go under `mid`. */
+  async function trickle(handle: JanusHandle, mid: string, fragment: ReturnType<typeof parseIceFragment> & object) {
+    for (const { candidate } of fragment.candidates) await handle.trickle({ candidate, sdpMid: mid, sdpMLineIndex: 0 })
+    if (fragment.endOfCandidates) await handle.trickleComplete()
+  }
+
+  /** A new recorder run for the current publisher, numbered on from the last one's chunks. */
+  async function restartRecording(found: Entry) {
+    const previous = found.recorder
+    found.recorder = undefined
+    if (previous) {
+      found.show.sinks.delete(previous)
+      await previous.stop()
+      if (found.recording) found.recording.nextSeq += previous.chunksWritten
+    }
+    if (!found.recording || !found.publisher) return
+    const recorder = new RecorderSink(found.show, found.recording.dir, found.recording.nextSeq)
+    found.recorder = recorder
+    found.show.sinks.add(recorder)
+  }
+
+  /** Sessions that ended by themselves (a hangup) in the last minute: their DELETE still succeeds. */
+  const ended = new Map<string, number>()
+  function sessionEnded(sessionId: string) {
+    const now = Date.now()
+    ended.set(sessionId, now)
+    for (const [id, at] of ended) {
+      if (now - at < ENDED_KEPT_MS && ended.size <= ENDED_KEPT_MAX) break
+      ended.delete(id)
+    }
+  }
+  const endedLately = (sessionId: string) => Date.now() - (ended.get(sessionId) ?? 0) < ENDED_KEPT_MS
+
+  function publisherGone(livestreamId: string, gone: Publisher) {
+    sessionEnded(gone.id)
+    const found = entries.get(livestreamId)
+    if (found?.publisher !== gone) return
+    found.publisher = undefined
+    gone.receiver.close()
+    found.show.publisherGone()
+    void restartRecording(found)
+  }
+
+  async function dropSessions(found: Entry) {
+    const publisher = found.publisher
+    if (publisher) publisherGone(found.show.id, publisher)
+    found.viewers.clear()
+  }
+
+  async function publish(livestreamId: string, sdp: string) {
+    const offer = parseSdp(sdp)
+    const codec = codecOf(offer)
+    if (!codec || !offer.media.some(section => section.kind === 'video')) throw new MediaError('invalid', 'the offer must send VP8 or H.264 video (and may send Opus audio)')
+    const found = entry(livestreamId)
+    if (found.publisher && found.show.publishing) throw new MediaError('conflict', 'another publisher is sending this show')
+    const feed = janusId(livestreamId)
+    const handle = await link.attach(videoroom)
+    let answer: string
+    let receiver: RtpReceiver | undefined
+    try {
+      await ensureRoom(handle, livestreamId)
+      // A publisher left behind (a host who came back through another process, a session Janus has not timed out yet) makes way.
+      await ask(handle, { request: 'kick', room: feed, id: feed, secret }).catch(() => {})
+      const joined = await ask(handle, { request: 'joinandconfigure', ptype: 'publisher', room: feed, id: feed, display: codec, audio: true, video: true }, { type: 'offer', sdp })
+      if (!joined.jsep) throw new MediaError('invalid', 'the media server did not answer this offer')
+      answer = joined.jsep.sdp
+      receiver = new RtpReceiver(found.show, codec, options.forwardHost)
+      const ports = await receiver.open()
+      const [videoMid] = mids(offer, 'video')
+      const [audioMid] = mids(offer, 'audio')
+      const streams: Record<string, unknown>[] = [{ mid: videoMid, port: ports.video, pt: RECORDED_PT[codec], ...(simulcast(offer) ? { simulcast: true } : {}) }]
+      if (audioMid) streams.push({ mid: audioMid, port: ports.audio, pt: RECORDED_PT.opus })
+      await ask(handle, { request: 'rtp_forward', room: feed, publisher_id: feed, host: options.forwardHost, admin_key: secret, secret, streams })
+    }
+    catch (error) {
+      receiver?.close()
+      void handle.detach().catch(() => {})
+      if (error instanceof MediaError) throw error
+      throw new MediaError('invalid', `the media server refused this offer (${(error as Error).message})`)
+    }
+    const previous = found.publisher
+    if (previous) publisherGone(livestreamId, previous)
+    const publisher: Publisher = { id: randomUUID(), handle, offer, codec, receiver }
+    found.publisher = publisher
+    found.show.codecs = {
+      video: codec === 'vp8' ? { mimeType: 'video/VP8', clockRate: 90000, payloadType: RECORDED_PT.vp8 } : { mimeType: 'video/H264', clockRate: 90000, payloadType: RECORDED_PT.h264, parameters: 'packetization-mode=1;profile-level-id=42e01f' },
+      ...(mids(offer, 'audio').length ? { audio: { mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: RECORDED_PT.opus } } : {}),
+    }
+    found.show.newPublisher()
+    found.show.requestKeyframe = () => void ask(handle, { request: 'configure', keyframe: true }).catch(() => {})
+    for (const event of HANDLE_GONE) handle.once(event, () => publisherGone(livestreamId, publisher))
+    // Viewers' mountpoints made before this publisher (a host who came back) are fed by it now.
+    void withHandle(streaming, handleForList => mountpointsOf(handleForList, livestreamId))
+      .then(mountpoints => withHandle(videoroom, async (room) => {
+        for (const mountpoint of mountpoints) await forward(room, livestreamId, offer, mountpoint).catch(() => {})
+      }))
+      .catch(error => console.error('[janus] could not feed the show\'s mountpoints', error))
+    await restartRecording(found)
+    return { sessionId: publisher.id, sdp: answer }
+  }
+
+  async function play(livestreamId: string, sdp: string) {
+    const published = await roomPublisher(livestreamId).catch((error) => {
+      if (error instanceof MediaError) throw error
+      throw new MediaError('unavailable', 'the media server did not answer; try again')
+    })
+    if (!published) throw new MediaError('not_found', 'nothing is published for this show yet')
+    const found = entry(livestreamId)
+    if (found.viewers.size >= options.maxViewers) throw new MediaError('unavailable', 'the show is full')
+    const offer = parseSdp(sdp)
+    const pts = payloadTypesFor(offer, published.codec)
+    if (pts.video === undefined) throw new MediaError('invalid', `this player does not take the show's video (${published.codec.toUpperCase()})`)
+    const mountpoint = await ensureMountpoint(livestreamId, published.codec, { video: pts.video, audio: pts.audio })
+    const handle = await link.attach(streaming)
+    try {
+      const watched = await ask(handle, { request: 'watch', id: mountpoint })
+      if (!watched.jsep) throw new Error('no offer from the mountpoint')
+      const janusOffer = parseSdp(watched.jsep.sdp)
+      await ask(handle, { request: 'start' }, { type: 'answer', sdp: answerForJanus(janusOffer, offer) })
+      const viewer: Viewer = { id: randomUUID(), handle, offer, janusOffer, mountpoint }
+      found.viewers.set(viewer.id, viewer)
+      // A key frame asked of the host as soon as the viewer's connection is up (at most every
+      // 300 ms however many join), so its picture starts now, not at the room's next periodic
+      // one; and again once Janus has fallen back from a layer the host is not sending yet (its
+      // top one, until its bandwidth grows): the first key frame of the layer below came too soon.
+      handle.once(HANDLE_UP, () => {
+        entries.get(livestreamId)?.show.keyframe('single')
+        setTimeout(() => entries.get(livestreamId)?.show.keyframe('single'), LAYER_FALLBACK_MS).unref?.()
+      })
+      for (const event of HANDLE_GONE) {
+        handle.once(event, () => {
+          sessionEnded(viewer.id)
+          found.viewers.delete(viewer.id)
+        })
+      }
+      return { sessionId: viewer.id, sdp: answerForViewer(offer, janusOffer) }
+    }
+    catch (error) {
+      void handle.detach().catch(() => {})
+      if (janusCode(error) === NO_SUCH_MOUNTPOINT) throw new MediaError('unavailable', 'the show\'s stream is being set up; try again')
+      throw new MediaError('invalid', `the media server refused this offer (${(error as Error).message})`)
+    }
+  }
+
+  function session(livestreamId: string, kind: SessionKind, sessionId: string) {
+    const found = entries.get(livestreamId)
+    const session = kind === 'publisher' ? (found?.publisher?.id === sessionId ? found.publisher : undefined) : found?.viewers.get(sessionId)
+    if (!session) throw new MediaError('not_found', 'no such session for this show (sessions belong to the process that opened them)')
+    return session
+  }
+
+  /** ICE credentials in an SDP, replaced (an ICE restart's offer is the first offer with new ones). */
+  const withCredentials = (sdp: ParsedSdp, ufrag: string, pwd: string): ParsedSdp => {
+    const swap = (line: string) => line.startsWith('a=ice-ufrag:') ? `a=ice-ufrag:${ufrag}` : line.startsWith('a=ice-pwd:') ? `a=ice-pwd:${pwd}` : line
+    return { session: sdp.session.map(swap), media: sdp.media.map(section => ({ ...section, lines: section.lines.filter(line => !line.startsWith('a=candidate:')).map(swap) })) }
+  }
+  const fragmentOf = (sdp: string) => sdp.split('\r\n').filter(line => /^a=(ice-ufrag|ice-pwd|candidate|end-of-candidates)/.test(line)).join('\r\n') + '\r\n'
+
+  async function patch(livestreamId: string, kind: SessionKind, sessionId: string, text: string) {
+    const current = session(livestreamId, kind, sessionId)
+    const fragment = parseIceFragment(text)
+    if (!fragment) throw new MediaError('invalid', 'the body must be an SDP fragment (application/trickle-ice-sdpfrag)')
+    const restart = fragment.ufrag && fragment.pwd && !current.offer.media.some(section => section.lines.includes(`a=ice-ufrag:${fragment.ufrag}`))
+      && !current.offer.session.includes(`a=ice-ufrag:${fragment.ufrag}`)
+    if (!restart) {
+      const mid = kind === 'publisher' ? mids(current.offer, 'video')[0] ?? '0' : firstMid((current as Viewer).janusOffer)
+      await trickle(current.handle, mid, fragment).catch(() => {})
+      return undefined
+    }
+    current.offer = withCredentials(current.offer, fragment.ufrag!, fragment.pwd!)
+    const offerText = `${[...current.offer.session, ...current.offer.media.flatMap(section => [`m=${section.kind} 9 UDP/TLS/RTP/SAVPF ${section.formats.join(' ')}`, ...section.lines])].join('\r\n')}\r\n`
+    if (kind === 'publisher') {
+      const { jsep } = await ask(current.handle, { request: 'configure' }, { type: 'offer', sdp: offerText })
+      if (!jsep) throw new MediaError('invalid', 'the media server did not restart ICE')
+      await trickle(current.handle, mids(current.offer, 'video')[0] ?? '0', fragment).catch(() => {})
+      return fragmentOf(jsep.sdp)
+    }
+    const viewer = current as Viewer
+    const { jsep } = await ask(viewer.handle, { request: 'watch', id: viewer.mountpoint, restart: true })
+    if (!jsep) throw new MediaError('invalid', 'the media server did not restart ICE')
+    viewer.janusOffer = parseSdp(jsep.sdp)
+    await ask(viewer.handle, { request: 'start' }, { type: 'answer', sdp: answerForJanus(viewer.janusOffer, viewer.offer) })
+    await trickle(viewer.handle, firstMid(viewer.janusOffer), fragment).catch(() => {})
+    return fragmentOf(answerForViewer(viewer.offer, viewer.janusOffer))
+  }
+
+  async function end(livestreamId: string, kind: SessionKind, sessionId: string) {
+    // A browser that closes its connection and then DELETEs races Janus's hangup: its session just ended, which is what it asked.
+    if (endedLately(sessionId)) return
+    const current = session(livestreamId, kind, sessionId)
+    if (kind === 'publisher') publisherGone(livestreamId, current as Publisher)
+    else entries.get(livestreamId)?.viewers.delete(sessionId)
+    await current.handle.detach().catch(() => {})
+  }
+
+  async function stopShow(livestreamId: string) {
+    const found = entries.get(livestreamId)
+    if (found) {
+      entries.delete(livestreamId)
+      await found.recorder?.stop()
+      for (const viewer of found.viewers.values()) {
+        sessionEnded(viewer.id)
+        void viewer.handle.detach().catch(() => {})
+      }
+      if (found.publisher) {
+        sessionEnded(found.publisher.id)
+        found.publisher.receiver.close()
+        void found.publisher.handle.detach().catch(() => {})
+      }
+      found.show.close()
+    }
+    if (!link.up) return
+    // Janus-wide: the show's room and mountpoints go, whichever process made them; viewers elsewhere are hung up.
+    await withHandle(streaming, async (handle) => {
+      for (const mountpoint of await mountpointsOf(handle, livestreamId)) await ask(handle, { request: 'destroy', id: mountpoint.id, secret }).catch(() => {})
+    }).catch(error => console.error('[janus] could not remove the show\'s mountpoints', error))
+    await withHandle(videoroom, handle => ask(handle, { request: 'destroy', room: janusId(livestreamId), secret }))
+      .catch((error) => {
+        if (janusCode(error) !== NO_SUCH_ROOM) console.error('[janus] could not remove the show\'s room', error)
+      })
+  }
+
+  async function status(livestreamId: string): Promise<ShowStatus> {
+    const found = entries.get(livestreamId)
+    const layers = found?.show.activeVideo().map(({ source, bitrate, width, height }) => ({ source, bitrate: Math.round(bitrate), width, height })) ?? []
+    if (found?.publisher) return { publishing: found.show.publishing, viewers: found.viewers.size, layers }
+    // The host may publish through another process: Janus knows.
+    const published = link.up ? await roomPublisher(livestreamId).catch(() => undefined) : undefined
+    return { publishing: !!published, viewers: found?.viewers.size ?? 0, layers }
+  }
+
+  return {
+    mode: 'janus',
+    publish,
+    play,
+    patch,
+    end,
+    async setLive(livestreamId, recording) {
+      const found = entry(livestreamId)
+      if (!recording) {
+        await found.recorder?.stop()
+        found.recorder = undefined
+        found.recording = undefined
+        return
+      }
+      // Said again when the host's media arrives (see media-lifecycle): a run already going carries on.
+      if (found.recording && found.recorder) return
+      found.recording = { dir: recording.dir, nextSeq: recording.firstSeq }
+      await restartRecording(found)
+    },
+    stopShow,
+    status,
+    async stats() {
+      const all: Record<string, ShowStatus> = {}
+      for (const id of entries.keys()) all[id] = await status(id)
+      return all
+    },
+    onEvent: listener => void listeners.push(listener),
+    ping: () => link.ping(),
+    async close() {
+      for (const id of [...entries.keys()]) {
+        const found = entries.get(id)!
+        await found.recorder?.stop()
+        for (const viewer of found.viewers.values()) await viewer.handle.detach().catch(() => {})
+        if (found.publisher) {
+          found.publisher.receiver.close()
+          await found.publisher.handle.detach().catch(() => {})
+        }
+        found.show.close()
+      }
+      entries.clear()
+      await link.close()
+    },
+  }
+}

@@ -1,0 +1,83 @@
+// What the media tests read from pages in Chromium: every RTCPeerConnection a page makes, when
+// its WHEP answers came and its first frame showed, and what the host's page uploads.
+import type { BrowserContext, Page } from 'playwright'
+import { appURL, watchedPage } from './browser'
+
+/** Every RTCPeerConnection a page makes, kept on window for the test to read its stats. */
+export async function keepConnections(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection
+    const made: RTCPeerConnection[] = []
+    ;(window as unknown as { connections: RTCPeerConnection[] }).connections = made
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args)
+        made.push(this)
+      }
+    } as typeof RTCPeerConnection
+    // When each WHEP answer arrived (and so how many sessions the page opened), and when the
+    // live video presented its first frame.
+    const fetchNative = window.fetch
+    const record = window as unknown as { whepAnswers: number[], firstFrameAt?: number }
+    record.whepAnswers = []
+    window.fetch = async (...args) => {
+      const response = await fetchNative(...args)
+      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') record.whepAnswers.push(performance.now())
+      return response
+    }
+    new MutationObserver(() => {
+      const video = document.querySelector('[data-testid="live-video"]') as (HTMLVideoElement & { watched?: boolean }) | null
+      if (!video || video.watched) return
+      video.watched = true
+      video.requestVideoFrameCallback((now) => {
+        record.firstFrameAt = now
+      })
+    }).observe(document, { subtree: true, childList: true })
+  })
+}
+
+/** The host's media stops flowing (its tracks leave every connection), then comes back into the same connections. */
+export async function hostMedia(page: Page, flowing: boolean) {
+  await page.evaluate(async (flowing) => {
+    const preview = document.querySelector('[data-testid="camera-preview"]') as HTMLVideoElement
+    const stream = preview.srcObject as MediaStream
+    for (const pc of (window as unknown as { connections: RTCPeerConnection[] }).connections) {
+      for (const transceiver of pc.getTransceivers()) {
+        const kind = transceiver.receiver.track.kind
+        await transceiver.sender.replaceTrack(flowing ? stream.getTracks().find(track => track.kind === kind) ?? null : null)
+      }
+    }
+  }, flowing)
+}
+
+/** The video bits per second the host's page sends now, over `ms`, all its connections together. */
+export async function hostVideoBitrate(page: Page, ms = 3000) {
+  const bytes = () => page.evaluate(async () => {
+    let sum = 0
+    for (const pc of (window as unknown as { connections: RTCPeerConnection[] }).connections) {
+      if (pc.connectionState === 'closed') continue
+      for (const stat of (await pc.getStats()).values()) if (stat.type === 'outbound-rtp' && stat.kind === 'video') sum += stat.bytesSent
+    }
+    return sum
+  })
+  const first = await bytes()
+  await page.waitForTimeout(ms)
+  return ((await bytes()) - first) * 8 / (ms / 1000)
+}
+
+/** A customer's live page (on `base`, another process, when given). */
+export async function customer(context: BrowserContext, id: string, base?: string) {
+  const { page, problems } = await watchedPage(context)
+  const url = new URL(appURL(`/live/${id}`))
+  if (base) url.port = new URL(base).port
+  await page.goto(url.toString(), { waitUntil: 'networkidle' })
+  return { page, problems }
+}
+
+/** How long after its first WHEP answer a page showed its first frame (ms). */
+export function lateViewerFirstFrame(page: Page) {
+  return page.evaluate(() => {
+    const record = window as unknown as { whepAnswers: number[], firstFrameAt: number }
+    return record.firstFrameAt - record.whepAnswers[0]!
+  })
+}
