@@ -6,7 +6,7 @@ import { api } from '../support/api'
 import { adminContext, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
 import { haveJanus, startJanus, type RunningJanus } from '../support/janus'
-import { customer, hostVideoBitrate, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
+import { customer, growAudience, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
 import { haveRedis, REDIS_URL } from '../support/redis'
 import { startServer, type RunningServer } from '../support/server'
 import { endShow, expectSeekableReplay, hostGoesLive } from '../support/studio'
@@ -44,13 +44,7 @@ describe.skipIf(!haveJanus)('janus mode (Chromium, fake camera)', () => {
 
     const audience = await chromium().newContext()
     await keepConnections(audience)
-    const viewers = [await customer(audience, id)]
-    await expectLiveVideo(viewers[0]!.page)
-    await studio.waitForTimeout(3000)
-    const withOne = await hostVideoBitrate(studio)
-    for (let i = 0; i < 2; i++) viewers.push(await customer(audience, id))
-    for (const { page } of viewers) await expectLiveVideo(page)
-    const withThree = await hostVideoBitrate(studio)
+    const { viewers, uploads: [withOne = 0, withThree = 0] } = await growAudience(audience, studio, id, [1, 3])
     expect(withOne).toBeGreaterThan(100_000)
     expect(withThree / withOne).toBeLessThan(1.6)
     await screenshot(viewers[0]!.page, 'janus-live')

@@ -4,7 +4,7 @@ import type { WebSocketRoute } from 'playwright'
 import { api } from '../support/api'
 import { adminContext, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
-import { customer, hostMedia, hostVideoBitrate, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
+import { customer, growAudience, hostMedia, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
 import { haveFfmpeg, startMediaSource } from '../support/media-source'
 import { startServer, type RunningServer } from '../support/server'
 import { endShow, expectSeekableReplay, hostGoesLive, openConsole } from '../support/studio'
@@ -41,17 +41,7 @@ describe('relay mode (Chromium, fake camera)', () => {
 
     const audience = await chromium().newContext()
     await keepConnections(audience)
-    const viewers = [await customer(audience, id)]
-    await expectLiveVideo(viewers[0]!.page)
-    // The host's bandwidth estimate ramps up over the first seconds; measured after it.
-    await studio.waitForTimeout(3000)
-    const withOne = await hostVideoBitrate(studio)
-    for (let i = 0; i < 2; i++) viewers.push(await customer(audience, id))
-    for (const { page } of viewers) await expectLiveVideo(page)
-    const withThree = await hostVideoBitrate(studio)
-    for (let i = 0; i < 3; i++) viewers.push(await customer(audience, id))
-    for (const { page } of viewers.slice(3)) await expectLiveVideo(page)
-    const withSix = await hostVideoBitrate(studio)
+    const { viewers, uploads: [withOne = 0, withThree = 0, withSix = 0] } = await growAudience(audience, studio, id, [1, 3, 6])
     // One upload whatever the audience: in p2p each viewer adds another stream's worth (3x, 6x);
     // here only the encoder's own variation is left.
     expect(withOne).toBeGreaterThan(100_000)

@@ -2,6 +2,7 @@
 // its WHEP answers came and its first frame showed, and what the host's page uploads.
 import type { BrowserContext, Page } from 'playwright'
 import { appURL, watchedPage } from './browser'
+import { expectLiveVideo } from './customer-page'
 
 /** Every RTCPeerConnection a page makes, kept on window for the test to read its stats. */
 export async function keepConnections(context: BrowserContext) {
@@ -80,4 +81,22 @@ export function lateViewerFirstFrame(page: Page) {
     const record = window as unknown as { whepAnswers: number[], firstFrameAt: number }
     return record.firstFrameAt - record.whepAnswers[0]!
   })
+}
+
+/**
+ * Customers join `audience` until there are each of `sizes` (1, 3, 6: each one's video shown),
+ * and the host's video upload is measured at each size. The first is measured after 3 s: the
+ * host's bandwidth estimate ramps up over the first seconds.
+ */
+export async function growAudience(audience: BrowserContext, studio: Page, id: string, sizes: number[]) {
+  const viewers: Awaited<ReturnType<typeof customer>>[] = []
+  const uploads: number[] = []
+  for (const size of sizes) {
+    const joining = viewers.length
+    while (viewers.length < size) viewers.push(await customer(audience, id))
+    for (const { page } of viewers.slice(joining)) await expectLiveVideo(page)
+    if (!uploads.length) await studio.waitForTimeout(3000)
+    uploads.push(await hostVideoBitrate(studio))
+  }
+  return { viewers, uploads }
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import StreamingPlugin from 'janode/plugins/streaming'
 import VideoRoomPlugin from 'janode/plugins/videoroom'
 import { MediaError, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
-import { RecorderSink } from '../relay/recorder'
+import { ShowRecording } from '../relay/recorder'
 import { parseIceFragment } from '../relay/sdp-fragment'
 import { Show } from '../relay/show'
 import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle, type JanusPlugin } from './janus-link'
@@ -58,8 +58,7 @@ interface Entry {
   show: Show
   publisher?: Publisher
   viewers: Map<string, Viewer>
-  recording?: { dir: string, nextSeq: number }
-  recorder?: RecorderSink
+  recording: ShowRecording
 }
 
 const mids = (sdp: ParsedSdp, kind: string) => sdp.media.filter(section => section.kind === kind && section.port !== 0)
@@ -100,7 +99,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     let found = entries.get(livestreamId)
     if (!found) {
       const show = new Show(livestreamId, publishing => emit({ type: 'media_state', livestreamId, publishing }))
-      found = { show, viewers: new Map() }
+      found = { show, viewers: new Map(), recording: new ShowRecording(show) }
       entries.set(livestreamId, found)
     }
     return found
@@ -228,21 +227,6 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     if (fragment.endOfCandidates) await handle.trickleComplete()
   }
 
-  /** A new recorder run for the current publisher, numbered on from the last one's chunks. */
-  async function restartRecording(found: Entry) {
-    const previous = found.recorder
-    found.recorder = undefined
-    if (previous) {
-      found.show.sinks.delete(previous)
-      await previous.stop()
-      if (found.recording) found.recording.nextSeq += previous.chunksWritten
-    }
-    if (!found.recording || !found.publisher) return
-    const recorder = new RecorderSink(found.show, found.recording.dir, found.recording.nextSeq)
-    found.recorder = recorder
-    found.show.sinks.add(recorder)
-  }
-
   /** Sessions that ended by themselves (a hangup) in the last minute: their DELETE still succeeds. */
   const ended = new Map<string, number>()
   function sessionEnded(sessionId: string) {
@@ -262,7 +246,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     found.publisher = undefined
     gone.receiver.close()
     found.show.publisherGone()
-    void restartRecording(found)
+    void found.recording.restart(false)
   }
 
   async function dropSessions(found: Entry) {
@@ -319,7 +303,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
         for (const mountpoint of mountpoints) await forward(room, livestreamId, offer, mountpoint).catch(() => {})
       }))
       .catch(error => console.error('[janus] could not feed the show\'s mountpoints', error))
-    await restartRecording(found)
+    await found.recording.restart(true)
     return { sessionId: publisher.id, sdp: answer }
   }
 
@@ -421,7 +405,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     const found = entries.get(livestreamId)
     if (found) {
       entries.delete(livestreamId)
-      await found.recorder?.stop()
+      await found.recording.stop()
       for (const viewer of found.viewers.values()) {
         sessionEnded(viewer.id)
         void viewer.handle.detach().catch(() => {})
@@ -461,16 +445,9 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     end,
     async setLive(livestreamId, recording) {
       const found = entry(livestreamId)
-      if (!recording) {
-        await found.recorder?.stop()
-        found.recorder = undefined
-        found.recording = undefined
-        return
-      }
+      if (!recording) return found.recording.stop()
       // Said again when the host's media arrives (see media-lifecycle): a run already going carries on.
-      if (found.recording && found.recorder) return
-      found.recording = { dir: recording.dir, nextSeq: recording.firstSeq }
-      await restartRecording(found)
+      if (!found.recording.running) await found.recording.record(recording.dir, recording.firstSeq, !!found.publisher)
     },
     stopShow,
     status,
@@ -484,7 +461,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     async close() {
       for (const id of [...entries.keys()]) {
         const found = entries.get(id)!
-        await found.recorder?.stop()
+        await found.recording.stop()
         for (const viewer of found.viewers.values()) await viewer.handle.detach().catch(() => {})
         if (found.publisher) {
           found.publisher.receiver.close()

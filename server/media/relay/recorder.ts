@@ -144,3 +144,46 @@ export class RecorderSink implements Sink {
     writer.unSubscribers?.dispose()
   }
 }
+
+/**
+ * A show's recording across publisher sessions (relay and janus modes): set while the show is
+ * live, one RecorderSink run per publisher session, each numbered on from the chunks of the last.
+ */
+export class ShowRecording {
+  private target?: { dir: string, nextSeq: number }
+  private recorder?: RecorderSink
+
+  constructor(private readonly show: Show) {}
+
+  /** A run is writing now. */
+  get running() {
+    return !!this.recorder
+  }
+
+  /** The show is live: record into `dir` from chunk `firstSeq`, starting with `publishing`'s run. */
+  async record(dir: string, firstSeq: number, publishing: boolean) {
+    this.target = { dir, nextSeq: firstSeq }
+    await this.restart(publishing)
+  }
+
+  /** A new run for a new publisher session (or none, if it left), after the last one's chunks are written. */
+  async restart(publishing: boolean) {
+    const previous = this.recorder
+    this.recorder = undefined
+    if (previous) {
+      this.show.sinks.delete(previous)
+      await previous.stop()
+      if (this.target) this.target.nextSeq += previous.chunksWritten
+    }
+    if (!this.target || !publishing) return
+    this.recorder = new RecorderSink(this.show, this.target.dir, this.target.nextSeq)
+    this.show.sinks.add(this.recorder)
+  }
+
+  /** The show stopped being live: the last chunk is on disk when this resolves. */
+  async stop() {
+    await this.recorder?.stop()
+    this.recorder = undefined
+    this.target = undefined
+  }
+}

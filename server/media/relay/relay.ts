@@ -1,7 +1,7 @@
 import type { RelayNetwork } from './peer-config'
 import { MediaError } from '../backend'
 import { PublisherSession } from './publisher'
-import { RecorderSink } from './recorder'
+import { ShowRecording } from './recorder'
 import { Show } from './show'
 import { ViewerSession } from './viewer'
 
@@ -21,8 +21,7 @@ interface Entry {
   publisher?: PublisherSession
   viewers: Map<string, ViewerSession>
   /** Where to record while the show is live, and the next chunk number. */
-  recording?: { dir: string, nextSeq: number }
-  recorder?: RecorderSink
+  recording: ShowRecording
 }
 
 export interface ShowStatus {
@@ -45,7 +44,7 @@ export class Relay {
     let entry = this.entries.get(livestreamId)
     if (!entry) {
       const show = new Show(livestreamId, publishing => this.options.onEvent({ type: 'media_state', livestreamId, publishing }))
-      entry = { show, viewers: new Map() }
+      entry = { show, viewers: new Map(), recording: new ShowRecording(show) }
       this.entries.set(livestreamId, entry)
     }
     return entry
@@ -73,7 +72,7 @@ export class Relay {
     }
     current?.close()
     entry.publisher = session
-    await this.restartRecording(entry)
+    await entry.recording.restart(true)
     return { sessionId: session.id, sdp: answer }
   }
 
@@ -121,29 +120,8 @@ export class Relay {
   /** The show went live (record into `dir` from chunk `firstSeq`), or ended (stop recording). */
   async setLive(livestreamId: string, recording: { dir: string, firstSeq: number } | null) {
     const entry = this.entry(livestreamId)
-    if (!recording) {
-      await entry.recorder?.stop()
-      entry.recorder = undefined
-      entry.recording = undefined
-      return
-    }
-    entry.recording = { dir: recording.dir, nextSeq: recording.firstSeq }
-    await this.restartRecording(entry)
-  }
-
-  /** A new recorder run for the current publisher, after the last one's chunks are written. */
-  private async restartRecording(entry: Entry) {
-    const previous = entry.recorder
-    entry.recorder = undefined
-    if (previous) {
-      entry.show.sinks.delete(previous)
-      await previous.stop()
-      if (entry.recording) entry.recording.nextSeq += previous.chunksWritten
-    }
-    if (!entry.recording || !entry.publisher) return
-    const recorder = new RecorderSink(entry.show, entry.recording.dir, entry.recording.nextSeq)
-    entry.recorder = recorder
-    entry.show.sinks.add(recorder)
+    if (recording) await entry.recording.record(recording.dir, recording.firstSeq, !!entry.publisher)
+    else await entry.recording.stop()
   }
 
   /** The show ended: every session closes, and the recording's last chunk is written before this resolves. */
@@ -151,7 +129,7 @@ export class Relay {
     const entry = this.entries.get(livestreamId)
     if (!entry) return
     this.entries.delete(livestreamId)
-    await entry.recorder?.stop()
+    await entry.recording.stop()
     for (const viewer of entry.viewers.values()) viewer.close()
     entry.publisher?.close()
     entry.show.close()
