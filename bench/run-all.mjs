@@ -56,6 +56,9 @@ const targets = [
   ['relay: most viewers meeting both', `${relay.runs.map(run => run.viewers).join(', ')}`, '(reported)', relay.largestViewersMeetingTargets, true],
   // The publisher's upload must not grow with the audience: the largest run against the smallest.
   ['relay: publisher upload, largest / smallest', `${relayFirst.viewers} -> ${relayTop.viewers} viewers`, '<= 1.2', round(relayTop.publisherKbps / relayFirst.publisherKbps, 2), relayTop.publisherKbps / relayFirst.publisherKbps <= 1.2],
+  // janus mode with the same publisher and viewers. Its peer, bare Janus Streaming fed directly (target: janus mode >= 0.95 x it), is not built yet.
+  ['janus mode: most viewers meeting both', `${(relay.janusRuns ?? []).map(run => run.viewers).join(', ') || 'janus not installed'}`, '(reported)', relay.largestJanusViewersMeetingTargets ?? '-', true],
+  ['relay / janus mode: most viewers meeting both', 'same run', '(reported; target vs bare Janus >= 0.5)', relay.largestJanusViewersMeetingTargets ? round(relay.largestViewersMeetingTargets / relay.largestJanusViewersMeetingTargets, 2) : '-', true],
   ['relay: chat p99 with media / without', `${relay.chat.rows[0].sockets} sockets`, '<= 1.2', relay.chat.p99Ratio, relay.chat.p99Ratio <= 1.2],
   ['two processes: p99 / one process', `${redis.sockets} sockets`, '(reported)', round(redis.latencyMs.p99 / fanout.latencyMs.p99, 2), true],
 ].map(([measure, size, target, measured, met]) => ({ measure, size, target, measured, met: met ? 'yes' : 'NO' }))

@@ -76,8 +76,10 @@ function lightViewer(whepUrl) {
     if (gap.length) sendNack(ssrc, gap.map(lost => lost & 0xFFFF))
     if (!viewer.measuring || !isVideo) return
     viewer.bytes += data.length
-    if (!viewer.arrivals.has(timestamp)) {
-      viewer.arrivals.set(timestamp, at)
+    const arrival = viewer.arrivals.get(timestamp)
+    if (arrival) arrival.packets++
+    else {
+      viewer.arrivals.set(timestamp, { at, packets: 1 })
       viewer.frames++
     }
   }
@@ -136,8 +138,24 @@ function lightViewer(whepUrl) {
 }
 
 const viewers = []
-/** The publisher's send time of each video frame (by RTP timestamp), from the parent. */
+/** The publisher's send time and packet count of each video frame (by RTP timestamp), from the parent. */
 const sentAt = new Map()
+
+/**
+ * What to subtract from a viewer's timestamps to get the publisher's: 0 through the relay, which
+ * keeps them; through Janus, which renumbers them from each forward's and viewer's first packet,
+ * the difference at a key frame (the frame with the most packets), matched to the last key frame
+ * the publisher sent before it arrived (they are 2 s apart, so any delay under 2 s is unambiguous).
+ */
+function timestampOffset(arrivals) {
+  let matched = 0
+  for (const timestamp of arrivals.keys()) if (sentAt.has(timestamp)) matched++
+  if (matched > arrivals.size / 2) return 0
+  const [keyTimestamp, key] = [...arrivals].reduce((best, entry) => (entry[1].packets > best[1].packets ? entry : best))
+  const keyframes = [...sentAt.entries()].filter(([, [at, packets]]) => packets >= key.packets * 0.7 && at <= key.at)
+  const last = keyframes.reduce((best, entry) => (!best || entry[1][0] > best[1][0] ? entry : best), undefined)
+  return last ? (keyTimestamp - last[0] + 0x100000000) % 0x100000000 : 0
+}
 
 process.on('message', async (message) => {
   if (message.type === 'open') {
@@ -158,7 +176,11 @@ process.on('message', async (message) => {
     process.send({ type: 'opened', count: viewers.length, failed, firstError })
   }
   else if (message.type === 'sent') {
-    for (const [timestamp, at] of message.frames) sentAt.set(timestamp, at)
+    for (const [timestamp, at, packets] of message.frames) {
+      const known = sentAt.get(timestamp)
+      if (known) known[1] += packets
+      else sentAt.set(timestamp, [at, packets])
+    }
   }
   else if (message.type === 'measure') {
     for (const viewer of viewers) viewer.measure()
@@ -168,9 +190,10 @@ process.on('message', async (message) => {
     const results = viewers.map((viewer) => {
       const { expected, lost } = viewer.finish()
       const delays = []
-      for (const [timestamp, at] of viewer.arrivals) {
-        const sent = sentAt.get(timestamp)
-        if (sent !== undefined) delays.push(at - sent)
+      const offset = viewer.arrivals.size ? timestampOffset(viewer.arrivals) : 0
+      for (const [timestamp, { at }] of viewer.arrivals) {
+        const sent = sentAt.get((timestamp - offset + 0x100000000) % 0x100000000)
+        if (sent !== undefined) delays.push(at - sent[0])
       }
       return {
         kbps: viewer.bytes * 8 / viewer.windowSeconds / 1000,

@@ -6,10 +6,10 @@ import { api } from '../support/api'
 import { adminContext, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
 import { haveJanus, startJanus, type RunningJanus } from '../support/janus'
-import { customer, growAudience, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
+import { customer, endWithReplay, growAudience, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
 import { haveRedis, REDIS_URL } from '../support/redis'
 import { startServer, type RunningServer } from '../support/server'
-import { endShow, expectSeekableReplay, hostGoesLive } from '../support/studio'
+import { endShow, hostGoesLive } from '../support/studio'
 
 let janus: RunningJanus
 let server: RunningServer
@@ -58,13 +58,7 @@ describe.skipIf(!haveJanus)('janus mode (Chromium, fake camera)', () => {
     await late.page.close()
 
     await studio.waitForTimeout(2000)
-    const liveSeconds = (Date.now() - wentLive) / 1000
-    await endShow(studio)
-    await expect.poll(() => studio.getByTestId('replay-state').isVisible(), { timeout: 30_000 }).toBe(true)
-    await expectSeekableReplay(studio, liveSeconds)
-    await expect.poll(() => viewers[0]!.page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)
-    for (const { problems } of viewers) expect(problems()).toEqual([])
-    expect(studioProblems()).toEqual([])
+    await endWithReplay(studio, studioProblems, viewers, wentLive)
     await audience.close()
     await host.close()
   }, 180_000)

@@ -4,7 +4,7 @@ import type { WebSocketRoute } from 'playwright'
 import { api } from '../support/api'
 import { adminContext, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
-import { customer, growAudience, hostMedia, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
+import { customer, endWithReplay, growAudience, hostMedia, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
 import { haveFfmpeg, startMediaSource } from '../support/media-source'
 import { startServer, type RunningServer } from '../support/server'
 import { endShow, expectSeekableReplay, hostGoesLive, openConsole } from '../support/studio'
@@ -71,14 +71,8 @@ describe('relay mode (Chromium, fake camera)', () => {
     // Nobody renegotiated: one WHEP session each.
     for (const { page } of viewers) expect(await page.evaluate(() => (window as unknown as { whepAnswers: number[] }).whepAnswers.length)).toBe(1)
 
-    const liveSeconds = (Date.now() - wentLive) / 1000
-    await endShow(studio)
-    await expect.poll(() => studio.getByTestId('replay-state').isVisible(), { timeout: 30_000 }).toBe(true)
     // The server's recording spans the show, the seconds the host was away included.
-    await expectSeekableReplay(studio, liveSeconds)
-    await expect.poll(() => viewers[0]!.page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)
-    for (const { problems } of viewers) expect(problems()).toEqual([])
-    expect(studioProblems()).toEqual([])
+    await endWithReplay(studio, studioProblems, viewers, wentLive)
     await audience.close()
     await host.close()
   }, 180_000)

@@ -1,8 +1,10 @@
 // What the media tests read from pages in Chromium: every RTCPeerConnection a page makes, when
 // its WHEP answers came and its first frame showed, and what the host's page uploads.
 import type { BrowserContext, Page } from 'playwright'
+import { expect } from 'vitest'
 import { appURL, watchedPage } from './browser'
 import { expectLiveVideo } from './customer-page'
+import { endShow, expectSeekableReplay } from './studio'
 
 /** Every RTCPeerConnection a page makes, kept on window for the test to read its stats. */
 export async function keepConnections(context: BrowserContext) {
@@ -99,4 +101,18 @@ export async function growAudience(audience: BrowserContext, studio: Page, id: s
     uploads.push(await hostVideoBitrate(studio))
   }
   return { viewers, uploads }
+}
+
+/**
+ * The host ends the show: the server's replay is seekable and spans the `wentLive` seconds, the
+ * customers' pages turn to it, and no page logged a problem on the way.
+ */
+export async function endWithReplay(studio: Page, studioProblems: () => string[], viewers: { page: Page, problems: () => string[] }[], wentLive: number) {
+  const liveSeconds = (Date.now() - wentLive) / 1000
+  await endShow(studio)
+  await expect.poll(() => studio.getByTestId('replay-state').isVisible(), { timeout: 30_000 }).toBe(true)
+  await expectSeekableReplay(studio, liveSeconds)
+  await expect.poll(() => viewers[0]!.page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)
+  for (const { problems } of viewers) expect(problems()).toEqual([])
+  expect(studioProblems()).toEqual([])
 }
