@@ -38,11 +38,19 @@ export const janusId = (key: string) => Number.parseInt(createHash('sha256').upd
 /** Mountpoints say whose they are in their description, so any process finds a show's mountpoints. */
 const describe = (livestreamId: string) => `wrencos ${livestreamId}`
 
+/** What any process needs to know of a show's publisher to feed a mountpoint from it. */
+interface PublisherInfo {
+  codec: 'vp8' | 'h264'
+  videoMid: string
+  audioMid?: string
+  simulcast: boolean
+}
+
 interface Publisher {
   id: string
   handle: JanusHandle
   offer: ParsedSdp
-  codec: 'vp8' | 'h264'
+  info: PublisherInfo
   receiver: RtpReceiver
 }
 
@@ -65,11 +73,28 @@ const mids = (sdp: ParsedSdp, kind: string) => sdp.media.filter(section => secti
   .map(section => section.lines.find(line => line.startsWith('a=mid:'))?.slice(6)).filter((mid): mid is string => !!mid)
 const simulcast = (sdp: ParsedSdp) => sdp.media.some(section => section.kind === 'video' && section.lines.some(line => line.startsWith('a=simulcast:')))
 
-/** The codec the VideoRoom will take from an offer: VP8 first (browsers), else H.264 (encoders such as OBS). */
-function codecOf(offer: ParsedSdp): 'vp8' | 'h264' | undefined {
-  const video = offer.media.find(section => section.kind === 'video')
-  if (!video) return undefined
-  return payloadTypeOf(video, 'vp8') !== undefined ? 'vp8' : payloadTypeOf(video, 'h264') !== undefined ? 'h264' : undefined
+/** What the VideoRoom will take from a publisher's offer: VP8 first (browsers), else H.264 (encoders such as OBS), and Opus. */
+function infoOf(offer: ParsedSdp): PublisherInfo | undefined {
+  const video = offer.media.find(section => section.kind === 'video' && section.port !== 0)
+  const [videoMid] = mids(offer, 'video')
+  if (!video || videoMid === undefined) return undefined
+  const codec = payloadTypeOf(video, 'vp8') !== undefined ? 'vp8' : payloadTypeOf(video, 'h264') !== undefined ? 'h264' : undefined
+  if (!codec) return undefined
+  return { codec, videoMid, audioMid: mids(offer, 'audio')[0], simulcast: simulcast(offer) }
+}
+
+/** A PublisherInfo read back from the room's participant list (another process's publisher). */
+function parseInfo(display: string | undefined): PublisherInfo | undefined {
+  try {
+    const info = JSON.parse(display ?? '') as Partial<PublisherInfo>
+    if ((info.codec === 'vp8' || info.codec === 'h264') && typeof info.videoMid === 'string') {
+      return { codec: info.codec, videoMid: info.videoMid, audioMid: typeof info.audioMid === 'string' ? info.audioMid : undefined, simulcast: !!info.simulcast }
+    }
+  }
+  catch {
+    // Not a display this project wrote (a participant Janus's own demos added): no publisher of ours.
+  }
+  return undefined
 }
 
 /**
@@ -131,16 +156,16 @@ export function janusBackend(options: JanusOptions): MediaBackend {
   }
 
   /** Is a publisher in the show's room (in whichever process it came in)? */
-  async function roomPublisher(livestreamId: string): Promise<{ codec: 'vp8' | 'h264' } | undefined> {
+  async function roomPublisher(livestreamId: string): Promise<PublisherInfo | undefined> {
     const local = entries.get(livestreamId)?.publisher
-    if (local) return { codec: local.codec }
+    if (local) return local.info
     return withHandle(videoroom, async (handle) => {
       try {
         const { data } = await ask(handle, { request: 'listparticipants', room: janusId(livestreamId) })
         const participants = (data.participants ?? []) as { id: number, publisher?: boolean, display?: string }[]
         const publisher = participants.find(participant => participant.id === janusId(livestreamId) && participant.publisher)
-        // The publisher's display is its codec (see publish), so another process knows what its mountpoints carry.
-        return publisher ? { codec: publisher.display === 'h264' ? 'h264' as const : 'vp8' as const } : undefined
+        // The publisher's display is its PublisherInfo (see publish): another process knows how to feed a mountpoint from it.
+        return publisher ? parseInfo(publisher.display) : undefined
       }
       catch (error) {
         if (janusCode(error) === NO_SUCH_ROOM) return undefined
@@ -174,24 +199,22 @@ export function janusBackend(options: JanusOptions): MediaBackend {
   }
 
   /** Forwards the room's publisher to a mountpoint (each simulcast layer to its port, with PLI fed back). */
-  async function forward(handle: JanusHandle, livestreamId: string, offer: ParsedSdp | undefined, to: Mountpoint) {
+  async function forward(handle: JanusHandle, livestreamId: string, from: PublisherInfo, to: Mountpoint) {
     const { pts } = to
-    const [videoMid] = offer ? mids(offer, 'video') : ['0']
-    const [audioMid] = offer ? mids(offer, 'audio') : ['1']
     const streams: Record<string, unknown>[] = []
-    if (to.video && videoMid) {
-      const layered = !offer || simulcast(offer)
+    if (to.video) {
       streams.push({
-        mid: videoMid, port: to.video.port, pt: pts.video, rtcp_port: to.video.rtcpport,
-        ...(layered && to.video.port2 ? { port_2: to.video.port2, pt_2: pts.video, port_3: to.video.port3, pt_3: pts.video } : {}),
+        mid: from.videoMid, port: to.video.port, pt: pts.video, rtcp_port: to.video.rtcpport,
+        ...(from.simulcast && to.video.port2 ? { port_2: to.video.port2, pt_2: pts.video, port_3: to.video.port3, pt_3: pts.video } : {}),
       })
     }
-    if (to.audio && audioMid) streams.push({ mid: audioMid, port: to.audio.port, pt: pts.audio })
+    if (to.audio && from.audioMid) streams.push({ mid: from.audioMid, port: to.audio.port, pt: pts.audio })
     await ask(handle, { request: 'rtp_forward', room: janusId(livestreamId), publisher_id: janusId(livestreamId), host: '127.0.0.1', admin_key: secret, secret, streams })
   }
 
-  /** The mountpoint for a show's codec and a viewer's payload types, made (and fed) if it is new. */
-  async function ensureMountpoint(livestreamId: string, codec: 'vp8' | 'h264', pts: { video: number, audio?: number }) {
+  /** The mountpoint for a show's codec and a viewer's payload types, made (and fed from `from`) if it is new. */
+  async function ensureMountpoint(livestreamId: string, from: PublisherInfo, pts: { video: number, audio?: number }) {
+    const { codec } = from
     const id = janusId(`${livestreamId}/${codec}/${pts.video}/${pts.audio ?? '-'}`)
     return withHandle(streaming, async (handle) => {
       const media: Record<string, unknown>[] = [{
@@ -212,7 +235,11 @@ export function janusBackend(options: JanusOptions): MediaBackend {
           video: video ? { port: Number(video.port), port2: Number(video.port_2), port3: Number(video.port_3), rtcpport: Number(video.rtcp_port) } : undefined,
           audio: audio ? { port: Number(audio.port) } : undefined,
         }
-        await withHandle(videoroom, room => forward(room, livestreamId, entries.get(livestreamId)?.publisher?.offer, to))
+        await withHandle(videoroom, room => forward(room, livestreamId, from, to)).catch(async (error) => {
+          // Unfed, it would serve nobody: gone, so the next viewer makes it again.
+          await ask(handle, { request: 'destroy', id, secret }).catch(() => {})
+          throw error
+        })
       }
       catch (error) {
         if (janusCode(error) !== MOUNTPOINT_EXISTS) throw error
@@ -257,8 +284,9 @@ export function janusBackend(options: JanusOptions): MediaBackend {
 
   async function publish(livestreamId: string, sdp: string) {
     const offer = parseSdp(sdp)
-    const codec = codecOf(offer)
-    if (!codec || !offer.media.some(section => section.kind === 'video')) throw new MediaError('invalid', 'the offer must send VP8 or H.264 video (and may send Opus audio)')
+    const info = infoOf(offer)
+    if (!info) throw new MediaError('invalid', 'the offer must send VP8 or H.264 video (and may send Opus audio)')
+    const { codec } = info
     const found = entry(livestreamId)
     if (found.publisher && found.show.publishing) throw new MediaError('conflict', 'another publisher is sending this show')
     const feed = janusId(livestreamId)
@@ -269,15 +297,14 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       await ensureRoom(handle, livestreamId)
       // A publisher left behind (a host who came back through another process, a session Janus has not timed out yet) makes way.
       await ask(handle, { request: 'kick', room: feed, id: feed, secret }).catch(() => {})
-      const joined = await ask(handle, { request: 'joinandconfigure', ptype: 'publisher', room: feed, id: feed, display: codec, audio: true, video: true }, { type: 'offer', sdp })
+      const joined = await ask(handle, { request: 'joinandconfigure', ptype: 'publisher', room: feed, id: feed, display: JSON.stringify(info), audio: true, video: true }, { type: 'offer', sdp })
       if (!joined.jsep) throw new MediaError('invalid', 'the media server did not answer this offer')
       answer = joined.jsep.sdp
       receiver = new RtpReceiver(found.show, codec, options.forwardHost)
       const ports = await receiver.open()
-      const [videoMid] = mids(offer, 'video')
-      const [audioMid] = mids(offer, 'audio')
-      const streams: Record<string, unknown>[] = [{ mid: videoMid, port: ports.video, pt: RECORDED_PT[codec], ...(simulcast(offer) ? { simulcast: true } : {}) }]
-      if (audioMid) streams.push({ mid: audioMid, port: ports.audio, pt: RECORDED_PT.opus })
+      // The best layer at any time ("simulcast": true, for a simulcast publisher), as a viewer gets it.
+      const streams: Record<string, unknown>[] = [{ mid: info.videoMid, port: ports.video, pt: RECORDED_PT[codec], ...(info.simulcast ? { simulcast: true } : {}) }]
+      if (info.audioMid) streams.push({ mid: info.audioMid, port: ports.audio, pt: RECORDED_PT.opus })
       await ask(handle, { request: 'rtp_forward', room: feed, publisher_id: feed, host: options.forwardHost, admin_key: secret, secret, streams })
     }
     catch (error) {
@@ -288,11 +315,11 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     }
     const previous = found.publisher
     if (previous) publisherGone(livestreamId, previous)
-    const publisher: Publisher = { id: randomUUID(), handle, offer, codec, receiver }
+    const publisher: Publisher = { id: randomUUID(), handle, offer, info, receiver }
     found.publisher = publisher
     found.show.codecs = {
       video: codec === 'vp8' ? { mimeType: 'video/VP8', clockRate: 90000, payloadType: RECORDED_PT.vp8 } : { mimeType: 'video/H264', clockRate: 90000, payloadType: RECORDED_PT.h264, parameters: 'packetization-mode=1;profile-level-id=42e01f' },
-      ...(mids(offer, 'audio').length ? { audio: { mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: RECORDED_PT.opus } } : {}),
+      ...(info.audioMid ? { audio: { mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: RECORDED_PT.opus } } : {}),
     }
     found.show.newPublisher()
     found.show.requestKeyframe = () => void ask(handle, { request: 'configure', keyframe: true }).catch(() => {})
@@ -300,7 +327,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     // Viewers' mountpoints made before this publisher (a host who came back) are fed by it now.
     void withHandle(streaming, handleForList => mountpointsOf(handleForList, livestreamId))
       .then(mountpoints => withHandle(videoroom, async (room) => {
-        for (const mountpoint of mountpoints) await forward(room, livestreamId, offer, mountpoint).catch(() => {})
+        for (const mountpoint of mountpoints) await forward(room, livestreamId, info, mountpoint).catch(() => {})
       }))
       .catch(error => console.error('[janus] could not feed the show\'s mountpoints', error))
     await found.recording.restart(true)
@@ -318,7 +345,10 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     const offer = parseSdp(sdp)
     const pts = payloadTypesFor(offer, published.codec)
     if (pts.video === undefined) throw new MediaError('invalid', `this player does not take the show's video (${published.codec.toUpperCase()})`)
-    const mountpoint = await ensureMountpoint(livestreamId, published.codec, { video: pts.video, audio: pts.audio })
+    const mountpoint = await ensureMountpoint(livestreamId, published, { video: pts.video, audio: pts.audio }).catch((error) => {
+      if (error instanceof MediaError) throw error
+      throw new MediaError('unavailable', `the show's stream could not be set up (${(error as Error).message}); try again`)
+    })
     const handle = await link.attach(streaming)
     try {
       const watched = await ask(handle, { request: 'watch', id: mountpoint })
@@ -371,7 +401,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     const restart = fragment.ufrag && fragment.pwd && !current.offer.media.some(section => section.lines.includes(`a=ice-ufrag:${fragment.ufrag}`))
       && !current.offer.session.includes(`a=ice-ufrag:${fragment.ufrag}`)
     if (!restart) {
-      const mid = kind === 'publisher' ? mids(current.offer, 'video')[0] ?? '0' : firstMid((current as Viewer).janusOffer)
+      const mid = kind === 'publisher' ? (current as Publisher).info.videoMid : firstMid((current as Viewer).janusOffer)
       await trickle(current.handle, mid, fragment).catch(() => {})
       return undefined
     }
@@ -380,7 +410,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     if (kind === 'publisher') {
       const { jsep } = await ask(current.handle, { request: 'configure' }, { type: 'offer', sdp: offerText })
       if (!jsep) throw new MediaError('invalid', 'the media server did not restart ICE')
-      await trickle(current.handle, mids(current.offer, 'video')[0] ?? '0', fragment).catch(() => {})
+      await trickle(current.handle, (current as Publisher).info.videoMid, fragment).catch(() => {})
       return fragmentOf(jsep.sdp)
     }
     const viewer = current as Viewer

@@ -139,9 +139,3 @@ export function answerForJanus(janusOffer: ParsedSdp, viewerOffer: ParsedSdp): s
 
 /** The mid Janus's candidates go under (its first bundled section). */
 export const firstMid = (sdp: ParsedSdp) => attribute(sdp.media[0]?.lines ?? [], 'mid') ?? '0'
-
-/** The video codec a publisher negotiated, from Janus's answer to it (vp8 or h264). */
-export function publishedVideoCodec(answer: ParsedSdp): string | undefined {
-  const video = answer.media.find(section => section.kind === 'video' && section.port !== 0)
-  return video ? codecsOf(video)[0]?.name : undefined
-}
