@@ -155,10 +155,24 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     }
   }
 
-  /** Is a publisher in the show's room (in whichever process it came in)? */
-  async function roomPublisher(livestreamId: string): Promise<PublisherInfo | undefined> {
+  /**
+   * Is a publisher in the show's room (in whichever process it came in)? Asked of Janus when the
+   * publisher is not in this process: every socket's registration asks (media_state), so the
+   * questions in flight for a show are shared, one round trip for a crowd arriving at once.
+   */
+  const asking = new Map<string, Promise<PublisherInfo | undefined>>()
+  function roomPublisher(livestreamId: string): Promise<PublisherInfo | undefined> {
     const local = entries.get(livestreamId)?.publisher
-    if (local) return local.info
+    if (local) return Promise.resolve(local.info)
+    let question = asking.get(livestreamId)
+    if (!question) {
+      question = askRoom(livestreamId).finally(() => asking.delete(livestreamId))
+      asking.set(livestreamId, question)
+    }
+    return question
+  }
+
+  function askRoom(livestreamId: string): Promise<PublisherInfo | undefined> {
     return withHandle(videoroom, async (handle) => {
       try {
         const { data } = await ask(handle, { request: 'listparticipants', room: janusId(livestreamId) })
