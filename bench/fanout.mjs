@@ -1,8 +1,10 @@
 // Benchmark 1 (and 6 with --processes=2): N sockets registered in one room, chat arriving at R
 // lines a second from several senders; how long each line takes to reach every socket, whether
 // any is lost, and what the server spends in CPU and memory.
-// With one process, each size is measured again against a peer in the same run: a bare `ws`
-// server that writes one pre-framed buffer to every socket (bench/peers/bare-ws.mjs, the floor).
+// With one process, each size is measured again against two peers in the same run: a bare `ws`
+// server that writes one pre-framed buffer to every socket (bench/peers/bare-ws.mjs, the floor),
+// and a Socket.IO server broadcasting to a room (bench/peers/socket-io.mjs, what most Node teams
+// would build).
 //   node bench/fanout.mjs [--sizes=1000,5000,10000] [--rate=20] [--seconds=10] [--processes=1|2] [--quick]
 import { measureChat } from './lib/chat-load.mjs'
 import { startPeer } from './lib/peer-server.mjs'
@@ -57,13 +59,15 @@ async function run(count) {
   }
 }
 
-/** The same sockets, rate and receivers against the bare `ws` floor. */
-async function runPeer(count) {
-  const peer = await startPeer('bare-ws')
+const PEERS = { 'bare ws': ['bare-ws'], 'Socket.IO': ['socket-io', { dialect: 'socket.io' }] }
+
+/** The same sockets, rate and receivers against a peer. */
+async function runPeer(name, count) {
+  const peer = await startPeer(...PEERS[name])
   try {
     const chat = await measureChat({ servers: [peer], livestreamId: 'peer-show', count, rate: opts.rate, seconds, workers: opts.workers })
     return {
-      peer: 'bare ws', sockets: count,
+      peer: name, sockets: count,
       latencyMs: { p50: round(chat.latency.p50), p99: round(chat.latency.p99), max: round(chat.latency.max) },
       serverCpuPercent: round(chat.cpuPercent[0]), lost: chat.lost,
     }
@@ -79,8 +83,15 @@ for (const size of sizes) {
   const ours = await run(size)
   if (opts.processes === 1) {
     console.log(`fan-out peer (bare ws): ${size} sockets`)
-    const bare = await runPeer(size)
-    ours.peers = { bare, p99VsBare: round(ours.latencyMs.p99 / bare.latencyMs.p99, 2), cpuVsBare: round(ours.serverCpuPercent[0] / bare.serverCpuPercent, 2) }
+    const bare = await runPeer('bare ws', size)
+    console.log(`fan-out peer (Socket.IO): ${size} sockets`)
+    const socketIo = await runPeer('Socket.IO', size)
+    const ratio = (ourValue, theirs) => round(ourValue / theirs, 2)
+    ours.peers = {
+      bare, socketIo,
+      p99VsBare: ratio(ours.latencyMs.p99, bare.latencyMs.p99), cpuVsBare: ratio(ours.serverCpuPercent[0], bare.serverCpuPercent),
+      p99VsSocketIo: ratio(ours.latencyMs.p99, socketIo.latencyMs.p99), cpuVsSocketIo: ratio(ours.serverCpuPercent[0], socketIo.serverCpuPercent),
+    }
   }
   runs.push(ours)
 }
@@ -96,13 +107,17 @@ printTable(`Room fan-out (${opts.processes} process${opts.processes > 1 ? 'es wi
   'KB/socket': run.rssPerIdleSocketKB,
 })))
 if (opts.processes === 1) {
-  printTable('The same against the bare ws floor', runs.map(run => ({
+  printTable('The same against the peers: the bare ws floor and Socket.IO', runs.map(run => ({
     'sockets': run.sockets,
     'bare p50 / p99 ms': `${run.peers.bare.latencyMs.p50} / ${run.peers.bare.latencyMs.p99}`,
     'bare CPU %': run.peers.bare.serverCpuPercent,
+    'Socket.IO p50 / p99 ms': `${run.peers.socketIo.latencyMs.p50} / ${run.peers.socketIo.latencyMs.p99}`,
+    'Socket.IO CPU %': run.peers.socketIo.serverCpuPercent,
     'p99 ours / bare': run.peers.p99VsBare,
     'CPU ours / bare': run.peers.cpuVsBare,
+    'p99 ours / Socket.IO': run.peers.p99VsSocketIo,
+    'CPU ours / Socket.IO': run.peers.cpuVsSocketIo,
   })))
 }
 saveResults(opts.processes > 1 ? 'fanout-redis' : 'fanout', opts.quick, { runs })
-if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0 || (run.peers && run.peers.bare.lost !== 0))) process.exitCode = 1
+if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0 || (run.peers && (run.peers.bare.lost !== 0 || run.peers.socketIo.lost !== 0)))) process.exitCode = 1

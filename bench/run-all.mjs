@@ -44,6 +44,9 @@ const targets = [
   // The peer in the same run: a bare ws server writing one pre-framed buffer to every socket.
   ['fan-out: p99 / bare ws floor', `${fanout.sockets} sockets`, '<= 1.3', fanout.peers?.p99VsBare ?? '-', (fanout.peers?.p99VsBare ?? Infinity) <= 1.3],
   ['fan-out: server CPU / bare ws floor', `${fanout.sockets} sockets`, '(reported)', fanout.peers?.cpuVsBare ?? '-', true],
+  // And against what most Node teams would build: Socket.IO broadcasting to a room.
+  ['fan-out: p99 / Socket.IO', `${fanout.sockets} sockets`, '< 1', fanout.peers?.p99VsSocketIo ?? '-', (fanout.peers?.p99VsSocketIo ?? Infinity) < 1],
+  ['fan-out: server CPU / Socket.IO', `${fanout.sockets} sockets`, '(reported)', fanout.peers?.cpuVsSocketIo ?? '-', true],
   ['fan-out: memory per idle socket', `${fanout.sockets} sockets`, '< 20 KB', fanout.rssPerIdleSocketKB, fanout.rssPerIdleSocketKB < 20],
   ['like storm: every like counted once', `${likes.users} users`, `${likes.likesSent}`, likes.likesCounted, likes.likesCounted === likes.likesSent],
   ['like storm: stream_update per socket per s', `${likes.sockets} sockets`, 'a few (<= 5)', likes.updateFramesPerSocketPerSecond.max, likes.updateFramesPerSocketPerSecond.max <= 5],

@@ -5,17 +5,19 @@
 import { performance } from 'node:perf_hooks'
 import { customerTokens } from './server.mjs'
 import { now, startReceivers } from './receivers.mjs'
-import { closeAll, openSockets, register } from './sockets.mjs'
+import { closeAll, openSockets, register, send } from './sockets.mjs'
 import { sleep, summarize } from './stats.mjs'
 
 /**
  * `servers`: the first one signs the senders in; receivers and senders are spread over all, as a
- * load balancer would. `onIdle` runs once the receivers are connected, before any chat.
+ * load balancer would. `onIdle` runs once the receivers are connected, before any chat. A peer
+ * server may speak another dialect (./sockets.mjs): `servers[0].dialect`.
  */
 export async function measureChat({ servers, livestreamId, count, rate, seconds, workers = 2, onIdle = () => {} }) {
+  const dialect = servers[0].dialect ?? 'wrencos'
   const connectStarted = performance.now()
   const receivers = await startReceivers({
-    bases: servers.map(server => server.base), count, livestreamId, workers,
+    bases: servers.map(server => server.base), count, livestreamId, workers, dialect,
     capacity: Math.ceil(count * rate * seconds * 1.2) + 1000,
   })
   const connectSeconds = (performance.now() - connectStarted) / 1000
@@ -28,7 +30,7 @@ export async function measureChat({ servers, livestreamId, count, rate, seconds,
   const senders = []
   let refused = 0
   for (const [index, token] of tokens.entries()) {
-    const [ws] = await openSockets(servers[index % servers.length].base, 1, { token })
+    const [ws] = await openSockets(servers[index % servers.length].base, 1, { token, dialect })
     await register(ws, livestreamId, `bench-sender-${index}`)
     ws.on('message', data => data.toString().includes('"type":"error"') && refused++)
     senders.push(ws)
@@ -40,7 +42,7 @@ export async function measureChat({ servers, livestreamId, count, rate, seconds,
   for (let line = 0; line < total; line++) {
     const due = chatStarted + (line * 1000) / rate
     await sleep(Math.max(0, due - performance.now()))
-    senders[line % senders.length].send(JSON.stringify({ type: 'chat_message', message: `bench ${line} ${now()}` }))
+    send(senders[line % senders.length], { type: 'chat_message', message: `bench ${line} ${now()}` })
     sent++
   }
   // Let the last lines arrive: until every receiver has every line, or 10 s.

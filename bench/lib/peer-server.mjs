@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { ROOT, freePort, processCpuSeconds, processRssBytes } from './server.mjs'
 
-export async function startPeer(name) {
+/** `dialect`: how the benchmark's clients speak to it (./sockets.mjs's DIALECTS). */
+export async function startPeer(name, { dialect = 'wrencos' } = {}) {
   const port = await freePort()
   const child = spawn('sh', ['-c', `ulimit -n 20000 2>/dev/null; exec node ${join(ROOT, 'bench/peers', `${name}.mjs`)}`], {
     env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'],
@@ -22,7 +23,7 @@ export async function startPeer(name) {
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   return {
-    base, port, pid: child.pid,
+    base, port, pid: child.pid, dialect,
     cpuSeconds: () => processCpuSeconds(child.pid),
     rssBytes: () => processRssBytes(child.pid),
     async stop() {

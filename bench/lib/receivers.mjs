@@ -8,15 +8,19 @@ import { closeAll, openSockets, register } from './sockets.mjs'
 /** Wall-clock milliseconds with sub-millisecond resolution, the same in every thread. */
 export const now = () => performance.timeOrigin + performance.now()
 
-// `{"type":"chat_message"`: byte 9 is 'c', byte 14 'm' (chat_history has 'h' there).
-const isChatLine = data => data[9] === 0x63 && data[14] === 0x6D
+// Ours, `{"type":"chat_message"`: byte 9 is 'c', byte 14 'm' (chat_history has 'h' there);
+// Socket.IO's, `42["chat_message"`: byte 9 'm'.
+const isChatLine = {
+  'wrencos': data => data[9] === 0x63 && data[14] === 0x6D,
+  'socket.io': data => data[0] === 0x34 && data[9] === 0x6D,
+}
 const MARK = Buffer.from('"message":"bench ')
 
 /** Starts `workers` threads holding `count` sockets between them; resolves once all are registered. */
-export async function startReceivers({ bases, count, livestreamId, workers = 2, capacity }) {
+export async function startReceivers({ bases, count, livestreamId, workers = 2, capacity, dialect = 'wrencos' }) {
   const threads = Array.from({ length: workers }, (_, index) => {
     const share = Math.floor(count / workers) + (index < count % workers ? 1 : 0)
-    const worker = new Worker(new URL(import.meta.url), { workerData: { bases, count: share, offset: index, livestreamId, capacity: Math.ceil(capacity / workers) } })
+    const worker = new Worker(new URL(import.meta.url), { workerData: { bases, count: share, offset: index, livestreamId, capacity: Math.ceil(capacity / workers), dialect } })
     const ready = new Promise((resolve, reject) => {
       worker.once('message', resolve)
       worker.once('error', reject)
@@ -45,17 +49,18 @@ export async function startReceivers({ bases, count, livestreamId, workers = 2, 
 }
 
 if (!isMainThread) {
-  const { bases, count, offset, livestreamId, capacity } = workerData
+  const { bases, count, offset, livestreamId, capacity, dialect } = workerData
+  const chatLine = isChatLine[dialect]
   const latencies = new Float64Array(capacity)
   let delivered = 0
   const sockets = await openSockets(bases[0], count, {
-    parallel: 100,
+    parallel: 100, dialect,
     baseFor: index => bases[(index * 2 + offset) % bases.length],
     onOpen: ws => register(ws, livestreamId, `bench-${offset}-${Math.random().toString(36).slice(2)}`),
   })
   for (const ws of sockets) {
     ws.on('message', (data) => {
-      if (!isChatLine(data)) return
+      if (!chatLine(data)) return
       const at = data.indexOf(MARK)
       if (at < 0) return
       const start = at + MARK.length
