@@ -1,22 +1,28 @@
 // Benchmark 3: how fast a viewer sees video. A host goes live from the studio in Chromium with
 // the fake camera; then, one after another, fresh customers open /live/:id and the time from
-// navigation start to the first decoded video frame is taken in the page. Also: from `register`
-// to the studio's `webrtc_offer` on a bare socket.
-//   node bench/viewer-join.mjs [--joins=20] [--quick]
+// navigation start to the first decoded video frame is taken in the page. In each media mode:
+// p2p (the studio sends to each customer), relay (the server carries it) and, with Janus
+// installed, janus. The peer in the same run is the floor: a bare page of two RTCPeerConnections
+// signaled over a bare socket (bench/peers/bare-webrtc.mjs), the same Chromium and camera.
+// Also, in p2p mode: from `register` to the studio's `webrtc_offer` on a bare socket.
+//   node bench/viewer-join.mjs [--joins=20] [--modes=p2p,relay,janus] [--quick]
 import { performance } from 'node:perf_hooks'
 import { chromium } from 'playwright'
+import { haveJanus, startJanus } from './lib/janus.mjs'
+import { startPeer } from './lib/peer-server.mjs'
 import { adminToken, startServer } from './lib/server.mjs'
-import { openSockets, register, waitFor } from './lib/sockets.mjs'
+import { openSockets, register, send, waitFor } from './lib/sockets.mjs'
 import { options, printTable, round, saveResults, summarize } from './lib/stats.mjs'
 
-const opts = options({ joins: 20 })
+const opts = options({ joins: 20, modes: 'p2p,relay,janus' })
 const joins = opts.quick ? 3 : opts.joins
+const modes = opts.modes.split(',').filter(mode => mode !== 'janus' || haveJanus)
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required', ...(process.env.WRENCOS_BENCH_CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean)]
 
-// Runs in each customer page before the app: notes when the peer connection is up and when the
-// live video shows its first frame.
+// Runs in each viewer page (ours and the floor's) before anything else: notes when the peer
+// connection is up and when the live video shows its first frame.
 function watchFirstFrame() {
   const Native = window.RTCPeerConnection
   window.RTCPeerConnection = class extends Native {
@@ -36,40 +42,17 @@ function watchFirstFrame() {
   }).observe(document, { childList: true, subtree: true })
 }
 
-// The studio sends to each viewer itself (p2p), which is what register-to-offer measures;
-// bench/relay.mjs measures joining a show the server carries.
-const server = await startServer({ env: { NUXT_MEDIA_MODE: 'p2p' } })
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
-try {
-  const token = await adminToken(server.base)
-  const app = server.base.replace('127.0.0.1', 'localhost')
-  const created = await (await fetch(`${server.base}/api/livestreams`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
-    body: JSON.stringify({ title: 'Join benchmark', quality: '720p' }),
-  })).json()
-  const livestreamId = created.livestream.id
-
-  const host = await browser.newContext()
-  await host.addCookies([{ name: 'wrencos_token', value: token, url: app, httpOnly: true }])
-  const studio = await host.newPage()
-  // What the studio says goes to the log: if a join never gets an offer, this tells why.
-  studio.on('console', message => message.type() === 'error' && console.error(`[studio] ${message.text()}`))
-  studio.on('pageerror', error => console.error(`[studio] ${error.message}`))
-  await studio.goto(`${app}/studio/${livestreamId}`, { waitUntil: 'networkidle' })
-  await studio.getByRole('button', { name: 'Start camera' }).click()
-  await studio.getByRole('button', { name: 'Go live' }).click()
-  await studio.getByText(/^\s*Live · /).waitFor()
-
+/** Fresh viewers open `url` one after another: each one's first frame, and where its time went. */
+async function measureJoins(browser, url) {
   const firstFrames = []
-  /** Where a join's time goes: the page's own load, the app mounting the player, then WebRTC. */
   const milestones = []
   for (let join = 0; join < joins; join++) {
     const context = await browser.newContext()
     await context.addInitScript(watchFirstFrame)
     const page = await context.newPage()
-    await page.goto(`${app}/live/${livestreamId}`)
-    const at = await (await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 20_000 })).jsonValue()
-    firstFrames.push(at)
+    await page.goto(url)
+    firstFrames.push(await (await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 20_000 })).jsonValue())
+    // The page's own load, the player appearing, the connection up, the first frame.
     milestones.push(await page.evaluate(() => ({
       domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
       videoElement: Math.round(window.__videoAt),
@@ -78,35 +61,115 @@ try {
     })))
     await context.close()
   }
-
-  // register -> webrtc_offer, on a socket, without a browser's own start-up in the way.
-  const offers = []
-  for (let join = 0; join < joins; join++) {
-    const [ws] = await openSockets(server.base, 1)
-    const started = performance.now()
-    await register(ws, livestreamId, `join-bench-${join}-${Date.now()}`)
-    const offered = waitFor(ws, '"type":"webrtc_offer"')
-    ws.send(JSON.stringify({ type: 'webrtc_new_customer' }))
-    await offered
-    offers.push(performance.now() - started)
-    ws.terminate()
-  }
-
   const frame = summarize([...firstFrames])
-  const offer = summarize([...offers])
-  const result = {
-    joins,
-    firstFrameMs: { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => round(value)) },
-    milestonesMs: milestones,
-    registerToOfferMs: { median: round(offer.p50), p90: round(offer.p90), max: round(offer.max) },
+  return { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => round(value)), milestones }
+}
+
+/**
+ * Asks the studio for video on a bare registered socket, as the live page does: a studio that
+ * has not registered yet answers NOT_FOUND, and the socket asks again on `broadcaster_ready`.
+ */
+async function askForOffer(ws) {
+  const offered = waitFor(ws, '"type":"webrtc_offer"')
+  send(ws, { type: 'webrtc_new_customer' })
+  try {
+    return await offered
   }
-  printTable('Viewer join', [
-    { 'measure': 'open /live/:id -> first decoded frame', 'median ms': result.firstFrameMs.median, 'p90 ms': result.firstFrameMs.p90, 'max ms': result.firstFrameMs.max },
-    { 'measure': 'register -> webrtc_offer (socket)', 'median ms': result.registerToOfferMs.median, 'p90 ms': result.registerToOfferMs.p90, 'max ms': result.registerToOfferMs.max },
+  catch (error) {
+    if (!String(error.message).includes('"code":"NOT_FOUND"')) throw error
+    const ready = waitFor(ws, '"type":"broadcaster_ready"')
+    return await ready.then(() => askForOffer(ws))
+  }
+}
+
+/** A host live from the studio in `mode`; the customer joins; in p2p mode, register -> offer too. */
+async function measureMode(browser, mode) {
+  const janus = mode === 'janus' ? await startJanus() : undefined
+  const server = await startServer({ env: { NUXT_MEDIA_MODE: mode, ...(mode !== 'p2p' ? { NUXT_MEDIA_LOOPBACK: 'true' } : {}), ...janus?.env } })
+  const host = await browser.newContext()
+  try {
+    const token = await adminToken(server.base)
+    const app = server.base.replace('127.0.0.1', 'localhost')
+    const created = await (await fetch(`${server.base}/api/livestreams`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
+      body: JSON.stringify({ title: 'Join benchmark', quality: '720p' }),
+    })).json()
+    const livestreamId = created.livestream.id
+    await host.addCookies([{ name: 'wrencos_token', value: token, url: app, httpOnly: true }])
+    const studio = await host.newPage()
+    // What the studio says goes to the log: if a join never gets video, this tells why.
+    studio.on('console', message => message.type() === 'error' && console.error(`[studio] ${message.text()}`))
+    studio.on('pageerror', error => console.error(`[studio] ${error.message}`))
+    await studio.goto(`${app}/studio/${livestreamId}`, { waitUntil: 'networkidle' })
+    await studio.getByRole('button', { name: 'Start camera' }).click()
+    await studio.getByRole('button', { name: 'Go live' }).click()
+    await studio.getByText(/^\s*Live · /).waitFor()
+
+    const firstFrame = await measureJoins(browser, `${app}/live/${livestreamId}`)
+    if (mode !== 'p2p') return { mode, firstFrameMs: firstFrame }
+
+    // register -> webrtc_offer, on a socket, without a browser's own start-up in the way.
+    const offers = []
+    for (let join = 0; join < joins; join++) {
+      const [ws] = await openSockets(server.base, 1)
+      const started = performance.now()
+      await register(ws, livestreamId, `join-bench-${join}-${Date.now()}`)
+      await askForOffer(ws)
+      offers.push(performance.now() - started)
+      ws.terminate()
+    }
+    const offer = summarize(offers)
+    return { mode, firstFrameMs: firstFrame, registerToOfferMs: { median: round(offer.p50), p90: round(offer.p90), max: round(offer.max) } }
+  }
+  finally {
+    await host.close()
+    await server.stop()
+    await janus?.stop()
+  }
+}
+
+/** The floor: the bare host page live, fresh bare viewer pages opened one after another. */
+async function measureFloor(browser) {
+  const peer = await startPeer('bare-webrtc')
+  const host = await browser.newContext()
+  try {
+    const app = peer.base.replace('127.0.0.1', 'localhost')
+    const page = await host.newPage()
+    page.on('pageerror', error => console.error(`[bare host] ${error.message}`))
+    await page.goto(`${app}/host.html`)
+    await page.waitForFunction(() => window.__ready)
+    return { mode: 'floor', firstFrameMs: await measureJoins(browser, `${app}/viewer.html`) }
+  }
+  finally {
+    await host.close()
+    await peer.stop()
+  }
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+try {
+  const floor = await measureFloor(browser)
+  console.log(`viewer join: floor (bare page) median ${floor.firstFrameMs.median} ms`)
+  const results = []
+  for (const mode of modes) {
+    const measured = await measureMode(browser, mode)
+    measured.vsFloor = round(measured.firstFrameMs.median / floor.firstFrameMs.median, 2)
+    console.log(`viewer join: ${mode} median ${measured.firstFrameMs.median} ms (${measured.vsFloor} x the floor)`)
+    results.push(measured)
+  }
+  const p2p = results.find(result => result.mode === 'p2p')
+  const row = (measure, ms, vsFloor = '-') => ({ 'measure': measure, 'median ms': ms.median, 'p90 ms': ms.p90, 'max ms': ms.max, 'median / floor': vsFloor })
+  printTable('Viewer join: open the page -> first decoded frame', [
+    row('floor: bare page, two RTCPeerConnections', floor.firstFrameMs),
+    ...results.map(result => row(`${result.mode}: open /live/:id`, result.firstFrameMs, result.vsFloor)),
+    ...(p2p ? [row('p2p: register -> webrtc_offer (socket)', p2p.registerToOfferMs)] : []),
   ])
-  saveResults('viewer-join', opts.quick, result)
+  saveResults('viewer-join', opts.quick, {
+    joins, floor, modes: results,
+    // Kept at the top level as before: the p2p figures.
+    ...(p2p ? { firstFrameMs: p2p.firstFrameMs, registerToOfferMs: p2p.registerToOfferMs } : {}),
+  })
 }
 finally {
   await browser.close()
-  await server.stop()
 }
