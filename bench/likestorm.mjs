@@ -1,9 +1,12 @@
 // Benchmark 2: a like storm. U users each send a like a second (within the per-user limit) for
 // S seconds into a room of N sockets. Every like must be counted once; sockets must get only a
-// few `stream_update` frames a second; and a like must show on the counter quickly.
+// few `stream_update` frames a second; and a like must show on the counter quickly. The peer in the
+// same run: the bare handler of the same build under autocannon, after the storm; the ratio of
+// accepted likes a second to its requests a second is the share of this process's HTTP ceiling
+// the storm's likes take (the storm is paced: more users would offer more).
 //   node bench/likestorm.mjs [--sockets=5000] [--users=2000] [--seconds=30] [--quick]
 import { performance } from 'node:perf_hooks'
-import { postJson } from './lib/http.mjs'
+import { bareHandler, figures, load, postJson } from './lib/http.mjs'
 import { adminToken, customerTokens, liveShow, startServer } from './lib/server.mjs'
 import { startReceivers } from './lib/receivers.mjs'
 import { closeAll, openSockets, register } from './lib/sockets.mjs'
@@ -14,9 +17,11 @@ const sockets = opts.quick ? 200 : opts.sockets
 const users = opts.quick ? 50 : opts.users
 const seconds = opts.quick ? 3 : opts.seconds
 
-const server = await startServer()
+const bareRoute = bareHandler()
+const server = await startServer({ env: bareRoute.env })
 try {
   const livestreamId = await liveShow(server.base, await adminToken(server.base))
+  const bareUrl = await bareRoute.prepare(server, `${server.base}/api/livestreams/${livestreamId}`)
   const tokens = await customerTokens(server.base, users, 'Bench liker')
   // The room is held by worker threads, so that the generator's own loop stays free to send likes
   // on time; a few sockets here are watched closely: every counter frame they get, and when.
@@ -75,6 +80,8 @@ try {
   }
   const latency = summarize(latencies)
   const framesPerSecond = watched.map(updates => updates.length / sendSeconds)
+  // The bare handler's requests a second, with the room still connected, as the likes had it.
+  const bare = figures(await load(bareUrl, { duration: opts.quick ? 2 : 5 }))
   closeAll(room)
   await crowd.finish()
 
@@ -82,6 +89,7 @@ try {
     sockets, users, seconds,
     likesSent: users * seconds, likesAccepted: likes.length, statuses, likesCounted: counted,
     likesPerSecond: round(likes.length / sendSeconds),
+    bare, likesToBareRatio: round(likes.length / sendSeconds / bare.requestsPerSecond, 2),
     updateFramesPerSocketPerSecond: { mean: round(framesPerSecond.reduce((a, b) => a + b, 0) / framesPerSecond.length, 2), max: round(Math.max(...framesPerSecond), 2) },
     likeToCounterMs: { p50: round(latency.p50), p99: round(latency.p99), max: round(latency.max) },
     likeRequestMs: (({ p50, p99, max }) => ({ p50: round(p50), p99: round(p99), max: round(max) }))(summarize(httpLatencies)),
@@ -90,6 +98,8 @@ try {
   printTable('Like storm', [{
     sockets, users, seconds,
     'likes/s': result.likesPerSecond,
+    'bare req/s': bare.requestsPerSecond,
+    'likes / bare': result.likesToBareRatio,
     'sent/accepted/counted': `${result.likesSent}/${result.likesAccepted}/${counted}`,
     'updates/socket/s': `${result.updateFramesPerSocketPerSecond.mean} (max ${result.updateFramesPerSocketPerSecond.max})`,
     'HTTP p99 ms': result.likeRequestMs.p99,

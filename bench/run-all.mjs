@@ -51,8 +51,16 @@ const targets = [
   ['like storm: every like counted once', `${likes.users} users`, `${likes.likesSent}`, likes.likesCounted, likes.likesCounted === likes.likesSent],
   ['like storm: stream_update per socket per s', `${likes.sockets} sockets`, 'a few (<= 5)', likes.updateFramesPerSocketPerSecond.max, likes.updateFramesPerSocketPerSecond.max <= 5],
   ['like storm: like -> counter p99', `${likes.users} users`, '< 500 ms', likes.likeToCounterMs.p99, likes.likeToCounterMs.p99 < 500],
-  ['viewer join: first frame, median', `${join_.joins} joins`, '< 1000 ms', join_.firstFrameMs.median, join_.firstFrameMs.median < 1000],
+  // The storm is paced (a like a second per user): its share of the bare handler's ceiling, same run.
+  ['like storm: accepted likes/s / bare handler req/s', `${likes.users} users`, '(reported)', likes.likesToBareRatio ?? '-', true],
+  // Every mode against the floor of the same run: a bare page of two RTCPeerConnections.
+  ...(join_.modes ?? []).flatMap(mode => [
+    [`viewer join (${mode.mode}): first frame, median`, `${join_.joins} joins`, '< 1000 ms', mode.firstFrameMs.median, mode.firstFrameMs.median < 1000],
+    [`viewer join (${mode.mode}): median / bare floor`, `floor ${join_.floor.firstFrameMs.median} ms`, '<= 1.5', mode.vsFloor, mode.vsFloor <= 1.5],
+  ]),
   ['HTTP: read / bare handler', 'GET /api/livestreams/:id', '>= 0.7', http.readToBareRatio, http.readToBareRatio >= 0.7],
+  ['HTTP: accepted likes/s / bare handler', `POST .../like, ${http.like.users} users`, '(reported)', http.likesToBareRatio ?? '-', true],
+  ['HTTP: like requests/s / bare handler', 'POST .../like (2xx + 429)', '(reported)', http.likeRequestsToBareRatio ?? '-', true],
   ...upload.rows.map(row => [`upload: RSS growth, ${row.step}`, `${row.MiB} MiB`, '< 64 MB', row['RSS growth MB'], row['RSS growth MB'] < 64]),
   ['relay: loss after NACK', `${relayTop.viewers} viewers`, `< ${relay.target.lossPercent} %`, relayTop.lossPercent, relayTop.lossPercent < relay.target.lossPercent],
   ['relay: publish-to-viewer delay p99', `${relayTop.viewers} viewers`, `< ${relay.target.p99DelayMs} ms`, relayTop.delayMs.p99, relayTop.delayMs.p99 < relay.target.p99DelayMs],
