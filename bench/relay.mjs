@@ -5,11 +5,15 @@
 // of benchmark 1 measured without media and again while the relay serves viewers: media must not
 // hurt chat.
 // With Janus installed, the same sizes run again in janus mode (the same publisher and viewers,
-// the media carried by a Janus of the run's own), and its CPU counts as the server's.
+// the media carried by a Janus of the run's own), and its CPU counts as the server's; and again
+// against the peer, bare Janus: its Streaming plugin fed the same source directly, the same
+// viewers asking Janus themselves (./lib/bare-janus.mjs). Ours / bare Janus is the ratio of the
+// largest audiences meeting both targets.
 //   node bench/relay.mjs [--sizes=50,100,200,300] [--seconds=10] [--processes=2] [--chat-sockets=5000] [--chat-viewers=100] [--janus=true] [--quick]
 import { fork } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { measureChat } from './lib/chat-load.mjs'
+import { bareMountpoint } from './lib/bare-janus.mjs'
 import { haveJanus, startJanus } from './lib/janus.mjs'
 import { startMediaSource } from './lib/media-source.mjs'
 import { adminToken, liveShow, processCpuSeconds, startServer, watchRss } from './lib/server.mjs'
@@ -70,8 +74,11 @@ async function publish(base, token, livestreamId, onFrame) {
   }
 }
 
-/** `count` viewers spread over `processes` child processes; resolves once every one is connected. */
-async function startViewers(whepUrl, count, processes) {
+/**
+ * `count` viewers of `target` ({ whepUrl } or bare Janus's { janus }) spread over `processes` child
+ * processes; resolves once every one is connected.
+ */
+async function startViewers(target, count, processes) {
   const used = Math.min(processes, count)
   const children = Array.from({ length: used }, (_, index) => {
     const share = Math.floor(count / used) + (index < count % used ? 1 : 0)
@@ -101,7 +108,7 @@ async function startViewers(whepUrl, count, processes) {
   // One process at a time: a burst of hundreds of handshakes at once measures the handshakes.
   let failed = 0
   for (const { child, share, next } of children) {
-    child.send({ type: 'open', whepUrl, count: share })
+    child.send({ type: 'open', ...target, count: share })
     const opened = await next('opened')
     failed += opened.failed
     if (opened.failed) console.log(`  ${opened.failed} of ${share} viewers did not connect: ${opened.firstError}`)
@@ -141,17 +148,62 @@ function frameRelay() {
   }
 }
 
-async function runViewers(count, mode = 'relay') {
+/**
+ * What the viewers watch in `mode`: a show on our server (relay or janus mode) published through
+ * WHIP, or bare Janus's mountpoint fed the same source directly. Answers where viewers subscribe,
+ * what counts as the server (its CPU, its RSS), the publisher's video bytes so far, and a stop.
+ */
+async function stage(mode, count, onFrame) {
+  if (mode === 'bare janus') {
+    const janus = await startJanus()
+    const mountpoint = await bareMountpoint(janus)
+    const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2 })
+    let videoBytes = 0
+    let lastTimestamp
+    mountpoint.feed(source, (packet) => {
+      videoBytes += packet.length
+      const timestamp = packet.readUInt32BE(4)
+      onFrame(timestamp, now(), timestamp !== lastTimestamp)
+      lastTimestamp = timestamp
+    })
+    return {
+      target: { janus: { url: janus.url, secret: janus.secret, mountpoint: mountpoint.id } },
+      pid: janus.pid, cpuSeconds: () => processCpuSeconds(janus.pid), videoBytes: () => videoBytes,
+      async stop() {
+        source.stop()
+        await mountpoint.stop()
+        await janus.stop()
+      },
+    }
+  }
   const server = await relayServer(count, mode)
-  const frames = frameRelay()
-  let publisher
   try {
     const token = await adminToken(server.base)
     const livestreamId = await liveShow(server.base, token, `Relay bench ${count}`)
-    publisher = await publish(server.base, token, livestreamId, frames.onFrame)
+    const publisher = await publish(server.base, token, livestreamId, onFrame)
+    return {
+      target: { whepUrl: `${server.base}/api/livestreams/${livestreamId}/whep` },
+      pid: server.pid, cpuSeconds: server.cpuSeconds, videoBytes: publisher.videoBytes,
+      async stop() {
+        await publisher.stop()
+        await server.stop()
+      },
+    }
+  }
+  catch (error) {
+    await server.stop()
+    throw error
+  }
+}
+
+async function runViewers(count, mode = 'relay') {
+  const frames = frameRelay()
+  let server
+  try {
+    server = await stage(mode, count, frames.onFrame)
     await sleep(1000)
     const connectStarted = performance.now()
-    const viewers = await startViewers(`${server.base}/api/livestreams/${livestreamId}/whep`, count, opts.processes)
+    const viewers = await startViewers(server.target, count, opts.processes)
     frames.sendTo(viewers)
     const connectSeconds = (performance.now() - connectStarted) / 1000
     await sleep(2000)
@@ -159,7 +211,7 @@ async function runViewers(count, mode = 'relay') {
     const rss = watchRss(server.pid, 200)
     const cpuBefore = server.cpuSeconds()
     const loadCpuBefore = viewers.pids.map(pid => processCpuSeconds(pid))
-    const publisherBefore = publisher.videoBytes()
+    const publisherBefore = server.videoBytes()
     const started = performance.now()
     await viewers.measure()
     await sleep(seconds * 1000)
@@ -167,7 +219,7 @@ async function runViewers(count, mode = 'relay') {
     const elapsed = (performance.now() - started) / 1000
     const serverCpu = (server.cpuSeconds() - cpuBefore) / elapsed * 100
     const loadCpu = viewers.pids.reduce((sum, pid, index) => sum + (processCpuSeconds(pid) - loadCpuBefore[index]), 0) / elapsed * 100
-    const publisherKbps = (publisher.videoBytes() - publisherBefore) * 8 / elapsed / 1000
+    const publisherKbps = (server.videoBytes() - publisherBefore) * 8 / elapsed / 1000
     const peakRss = rss.stop()
 
     const kbps = summarize(results.map(result => result.kbps))
@@ -196,8 +248,7 @@ async function runViewers(count, mode = 'relay') {
   }
   finally {
     frames.stop()
-    await publisher?.stop()
-    await server.stop()
+    await server?.stop()
   }
 }
 
@@ -213,7 +264,7 @@ async function runChat(viewerCount) {
     const without = await chat()
     publisher = await publish(server.base, token, livestreamId, frames.onFrame)
     await sleep(1000)
-    const viewers = await startViewers(`${server.base}/api/livestreams/${livestreamId}/whep`, viewerCount, opts.processes)
+    const viewers = await startViewers({ whepUrl: `${server.base}/api/livestreams/${livestreamId}/whep` }, viewerCount, opts.processes)
     frames.sendTo(viewers)
     await viewers.measure()
     const withMedia = await chat()
@@ -242,10 +293,15 @@ for (const size of sizes) {
   runs.push(await runViewers(size))
 }
 const janusRuns = []
+const bareJanusRuns = []
 if (haveJanus && opts.janus !== 'false') {
   for (const size of sizes) {
     console.log(`janus mode: ${size} viewers of one ${opts.kbps} kbit/s publisher for ${seconds} s`)
     janusRuns.push(await runViewers(size, 'janus'))
+  }
+  for (const size of sizes) {
+    console.log(`bare Janus (Streaming fed directly): ${size} viewers of the same ${opts.kbps} kbit/s source for ${seconds} s`)
+    bareJanusRuns.push(await runViewers(size, 'bare janus'))
   }
 }
 const tableRow = run => ({
@@ -263,19 +319,29 @@ const tableRow = run => ({
   'server RSS MB': run.serverRssMB,
   'met': run.met ? 'yes' : 'no',
 })
-printTable('Relay and janus mode: one publisher, N viewers', [...runs, ...janusRuns].map(tableRow))
+printTable('Relay, janus mode and bare Janus: one publisher, N viewers', [...runs, ...janusRuns, ...bareJanusRuns].map(tableRow))
 console.log(`chat: ${chatSockets} sockets, ${opts.rate} lines/s, without media and with ${chatViewers} relay viewers`)
 const chat = await runChat(chatViewers)
 printTable('Chat fan-out while the relay serves viewers', chat.rows)
 console.log(`chat p99 with media / without: ${chat.p99Ratio}`)
-const largestMet = runs.filter(run => run.met).at(-1)?.viewers ?? 0
-const largestJanusMet = janusRuns.length ? janusRuns.filter(run => run.met).at(-1)?.viewers ?? 0 : undefined
-if (janusRuns.length) console.log(`most viewers meeting both targets: relay ${largestMet}, janus mode ${largestJanusMet}`)
-saveResults('relay', opts.quick, { seconds, kbps: opts.kbps, target: TARGET, runs, largestViewersMeetingTargets: largestMet, janusRuns, largestJanusViewersMeetingTargets: largestJanusMet, chat })
+const largestOf = list => list.length ? list.filter(run => run.met).at(-1)?.viewers ?? 0 : undefined
+const largestMet = largestOf(runs)
+const largestJanusMet = largestOf(janusRuns)
+const largestBareJanusMet = largestOf(bareJanusRuns)
+// Ours / bare Janus: the largest audience meeting both targets, each against the peer's.
+const vsBare = largest => (largestBareJanusMet ? round(largest / largestBareJanusMet, 2) : undefined)
+if (janusRuns.length) console.log(`most viewers meeting both targets: relay ${largestMet}, janus mode ${largestJanusMet}, bare Janus ${largestBareJanusMet}; relay / bare ${vsBare(largestMet)}, janus mode / bare ${vsBare(largestJanusMet)}`)
+saveResults('relay', opts.quick, {
+  seconds, kbps: opts.kbps, target: TARGET, runs, largestViewersMeetingTargets: largestMet,
+  janusRuns, largestJanusViewersMeetingTargets: largestJanusMet,
+  bareJanusRuns, largestBareJanusViewersMeetingTargets: largestBareJanusMet,
+  relayVsBareJanus: vsBare(largestMet), janusVsBareJanus: vsBare(largestJanusMet),
+  chat,
+})
 // Its own checks: at the smallest size every viewer connected and got video, and nothing of the
 // chat was lost. The larger sizes and the targets are reported (bench/README.md), not failed on:
 // they are what this machine reaches.
 const smallestOf = list => list[0] && (list[0].received !== list[0].viewers || list[0].fps.min < 10)
-if (smallestOf(runs) || smallestOf(janusRuns) || chat.lost) process.exitCode = 1
+if (smallestOf(runs) || smallestOf(janusRuns) || smallestOf(bareJanusRuns) || chat.lost) process.exitCode = 1
 // werift's closed peer connections can leave timers and sockets behind: the run is over, so is the process.
 process.exit()

@@ -1,11 +1,13 @@
 // A child process of bench/relay.mjs holding its share of the relay's viewers: each a werift
-// connection that does the WHEP exchange, ICE and DTLS like any viewer, then reads the RTP headers
+// connection that does the WHEP exchange (or, against bare Janus, Janus's own `watch`), ICE and
+// DTLS like any viewer, then reads the RTP headers
 // of what arrives without decrypting it (they travel in the clear inside SRTP): bitrate, frames,
 // loss after its own NACKs, and each frame's arrival time for the delay. Light enough that a few
 // hundred fit beside the server on two cores.
 import { performance } from 'node:perf_hooks'
 import { GenericNack, RtcpTransportLayerFeedback, SrtpAuthenticationError } from 'werift'
-import { connected, negotiate, peer } from './werift-peers.mjs'
+import { janusSession } from './bare-janus.mjs'
+import { answerOffer, connected, negotiate, peer } from './werift-peers.mjs'
 
 const VIDEO_PT = 96
 /** A missing packet is asked for again this long after its gap was seen, and given up after the third ask. */
@@ -49,10 +51,28 @@ class Stream {
   }
 }
 
-function lightViewer(whepUrl) {
-  const pc = peer()
+/** WHEP: the viewer offers to receive, the server answers. */
+const whep = url => async (pc) => {
   pc.addTransceiver('video', { direction: 'recvonly' })
   pc.addTransceiver('audio', { direction: 'recvonly' })
+  await negotiate(pc, async (offer) => {
+    const response = await fetch(url, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })
+    if (response.status !== 201) throw new Error(`WHEP ${response.status}: ${await response.text()}`)
+    return response.text()
+  })
+}
+
+/** Bare Janus Streaming: Janus offers the mountpoint (`watch`), the viewer answers (`start`). */
+const janusWatch = (session, mountpoint) => async (pc) => {
+  const { ask } = await session.streaming()
+  const { jsep } = await ask({ request: 'watch', id: mountpoint })
+  const answer = await answerOffer(pc, jsep.sdp)
+  await ask({ request: 'start' }, { type: 'answer', sdp: answer })
+}
+
+/** A viewer that `subscribe`s its peer connection (WHEP, or Janus's watch), then counts what arrives. */
+function lightViewer(subscribe) {
+  const pc = peer()
   const viewer = {
     pc, measuring: false, video: new Stream(), audio: new Stream(),
     bytes: 0, frames: 0, arrivals: new Map(), lostAfterNack: 0, nacksSent: 0, windowStart: 0, windowSeconds: 0,
@@ -99,11 +119,7 @@ function lightViewer(whepUrl) {
     }
   }, NACK_AGAIN_MS)
   viewer.start = async () => {
-    await negotiate(pc, async (offer) => {
-      const response = await fetch(whepUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })
-      if (response.status !== 201) throw new Error(`WHEP ${response.status}: ${await response.text()}`)
-      return response.text()
-    })
+    await subscribe(pc)
     await connected(pc, 20_000)
     dtls = pc.getTransceivers()[0].receiver.dtlsTransport
     // From here on nothing is decrypted: the header is read and the packet dropped, as werift
@@ -140,6 +156,8 @@ function lightViewer(whepUrl) {
 const viewers = []
 /** The publisher's send time and packet count of each video frame (by RTP timestamp), from the parent. */
 const sentAt = new Map()
+/** How far this process's clock and the publisher's may differ: a few ms, more than a frame takes straight through Janus. */
+const CLOCK_SKEW_MS = 100
 
 /**
  * What to subtract from a viewer's timestamps to get the publisher's: 0 through the relay, which
@@ -152,7 +170,7 @@ function timestampOffset(arrivals) {
   for (const timestamp of arrivals.keys()) if (sentAt.has(timestamp)) matched++
   if (matched > arrivals.size / 2) return 0
   const [keyTimestamp, key] = [...arrivals].reduce((best, entry) => (entry[1].packets > best[1].packets ? entry : best))
-  const keyframes = [...sentAt.entries()].filter(([, [at, packets]]) => packets >= key.packets * 0.7 && at <= key.at)
+  const keyframes = [...sentAt.entries()].filter(([, [at, packets]]) => packets >= key.packets * 0.7 && at <= key.at + CLOCK_SKEW_MS)
   const last = keyframes.reduce((best, entry) => (!best || entry[1][0] > best[1][0] ? entry : best), undefined)
   return last ? (keyTimestamp - last[0] + 0x100000000) % 0x100000000 : 0
 }
@@ -163,8 +181,11 @@ process.on('message', async (message) => {
     // at each size is part of what the run measures.
     let failed = 0
     let firstError
+    // One Janus session per process, a handle per viewer, as a page would have its own.
+    const session = message.janus && await janusSession(message.janus.url, message.janus.secret)
+    const subscribe = session ? janusWatch(session, message.janus.mountpoint) : whep(message.whepUrl)
     for (let from = 0; from < message.count; from += 10) {
-      const batch = Array.from({ length: Math.min(10, message.count - from) }, () => lightViewer(message.whepUrl))
+      const batch = Array.from({ length: Math.min(10, message.count - from) }, () => lightViewer(subscribe))
       const started = await Promise.allSettled(batch.map(viewer => viewer.start()))
       started.forEach((outcome, index) => {
         if (outcome.status === 'fulfilled') return void viewers.push(batch[index])

@@ -30,6 +30,14 @@ export async function negotiate(pc, exchange) {
   await pc.setRemoteDescription({ type: 'answer', sdp: answer })
 }
 
+/** Answers a remote offer (a server that offers, as Janus's Streaming plugin does); resolves with the answer's SDP, every candidate in it. */
+export async function answerOffer(pc, offer) {
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+  await pc.setLocalDescription(await pc.createAnswer())
+  await gathered(pc)
+  return pc.localDescription.sdp
+}
+
 export async function connected(pc, timeoutMs = 10_000) {
   if (pc.connectionState === 'connected') return
   await new Promise((resolve, reject) => {
