@@ -57,6 +57,10 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     })
     watch(() => room.pinnedProducts, products => cart.refresh(products))
     socket.open()
+    // The server carries the video (WHEP): a show the page already knows is live starts it now,
+    // beside the socket's connect and register rather than after them ('registered' then finds
+    // it started). p2p waits: the studio answers through the room.
+    if (whep && initial.status === 'live') viewer.start()
   }
 
   /** Signs in as a guest under `displayName`, then reconnects so the socket knows who this is. */
