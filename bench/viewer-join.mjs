@@ -33,6 +33,20 @@ function watchFirstFrame() {
       })
     }
   }
+  // When the page's socket opened, and its WHEP answer came (relay and janus modes).
+  const NativeSocket = window.WebSocket
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args)
+      this.addEventListener('open', () => (window.__socketAt ??= performance.now()))
+    }
+  }
+  const nativeFetch = window.fetch
+  window.fetch = async (...args) => {
+    const response = await nativeFetch(...args)
+    if (String(args[0]).includes('/whep') && args[1]?.method === 'POST') window.__whepAt ??= performance.now()
+    return response
+  }
   new MutationObserver((_, observer) => {
     const video = document.querySelector('[data-testid="live-video"]')
     if (!video) return
@@ -56,6 +70,8 @@ async function measureJoins(browser, url) {
     milestones.push(await page.evaluate(() => ({
       domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
       videoElement: Math.round(window.__videoAt),
+      socketOpen: Math.round(window.__socketAt),
+      whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
       connected: Math.round(window.__connectedAt),
       firstFrame: Math.round(window.__firstFrameAt),
     })))
