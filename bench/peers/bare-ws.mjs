@@ -2,21 +2,14 @@
 // the benchmark's clients (a guest token, register, chat_message) and writes each chat line, framed
 // once, to every socket. No auth, no store, no limits, no rooms: what a Node process can do at
 // best. Run by bench/lib/peer-server.mjs; PORT in the environment.
-import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { WebSocketServer, Sender } from 'ws'
+import { answerStubApi } from './stub-api.mjs'
 
 const sockets = new Set()
 let seq = 0
 
-const http = createServer((request, response) => {
-  if (request.method === 'POST' && request.url === '/api/auth/guest') {
-    response.writeHead(201, { 'content-type': 'application/json' })
-    return response.end(JSON.stringify({ token: randomBytes(12).toString('hex') }))
-  }
-  response.writeHead(200, { 'content-type': 'application/json' })
-  response.end('{"items":[]}')
-})
+const http = createServer(answerStubApi)
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
 http.on('upgrade', (request, socket, head) => wss.handleUpgrade(request, socket, head, ws => wss.emit('connection', ws)))
 

@@ -3,20 +3,13 @@
 // PROTOCOL.md, wrapped in Socket.IO's own packets, for the benchmark's clients (./lib/sockets.mjs's
 // 'socket.io' dialect): a guest token, `register`, `chat_message`. Run by bench/lib/peer-server.mjs;
 // PORT in the environment.
-import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { Server } from 'socket.io'
+import { answerStubApi } from './stub-api.mjs'
 
 let seq = 0
 
-const http = createServer((request, response) => {
-  if (request.method === 'POST' && request.url === '/api/auth/guest') {
-    response.writeHead(201, { 'content-type': 'application/json' })
-    return response.end(JSON.stringify({ token: randomBytes(12).toString('hex') }))
-  }
-  response.writeHead(200, { 'content-type': 'application/json' })
-  response.end('{"items":[]}')
-})
+const http = createServer(answerStubApi)
 const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false })
 
 io.on('connection', (socket) => {
