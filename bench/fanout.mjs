@@ -69,7 +69,7 @@ async function runPeer(name, count) {
     return {
       peer: name, sockets: count,
       latencyMs: { p50: round(chat.latency.p50), p99: round(chat.latency.p99), max: round(chat.latency.max) },
-      serverCpuPercent: round(chat.cpuPercent[0]), lost: chat.lost,
+      serverCpuPercent: round(chat.cpuPercent[0]), delivered: chat.delivered, expected: chat.expected, lost: chat.lost,
     }
   }
   finally {
@@ -111,8 +111,10 @@ if (opts.processes === 1) {
     'sockets': run.sockets,
     'bare p50 / p99 ms': `${run.peers.bare.latencyMs.p50} / ${run.peers.bare.latencyMs.p99}`,
     'bare CPU %': run.peers.bare.serverCpuPercent,
+    'bare lost': run.peers.bare.lost,
     'Socket.IO p50 / p99 ms': `${run.peers.socketIo.latencyMs.p50} / ${run.peers.socketIo.latencyMs.p99}`,
     'Socket.IO CPU %': run.peers.socketIo.serverCpuPercent,
+    'Socket.IO lost': run.peers.socketIo.lost,
     'p99 ours / bare': run.peers.p99VsBare,
     'CPU ours / bare': run.peers.cpuVsBare,
     'p99 ours / Socket.IO': run.peers.p99VsSocketIo,
@@ -120,4 +122,7 @@ if (opts.processes === 1) {
   })))
 }
 saveResults(opts.processes > 1 ? 'fanout-redis' : 'fanout', opts.quick, { runs })
-if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0 || (run.peers && (run.peers.bare.lost !== 0 || run.peers.socketIo.lost !== 0)))) process.exitCode = 1
+// Its own check is on ours: nothing lost, nothing refused. A peer that falls behind and has not
+// delivered everything within the drain (their p99 is then over what did arrive) is a finding,
+// reported in the table, not a failure of this benchmark.
+if (runs.some(run => run.lost !== 0 || run.linesRefused !== 0)) process.exitCode = 1

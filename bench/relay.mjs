@@ -215,11 +215,12 @@ async function runViewers(count, mode = 'relay') {
     const started = performance.now()
     await viewers.measure()
     await sleep(seconds * 1000)
-    const results = await viewers.finish()
+    // Read before the viewers finish: a viewer process exits once it has sent its results.
     const elapsed = (performance.now() - started) / 1000
     const serverCpu = (server.cpuSeconds() - cpuBefore) / elapsed * 100
     const loadCpu = viewers.pids.reduce((sum, pid, index) => sum + (processCpuSeconds(pid) - loadCpuBefore[index]), 0) / elapsed * 100
     const publisherKbps = (server.videoBytes() - publisherBefore) * 8 / elapsed / 1000
+    const results = await viewers.finish()
     const peakRss = rss.stop()
 
     const kbps = summarize(results.map(result => result.kbps))

@@ -26,11 +26,12 @@ console.log(table([...fanoutRows(load('fanout').runs), ...fanoutRows(load('fanou
 const peerRuns = load('fanout').runs.filter(run => run.peers?.socketIo)
 if (peerRuns.length) {
   console.log('\nThe same sockets, rate and receivers against the peers, in the same run:\n')
-  console.log(table(peerRuns.map(({ sockets, latencyMs, serverCpuPercent, peers }) => ({
+  console.log(table(peerRuns.map(({ sockets, latencyMs, serverCpuPercent, lost, peers }) => ({
     'sockets': sockets,
     'ours p50 / p99 ms': `${latencyMs.p50} / ${latencyMs.p99}`,
     'bare ws p50 / p99 ms': `${peers.bare.latencyMs.p50} / ${peers.bare.latencyMs.p99}`,
     'Socket.IO p50 / p99 ms': `${peers.socketIo.latencyMs.p50} / ${peers.socketIo.latencyMs.p99}`,
+    'lines lost within the drain: ours / bare / Socket.IO': `${lost} / ${peers.bare.lost} / ${peers.socketIo.lost}`,
     'CPU % ours / bare / Socket.IO': `${serverCpuPercent[0]} / ${peers.bare.serverCpuPercent} / ${peers.socketIo.serverCpuPercent}`,
     'p99 ours / bare': peers.p99VsBare, 'CPU ours / bare': peers.cpuVsBare,
     'p99 ours / Socket.IO': peers.p99VsSocketIo, 'CPU ours / Socket.IO': peers.cpuVsSocketIo,
