@@ -64,9 +64,13 @@ async function publish(base, token, livestreamId, onFrame) {
     onFrame(timestamp, now(), timestamp !== lastTimestamp)
     lastTimestamp = timestamp
   })
+  // A publisher whose connection goes down mid-run explains viewers told "nothing is published".
+  let stopping = false
+  pc.connectionStateChange.subscribe(state => !stopping && state !== 'connected' && console.log(`  the publisher's connection is ${state}`))
   return {
     videoBytes: () => videoBytes,
     async stop() {
+      stopping = true
       // The source first: a werift close under load can take long, and never blocks the next run.
       source.stop()
       await Promise.race([pc.close(), sleep(3000)])
