@@ -47,28 +47,40 @@ async function relayServer(maxViewers, mode = 'relay') {
   }
 }
 
+/**
+ * Watches the video packets a publisher sends (through WHIP, or straight into bare Janus): counts
+ * their bytes and tells `onFrame` when each frame leaves (its first packet) and of each packet.
+ */
+function videoCounter(onFrame) {
+  let bytes = 0
+  let lastTimestamp
+  return {
+    onPacket(packet) {
+      bytes += packet.length
+      const timestamp = packet.readUInt32BE(4)
+      onFrame(timestamp, now(), timestamp !== lastTimestamp)
+      lastTimestamp = timestamp
+    },
+    bytes: () => bytes,
+  }
+}
+
 /** The show's publisher: ffmpeg's stream through WHIP with a stream key; tells `onFrame` when each video frame leaves (and each of its packets). */
 async function publish(base, token, livestreamId, onFrame) {
   const response = await fetch(`${base}/api/livestreams/${livestreamId}/stream-key`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
   const { streamKey, whipUrl } = await response.json()
   const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2 })
-  let lastTimestamp
-  let videoBytes = 0
+  const video = videoCounter(onFrame)
   const pc = await publishWithWerift(source, async (offer) => {
     const answer = await fetch(whipUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${streamKey}` } })
     if (answer.status !== 201) throw new Error(`WHIP ${answer.status}: ${await answer.text()}`)
     return answer.text()
-  }, (packet) => {
-    videoBytes += packet.length
-    const timestamp = packet.readUInt32BE(4)
-    onFrame(timestamp, now(), timestamp !== lastTimestamp)
-    lastTimestamp = timestamp
-  })
+  }, video.onPacket)
   // A publisher whose connection goes down mid-run explains viewers told "nothing is published".
   let stopping = false
   pc.connectionStateChange.subscribe(state => !stopping && state !== 'connected' && console.log(`  the publisher's connection is ${state}`))
   return {
-    videoBytes: () => videoBytes,
+    videoBytes: video.bytes,
     async stop() {
       stopping = true
       // The source first: a werift close under load can take long, and never blocks the next run.
@@ -162,17 +174,11 @@ async function stage(mode, count, onFrame) {
     const janus = await startJanus()
     const mountpoint = await bareMountpoint(janus)
     const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2 })
-    let videoBytes = 0
-    let lastTimestamp
-    mountpoint.feed(source, (packet) => {
-      videoBytes += packet.length
-      const timestamp = packet.readUInt32BE(4)
-      onFrame(timestamp, now(), timestamp !== lastTimestamp)
-      lastTimestamp = timestamp
-    })
+    const video = videoCounter(onFrame)
+    mountpoint.feed(source, video.onPacket)
     return {
       target: { janus: { url: janus.url, secret: janus.secret, mountpoint: mountpoint.id } },
-      pid: janus.pid, cpuSeconds: () => processCpuSeconds(janus.pid), videoBytes: () => videoBytes,
+      pid: janus.pid, cpuSeconds: () => processCpuSeconds(janus.pid), videoBytes: video.bytes,
       async stop() {
         source.stop()
         await mountpoint.stop()
