@@ -38,6 +38,7 @@ export default defineNuxtConfig({
     orderMaxUnits: '',
     orderMaxUnitsPerShow: '',
     orderMaxUnitsPerAddress: '',
+    dealBuyersPerAddress: '',
     maxSocketsPerAddress: '',
     metricsAllow: '',
     // How video reaches viewers (README, "Media"): relay (default), janus or p2p.
@@ -57,6 +58,8 @@ export default defineNuxtConfig({
     janusAdminSecret: '',
     janusForwardHost: '',
     public: {
+      // NUXT_PUBLIC_SITE_URL: where customers reach the site (https://live.example.com); every absolute URL starts with it.
+      siteUrl: '',
       iceServers: [{ urls: 'stun:stun.l.google.com:19302' }] as RTCIceServer[],
     },
   },

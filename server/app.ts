@@ -2,6 +2,7 @@
 // this one place (no module subscribes to anything at import time), and taken apart in order.
 import { openStore, type Store } from './db'
 import { createCore, type Core, type OrderCaps } from './domain/core'
+import { DEFAULT_VIEWER_CAPS } from './domain/viewer-admission'
 import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
 import { wireDeals } from './domain/deal-lifecycle'
@@ -26,6 +27,8 @@ export interface AppConfig {
   limits?: LimitOverrides
   orderCaps?: OrderCaps
   media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork, janus?: { url: string, apiSecret: string, forwardHost: string } }
+  /** Sockets, and so WHEP sessions, one address may hold. */
+  maxSocketsPerAddress?: number
   webhooks?: WebhookConfig
 }
 
@@ -81,7 +84,9 @@ export async function startApp(config: AppConfig): Promise<App> {
   console.info(`[wrencos] real-time bus: ${bus.kind}`)
   const media = await openMedia(config)
   console.info(`[wrencos] media: ${media.mode}`)
-  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks })
+  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks,
+    slots: bus.slots, viewerCaps: { ...DEFAULT_VIEWER_CAPS, ...(config.maxSocketsPerAddress ? { perAddress: config.maxSocketsPerAddress } : {}) },
+  })
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)
   const detachDeals = wireDeals(core)

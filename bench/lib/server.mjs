@@ -51,10 +51,11 @@ export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
     NUXT_PUBLIC_ICE_SERVERS: '[]',
     // The load comes from one address (127.0.0.1): the per-address limits, meant for one household
     // or carrier address, would measure themselves. Per-user limits stay as shipped.
-    NUXT_RATE_LIMITS: JSON.stringify(Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order', 'view'].map(name =>
-      [name, { perAddress: { burst: 1e9, perSecond: 1e9 }, perDevice: { burst: 1e9, perSecond: 1e9 }, ...(name === 'view' || name === 'signup' ? { perKey: { burst: 1e9, perSecond: 1e9 } } : {}) }]))),
+    NUXT_RATE_LIMITS: JSON.stringify(Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order', 'view', 'whep', 'funnelSession'].map(name =>
+      [name, { perAddress: { burst: 1e9, perSecond: 1e9 }, perDevice: { burst: 1e9, perSecond: 1e9 }, ...(['view', 'signup', 'funnelSession'].includes(name) ? { perKey: { burst: 1e9, perSecond: 1e9 } } : {}) }]))),
     NUXT_MAX_SOCKETS_PER_ADDRESS: '1000000',
     NUXT_ORDER_MAX_UNITS_PER_ADDRESS: '1000000',
+    NUXT_DEAL_BUYERS_PER_ADDRESS: '1000000',
     ...env,
   }
   // WRENCOS_BENCH_NODE_OPTIONS (e.g. --cpu-prof) profiles the server under load.

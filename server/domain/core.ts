@@ -11,12 +11,17 @@ import { createLimits, memoryBuckets, type BucketStore, type LimitOverrides, typ
 import { createLivestreamAnswers, type LivestreamAnswers } from './livestream-answers'
 import { createSampleRecorder, type SampleRecorder } from './samples'
 import { createSessions, type Sessions } from './sessions'
+import { memorySlots, type SlotStore } from './slots'
+import { createViewerAdmission, type ViewerAdmission, type ViewerCaps } from './viewer-admission'
 import { NO_WEBHOOKS, type WebhookConfig } from './webhooks'
 
-/** Units of one product a buyer may take: in one order, and over one show per customer and per address. */
-export interface OrderCaps { perOrder: number, perCustomerPerShow: number, perAddressPerShow: number }
+/**
+ * Units of one product a buyer may take: in one order, and over one show per customer and per
+ * address; and how many buyers behind one address may each take a deal's per-customer allowance.
+ */
+export interface OrderCaps { perOrder: number, perCustomerPerShow: number, perAddressPerShow: number, dealBuyersPerAddress: number }
 
-export const DEFAULT_ORDER_CAPS: OrderCaps = { perOrder: 10, perCustomerPerShow: 20, perAddressPerShow: 100 }
+export const DEFAULT_ORDER_CAPS: OrderCaps = { perOrder: 10, perCustomerPerShow: 20, perAddressPerShow: 100, dealBuyersPerAddress: 2 }
 
 export interface CoreParts {
   store: Store
@@ -30,6 +35,10 @@ export interface CoreParts {
   media?: MediaBackend
   /** Where webhooks go and how they are signed; nowhere unless given. */
   webhooks?: WebhookConfig
+  /** Counted places shared by the processes (the bus's); this process's own unless given. */
+  slots?: SlotStore
+  /** WHEP sessions per address and per browser. */
+  viewerCaps?: ViewerCaps
 }
 
 export interface Core {
@@ -42,6 +51,9 @@ export interface Core {
   readonly sessions: Sessions
   readonly media: MediaBackend
   readonly webhooks: WebhookConfig
+  readonly slots: SlotStore
+  /** Who may open another WHEP session, and the places each one holds until it ends. */
+  readonly viewers: ViewerAdmission
   /** Jobs that must not overlap for one thing (finalizing one show's recording). */
   readonly locks: KeyedMutex
   /** The analytics timeline's samples, throttled per show. */
@@ -56,6 +68,7 @@ export function createCore(parts: CoreParts): Core {
   const { store, dataDir, clock = systemClock } = parts
   const events = createDomainEvents()
   const samples = createSampleRecorder(store, clock)
+  const slots = parts.slots ?? memorySlots()
   return {
     store,
     clock,
@@ -66,6 +79,8 @@ export function createCore(parts: CoreParts): Core {
     sessions: createSessions(store, clock),
     media: parts.media ?? p2pBackend(),
     webhooks: parts.webhooks ?? NO_WEBHOOKS,
+    slots,
+    viewers: createViewerAdmission(slots, parts.viewerCaps),
     locks: createKeyedMutex(),
     samples,
     answers: createLivestreamAnswers({ store, events, clock }),

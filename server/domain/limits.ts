@@ -29,6 +29,10 @@ export const DEFAULT_LIMITS = {
   view: { perKey: { burst: 10, perSecond: 1 / 60 } },
   /** Funnel event batches (POST /events): a page sends one every few seconds at most. */
   events: { perKey: { burst: 10, perSecond: 1 }, perAddress: { burst: 200, perSecond: 40 } },
+  /** New WHEP sessions (each binds UDP ports and starts a handshake): a page opens one, and another when it reconnects. */
+  whep: { perAddress: { burst: 50, perSecond: 2 }, perDevice: { burst: 8, perSecond: 1 / 5 } },
+  /** New funnel sessions per show and address, counted like views. */
+  funnelSession: { perKey: { burst: 10, perSecond: 1 / 60 } },
   /** `webrtc_new_customer` per socket: each one makes the host's browser build a connection. */
   videoRequest: { perKey: { burst: 3, perSecond: 1 / 3 } },
 } satisfies Record<string, Policy>

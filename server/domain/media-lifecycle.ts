@@ -40,6 +40,7 @@ export function wireMediaLifecycle(core: Core): () => void {
   }
 
   media.onEvent((event) => {
+    if (event.type === 'session_ended') return void core.viewers.ended(event.sessionId).catch(report('free a viewer\'s places'))
     core.events.emit('media', { livestreamId: event.livestreamId, publishing: event.publishing })
     if (event.publishing) drawThumbnailSoon(event.livestreamId)
     if (event.publishing && media.mode === 'janus') void recordIfLive(event.livestreamId).catch(report('start recording'))

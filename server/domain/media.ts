@@ -4,6 +4,7 @@ import type { AuthUser } from '../utils/jwt'
 import type { Core } from './core'
 import { DomainError, notFound } from './errors'
 import { findLivestream } from './livestreams'
+import type { Actor } from './limits'
 
 const digest = (key: string) => createHash('sha256').update(key).digest('hex')
 
@@ -46,18 +47,36 @@ export async function mayPublish(core: Core, id: string, who: { user: AuthUser |
   return stream
 }
 
-/** A publisher's offer (WHIP): before or while the show is live, never after. */
-export async function publishMedia(core: Core, id: string, sdp: string, who: { user: AuthUser | null, bearer?: string }) {
+/**
+ * A publisher's offer (WHIP): before or while the show is live, never after. Who asks and the
+ * show are looked at before the offer is read, so nobody can make the server read a body for a
+ * request it would refuse.
+ */
+export async function publishMedia(core: Core, id: string, who: { user: AuthUser | null, bearer?: string }, readOffer: () => Promise<string>) {
   const stream = await mayPublish(core, id, who)
   if (stream.status === 'ended') throw new DomainError('conflict', 'this show has ended')
-  return attempt(core.media.publish(id, sdp))
+  return attempt(core.media.publish(id, await readOffer()))
 }
 
-/** A viewer's offer (WHEP): only while the show is live and something is published. */
-export async function playMedia(core: Core, id: string, sdp: string) {
+/**
+ * A viewer's offer (WHEP): only while the show is live and something is published, and only for
+ * an address and browser with a place left (viewer-admission.ts) that have not opened too many
+ * sessions lately. The place is the session's until it ends.
+ */
+export async function playMedia(core: Core, id: string, origin: Actor, readOffer: () => Promise<string>) {
   const stream = await findLivestream(core, id)
   if (stream.status !== 'live') throw new DomainError('not_found', 'this show is not live')
-  return attempt(core.media.play(id, sdp))
+  await core.limits.enforce('whep', origin, 'too many new players;')
+  const admission = await core.viewers.admit(origin)
+  try {
+    const session = await attempt(core.media.play(id, await readOffer()))
+    admission.bind(session.sessionId)
+    return session
+  }
+  catch (error) {
+    await admission.release()
+    throw error
+  }
 }
 
 export function patchMedia(core: Core, id: string, kind: SessionKind, sessionId: string, fragment: string) {

@@ -6,7 +6,10 @@ export type MediaMode = 'relay' | 'janus' | 'p2p'
 export type SessionKind = 'publisher' | 'viewer'
 export type { ShowStatus }
 
-export interface MediaEvent { type: 'media_state', livestreamId: string, publishing: boolean }
+/** What a backend tells: the host's media started or stopped flowing; a session ended (its admission places are free). */
+export type MediaEvent
+  = | { type: 'media_state', livestreamId: string, publishing: boolean }
+    | { type: 'session_ended', livestreamId: string, kind: SessionKind, sessionId: string }
 
 /** A refusal of the media backend, in the core's words (mapped to DomainError by server/domain/media.ts). */
 export class MediaError extends Error {
@@ -14,6 +17,9 @@ export class MediaError extends Error {
     super(message)
   }
 }
+
+/** Why an offer the media engine refused is refused, in the offer's terms (never the engine's own words). */
+export const UNUSABLE_OFFER = 'the SDP offer could not be used: its media sections, codecs or ICE and DTLS attributes are not ones this server can answer'
 
 export interface MediaBackend {
   readonly mode: MediaMode

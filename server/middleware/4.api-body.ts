@@ -7,17 +7,6 @@ export const MAX_JSON_BYTES = 256 * 1024
 // WHIP/WHEP (SDP, not JSON).
 const STREAMED = [/^\/api\/uploads\//, /^\/api\/livestreams\/[^/]+\/recording\/[^/]+$/, /^\/api\/livestreams\/[^/]+\/(whip|whep)(\/[^/]+)?$/]
 
-async function readLimited(event: H3Event): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of event.node.req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_JSON_BYTES) throw createError({ statusCode: 413, message: `a JSON body is at most ${MAX_JSON_BYTES} bytes` })
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
-}
-
 // Every other API body: JSON only (415 otherwise, which also keeps cross-site HTML forms out), and
 // read here under a size limit (413), so no handler can be made to buffer an endless body.
 export default defineEventHandler(async (event) => {
@@ -35,9 +24,8 @@ async function checkBody(event: H3Event) {
   const length = Number(getHeader(event, 'content-length') ?? 0)
   const chunked = !!getHeader(event, 'transfer-encoding')
   if (!length && !chunked) return
-  if (length > MAX_JSON_BYTES) throw createError({ statusCode: 413, message: `a JSON body is at most ${MAX_JSON_BYTES} bytes` })
   const type = getHeader(event, 'content-type') ?? ''
   if (!/^application\/json\s*(;|$)/i.test(type)) throw createError({ statusCode: 415, message: 'send JSON (Content-Type: application/json)' })
   // h3's readBody takes the body from here instead of the request stream.
-  ;(event as unknown as { _requestBody: Buffer })._requestBody = await readLimited(event)
+  ;(event as unknown as { _requestBody: Buffer })._requestBody = await readCappedBody(event, MAX_JSON_BYTES, 'a JSON body')
 }

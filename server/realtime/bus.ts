@@ -2,6 +2,7 @@
 // one process it is a few maps; with NUXT_REDIS_URL it is Redis pub/sub and hashes (redis-bus.ts),
 // so several processes behind a load balancer serve one room together.
 import { randomBytes } from 'node:crypto'
+import { memorySlots, type SlotStore } from '../domain/slots'
 
 /** A frame for (part of) a room, serialized once by the process that publishes it. */
 export interface Envelope {
@@ -32,15 +33,14 @@ export interface Presence {
   /** Clears the broadcaster only if it is still `connectionId`. */
   clearBroadcaster(room: string, connectionId: string): Promise<void>
   broadcaster(room: string): Promise<string | null>
-  /** Sockets open from one address, across processes. */
-  sockets(address: string): Promise<number>
-  addSocket(address: string, delta: 1 | -1): Promise<void>
 }
 
 export interface Bus {
   readonly kind: 'memory' | 'redis'
   readonly processId: string
   readonly presence: Presence
+  /** Counted places shared by every process (sockets and WHEP sessions per address), taken atomically. */
+  readonly slots: SlotStore
   /** Called for every envelope of a room this process has joined, its own included. */
   onEnvelope(handler: (envelope: Envelope) => void): void
   publish(envelope: Envelope): Promise<void>
@@ -59,7 +59,6 @@ export function createMemoryBus(): Bus {
   const handlers: ((envelope: Envelope) => void)[] = []
   const members = new Map<string, Map<string, string | undefined>>()
   const broadcasters = new Map<string, string>()
-  const socketsByAddress = new Map<string, number>()
   const roomOf = (room: string) => members.get(room) ?? members.set(room, new Map()).get(room)!
 
   return {
@@ -95,15 +94,8 @@ export function createMemoryBus(): Bus {
       async broadcaster(room) {
         return broadcasters.get(room) ?? null
       },
-      async sockets(address) {
-        return socketsByAddress.get(address) ?? 0
-      },
-      async addSocket(address, delta) {
-        const count = (socketsByAddress.get(address) ?? 0) + delta
-        if (count > 0) socketsByAddress.set(address, count)
-        else socketsByAddress.delete(address)
-      },
     },
+    slots: memorySlots(),
     onEnvelope(handler) {
       handlers.push(handler)
     },

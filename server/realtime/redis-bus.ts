@@ -6,6 +6,24 @@ const HEARTBEAT_MS = 5000
 const PROCESS_TTL_S = 15
 
 /**
+ * Takes a place under KEYS[1] (a hash of places per process) if the processes still alive hold
+ * fewer than ARGV[2]: counted and taken in one step, so parallel requests on several processes
+ * never overbook. Processes whose heartbeat key is gone are dropped from the hash.
+ */
+const TAKE_SLOT = `
+local counts = redis.call('HGETALL', KEYS[1])
+local sum = 0
+for i = 1, #counts, 2 do
+  if redis.call('EXISTS', ARGV[3] .. counts[i]) == 1 then sum = sum + math.max(0, tonumber(counts[i + 1]))
+  else redis.call('HDEL', KEYS[1], counts[i]) end
+end
+if sum >= tonumber(ARGV[2]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], 86400)
+return 1
+`
+
+/**
  * The bus across processes: one pub/sub channel per room (a process subscribes while it has
  * members there), and presence in Redis. Viewer counts are kept per process (`counts:<room>`,
  * field = process id) and summed over the processes whose heartbeat key is alive, so a process
@@ -89,13 +107,14 @@ export async function createRedisBus(url: string): Promise<Bus> {
       async broadcaster(room) {
         return commands.get(`${PREFIX}broadcaster:${room}`)
       },
-      sockets: address => sumAlive(`${PREFIX}sockets:${address}`),
-      async addSocket(address, delta) {
-        const key = `${PREFIX}sockets:${address}`
-        const count = await commands.hincrby(key, processId, delta)
-        if (count <= 0) await commands.hdel(key, processId)
-        // A key whose every process died goes away by itself.
-        await commands.expire(key, 24 * 3600)
+    },
+    slots: {
+      async take(key, max) {
+        return await commands.eval(TAKE_SLOT, 1, `${PREFIX}slots:${key}`, processId, max, `${PREFIX}process:`) === 1
+      },
+      async give(key) {
+        const hash = `${PREFIX}slots:${key}`
+        if (await commands.hincrby(hash, processId, -1) <= 0) await commands.hdel(hash, processId)
       },
     },
     onEnvelope(handler) {

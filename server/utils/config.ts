@@ -37,6 +37,17 @@ function portRangeOf(value: unknown): [number, number] | undefined {
   return low < high && high < 65536 ? [low, high] : undefined
 }
 
+/** NUXT_PUBLIC_SITE_URL's origin (`https://live.example.com`), or '' when unset or not an http(s) URL. */
+export function siteOriginOf(value: unknown): string {
+  try {
+    const url = new URL(String(value ?? ''))
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : ''
+  }
+  catch {
+    return ''
+  }
+}
+
 function mediaModeOf(value: unknown): 'relay' | 'janus' | 'p2p' {
   const mode = String(value || 'relay')
   return mode === 'p2p' || mode === 'janus' ? mode : 'relay'
@@ -55,6 +66,8 @@ export function serverConfig() {
     adminEmail: String(config.adminEmail || (import.meta.dev ? 'admin@wrencos.local' : '')),
     adminPassword: String(config.adminPassword || (import.meta.dev ? 'wrencos-admin' : '')),
     corsOrigins: list(config.corsOrigins),
+    /** NUXT_PUBLIC_SITE_URL: the public origin of every absolute URL the server answers. */
+    siteOrigin: siteOriginOf(config.public.siteUrl),
     /** How many proxies in front append to X-Forwarded-For; 0 believes none of the X-Forwarded-* headers. */
     proxyHops: proxyHopsOf(config.trustProxy),
     // Demo products and a scheduled stream: on by default in dev, off in production unless asked for.
@@ -64,6 +77,7 @@ export function serverConfig() {
       perOrder: positive(config.orderMaxUnits, 10),
       perCustomerPerShow: positive(config.orderMaxUnitsPerShow, 20),
       perAddressPerShow: positive(config.orderMaxUnitsPerAddress, 100),
+      dealBuyersPerAddress: positive(config.dealBuyersPerAddress, 2),
     },
     maxSocketsPerAddress: positive(config.maxSocketsPerAddress, 50),
     /** Who may read /metrics: addresses or CIDR ranges. */
@@ -71,7 +85,8 @@ export function serverConfig() {
     /** Origins that may frame /embed/:id (CSP frame-ancestors), e.g. https://shop.example.com. */
     embedOrigins: list(config.embedOrigins).filter(origin => /^https?:\/\/[^/\s]+$/i.test(origin)),
     webhooks: {
-      urls: list(config.webhookUrls).filter(url => /^https?:\/\//i.test(url)),
+      /** As given: server/plugins/app.ts refuses to start unless each is a plain http(s) URL (parseWebhookUrls). */
+      urls: list(config.webhookUrls),
       secret: String(config.webhookSecret || ''),
       backoffMs: positive(config.webhookBackoffMs, 10_000),
     },

@@ -62,11 +62,13 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 const UNLIMITED = { burst: 100_000, perSecond: 10_000 }
 export const LOOPBACK_LIMITS: Record<string, string> = {
   NUXT_RATE_LIMITS: JSON.stringify({
-    ...Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order', 'events'].map(name => [name, { perAddress: UNLIMITED, perDevice: UNLIMITED }])),
+    ...Object.fromEntries(['login', 'signup', 'like', 'hearts', 'chat', 'order', 'events', 'whep'].map(name => [name, { perAddress: UNLIMITED, perDevice: UNLIMITED }])),
     view: { perKey: UNLIMITED },
+    funnelSession: { perKey: UNLIMITED },
   }),
   NUXT_MAX_SOCKETS_PER_ADDRESS: '100000',
   NUXT_ORDER_MAX_UNITS_PER_ADDRESS: '100000',
+  NUXT_DEAL_BUYERS_PER_ADDRESS: '100000',
 }
 
 /** `port`: the address a restarted server comes back on, for clients that reconnect by themselves. */
@@ -86,6 +88,8 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     NUXT_MEDIA_MODE: 'p2p',
     NUXT_MEDIA_LOOPBACK: 'true',
     ...LOOPBACK_LIMITS,
+    // Every absolute URL the server answers starts with this, whatever Host a request names.
+    NUXT_PUBLIC_SITE_URL: `http://127.0.0.1:${port}`,
     ...env,
     // Always the port asked for or one of its own, even when `env` is another server's (a restart on the same data).
     PORT: String(port),

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto'
 import StreamingPlugin from 'janode/plugins/streaming'
 import VideoRoomPlugin from 'janode/plugins/videoroom'
-import { MediaError, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
+import { MediaError, UNUSABLE_OFFER, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { ShowRecording } from '../relay/recorder'
 import { parseIceFragment } from '../relay/sdp-fragment'
+import { CONNECT_WITHIN_MS } from '../relay/session-setup'
 import { Show } from '../relay/show'
 import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle, type JanusPlugin } from './janus-link'
 import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
@@ -66,6 +67,8 @@ interface Entry {
   show: Show
   publisher?: Publisher
   viewers: Map<string, Viewer>
+  /** Viewers being set up: they count against the capacity from their first request on. */
+  joining: number
   recording: ShowRecording
 }
 
@@ -124,7 +127,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     let found = entries.get(livestreamId)
     if (!found) {
       const show = new Show(livestreamId, publishing => emit({ type: 'media_state', livestreamId, publishing }))
-      found = { show, viewers: new Map(), recording: new ShowRecording(show) }
+      found = { show, viewers: new Map(), joining: 0, recording: new ShowRecording(show) }
       entries.set(livestreamId, found)
     }
     return found
@@ -270,7 +273,8 @@ export function janusBackend(options: JanusOptions): MediaBackend {
 
   /** Sessions that ended by themselves (a hangup) in the last minute: their DELETE still succeeds. */
   const ended = new Map<string, number>()
-  function sessionEnded(sessionId: string) {
+  function sessionEnded(livestreamId: string, kind: SessionKind, sessionId: string) {
+    emit({ type: 'session_ended', livestreamId, kind, sessionId })
     const now = Date.now()
     ended.set(sessionId, now)
     for (const [id, at] of ended) {
@@ -281,7 +285,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
   const endedLately = (sessionId: string) => Date.now() - (ended.get(sessionId) ?? 0) < ENDED_KEPT_MS
 
   function publisherGone(livestreamId: string, gone: Publisher) {
-    sessionEnded(gone.id)
+    sessionEnded(livestreamId, 'publisher', gone.id)
     const found = entries.get(livestreamId)
     if (found?.publisher !== gone) return
     found.publisher = undefined
@@ -293,6 +297,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
   async function dropSessions(found: Entry) {
     const publisher = found.publisher
     if (publisher) publisherGone(found.show.id, publisher)
+    for (const viewer of found.viewers.values()) sessionEnded(found.show.id, 'viewer', viewer.id)
     found.viewers.clear()
   }
 
@@ -325,7 +330,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       receiver?.close()
       void handle.detach().catch(() => {})
       if (error instanceof MediaError) throw error
-      throw new MediaError('invalid', `the media server refused this offer (${(error as Error).message})`)
+      throw new MediaError('invalid', UNUSABLE_OFFER)
     }
     const previous = found.publisher
     if (previous) publisherGone(livestreamId, previous)
@@ -355,13 +360,24 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     })
     if (!published) throw new MediaError('not_found', 'nothing is published for this show yet')
     const found = entry(livestreamId)
-    if (found.viewers.size >= options.maxViewers) throw new MediaError('unavailable', 'the show is full')
+    if (found.viewers.size + found.joining >= options.maxViewers) throw new MediaError('unavailable', 'the show is full')
+    found.joining++
+    try {
+      return await watch(livestreamId, found, published, sdp)
+    }
+    finally {
+      found.joining--
+    }
+  }
+
+  async function watch(livestreamId: string, found: Entry, published: PublisherInfo, sdp: string) {
     const offer = parseSdp(sdp)
     const pts = payloadTypesFor(offer, published.codec)
     if (pts.video === undefined) throw new MediaError('invalid', `this player does not take the show's video (${published.codec.toUpperCase()})`)
     const mountpoint = await ensureMountpoint(livestreamId, published, { video: pts.video, audio: pts.audio }).catch((error) => {
       if (error instanceof MediaError) throw error
-      throw new MediaError('unavailable', `the show's stream could not be set up (${(error as Error).message}); try again`)
+      console.error('[janus] could not set up a mountpoint', error)
+      throw new MediaError('unavailable', 'the show\'s stream could not be set up; try again')
     })
     const handle = await link.attach(streaming)
     try {
@@ -379,18 +395,22 @@ export function janusBackend(options: JanusOptions): MediaBackend {
         entries.get(livestreamId)?.show.keyframe('single')
         setTimeout(() => entries.get(livestreamId)?.show.keyframe('single'), LAYER_FALLBACK_MS).unref?.()
       })
-      for (const event of HANDLE_GONE) {
-        handle.once(event, () => {
-          sessionEnded(viewer.id)
-          found.viewers.delete(viewer.id)
-        })
+      const gone = () => {
+        if (!found.viewers.delete(viewer.id)) return
+        sessionEnded(livestreamId, 'viewer', viewer.id)
+        void handle.detach().catch(() => {})
       }
+      for (const event of HANDLE_GONE) handle.once(event, gone)
+      // A viewer whose connection is not up by then never will be: its handle and places go.
+      const deadline = setTimeout(gone, CONNECT_WITHIN_MS)
+      deadline.unref?.()
+      handle.once(HANDLE_UP, () => clearTimeout(deadline))
       return { sessionId: viewer.id, sdp: answerForViewer(offer, janusOffer) }
     }
     catch (error) {
       void handle.detach().catch(() => {})
       if (janusCode(error) === NO_SUCH_MOUNTPOINT) throw new MediaError('unavailable', 'the show\'s stream is being set up; try again')
-      throw new MediaError('invalid', `the media server refused this offer (${(error as Error).message})`)
+      throw new MediaError('invalid', UNUSABLE_OFFER)
     }
   }
 
@@ -441,7 +461,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     if (endedLately(sessionId)) return
     const current = session(livestreamId, kind, sessionId)
     if (kind === 'publisher') publisherGone(livestreamId, current as Publisher)
-    else entries.get(livestreamId)?.viewers.delete(sessionId)
+    else if (entries.get(livestreamId)?.viewers.delete(sessionId)) sessionEnded(livestreamId, 'viewer', sessionId)
     await current.handle.detach().catch(() => {})
   }
 
@@ -451,11 +471,11 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       entries.delete(livestreamId)
       await found.recording.stop()
       for (const viewer of found.viewers.values()) {
-        sessionEnded(viewer.id)
+        sessionEnded(livestreamId, 'viewer', viewer.id)
         void viewer.handle.detach().catch(() => {})
       }
       if (found.publisher) {
-        sessionEnded(found.publisher.id)
+        sessionEnded(livestreamId, 'publisher', found.publisher.id)
         found.publisher.receiver.close()
         void found.publisher.handle.detach().catch(() => {})
       }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { RTCPeerConnection, type MediaStreamTrack, type RTCRtpTransceiver } from 'werift'
 import { MediaError } from '../backend'
 import { h264Startable } from './h264'
-import { PUBLISH_CODECS, announce, peerConfig, type CodecChoice, type RelayNetwork } from './peer-config'
+import { PUBLISH_CODECS, peerConfig, type CodecChoice, type RelayNetwork } from './peer-config'
+import { answerOf, applyOffer, connectDeadline } from './session-setup'
 import { remb } from './rtcp'
 import { parseIceFragment, iceFragmentOf } from './sdp-fragment'
 import type { Show } from './show'
@@ -12,28 +13,24 @@ import { vp8Info } from './vp8'
 const MAX_PUBLISH_BITS = 6_000_000
 const REMB_EVERY_MS = 1000
 
-/** Applies an SDP from a client, turning werift's complaints about it into a 400. */
-export async function applyOffer(pc: RTCPeerConnection, sdp: string) {
-  if (!/^v=0\r?\n/.test(sdp) || !/\r?\nm=(audio|video) /.test(sdp)) throw new MediaError('invalid', 'the body is not an SDP offer with media')
-  try {
-    await pc.setRemoteDescription({ type: 'offer', sdp })
-  }
-  catch (error) {
-    throw new MediaError('invalid', `the SDP offer could not be used: ${(error as Error).message}`)
-  }
-}
-
 /** Trickled candidates, or an ICE restart, from a PATCH; answers the server's fragment for a restart. */
 export async function patchIce(pc: RTCPeerConnection, lastOffer: { sdp: string }, text: string): Promise<string | undefined> {
   const fragment = parseIceFragment(text)
-  if (!fragment) throw new MediaError('invalid', 'the body is not an ICE SDP fragment')
+  if (!fragment) throw new MediaError('invalid', 'the body is not an ICE SDP fragment (RFC 8840): ICE credentials of 4-256 (ufrag) and 22-256 (pwd) ice-chars, and a=candidate lines')
   const current = /a=ice-ufrag:(\S+)/.exec(lastOffer.sdp)?.[1]
   let restarted: string | undefined
   if (fragment.ufrag && fragment.pwd && fragment.ufrag !== current) {
     // An ICE restart: the offer again with the new credentials, and a new answer (RFC 9725 4.4.2).
-    const offer = lastOffer.sdp.replace(/a=ice-ufrag:\S+/g, `a=ice-ufrag:${fragment.ufrag}`).replace(/a=ice-pwd:\S+/g, `a=ice-pwd:${fragment.pwd}`)
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer })
-    await pc.setLocalDescription(await pc.createAnswer())
+    // Replaced by functions: a replacement string would expand `$'` and the like.
+    const { ufrag, pwd } = fragment
+    const offer = lastOffer.sdp.replace(/a=ice-ufrag:\S+/g, () => `a=ice-ufrag:${ufrag}`).replace(/a=ice-pwd:\S+/g, () => `a=ice-pwd:${pwd}`)
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+      await pc.setLocalDescription(await pc.createAnswer())
+    }
+    catch {
+      throw new MediaError('invalid', 'the ICE restart could not be applied to this session')
+    }
     lastOffer.sdp = offer
     restarted = iceFragmentOf(pc.localDescription!.sdp)
   }
@@ -58,6 +55,7 @@ export class PublisherSession {
   readonly pc: RTCPeerConnection
   private readonly offer = { sdp: '' }
   private rembTimer?: ReturnType<typeof setInterval>
+  private cancelDeadline = () => {}
   private closed = false
 
   constructor(private readonly show: Show, private readonly network: RelayNetwork, private readonly onGone: (session: PublisherSession) => void) {
@@ -86,7 +84,9 @@ export class PublisherSession {
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'failed' || state === 'closed') this.close()
     })
-    return announce(this.pc.localDescription!.sdp, this.network)
+    const answer = answerOf(this.pc, this.network)
+    this.cancelDeadline = connectDeadline(this.pc, () => this.close())
+    return answer
   }
 
   patch(text: string) {
@@ -124,6 +124,7 @@ export class PublisherSession {
     if (this.closed) return
     this.closed = true
     clearInterval(this.rembTimer)
+    this.cancelDeadline()
     void this.pc.close().catch(() => {})
     this.onGone(this)
   }

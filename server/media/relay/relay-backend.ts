@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { MediaError, type MediaBackend, type MediaEvent } from '../backend'
+import { MediaError, type MediaBackend, type MediaEvent, type SessionKind } from '../backend'
 import type { RelayOptions } from './relay'
 import { isEvent, type RpcAnswer, type WorkerMessage } from './rpc'
 
@@ -16,14 +16,23 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
   const listeners: Array<(event: MediaEvent) => void> = []
   const waiting = new Map<number, { resolve: (value: unknown) => void, reject: (error: unknown) => void, timer: ReturnType<typeof setTimeout> }>()
   const publishing = new Set<string>()
+  /** The sessions the worker holds (by id, with their show and kind): a worker that dies ends them all. */
+  const sessions = new Map<string, { livestreamId: string, kind: SessionKind }>()
   let nextId = 1
   let closing = false
   let worker: Worker
 
   function emit(event: MediaEvent) {
-    if (event.publishing) publishing.add(event.livestreamId)
+    if (event.type === 'session_ended') sessions.delete(event.sessionId)
+    else if (event.publishing) publishing.add(event.livestreamId)
     else publishing.delete(event.livestreamId)
     for (const listener of listeners) listener(event)
+  }
+
+  /** A session the worker opened, known here until it ends. */
+  const opened = (livestreamId: string, kind: SessionKind) => (session: { sessionId: string, sdp: string }) => {
+    sessions.set(session.sessionId, { livestreamId, kind })
+    return session
   }
 
   function start() {
@@ -46,6 +55,7 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
       }
       waiting.clear()
       for (const livestreamId of [...publishing]) emit({ type: 'media_state', livestreamId, publishing: false })
+      for (const [sessionId, { livestreamId, kind }] of [...sessions]) emit({ type: 'session_ended', livestreamId, kind, sessionId })
       if (!closing) {
         console.error(`[relay] the worker exited (${code}); starting it again`)
         start()
@@ -68,8 +78,8 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
   start()
   return {
     mode: 'relay',
-    publish: (livestreamId, sdp) => call('publish', livestreamId, sdp),
-    play: (livestreamId, sdp) => call('play', livestreamId, sdp),
+    publish: (livestreamId, sdp) => call<{ sessionId: string, sdp: string }>('publish', livestreamId, sdp).then(opened(livestreamId, 'publisher')),
+    play: (livestreamId, sdp) => call<{ sessionId: string, sdp: string }>('play', livestreamId, sdp).then(opened(livestreamId, 'viewer')),
     patch: (livestreamId, kind, sessionId, fragment) => call('patch', livestreamId, kind, sessionId, fragment),
     end: (livestreamId, kind, sessionId) => call('end', livestreamId, kind, sessionId),
     setLive: (livestreamId, recording) => call('setLive', livestreamId, recording),

@@ -1,11 +1,11 @@
 import type { RelayNetwork } from './peer-config'
-import { MediaError } from '../backend'
+import { MediaError, type MediaEvent, type SessionKind } from '../backend'
 import { PublisherSession } from './publisher'
 import { ShowRecording } from './recorder'
 import { Show } from './show'
 import { ViewerSession } from './viewer'
 
-export type RelayEvent = { type: 'media_state', livestreamId: string, publishing: boolean }
+export type RelayEvent = MediaEvent
 
 export interface RelayOptions {
   network: RelayNetwork
@@ -14,7 +14,7 @@ export interface RelayOptions {
   onEvent: (event: RelayEvent) => void
 }
 
-export type SessionKind = 'publisher' | 'viewer'
+export type { SessionKind }
 
 interface Entry {
   show: Show
@@ -61,7 +61,10 @@ export class Relay {
     if (current && current.state === 'connected' && entry.show.publishing) {
       throw new MediaError('conflict', 'another publisher is sending this show')
     }
-    const session = new PublisherSession(entry.show, this.options.network, gone => this.publisherGone(livestreamId, gone))
+    const session = new PublisherSession(entry.show, this.options.network, (gone) => {
+      this.publisherGone(livestreamId, gone)
+      this.ended(livestreamId, 'publisher', gone.id)
+    })
     let answer: string
     try {
       answer = await session.answer(sdp)
@@ -76,15 +79,22 @@ export class Relay {
     return { sessionId: session.id, sdp: answer }
   }
 
-  /** A viewer's offer: 404 while nothing is published, 503 at the show's capacity. */
+  /**
+   * A viewer's offer: 404 while nothing is published, 503 at the show's capacity. The viewer
+   * counts from before its negotiation, so parallel offers cannot pass the capacity together.
+   */
   async play(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }> {
     const entry = this.entries.get(livestreamId)
     if (!entry?.publisher || !entry.show.codecs) throw new MediaError('not_found', 'nothing is published for this show yet')
     if (entry.viewers.size >= this.options.maxViewers) throw new MediaError('unavailable', 'the show is full')
-    const session = new ViewerSession(entry.show, this.options.network, gone => entry.viewers.delete(gone.id))
+    const session = new ViewerSession(entry.show, this.options.network, (gone) => {
+      if (entry.viewers.get(gone.id) !== gone) return
+      entry.viewers.delete(gone.id)
+      this.ended(livestreamId, 'viewer', gone.id)
+    })
+    entry.viewers.set(session.id, session)
     try {
       const answer = await session.answer(sdp)
-      entry.viewers.set(session.id, session)
       return { sessionId: session.id, sdp: answer }
     }
     catch (error) {
@@ -108,6 +118,10 @@ export class Relay {
   /** A session's DELETE. A publisher's does not end the show: `stop` does. */
   end(livestreamId: string, kind: SessionKind, sessionId: string) {
     this.session(livestreamId, kind, sessionId).close()
+  }
+
+  private ended(livestreamId: string, kind: SessionKind, sessionId: string) {
+    this.options.onEvent({ type: 'session_ended', livestreamId, kind, sessionId })
   }
 
   private publisherGone(livestreamId: string, gone: PublisherSession) {

@@ -7,6 +7,12 @@ export interface IceFragment {
 }
 
 const LINE_LIMIT = 200
+/** RFC 8839: ice-char is ALPHA / DIGIT / "+" / "/"; a ufrag is 4-256 of them, a pwd 22-256. */
+const UFRAG = /^[A-Za-z0-9+/]{4,256}$/
+const PWD = /^[A-Za-z0-9+/]{22,256}$/
+/** RFC 8839's candidate-attribute: foundation, component, transport, priority, address, port, typ and extensions. */
+const CANDIDATE = /^candidate:[A-Za-z0-9+/]{1,32} \d{1,3} [A-Za-z]{3,8} \d{1,10} [\w.:-]{1,255} \d{1,5} typ [a-z]{4,8}( [\x21-\x7E]{1,255})*$/
+const MID = /^[\w.~!#$%&'*+^`{|}-]{1,32}$/
 
 /** Parses an SDP fragment; refuses (null) anything that is not one. */
 export function parseIceFragment(text: string): IceFragment | null {
@@ -20,10 +26,22 @@ export function parseIceFragment(text: string): IceFragment | null {
       index++
       mid = undefined
     }
-    else if (line.startsWith('a=mid:')) mid = line.slice(6)
-    else if (line.startsWith('a=ice-ufrag:')) fragment.ufrag = line.slice(12)
-    else if (line.startsWith('a=ice-pwd:')) fragment.pwd = line.slice(10)
-    else if (line.startsWith('a=candidate:')) fragment.candidates.push({ candidate: line.slice(2), sdpMid: mid, sdpMLineIndex: Math.max(0, index) })
+    else if (line.startsWith('a=mid:')) {
+      mid = line.slice(6)
+      if (!MID.test(mid)) return null
+    }
+    else if (line.startsWith('a=ice-ufrag:')) {
+      fragment.ufrag = line.slice(12)
+      if (!UFRAG.test(fragment.ufrag)) return null
+    }
+    else if (line.startsWith('a=ice-pwd:')) {
+      fragment.pwd = line.slice(10)
+      if (!PWD.test(fragment.pwd)) return null
+    }
+    else if (line.startsWith('a=candidate:')) {
+      if (!CANDIDATE.test(line.slice(2))) return null
+      fragment.candidates.push({ candidate: line.slice(2), sdpMid: mid, sdpMLineIndex: Math.max(0, index) })
+    }
     else if (line === 'a=end-of-candidates') fragment.endOfCandidates = true
     else if (!/^(a=[\w-]+(:.*)?)$/.test(line)) return null
   }

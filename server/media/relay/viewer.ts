@@ -1,8 +1,9 @@
 import { RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift'
 import { Forwarder, type SourcePacket } from './forwarder'
-import { announce, codecOf, peerConfig, type RelayNetwork } from './peer-config'
+import { codecOf, peerConfig, type RelayNetwork } from './peer-config'
 import { MediaError } from '../backend'
-import { applyOffer, patchIce, sessionId } from './publisher'
+import { patchIce, sessionId } from './publisher'
+import { answerOf, applyOffer, connectDeadline } from './session-setup'
 import type { Show, Sink, SourceState } from './show'
 
 /** How often a viewer's layer is reconsidered, and how long after a step up before another. */
@@ -39,6 +40,7 @@ export class ViewerSession implements Sink {
   private readonly offer = { sdp: '' }
   private adaptTimer?: ReturnType<typeof setInterval>
   private steppedUpAt = 0
+  private cancelDeadline = () => {}
   private closed = false
 
   constructor(private readonly show: Show, private readonly network: RelayNetwork, private readonly onGone: (session: ViewerSession) => void, private readonly now = Date.now) {
@@ -81,10 +83,12 @@ export class ViewerSession implements Sink {
       if (state === 'connected' && this.videoForwarder) this.show.keyframe(this.videoForwarder.target)
       if (state === 'failed' || state === 'closed') this.close()
     })
+    const answer = answerOf(this.pc, this.network)
     this.show.sinks.add(this)
     this.adaptTimer = setInterval(() => this.adapt(), ADAPT_EVERY_MS)
     this.adaptTimer.unref?.()
-    return announce(this.pc.localDescription!.sdp, this.network)
+    this.cancelDeadline = connectDeadline(this.pc, () => this.close())
+    return answer
   }
 
   patch(text: string) {
@@ -137,6 +141,7 @@ export class ViewerSession implements Sink {
     if (this.closed) return
     this.closed = true
     clearInterval(this.adaptTimer)
+    this.cancelDeadline()
     this.show.sinks.delete(this)
     void this.pc.close().catch(() => {})
     this.onGone(this)

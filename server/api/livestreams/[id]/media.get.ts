@@ -5,5 +5,7 @@ import { mediaInfo } from '../../../domain/media'
 export default defineApiHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
   const iceServers = useRuntimeConfig().public.iceServers as unknown[]
+  // Whether media flows changes from one second to the next: no cache may keep it.
+  setResponseHeader(event, 'Cache-Control', 'no-store')
   return mediaInfo(await useCore(), id, publicBase(event), iceServers)
 })

@@ -4,7 +4,6 @@ import { publishMedia } from '../../../domain/media'
 // WHIP (RFC 9725): the host's one upload, from the studio or an encoder such as OBS.
 export default defineApiHandler(async (event) => {
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
-  const offer = await readSdpBody(event, 'application/sdp')
-  const session = await publishMedia(await useCore(), id, offer, await publisherOf(event))
+  const session = await publishMedia(await useCore(), id, await publisherOf(event), () => readSdpBody(event, 'application/sdp'))
   return answerSession(event, id, 'publisher', session)
 })

@@ -1,0 +1,52 @@
+// What every relay session (a publisher's or a viewer's) does the same way around werift: take
+// the client's offer with errors a client can act on, answer only when the answer can work, and
+// give up on a connection that never comes up.
+import type { RTCPeerConnection } from 'werift'
+import { MediaError, UNUSABLE_OFFER } from '../backend'
+import { announce, type RelayNetwork } from './peer-config'
+
+/** A session whose ICE and DTLS have not connected by then never will: it is closed and its ports freed. */
+export const CONNECT_WITHIN_MS = 20_000
+
+/** What an offer must carry for any WebRTC peer to use it; the first thing missing, in words. */
+export function offerProblem(sdp: string): string | undefined {
+  if (!/^v=0\r?\n/.test(sdp) || !/\r?\nm=(audio|video) /.test(sdp)) return 'the body is not an SDP offer with audio or video'
+  if (!/\r?\na=ice-ufrag:/.test(sdp) || !/\r?\na=ice-pwd:/.test(sdp)) return 'the SDP offer has no ICE credentials (a=ice-ufrag and a=ice-pwd)'
+  if (!/\r?\na=fingerprint:/.test(sdp)) return 'the SDP offer has no DTLS fingerprint (a=fingerprint)'
+  if (!/\r?\na=rtpmap:/.test(sdp)) return 'the SDP offer names no codec (a=rtpmap)'
+  return undefined
+}
+
+/** Applies an SDP from a client; what werift cannot use is a 400 in the offer's terms, never the library's. */
+export async function applyOffer(pc: RTCPeerConnection, sdp: string) {
+  const problem = offerProblem(sdp)
+  if (problem) throw new MediaError('invalid', problem)
+  try {
+    await pc.setRemoteDescription({ type: 'offer', sdp })
+  }
+  catch {
+    throw new MediaError('invalid', UNUSABLE_OFFER)
+  }
+}
+
+/**
+ * The answer as the client gets it. An answer without a candidate (every port of
+ * NUXT_MEDIA_PORT_RANGE taken) could never connect: that is a 503, and said in the log.
+ */
+export function answerOf(pc: RTCPeerConnection, network: RelayNetwork): string {
+  const sdp = pc.localDescription!.sdp
+  if (!/\r?\na=candidate:/.test(sdp)) {
+    console.error(`[relay] no UDP port could be bound for a session${network.portRange ? ` (NUXT_MEDIA_PORT_RANGE ${network.portRange.join('-')} is used up)` : ''}`)
+    throw new MediaError('unavailable', 'the media server has no free port for another connection; try again shortly')
+  }
+  return announce(sdp, network)
+}
+
+/** Closes the session (`close`) unless its connection is up within CONNECT_WITHIN_MS. */
+export function connectDeadline(pc: RTCPeerConnection, close: () => void): () => void {
+  const timer = setTimeout(() => {
+    if (pc.connectionState !== 'connected') close()
+  }, CONNECT_WITHIN_MS)
+  timer.unref?.()
+  return () => clearTimeout(timer)
+}
