@@ -17,7 +17,7 @@ const SILENT_FOR_MS = 35_000
  * back so they can register again. Frames are sent only while open: signaling that waited in a
  * queue would be stale by the time it left.
  */
-export function useLiveSocket(url: string | (() => string) = defaultUrl, options: { immediate?: boolean } = {}) {
+export function useLiveSocket(url: string | (() => string | Promise<string>) = defaultUrl, options: { immediate?: boolean } = {}) {
   const status = ref<SocketStatus>('connecting')
   const reconnects = ref(0)
   const socket = shallowRef<WebSocket | null>(null)
@@ -28,11 +28,28 @@ export function useLiveSocket(url: string | (() => string) = defaultUrl, options
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let lastHeard = Date.now()
 
-  function connect() {
+  /** Bumped by each connect: an address that arrives after a newer connect (or a close) is dropped. */
+  let generation = 0
+
+  async function connect() {
     clearTimeout(retryTimer)
     status.value = 'connecting'
-    // Read at each connect: the embedded player's token changes when a guest joins.
-    const ws = new WebSocket(typeof url === 'function' ? url() : url)
+    const mine = ++generation
+    let target: string
+    try {
+      // Read at each connect: the embedded player's ticket is new each time, and its session changes when a guest joins.
+      const given = typeof url === 'function' ? url() : url
+      target = typeof given === 'string' ? given : await given
+    }
+    catch {
+      if (mine === generation && wanted) {
+        status.value = 'closed'
+        retryTimer = setTimeout(connect, backoffDelay(attempt++))
+      }
+      return
+    }
+    if (mine !== generation || !wanted) return
+    const ws = new WebSocket(target)
     socket.value = ws
     ws.onopen = () => {
       if (attempt > 0) reconnects.value++
@@ -90,7 +107,7 @@ export function useLiveSocket(url: string | (() => string) = defaultUrl, options
 
   /** Back online or back in view: try at once rather than waiting out the backoff. */
   function retryNow() {
-    if (wanted && status.value === 'closed') connect()
+    if (wanted && status.value === 'closed') void connect()
     else checkAlive()
   }
 
@@ -100,7 +117,7 @@ export function useLiveSocket(url: string | (() => string) = defaultUrl, options
     socket.value = null
     old?.close(1000)
     attempt = 0
-    if (wanted) connect()
+    if (wanted) void connect()
   }
 
   let pingTimer: ReturnType<typeof setInterval> | undefined
@@ -109,7 +126,7 @@ export function useLiveSocket(url: string | (() => string) = defaultUrl, options
   function open() {
     if (wanted) return
     wanted = true
-    connect()
+    void connect()
     pingTimer = setInterval(checkAlive, PING_EVERY_MS)
     window.addEventListener('online', retryNow)
     document.addEventListener('visibilitychange', retryNow)
@@ -117,6 +134,7 @@ export function useLiveSocket(url: string | (() => string) = defaultUrl, options
 
   function close() {
     wanted = false
+    generation++
     clearTimeout(retryTimer)
     clearInterval(pingTimer)
     window.removeEventListener('online', retryNow)
@@ -135,8 +153,15 @@ export function useLiveSocket(url: string | (() => string) = defaultUrl, options
 
 export type LiveSocket = ReturnType<typeof useLiveSocket>
 
-/** `/_ws` on this host; in the embedded player with its token (no cookie reaches a third-party frame). */
-function defaultUrl() {
+/**
+ * `/_ws` on this host. The embedded player (no cookie reaches a third-party frame) signs its socket
+ * in with a one-use ticket fetched for each connect, never with its session token: a URL is what
+ * proxies write in their logs.
+ */
+function defaultUrl(): string | Promise<string> {
+  const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/_ws`
   const token = currentEmbedToken()
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/_ws${token ? `?token=${encodeURIComponent(token)}` : ''}`
+  if (!token) return base
+  return $fetch<{ ticket: string }>('/api/auth/socket-ticket', { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+    .then(({ ticket }) => `${base}?ticket=${encodeURIComponent(ticket)}`)
 }

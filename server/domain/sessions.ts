@@ -2,7 +2,7 @@ import type { Role } from '#shared/types/models'
 import { newId } from '../db/ids'
 import type { Store, UserRecord } from '../db'
 import type { Clock } from '../utils/clock'
-import { jwtKey, signToken, verifyClaims, type AuthUser } from '../utils/jwt'
+import { jwtKey, signSocketTicket, signToken, verifyClaims, type AuthUser, type TokenClaims } from '../utils/jwt'
 
 /** How long a sign-in lasts: an admin's and a moderator's a working day, a customer's a week. Tokens claiming longer are refused. */
 export const SESSION_LIFETIME_S: Record<Role, number> = { admin: 24 * 3600, moderator: 24 * 3600, customer: 7 * 24 * 3600 }
@@ -14,6 +14,8 @@ export const SESSION_LIFETIME_S: Record<Role, number> = { admin: 24 * 3600, mode
  */
 const CHECKED_FOR_MS = 10_000
 const MAX_CHECKED = 20_000
+/** A socket ticket is made right before the socket opens: it need not last longer. */
+export const SOCKET_TICKET_S = 30
 
 export interface Sessions {
   /** Signs `user` in: a new session and its token. */
@@ -23,10 +25,16 @@ export interface Sessions {
   end(sessionId: string): Promise<void>
   /** Ends every session of a user ("sign out everywhere"); answers how many. */
   endAll(userId: string): Promise<number>
+  /** A one-use ticket for the socket's upgrade, for the session `user` speaks from (see signSocketTicket). */
+  socketTicket(user: AuthUser): Promise<string>
+  /** The user a socket ticket speaks for, once: a ticket seen before (in this process) is null. */
+  redeemTicket(ticket: string): Promise<AuthUser | null>
 }
 
 export function createSessions(store: Store, clock: Clock, key: () => ReturnType<typeof jwtKey> = () => jwtKey()): Sessions {
   const checked = new Map<string, { user: AuthUser, until: number }>()
+  /** Tickets taken, until they would have expired anyway. */
+  const spent = new Map<string, number>()
 
   function remember(token: string, user: AuthUser, until: number) {
     if (checked.size >= MAX_CHECKED) checked.delete(checked.keys().next().value!)
@@ -35,6 +43,16 @@ export function createSessions(store: Store, clock: Clock, key: () => ReturnType
 
   function forget(match: (user: AuthUser) => boolean) {
     for (const [token, entry] of checked) if (match(entry.user)) checked.delete(token)
+  }
+
+  /** The user a token's claims speak for, if its session is still open and the account still exists. */
+  async function sessionUser(claims: TokenClaims, now: number) {
+    const [session, record] = await Promise.all([store.getSession(claims.sid), store.getUser(claims.sub)])
+    if (!session || session.userId !== claims.sub || session.revokedAt || Date.parse(session.expiresAt) <= now) return null
+    // A token that claims to last longer than the account's sessions do was not made here.
+    if (!record || claims.exp - claims.iat > SESSION_LIFETIME_S[record.role] + 60) return null
+    const user: AuthUser = { id: record.id, role: record.role, displayName: record.displayName, sessionId: session.id }
+    return { user, expiresAt: Date.parse(session.expiresAt) }
   }
 
   return {
@@ -51,14 +69,24 @@ export function createSessions(store: Store, clock: Clock, key: () => ReturnType
       const cached = checked.get(token)
       if (cached && cached.until > now) return cached.user
       const claims = await verifyClaims(token, key())
-      if (!claims) return null
-      const [session, record] = await Promise.all([store.getSession(claims.sid), store.getUser(claims.sub)])
-      if (!session || session.userId !== claims.sub || session.revokedAt || Date.parse(session.expiresAt) <= now) return null
-      // A token that claims to last longer than the account's sessions do was not made here.
-      if (!record || claims.exp - claims.iat > SESSION_LIFETIME_S[record.role] + 60) return null
-      const user: AuthUser = { id: record.id, role: record.role, displayName: record.displayName, sessionId: session.id }
-      remember(token, user, Math.min(now + CHECKED_FOR_MS, claims.exp * 1000, Date.parse(session.expiresAt)))
-      return user
+      const found = claims && await sessionUser(claims, now)
+      if (!found) return null
+      remember(token, found.user, Math.min(now + CHECKED_FOR_MS, claims.exp * 1000, found.expiresAt))
+      return found.user
+    },
+
+    socketTicket(user) {
+      if (!user.sessionId) throw new Error('a socket ticket needs a signed-in session')
+      return signSocketTicket(user, { id: user.sessionId, ttlSeconds: SOCKET_TICKET_S }, key())
+    },
+
+    async redeemTicket(ticket) {
+      const now = clock.now()
+      const claims = await verifyClaims(ticket, key(), { ticket: true })
+      if (!claims?.jti || spent.has(claims.jti)) return null
+      for (const [id, until] of spent) if (until <= now) spent.delete(id)
+      spent.set(claims.jti, claims.exp * 1000)
+      return (await sessionUser(claims, now))?.user ?? null
     },
 
     async end(sessionId) {

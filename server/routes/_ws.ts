@@ -8,8 +8,9 @@ import { createRateLimiter } from '../utils/rate-limit'
 import { openConnection, type Connection } from '../realtime/connection'
 import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
 
-// The socket of PROTOCOL.md. Authentication happens once, at upgrade: `?token=` (for non-browser
-// clients) or the auth cookie. No token makes an anonymous viewer; a bad `?token=` is refused
+// The socket of PROTOCOL.md. Authentication happens once, at upgrade: `?ticket=` (the embedded
+// player's one-use ticket, POST /api/auth/socket-ticket), `?token=` (for non-browser clients) or
+// the auth cookie. No token makes an anonymous viewer; a bad `?token=` is refused
 // with 401. Every frame then goes to the room hub.
 
 interface UpgradeRequest { url: string, headers: Headers, _req?: { socket?: { remoteAddress?: string } }, context?: Record<string, unknown> }
@@ -19,17 +20,27 @@ interface RawSocket { ping(): void, terminate(): void, on(event: 'pong', listene
 
 /** A socket that lets this much pile up unread is too slow to follow the room: it is dropped. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024
-interface PeerState { connection: Connection, alive: boolean, raw?: RawSocket }
+interface PeerState { connection: Connection, alive: boolean, raw?: RawSocket, slot?: string }
 
-/** What the upgrade learned about a socket, for `open`. */
-interface Arrival { user: AuthUser | null, address: string, deviceId?: string }
+/** What the upgrade learned about a socket, for `open`; `slot` is its place under the per-address cap. */
+interface Arrival { user: AuthUser | null, address: string, deviceId?: string, slot: string, unopened: ReturnType<typeof setTimeout>, expired?: boolean }
+
+/** An upgrade that has not become an open socket by then never will: its place is given back. */
+const OPEN_WITHIN_MS = 10_000
 
 const floods = createRateLimiter(FLOOD_LIMIT)
 const peers = new Map<string, PeerState>()
 
 async function authenticate(request: UpgradeRequest, cookies: Record<string, string | undefined>): Promise<AuthUser | null> {
   const { sessions } = await useCore()
-  const explicit = new URL(request.url).searchParams.get('token')
+  const query = new URL(request.url).searchParams
+  const ticket = query.get('ticket')
+  if (ticket) {
+    const user = await sessions.redeemTicket(ticket)
+    if (!user) throw new Response('invalid, expired or used ticket', { status: 401 })
+    return user
+  }
+  const explicit = query.get('token')
   if (explicit) {
     const user = await sessions.verify(explicit)
     if (!user) throw new Response('invalid or expired token', { status: 401 })
@@ -89,19 +100,34 @@ export default defineWebSocketHandler({
     const app = await useApp()
     if (app.draining) throw new Response('shutting down', { status: 503, headers: { 'Retry-After': '1' } })
     const address = resolveAddress(upgrade._req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), config.proxyHops)
-    // One address cannot open sockets without end (each would count as a viewer): across processes.
-    if (await app.bus.presence.sockets(address) >= config.maxSocketsPerAddress) {
+    // One address cannot open sockets without end (each would count as a viewer), across
+    // processes: the place is taken before anything is awaited, and given back if the upgrade fails.
+    const slot = `sockets:${address}`
+    if (!await app.bus.slots.take(slot, config.maxSocketsPerAddress)) {
       throw new Response('too many connections from this address', { status: 429, headers: { 'Retry-After': '10' } })
     }
-    const cookies = parseCookies(request.headers.get('cookie') ?? '')
-    const deviceId = cookies[DEVICE_COOKIE]
-    const arrival: Arrival = { user: await authenticate(upgrade, cookies), address, ...(deviceId && /^[\w-]{16,64}$/.test(deviceId) ? { deviceId } : {}) }
-    ;(upgrade as unknown as { context: Record<string, unknown> }).context.arrival = arrival
+    try {
+      const cookies = parseCookies(request.headers.get('cookie') ?? '')
+      const deviceId = cookies[DEVICE_COOKIE]
+      const user = await authenticate(upgrade, cookies)
+      const arrival: Arrival = { user, address, slot, unopened: setTimeout(() => {
+        arrival.expired = true
+        void app.bus.slots.give(slot)
+      }, OPEN_WITHIN_MS), ...(deviceId && /^[\w-]{16,64}$/.test(deviceId) ? { deviceId } : {}) }
+      arrival.unopened.unref()
+      ;(upgrade as unknown as { context: Record<string, unknown> }).context.arrival = arrival
+    }
+    catch (error) {
+      await app.bus.slots.give(slot)
+      throw error
+    }
   },
 
   async open(peer) {
-    const { hub, bus } = await useApp()
+    const { hub } = await useApp()
     const arrival = peer.context.arrival as Arrival
+    clearTimeout(arrival.unopened)
+    if (arrival.expired) return peer.close(1013, 'try again')
     const raw = rawSocket(peer)
     const connection = openConnection({
       user: arrival.user,
@@ -111,12 +137,11 @@ export default defineWebSocketHandler({
       close: (code, reason) => peer.close(code, reason),
       sendFrames: frameWriter(raw),
     })
-    const state: PeerState = { connection, alive: true, raw }
+    const state: PeerState = { connection, alive: true, raw, slot: arrival.slot }
     state.raw?.on('pong', () => {
       state.alive = true
     })
     peers.set(peer.id, state)
-    await bus.presence.addSocket(arrival.address, 1)
     hub.connect(connection)
   },
 
@@ -137,7 +162,7 @@ export default defineWebSocketHandler({
     peers.delete(peer.id)
     const { hub, bus } = await useApp()
     hub.disconnect(state.connection)
-    await bus.presence.addSocket(state.connection.address ?? 'unknown', -1)
+    if (state.slot) await bus.slots.give(state.slot)
   },
 
   error(peer, error) {

@@ -54,11 +54,36 @@ export function signToken(user: { id: string, role: Role, displayName: string },
     .sign(key)
 }
 
-/** The claims of a token whose signature and shape hold, or null: alg none, bad signature, expired, unknown role, no session. */
-export async function verifyClaims(token: string, key: KeyObject | Uint8Array = jwtKey()): Promise<TokenClaims | null> {
+/** Who a socket ticket is for: only the socket's upgrade takes it, and only for a moment. */
+const SOCKET_AUDIENCE = 'wrencos:socket'
+
+/**
+ * A socket ticket: the session's claims for `ttlSeconds`, with an audience no API request accepts
+ * and an id that is taken once. Browsers put it in the socket's URL instead of the session's own
+ * token, so what proxies write in their access logs is spent by the time anyone reads it.
+ */
+export function signSocketTicket(user: { id: string, role: Role, displayName: string }, session: { id: string, ttlSeconds: number }, key: KeyObject | Uint8Array = jwtKey()): Promise<string> {
+  return new SignJWT({ role: user.role, name: user.displayName, sid: session.id })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.id)
+    .setAudience(SOCKET_AUDIENCE)
+    .setJti(randomBytes(12).toString('base64url'))
+    .setIssuedAt()
+    .setExpirationTime(`${session.ttlSeconds}s`)
+    .sign(key)
+}
+
+/**
+ * The claims of a token whose signature and shape hold, or null: alg none, bad signature, expired,
+ * unknown role, no session. A socket ticket is not a session token (`ticket` asks for one instead).
+ */
+export async function verifyClaims(token: string, key: KeyObject | Uint8Array = jwtKey(), options: { ticket?: boolean } = {}): Promise<(TokenClaims & { jti?: string }) | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] })
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], ...(options.ticket ? { audience: SOCKET_AUDIENCE } : {}) })
+    if (!options.ticket && payload.aud !== undefined) return null
+    if (options.ticket && typeof payload.jti !== 'string') return null
     const claims = Claims.safeParse(payload)
+    if (claims.success && options.ticket) return { ...claims.data, jti: payload.jti }
     return claims.success ? claims.data : null
   }
   catch {

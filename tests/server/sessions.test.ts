@@ -2,7 +2,8 @@
 // session may last; roles come from the account, not the token.
 import { SignJWT } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
-import { api, guest } from '../support/api'
+import { api, guest, liveStream } from '../support/api'
+import { TestSocket } from '../support/socket'
 
 const secret = () => new TextEncoder().encode(inject('jwtSecret'))
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
@@ -51,5 +52,29 @@ describe('sessions', () => {
     const { exp: _exp, ...rest } = claims
     const tenYears = await new SignJWT(rest).setProtectedHeader({ alg: 'HS256' }).setSubject(claimsOf(token).sub).setExpirationTime(claims.iat + 10 * 365 * 86400).sign(secret())
     expect((await api('/api/auth/me', { token: tenYears })).status).toBe(401)
+  })
+
+  it('open a socket from the embedded player with a one-use ticket, so no session token lands in a URL', async () => {
+    const { token, user } = await guest('Embedded buyer')
+    expect((await api('/api/auth/socket-ticket', { method: 'POST' })).status).toBe(401)
+    const issued = await api('/api/auth/socket-ticket', { method: 'POST', token })
+    expect(issued.status).toBe(200)
+    expect(issued.headers.get('cache-control')).toBe('no-store')
+    const { ticket, expiresInSeconds } = issued.body
+    expect(expiresInSeconds).toBe(30)
+    expect(claimsOf(ticket)).toMatchObject({ sub: user.id, aud: 'wrencos:socket' })
+    expect(claimsOf(ticket).exp - claimsOf(ticket).iat).toBe(30)
+    // A ticket is no session token: the API refuses it.
+    expect((await api('/api/auth/me', { token: ticket })).status).toBe(401)
+    const show = await liveStream()
+    const socket = await TestSocket.open({ ticket })
+    socket.send({ type: 'register', livestreamId: show.id, sessionId: `session-ticket-${Date.now()}` })
+    await socket.next('registered')
+    socket.send({ type: 'chat_message', message: 'signed in by ticket' })
+    expect((await socket.next('chat_message')).user).toMatchObject({ id: user.id, displayName: 'Embedded buyer' })
+    socket.close()
+    // Taken once: the same ticket, out of a proxy's log, opens nothing.
+    await expect(TestSocket.open({ ticket })).rejects.toThrow('upgrade refused: 401')
+    await expect(TestSocket.open({ ticket: token })).rejects.toThrow('upgrade refused: 401')
   })
 })
