@@ -210,6 +210,8 @@ export interface Store {
   /** Keeps each event unless its session already reached that step of that product; answers how many were new. */
   addFunnelEvents(events: FunnelEventRecord[]): Promise<number>
   listFunnelEvents(livestreamId: string): Promise<FunnelEventRecord[]>
+  /** How many funnel rows a show has, and whether this session already has any (a new session is limited, see domain/funnel.ts). */
+  funnelUsage(livestreamId: string, sessionId: string): Promise<{ rows: number, sessionKnown: boolean }>
 
   /** Puts webhook deliveries in the outbox, due now. */
   enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>

@@ -1,6 +1,7 @@
 // Flash deals: a price for a few units of one product, for a while, during a show. What is left of
 // a deal is a capped counter (`dealCounter`), taken in the same atomic step as the order's stock,
 // so 50 customers racing for 10 units get exactly 10 (server/db placeOrder).
+import { createHash } from 'node:crypto'
 import type { StartDealInput } from '#shared/schemas/deal'
 import type { Deal, DealEndReason } from '#shared/types/models'
 import type { CappedTake, DealRecord } from '../db'
@@ -10,8 +11,15 @@ import { findLivestream, pinProduct } from './livestreams'
 
 /** The counter of a deal's units taken. */
 export const dealCounter = (dealId: string) => `deal:${dealId}`
-/** The counter of one buyer's units of a deal (by account, and by browser: guests are free). */
-const buyerCounter = (dealId: string, kind: 'user' | 'device', id: string) => `deal:${dealId}:${kind}:${id}`
+/** Browsers and addresses are kept in counters as digests: the counters need to tell them apart, not to know them. */
+export const counterDigest = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 22)
+/**
+ * The counter of one buyer's units of a deal: by account, by browser and by address, since guest
+ * accounts are free and a cookieless frame has no browser id. Behind one address (a household, an
+ * office) a few buyers (NUXT_DEAL_BUYERS_PER_ADDRESS) may each take the per-customer allowance.
+ */
+const buyerCounter = (dealId: string, kind: 'user' | 'device' | 'address', id: string) =>
+  `deal:${dealId}:${kind}:${kind === 'user' ? id : counterDigest(id)}`
 
 export const isOpen = (deal: DealRecord, now: number) => !deal.endedAt && Date.parse(deal.endsAt) > now
 
@@ -86,7 +94,7 @@ export interface DealLine { dealId: string, productId: string, quantity: number 
  * The deals an order's lines name, checked open and of this show and product, with the counters
  * their units are taken from: the deal's own (its quantity) and the buyer's (its per-customer limit).
  */
-export async function dealTerms(core: Core, livestreamId: string | undefined, lines: DealLine[], buyer: { userId: string, deviceId?: string }) {
+export async function dealTerms(core: Core, livestreamId: string | undefined, lines: DealLine[], buyer: { userId: string, deviceId?: string, address?: string }) {
   const prices = new Map<string, number>()
   const caps: CappedTake[] = []
   const now = core.clock.now()
@@ -101,6 +109,10 @@ export async function dealTerms(core: Core, livestreamId: string | undefined, li
     if (deal.perCustomer) {
       caps.push({ counter: buyerCounter(deal.id, 'user', buyer.userId), amount: line.quantity, max: deal.perCustomer, livestreamId })
       if (buyer.deviceId) caps.push({ counter: buyerCounter(deal.id, 'device', buyer.deviceId), amount: line.quantity, max: deal.perCustomer, livestreamId })
+      if (buyer.address && buyer.address !== 'unknown') {
+        const max = deal.perCustomer * core.orderCaps.dealBuyersPerAddress
+        caps.push({ counter: buyerCounter(deal.id, 'address', buyer.address), amount: line.quantity, max, livestreamId })
+      }
     }
   }
   return { prices, caps }
@@ -113,7 +125,8 @@ export function dealRefusal(caps: CappedTake[], used: Record<string, number>): D
     const [, dealId, kind] = cap.counter.split(':')
     const remaining = Math.max(0, cap.max - (used[cap.counter] ?? 0))
     if (!kind) return new DomainError('conflict', remaining ? `only ${remaining} left at the deal price` : 'this deal is sold out', { reason: 'deal_sold_out', dealId, remaining })
-    return new DomainError('conflict', `at most ${cap.max} per customer at the deal price`, { reason: 'deal_limit', dealId, max: cap.max, remaining })
+    const message = kind === 'address' ? 'buyers at this address have taken their share of this deal' : `at most ${cap.max} per customer at the deal price`
+    return new DomainError('conflict', message, { reason: 'deal_limit', dealId, max: cap.max, remaining })
   }
   return undefined
 }

@@ -9,6 +9,11 @@ import { findLivestream } from './livestreams'
 
 /** A reported time further than this from the server's is taken as the server's: a wrong phone clock. */
 const TRUSTED_SKEW_MS = 5 * 60_000
+/**
+ * The most funnel rows one show keeps (about 500 bytes each): 10,000 sessions at every step of
+ * five products. Past it new events are not kept, so a flood cannot grow the database without end.
+ */
+export const MAX_FUNNEL_ROWS_PER_SHOW = 200_000
 
 const STEP_FIELD: Record<FunnelStep, keyof FunnelCounts> = {
   product_impression: 'impressions',
@@ -19,10 +24,27 @@ const STEP_FIELD: Record<FunnelStep, keyof FunnelCounts> = {
 
 const none = (): FunnelCounts => ({ impressions: 0, clicks: 0, addToCart: 0, checkout: 0, orders: 0 })
 
-/** Keeps a page's batch of events for a show that is live or has a replay; answers how many were new. */
-export async function recordFunnelEvents(core: Core, livestreamId: string, sessionId: string, events: Array<{ type: FunnelStep, productId: string, at: string }>) {
+/** The products a show's funnel can name: those it pinned at some moment, and those of its deals. */
+async function productsOfShow(core: Core, livestreamId: string) {
+  const [pins, deals] = await Promise.all([core.store.listPins(livestreamId), core.store.listDeals({ livestreamId })])
+  return new Set([...pins.map(pin => pin.productId), ...deals.map(deal => deal.productId)])
+}
+
+/**
+ * Keeps a page's batch of events for a show that is live or has a replay; answers how many were
+ * new. Only products the show presented count (anything else is a 400 and nothing is kept); a
+ * session this show has not seen yet is limited per show and address like a view; and a show
+ * keeps at most MAX_FUNNEL_ROWS_PER_SHOW rows.
+ */
+export async function recordFunnelEvents(core: Core, livestreamId: string, sessionId: string, events: Array<{ type: FunnelStep, productId: string, at: string }>, address?: string) {
   const stream = await findLivestream(core, livestreamId)
   if (stream.status === 'scheduled') throw new DomainError('conflict', 'this show has not started')
+  const presented = await productsOfShow(core, livestreamId)
+  const strangers = [...new Set(events.map(event => event.productId).filter(id => !presented.has(id)))]
+  if (strangers.length) throw new DomainError('invalid', 'these products were not presented in this show', { productIds: strangers.slice(0, 20) })
+  const usage = await core.store.funnelUsage(livestreamId, sessionId)
+  if (!usage.sessionKnown) await core.limits.enforce('funnelSession', { key: address && `${livestreamId}|${address}` }, 'too many new sessions from this address;')
+  if (usage.rows >= MAX_FUNNEL_ROWS_PER_SHOW) return 0
   const now = core.clock.now()
   const records: FunnelEventRecord[] = events.map(event => ({
     livestreamId,

@@ -75,9 +75,11 @@ async function activeRestrictions(core: Core, livestreamId: string): Promise<Act
 
 /**
  * Whether a restriction reaches this participant: their account; or the browser it was put on (a
- * new guest made in the same browser); or, for a ban, a guest account made in the half hour after
- * it from the banned account's signup address (a new guest from the same network). Other people
- * who share that address and had accounts before the ban are not reached.
+ * new guest made in the same browser); or, for a ban, a customer account made in the half hour
+ * after it from the banned account's signup address (a new account from the same network). A
+ * registered account counts here like a guest: no email is verified, so registering costs no more
+ * than a guest's name. Other people who share that address and had accounts before the ban are
+ * not reached.
  */
 async function reaches(core: Core, restriction: ActiveRestriction, who: Participant, account: () => Promise<UserRecord | null>) {
   if (restriction.user.id === who.user.id) return true
@@ -87,7 +89,7 @@ async function reaches(core: Core, restriction: ActiveRestriction, who: Particip
   if (!user) return false
   if (restriction.deviceId && user.deviceId === restriction.deviceId) return true
   const madeAfter = Date.parse(user.createdAt) - Date.parse(restriction.at)
-  return !user.email && !!restriction.address && user.signupAddress === restriction.address && madeAfter > 0 && madeAfter < ADDRESS_BAN_WINDOW_MS
+  return !!restriction.address && user.signupAddress === restriction.address && madeAfter > 0 && madeAfter < ADDRESS_BAN_WINDOW_MS
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Order } from '#shared/types/models'
 import type { CreateOrderInput } from '#shared/schemas/order'
 import type { CappedTake } from '../db'
@@ -7,7 +6,7 @@ import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
 import type { Actor } from './limits'
 import { findLivestream } from './livestreams'
-import { dealRefusal, dealTerms, type DealLine } from './deals'
+import { counterDigest, dealRefusal, dealTerms, type DealLine } from './deals'
 import { webhookDeliveries } from './webhooks'
 import { mergeOrderLines, priceOrder, shortagesOf, unitsByProduct, type OrderLine } from './order-pricing'
 
@@ -25,10 +24,8 @@ function unitCaps(core: Core, livestreamId: string, buyer: Actor & { userId: str
     ['device', buyer.deviceId, perCustomerPerShow],
     ['address', buyer.address === 'unknown' ? undefined : buyer.address, perAddressPerShow],
   ]
-  // Browsers and addresses are kept as digests: the counters need to tell them apart, not to know them.
-  const digest = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 22)
   return unitsByProduct(lines).flatMap(line => whos.filter(([, id]) => id).map(([kind, id, max]) => ({
-    counter: `units:${livestreamId}:${line.productId}:${kind}:${kind === 'user' ? id : digest(id!)}`, amount: line.quantity, max, livestreamId,
+    counter: `units:${livestreamId}:${line.productId}:${kind}:${kind === 'user' ? id : counterDigest(id!)}`, amount: line.quantity, max, livestreamId,
   })))
 }
 

@@ -13,12 +13,14 @@ const session = () => `session-${Math.random().toString(36).slice(2, 12)}`
 const shipping = { name: 'Ann Example', email: 'ann@example.com', address: '1 Main Street' }
 
 beforeAll(async () => {
-  // The shipped limits, but for two: few sockets per address, so that cap is quick to reach, and
-  // guest sign-ups (their own limit is in tests/unit/limits.test.ts), so the tests can make accounts.
+  // The shipped limits, but for three: few sockets per address, so that cap is quick to reach, and
+  // guest sign-ups and orders per address (their own limits are in tests/unit/limits.test.ts), so
+  // the tests can make accounts and buy.
   server = await startServer({
-    NUXT_RATE_LIMITS: JSON.stringify({ signup: { perAddress: { burst: 1000, perSecond: 100 } } }),
+    NUXT_RATE_LIMITS: JSON.stringify({ signup: { perAddress: { burst: 1000, perSecond: 100 } }, order: { perAddress: { burst: 1000, perSecond: 100 } } }),
     NUXT_MAX_SOCKETS_PER_ADDRESS: '12',
     NUXT_ORDER_MAX_UNITS_PER_ADDRESS: '',
+    NUXT_DEAL_BUYERS_PER_ADDRESS: '',
   })
   const login = await api('/api/auth/login', { base: base(), body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })
   adminToken = login.body.token
@@ -145,6 +147,74 @@ describe('one address with many guest accounts', () => {
     opened.pop()!.close()
     await new Promise(resolve => setTimeout(resolve, 200))
     sockets.push(await TestSocket.open({ base: base() }))
+  })
+})
+
+describe('one address racing the limits in parallel (review of 524255a)', () => {
+  it('cannot pass the socket cap with a burst of upgrades (each with a junk token cookie), and gets its places back as sockets close', async () => {
+    for (const socket of sockets.splice(0)) socket.close()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const show = await liveShow()
+    // 524255a: 195 of 200 opened (an await between the count and the add), 200 with register.
+    const attempts = await Promise.allSettled(Array.from({ length: 60 }, () => TestSocket.open({ base: base(), headers: { cookie: 'wrencos_token=junk.junk.junk' } })))
+    const opened = attempts.filter(attempt => attempt.status === 'fulfilled').map(attempt => (attempt as PromiseFulfilledResult<TestSocket>).value)
+    expect(opened).toHaveLength(12)
+    for (const attempt of attempts) if (attempt.status === 'rejected') expect(String(attempt.reason)).toContain('upgrade refused: 429')
+    opened.forEach((socket, i) => socket.send({ type: 'register', livestreamId: show.id, sessionId: `session-burst-${i}-${Date.now()}` }))
+    await Promise.all(opened.map(socket => socket.next('registered')))
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    expect((await api(`/api/livestreams/${show.id}`, { base: base() })).body.livestream.currentViewers).toBe(12)
+    // Closed sockets give their places back, however many there were.
+    opened.forEach(socket => socket.close())
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const again = await Promise.allSettled(Array.from({ length: 20 }, () => TestSocket.open({ base: base() })))
+    const reopened = again.filter(attempt => attempt.status === 'fulfilled').map(attempt => (attempt as PromiseFulfilledResult<TestSocket>).value)
+    expect(reopened).toHaveLength(12)
+    reopened.forEach(socket => socket.close())
+    await new Promise(resolve => setTimeout(resolve, 300))
+  })
+
+  it('cannot fill a show\'s funnel: only products the show presented, and new sessions per show and address limited like views', async () => {
+    const show = await liveShow()
+    const lipstick = await product(10)
+    await api(`/api/livestreams/${show.id}/pin-product`, { base: base(), token: adminToken, body: { productId: lipstick.id, pinned: true } })
+    const at = new Date().toISOString()
+    // 524255a kept 2,000 rows a second of made-up products from one address.
+    const madeUp = await api(`/api/livestreams/${show.id}/events`, { base: base(), body: { sessionId: 'session-made-up-1', events: [{ type: 'product_click', productId: 'ffffffffffffffffffffffff', at }] } })
+    expect(madeUp.status).toBe(400)
+    const sessionIds = Array.from({ length: 40 }, (_, i) => `session-flood-${i}-${Date.now()}`)
+    const answers = await Promise.all(sessionIds.map(sessionId => api(`/api/livestreams/${show.id}/events`, {
+      base: base(), body: { sessionId, events: [{ type: 'product_impression', productId: lipstick.id, at }] },
+    })))
+    const kept = answers.filter(answer => answer.status === 202)
+    expect(kept).toHaveLength(10)
+    for (const answer of answers.filter(answer => answer.status !== 202)) {
+      expect(answer.status).toBe(429)
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+    // A session already kept carries on; one more new session is still refused.
+    const known = sessionIds[answers.indexOf(kept[0]!)]!
+    const click = await api(`/api/livestreams/${show.id}/events`, { base: base(), body: { sessionId: known, events: [{ type: 'product_click', productId: lipstick.id, at }] } })
+    expect(click).toMatchObject({ status: 202, body: { accepted: 1 } })
+    const newcomer = await api(`/api/livestreams/${show.id}/events`, { base: base(), body: { sessionId: 'session-flood-newcomer', events: [{ type: 'product_click', productId: lipstick.id, at }] } })
+    expect(newcomer.status).toBe(429)
+    const { funnel } = (await api(`/api/livestreams/${show.id}/analytics`, { base: base(), token: adminToken })).body
+    expect(funnel.products).toEqual([expect.objectContaining({ productId: lipstick.id, impressions: 10, clicks: 1 })])
+  })
+
+  it('cannot take a scarce deal with cookieless guests: its per-customer limit holds per address too (two buyers by default)', async () => {
+    const show = await liveShow()
+    const gloss = await product(50)
+    const started = await api(`/api/livestreams/${show.id}/deals`, { base: base(), token: adminToken, body: { productId: gloss.id, priceCents: 500, quantity: 5, perCustomer: 1, durationSeconds: 120 } })
+    expect(started.status).toBe(201)
+    const buyers = await guests(6)
+    // Each guest's token alone, no device cookie: what the embedded player's third-party frame sends.
+    const answers = await Promise.all(buyers.map(buyer => api('/api/orders', {
+      base: base(), token: buyer.token, body: { livestreamId: show.id, items: [{ productId: gloss.id, quantity: 1, dealId: started.body.deal.id }], shipping },
+    })))
+    expect(answers.filter(answer => answer.status === 201)).toHaveLength(2)
+    for (const answer of answers.filter(answer => answer.status !== 201)) expect(answer.body.data).toMatchObject({ reason: 'deal_limit' })
+    expect((await api(`/api/livestreams/${show.id}/deals`, { base: base() })).body.items[0].remaining).toBe(3)
   })
 })
 

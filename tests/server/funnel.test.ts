@@ -6,12 +6,17 @@ import { adminToken, api, baseURL, createProduct, guest, liveStream } from '../s
 const shipping = { name: 'Ann', email: 'ann@example.com', address: '1 Rue de la Paix, Paris' }
 const send = (livestreamId: string, body: unknown) => api(`/api/livestreams/${livestreamId}/events`, { body })
 const now = () => new Date().toISOString()
+/** A show's funnel takes only the products the show presented. */
+const present = (livestreamId: string, productId: string) => api(`/api/livestreams/${livestreamId}/pin-product`, { token: adminToken(), body: { productId, pinned: true } })
 
 describe('the shopping funnel', () => {
   it('takes each session\'s steps once, refuses what is not a funnel event, and turns them into the show\'s funnel', async () => {
     const product = await createProduct({ name: `Funnel balm ${Date.now()}`, priceCents: 1500, stock: 10 })
     const show = await liveStream()
     const steps = (type: string) => ({ type, productId: product.id, at: now() })
+    const notShown = await createProduct({ name: `Never pinned ${Date.now()}` })
+    expect(await send(show.id, { sessionId: 'session-funnel-a', events: [{ ...steps('product_click'), productId: notShown.id }] })).toMatchObject({ status: 400, body: { data: { productIds: [notShown.id] } } })
+    expect((await present(show.id, product.id)).status).toBe(200)
     for (const session of ['session-funnel-a', 'session-funnel-b', 'session-funnel-c']) {
       expect(await send(show.id, { sessionId: session, events: [steps('product_impression')] })).toMatchObject({ status: 202, body: { accepted: 1 } })
     }
@@ -56,6 +61,7 @@ describe('the shopping funnel', () => {
   it('limits a session\'s batches', async () => {
     const product = await createProduct({ name: `Limited ${Date.now()}` })
     const show = await liveStream()
+    await present(show.id, product.id)
     const statuses = []
     for (let n = 0; n < 12; n++) statuses.push((await send(show.id, { sessionId: 'session-funnel-flood', events: [{ type: 'product_impression', productId: product.id, at: now() }] })).status)
     expect(statuses.filter(status => status === 429).length).toBeGreaterThanOrEqual(1)

@@ -269,6 +269,11 @@ class MongoStore implements Store {
     return docs.map(doc => plain<FunnelEventRecord>(doc, ['_id']))
   }
 
+  async funnelUsage(livestreamId: string, sessionId: string) {
+    const [rows, known] = await Promise.all([this.m.funnel.countDocuments({ livestreamId }), this.m.funnel.exists({ livestreamId, sessionId })])
+    return { rows, sessionKnown: !!known }
+  }
+
   async enqueueDeliveries(deliveries: NewDelivery[]) {
     if (deliveries.length) await this.m.deliveries.insertMany(deliveries.map(deliveryDoc))
   }

@@ -359,6 +359,12 @@ class SqliteStore implements Store {
       .map(row => fromRow<FunnelEventRecord>(row, { livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time' }))
   }
 
+  async funnelUsage(livestreamId: string, sessionId: string) {
+    const rows = Number(this.one('SELECT COUNT(*) AS n FROM funnel_events WHERE livestream_id = ?', livestreamId)?.n ?? 0)
+    const known = this.one('SELECT 1 AS known FROM funnel_events WHERE livestream_id = ? AND session_id = ? LIMIT 1', livestreamId, sessionId)
+    return { rows, sessionKnown: !!known }
+  }
+
   // Webhook outbox
 
   async enqueueDeliveries(deliveries: Parameters<Store['enqueueDeliveries']>[0]) {

@@ -119,7 +119,7 @@ describe('moderation over the socket', () => {
     expect(await likeLivestream(harness.core, id, 1)).toMatchObject({ likes: 1 })
   })
 
-  it('bans a customer: their lines go, and a new guest from the same browser or, made after the ban, the same network is banned too', async () => {
+  it('bans a customer: their lines go, and a new guest or registered account from the same browser or, made after the ban, the same network is banned too', async () => {
     // The store dates accounts by the real clock: this hub's clock runs from now, so "made after the ban" means what it says.
     harness = hubHarness({ clock: manualClock(Date.now()) })
     const id = await liveShow()
@@ -146,6 +146,10 @@ describe('moderation over the socket', () => {
     const sameNetwork = await join(id, await account('customer', 'Another', { deviceId: 'device-new-00001', signupAddress: '198.51.100.7' }), { deviceId: 'device-new-00001', address: '198.51.100.7' })
     await say(sameNetwork, 'spam five')
     expect(lastError(sameNetwork)).toMatchObject({ code: 'FORBIDDEN' })
+    // Registering instead of a guest (524255a let that account chat): no email is verified, so it is a guest too.
+    const registered = await join(id, await account('customer', 'Registered', { deviceId: 'device-new-00002', signupAddress: '198.51.100.7', email: `fresh-${Date.now()}@example.com` }), { deviceId: 'device-new-00002', address: '198.51.100.7' })
+    await say(registered, 'spam six')
+    expect(lastError(registered)).toMatchObject({ code: 'FORBIDDEN' })
     // Someone who was already there on that address is not.
     await say(neighbour, 'still here')
     expect(lastError(neighbour)).toBeUndefined()

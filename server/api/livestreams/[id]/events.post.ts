@@ -3,13 +3,15 @@ import { FunnelEventsBody } from '#shared/schemas/funnel'
 import { recordFunnelEvents } from '../../../domain/funnel'
 
 // The shopping funnel's events from the live page and the embedded player: anyone, in batches,
-// limited per address and per session (and a session counts once per step of a product).
+// limited per address and per session, new sessions per show and address (and a session counts
+// once per step of a product), for the products the show presented.
 export default defineApiHandler(async (event) => {
   const core = await useCore()
   const { id } = await getValidatedRouterParams(event, zodCheck(IdParams))
   const { sessionId, events } = await readValidatedBody(event, zodCheck(FunnelEventsBody))
-  await core.limits.enforce('events', { ...actorOf(event), key: `${id}:${sessionId}` })
-  const accepted = await recordFunnelEvents(core, id, sessionId, events)
+  const actor = actorOf(event)
+  await core.limits.enforce('events', { ...actor, key: `${id}:${sessionId}` })
+  const accepted = await recordFunnelEvents(core, id, sessionId, events, actor.address)
   setResponseStatus(event, 202)
   return { accepted }
 })
