@@ -95,8 +95,43 @@ export async function attemptDelivery(core: Core, delivery: DeliveryRecord) {
 }
 
 /** A delivery as the studio's log shows it: without its body. */
-export function presentDelivery({ body: _body, ...shown }: DeliveryRecord) {
-  return shown
+export function presentDelivery({ body: _body, url, ...shown }: DeliveryRecord) {
+  return { ...shown, url: redactedUrl(url) }
+}
+
+/**
+ * NUXT_WEBHOOK_URLS, read once at start: http(s) URLs without credentials (a password in the
+ * URL would be shown in the studio and sent in the clear to every proxy; receivers check the
+ * signature instead). Anything else is a problem the server refuses to start with.
+ */
+export function parseWebhookUrls(entries: string[]): { urls: string[], problems: string[] } {
+  const urls: string[] = []
+  const problems: string[] = []
+  for (const entry of entries) {
+    let url: URL
+    try {
+      url = new URL(entry)
+    }
+    catch {
+      problems.push(`"${entry.slice(0, 80)}" is not a URL`)
+      continue
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`${redactedUrl(entry)} is not an http(s) URL`)
+    else if (url.username || url.password) problems.push(`${redactedUrl(entry)} carries credentials: remove them, receivers check X-WrenCos-Signature`)
+    else urls.push(url.href)
+  }
+  return { urls, problems }
+}
+
+/** A receiver's URL as the studio and the log show it: no credentials, no query (it may hold a token). */
+export function redactedUrl(text: string): string {
+  try {
+    const url = new URL(text)
+    return `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}${url.pathname}${url.search ? '?***' : ''}`
+  }
+  catch {
+    return '(not a URL)'
+  }
 }
 
 export async function listDeliveries(core: Core, limit = 100) {

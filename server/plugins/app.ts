@@ -1,4 +1,5 @@
 import { startApp } from '../app'
+import { parseWebhookUrls } from '../domain/webhooks'
 import { MAX_FRAME_BYTES } from '../realtime/limits'
 
 // Starts the app (store, core, bus, hub) and closes it in order at shutdown.
@@ -8,6 +9,15 @@ export default defineNitroPlugin((nitroApp) => {
     console.error('[wrencos] NUXT_JWT_SECRET is not set: refusing to start in production without a signing secret.')
     process.exit(1)
   }
+  if (!import.meta.dev && !config.siteOrigin) {
+    console.warn('[wrencos] NUXT_PUBLIC_SITE_URL is not set: absolute URLs (WHIP, WHEP) follow each request\'s Host header. Set it to the site\'s public origin.')
+  }
+  const receivers = parseWebhookUrls(config.webhooks.urls)
+  if (receivers.problems.length) {
+    for (const problem of receivers.problems) console.error(`[wrencos] NUXT_WEBHOOK_URLS: ${problem}; refusing to start.`)
+    process.exit(1)
+  }
+  config.webhooks.urls = receivers.urls
   if (config.webhooks.urls.length && !config.webhooks.secret) {
     console.error('[wrencos] NUXT_WEBHOOK_URLS is set without NUXT_WEBHOOK_SECRET: refusing to send unsigned webhooks.')
     process.exit(1)

@@ -7,29 +7,47 @@ import { describe, expect, inject, it } from 'vitest'
 import { adminToken, api, createProduct, guest } from '../support/api'
 import { ROOT, freePort, startServer } from '../support/server'
 
+/** Starts the built server with `env` and answers how it exited within 10 s (null if it kept running) and what it printed. */
+async function startRefused(env: NodeJS.ProcessEnv) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wrencos-refused-'))
+  const child = spawn(process.execPath, [join(ROOT, '.output/server/index.mjs')], { env: { ...env, PORT: String(await freePort()), NUXT_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stderr.on('data', (chunk) => {
+    output += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve(null)
+    }, 10_000)
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer)
+      resolve(exitCode)
+    })
+  })
+  rmSync(dataDir, { recursive: true, force: true })
+  return { code, output }
+}
+
 describe('starting the production server', () => {
   it('refuses to start without NUXT_JWT_SECRET', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'wrencos-nosecret-'))
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(await freePort()), NUXT_DATA_DIR: dataDir }
+    const env: NodeJS.ProcessEnv = { ...process.env }
     delete env.NUXT_JWT_SECRET
-    const child = spawn(process.execPath, [join(ROOT, '.output/server/index.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stderr.on('data', (chunk) => {
-      output += chunk
-    })
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL')
-        resolve(null)
-      }, 10_000)
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer)
-        resolve(exitCode)
-      })
-    })
-    rmSync(dataDir, { recursive: true, force: true })
+    const { code, output } = await startRefused(env)
     expect(code).toBe(1)
     expect(output).toContain('NUXT_JWT_SECRET')
+  })
+
+  it('refuses a webhook receiver whose URL carries credentials, or is no http(s) URL, and names it without its password', async () => {
+    // 524255a started, failed every delivery for ever, and showed the password in the delivery log.
+    const base = { ...process.env, NUXT_JWT_SECRET: 'startup-secret', NUXT_WEBHOOK_SECRET: 'hook-secret' }
+    const withPassword = await startRefused({ ...base, NUXT_WEBHOOK_URLS: 'https://hooks.example.com/ok,http://user:hunter2@127.0.0.1:9/hook' })
+    expect(withPassword.code).toBe(1)
+    expect(withPassword.output).toContain('NUXT_WEBHOOK_URLS: http://***@127.0.0.1:9/hook carries credentials')
+    expect(withPassword.output).not.toContain('hunter2')
+    const notHttp = await startRefused({ ...base, NUXT_WEBHOOK_URLS: 'ftp://127.0.0.1/hook' })
+    expect(notHttp.code).toBe(1)
+    expect(notHttp.output).toContain('is not an http(s) URL')
   })
 
   it('keeps its data across a restart, and seeds the admin and demo data only once', async () => {
