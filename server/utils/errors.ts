@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import { createError, defineEventHandler, isError, setResponseHeader, type H3Error, type H3Event } from 'h3'
 import { StoreError } from '../db/types'
 import { DomainError, type DomainErrorCode } from '../domain/errors'
+import { logServerError } from './server-error-log'
 
 /** The HTTP status of each of the core's refusals: the socket's twin is server/realtime/refusals.ts. */
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -45,11 +46,19 @@ function retryAfterOf(error: unknown): number | undefined {
   return typeof seconds === 'number' ? seconds : undefined
 }
 
-/** Maps `error` for `event`'s answer, with its `Retry-After` header: the HTTP edge of the core. */
+/**
+ * Maps `error` for `event`'s answer, with its `Retry-After` header: the HTTP edge of the core. A
+ * failure that is not the client's becomes a plain 500 (nothing of its insides in the answer),
+ * and every 5xx is logged once per cause per minute (server-error-log.ts).
+ */
 export function answerError(event: H3Event, error: unknown): unknown {
   const retryAfter = retryAfterOf(error)
   if (retryAfter !== undefined) setResponseHeader(event, 'Retry-After', retryAfter)
-  return toHttpError(error)
+  const answer = toHttpError(error)
+  const status = isError(answer) ? answer.statusCode : 500
+  if (status < 500) return answer
+  logServerError(`${event.method} ${event.path.split('?')[0]}`, isError(answer) && answer.cause ? answer.cause : error)
+  return isError(answer) ? answer : createError({ statusCode: 500, statusMessage: 'Internal Server Error', message: 'something went wrong on our side; it has been logged' })
 }
 
 /** `defineEventHandler` whose failures go through `toHttpError`: every API handler uses it. */
