@@ -89,7 +89,10 @@ try {
     sockets, users, seconds,
     likesSent: users * seconds, likesAccepted: likes.length, statuses, likesCounted: counted,
     likesPerSecond: round(likes.length / sendSeconds),
-    bare, likesToBareRatio: round(likes.length / sendSeconds / bare.requestsPerSecond, 2),
+    // The storm is paced (each user a like a second), so accepted / bare would only restate the
+    // offered rate: what it tells is the share of the offered likes taken. Capacity is measured
+    // where the server is saturated, in benchmark 4 (http.mjs). The bare handler is the machine's reference.
+    bare, acceptedShare: round(likes.length / (users * seconds), 3),
     updateFramesPerSocketPerSecond: { mean: round(framesPerSecond.reduce((a, b) => a + b, 0) / framesPerSecond.length, 2), max: round(Math.max(...framesPerSecond), 2) },
     likeToCounterMs: { p50: round(latency.p50), p99: round(latency.p99), max: round(latency.max) },
     likeRequestMs: (({ p50, p99, max }) => ({ p50: round(p50), p99: round(p99), max: round(max) }))(summarize(httpLatencies)),
@@ -99,7 +102,7 @@ try {
     sockets, users, seconds,
     'likes/s': result.likesPerSecond,
     'bare req/s': bare.requestsPerSecond,
-    'likes / bare': result.likesToBareRatio,
+    'accepted / offered': result.acceptedShare,
     'sent/accepted/counted': `${result.likesSent}/${result.likesAccepted}/${counted}`,
     'updates/socket/s': `${result.updateFramesPerSocketPerSecond.mean} (max ${result.updateFramesPerSocketPerSecond.max})`,
     'HTTP p99 ms': result.likeRequestMs.p99,

@@ -123,14 +123,18 @@ async function startViewers(target, count, processes) {
   await Promise.all(children.map(({ next }) => next('ready')))
   // One process at a time: a burst of hundreds of handshakes at once measures the handshakes.
   let failed = 0
+  let retried = 0
   for (const { child, share, next } of children) {
     child.send({ type: 'open', ...target, count: share })
     const opened = await next('opened')
     failed += opened.failed
+    retried += opened.retried ?? 0
+    if (opened.retried) console.log(`  ${opened.retried} of ${share} viewers connected only with a second session`)
     if (opened.failed) console.log(`  ${opened.failed} of ${share} viewers did not connect: ${opened.firstError}`)
   }
   return {
     failed,
+    retried,
     pids: children.map(({ child }) => child.pid),
     sent: frames => children.forEach(({ child }) => child.connected && child.send({ type: 'sent', frames })),
     measure: () => Promise.all(children.map(({ child, next }) => (child.send({ type: 'measure' }), next('measuring')))),
@@ -244,6 +248,7 @@ async function runViewers(count, mode = 'relay') {
       viewers: count,
       received: results.filter(result => result.kbps > 0).length,
       failedToConnect: viewers.failed,
+      connectedOnRetry: viewers.retried,
       connectSeconds: round(connectSeconds, 2),
       viewerKbps: { min: round(kbps.p50 && results.reduce((min, result) => Math.min(min, result.kbps), Infinity)), p50: round(kbps.p50) },
       publisherKbps: round(publisherKbps),

@@ -47,7 +47,7 @@ console.log(table([{
   'like request p50 / p99 (ms)': `${likes.likeRequestMs.p50} / ${likes.likeRequestMs.p99}`,
   'like -> counter p50 / p99 / max (ms)': `${likes.likeToCounterMs.p50} / ${likes.likeToCounterMs.p99} / ${likes.likeToCounterMs.max}`,
   'server CPU %': likes.serverCpuPercent,
-  ...(likes.bare ? { 'bare handler req/s (same run)': likes.bare.requestsPerSecond, 'likes / bare': likes.likesToBareRatio } : {}),
+  ...(likes.bare ? { 'bare handler req/s (same run)': likes.bare.requestsPerSecond, 'accepted / offered': likes.acceptedShare } : {}),
 }]))
 
 const join_ = load('viewer-join')

@@ -184,17 +184,28 @@ process.on('message', async (message) => {
     // One Janus session per process, a handle per viewer, as a page would have its own.
     const session = message.janus && await janusSession(message.janus.url, message.janus.secret)
     const subscribe = session ? janusWatch(session, message.janus.mountpoint) : whep(message.whepUrl)
-    for (let from = 0; from < message.count; from += 10) {
-      const batch = Array.from({ length: Math.min(10, message.count - from) }, () => lightViewer(subscribe))
+    // A viewer that did not connect opens a new session once, as the live page does when nothing arrives.
+    let retried = 0
+    const open = async (count, again) => {
+      const batch = Array.from({ length: count }, () => lightViewer(subscribe))
       const started = await Promise.allSettled(batch.map(viewer => viewer.start()))
+      let missing = 0
       started.forEach((outcome, index) => {
         if (outcome.status === 'fulfilled') return void viewers.push(batch[index])
-        failed++
-        firstError ??= String(outcome.reason?.message ?? outcome.reason)
         batch[index].close().catch(() => {})
+        if (again) missing++
+        else {
+          failed++
+          firstError ??= String(outcome.reason?.message ?? outcome.reason)
+        }
       })
+      if (missing) {
+        retried += missing
+        await open(missing, false)
+      }
     }
-    process.send({ type: 'opened', count: viewers.length, failed, firstError })
+    for (let from = 0; from < message.count; from += 10) await open(Math.min(10, message.count - from), true)
+    process.send({ type: 'opened', count: viewers.length, failed, retried, firstError })
   }
   else if (message.type === 'sent') {
     for (const [timestamp, at, packets] of message.frames) {

@@ -55,9 +55,11 @@ describe.sequential('benchmarks, quick mode', () => {
     const figures = results('likestorm')
     expect(figures.likesCounted).toBe(figures.likesSent)
     expect(figures.updateFramesPerSocketPerSecond.max).toBeLessThanOrEqual(5)
-    // Its peer in the same run: the bare handler answered, and the ratio is taken from it.
+    // The machine's reference in the same run: the bare handler answered. (The paced storm's own
+    // figure is the share of the offered likes taken, which any day's machine keeps above nothing.)
     expect(figures.bare.requestsPerSecond).toBeGreaterThan(0)
-    expect(figures.likesToBareRatio).toBeGreaterThan(0)
+    expect(figures.likesAccepted).toBeGreaterThan(0)
+    expect(figures.acceptedShare).toBeGreaterThan(0)
   }, 120_000)
 
   it('viewer join measures first frames in Chromium in every mode, against the bare floor, and register-to-offer', async () => {
@@ -80,7 +82,8 @@ describe.sequential('benchmarks, quick mode', () => {
     expect(figures.read.requestsPerSecond).toBeGreaterThan(0)
     expect(figures.bare.requestsPerSecond).toBeGreaterThan(0)
     expect(figures.like.likesCounted).toBe(figures.like.ok)
-    expect(figures.likesToBareRatio).toBeGreaterThan(0)
+    // Capacity where the server is saturated: every like request answered (2xx and 429) against the bare handler.
+    expect(figures.likeRequestsToBareRatio).toBeGreaterThan(0)
   }, 120_000)
 
   it('uploads and finalizes without holding the file in memory', async () => {
