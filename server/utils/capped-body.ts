@@ -1,16 +1,32 @@
-import { setResponseHeader, type H3Event } from 'h3'
+import type { IncomingMessage } from 'node:http'
+import type { H3Event } from 'h3'
 import { DomainError } from '../domain/errors'
+
+/** How long the rest of a refused body is read and dropped before the connection is cut. */
+const LINGER_MS = 2000
+
+/**
+ * After a refusal, the rest of the body is read and dropped for a moment (a lingering close, as
+ * nginx does): closing a socket with unread data makes the kernel reset it, and the client would
+ * lose the 413 it was about to read. Then the connection is cut, so nobody can pour on for ever.
+ */
+function drainThenCut(request: IncomingMessage) {
+  request.on('data', () => {})
+  request.resume()
+  const cut = setTimeout(() => request.socket?.destroy(), LINGER_MS)
+  cut.unref()
+  request.once('end', () => clearTimeout(cut))
+}
 
 /**
  * Reads a request's raw body, refusing it (413) as soon as it passes `maxBytes`, whether the
- * client declared its length or sent it chunked: what is kept in memory never exceeds the cap.
- * On refusal the rest of the body is not read into memory (the stream is paused) and the answer
- * closes the connection, so a client cannot keep pouring bytes into the same socket.
+ * client declared its length or sent it chunked: what is kept in memory never exceeds the cap,
+ * and the rest is dropped (drainThenCut).
  */
 export function readCappedBody(event: H3Event, maxBytes: number, what = 'the body'): Promise<Buffer> {
   const request = event.node.req
   const tooLarge = () => {
-    setResponseHeader(event, 'Connection', 'close')
+    drainThenCut(request)
     return new DomainError('too_large', `${what} is at most ${maxBytes} bytes`)
   }
   if (Number(request.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge())
@@ -28,7 +44,6 @@ export function readCappedBody(event: H3Event, maxBytes: number, what = 'the bod
       size += chunk.length
       if (size <= maxBytes) return void chunks.push(chunk)
       finish()
-      request.pause()
       chunks.length = 0
       reject(tooLarge())
     }
