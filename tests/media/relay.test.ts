@@ -49,6 +49,27 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
     expect(sfu.status('show-1')).toMatchObject({ publishing: true, viewers: 3, layers: [{ source: 'single', width: 1280, height: 720 }] })
   })
 
+  it('starts a late viewer at once from the cached picture: its first packet is a key frame, without one from the publisher', { timeout: 30_000 }, async () => {
+    const { relay: sfu } = relay()
+    // A key frame every 8 s, and ffmpeg answers no PLI: a key frame within the next second can only be the relay's cached one.
+    const media = await source(8)
+    const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-k', offer)).sdp)
+    cleanup.push(() => publisher.close())
+    // The relay knows a layer's picture size from a key frame: once it does, it has one cached.
+    const seen = Date.now()
+    while (!sfu.status('show-k').layers[0]?.width && Date.now() - seen < 12_000) await wait(50)
+    expect(sfu.status('show-k').layers[0]?.width).toBe(1280)
+    await wait(1500)
+    const viewer = await watchWithWerift(async offer => (await sfu.play('show-k', offer)).sdp)
+    cleanup.push(() => viewer.close())
+    await wait(1000)
+    expect(viewer.video.firstIsKeyframe).toBe(true)
+    expect(viewer.video.firstAt! - viewer.connectedAt!).toBeLessThan(500)
+    // The cached packets and the live ones after them are one stream, nothing missing between them.
+    expect(viewer.video.packets).toBeGreaterThan(60)
+    expect(viewer.video.lost).toBe(0)
+  })
+
   it('refuses what it cannot do: nothing published, a full show, a second publisher, a bad offer', { timeout: 30_000 }, async () => {
     const { relay: sfu } = relay({ maxViewers: 1 })
     await expect(sfu.play('show-2', 'v=0\r\n')).rejects.toMatchObject({ code: 'not_found' })

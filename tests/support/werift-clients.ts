@@ -8,7 +8,9 @@ export { connected, publishWithWerift } from '../../bench/lib/werift-peers.mjs'
 
 export interface WatchedMedia {
   pc: RTCPeerConnection
-  video: { packets: number, bytes: number, keyframes: number, firstAt?: number, lost: number }
+  video: { packets: number, bytes: number, keyframes: number, firstAt?: number, lost: number, firstIsKeyframe?: boolean }
+  /** When its connection came up (ms). */
+  connectedAt?: number
   audio: { packets: number }
   close(): Promise<void>
 }
@@ -25,6 +27,9 @@ export async function watchWithWerift(exchange: (offer: string) => Promise<strin
     close: () => pc.close(),
   }
   let lastSeq: number | undefined
+  pc.connectionStateChange.subscribe((state) => {
+    if (state === 'connected') watched.connectedAt ??= Date.now()
+  })
   pc.onTrack.subscribe((track) => {
     track.onReceiveRtp.subscribe((packet: RtpPacket) => {
       if (track.kind === 'audio') {
@@ -35,6 +40,7 @@ export async function watchWithWerift(exchange: (offer: string) => Promise<strin
       video.packets++
       video.bytes += packet.payload.length
       video.firstAt ??= Date.now()
+      video.firstIsKeyframe ??= vp8Info(packet.payload).keyframe
       const seq = packet.header.sequenceNumber
       if (lastSeq !== undefined) {
         const gap = (seq - lastSeq + 0x10000) % 0x10000

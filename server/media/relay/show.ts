@@ -25,6 +25,11 @@ export interface Sink {
 export const SOURCE_SILENT_MS = 1500
 /** At most one key frame request per source in this time: many viewers joining at once ask once. */
 const KEYFRAME_REQUEST_MS = 300
+/**
+ * The most packets a source's cached picture (its key frame and what followed) may hold: 5 s of
+ * the top layer at 2.5 Mbit/s is about 1,100. Past it the cache is dropped until the next key frame.
+ */
+const MAX_CACHED_PACKETS = 3000
 
 /**
  * One show on the relay: its publisher's sources, and everyone who takes them. A packet arrives
@@ -40,6 +45,12 @@ export class Show {
   /** Asks the publisher for a key frame of a source (set by the publisher session). */
   requestKeyframe: (ssrc: number) => void = () => {}
   private requestedAt = new Map<string, number>()
+  /**
+   * Each video source's latest key frame and every packet since (a group of pictures): a new
+   * viewer is sent it at once, so its first picture does not wait for a round trip to the
+   * publisher and a key frame from its encoder (LiveKit's GOP cache, Janus's videobufferkf).
+   */
+  private readonly pictures = new Map<string, SourcePacket[]>()
   private publishingNow = false
   private silence?: ReturnType<typeof setInterval>
 
@@ -68,7 +79,21 @@ export class Show {
     if (size) Object.assign(state, size)
     this.setPublishing(true)
     const forwarded: SourcePacket = { source, epoch: this.epoch, packet, startable, at }
+    if (source !== 'audio') this.cache(forwarded)
     for (const sink of this.sinks) sink.handle(forwarded)
+  }
+
+  private cache(packet: SourcePacket) {
+    if (packet.startable) return void this.pictures.set(packet.source, [packet])
+    const picture = this.pictures.get(packet.source)
+    if (!picture) return
+    if (picture.length >= MAX_CACHED_PACKETS) this.pictures.delete(packet.source)
+    else picture.push(packet)
+  }
+
+  /** A source's latest key frame and the packets since, to start a new viewer from; none when not cached. */
+  cachedPicture(source: string): readonly SourcePacket[] | undefined {
+    return this.pictures.get(source)
   }
 
   /** The video sources sending now, lowest bitrate first. */
@@ -93,6 +118,7 @@ export class Show {
   newPublisher() {
     this.epoch++
     this.sources.clear()
+    this.pictures.clear()
     this.requestedAt.clear()
     this.watchSilence()
   }
@@ -100,6 +126,7 @@ export class Show {
   /** The publisher left: no source any more. */
   publisherGone() {
     this.sources.clear()
+    this.pictures.clear()
     this.setPublishing(false)
   }
 
@@ -123,6 +150,7 @@ export class Show {
     clearInterval(this.silence)
     this.silence = undefined
     this.sinks.clear()
+    this.pictures.clear()
     this.setPublishing(false)
   }
 }

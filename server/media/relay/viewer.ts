@@ -15,6 +15,13 @@ const LOSS_STEP_DOWN = 0.08
 const HEADROOM = 1.15
 /** Where a new viewer starts when its estimate is not known yet: a layer that starts fast everywhere. */
 const START_BITS = 1_200_000
+/**
+ * The cached picture goes out this many packets at a time, every CATCH_UP_EVERY_MS (about 8,000
+ * packets a second, 20 times a 720p layer): a second of video in a few tens of ms, without a
+ * burst that a socket buffer or a home router would drop.
+ */
+const CATCH_UP_BATCH = 16
+const CATCH_UP_EVERY_MS = 2
 
 /** The layer a viewer with this estimate (bits/s; 0 = not known yet) should get, of those sending now. */
 export function fittingLayer(layers: SourceState[], estimate: number): SourceState | undefined {
@@ -27,9 +34,10 @@ export function fittingLayer(layers: SourceState[], estimate: number): SourceSta
 /**
  * One viewer (WHEP): a werift connection sending the show's audio and the one video layer that
  * fits what the viewer's connection carries, judged from its receiver's feedback (REMB, and loss
- * in its reports). It starts at a key frame, asked for when it connects; a key frame is asked for
- * again whenever it reports loss of a picture (PLI). Lost packets are resent from werift's sender
- * cache when it NACKs.
+ * in its reports). It starts the moment it connects, from the show's cached picture of its layer
+ * (the latest key frame and the packets since), renumbered into its own stream; only when none is
+ * cached is the publisher asked for a key frame. A key frame is asked for again whenever it
+ * reports loss of a picture (PLI). Lost packets are resent from werift's sender cache when it NACKs.
  */
 export class ViewerSession implements Sink {
   readonly id = sessionId()
@@ -40,6 +48,8 @@ export class ViewerSession implements Sink {
   private readonly offer = { sdp: '' }
   private adaptTimer?: ReturnType<typeof setInterval>
   private steppedUpAt = 0
+  /** Video packets waiting their turn while the cached picture is sent (the live ones queue behind it). */
+  private backlog?: { packets: SourcePacket[], next: number }
   private cancelDeadline = () => {}
   private closed = false
 
@@ -79,8 +89,7 @@ export class ViewerSession implements Sink {
     }
     await this.pc.setLocalDescription(await this.pc.createAnswer())
     this.pc.connectionStateChange.subscribe((state) => {
-      // Connected: ask for the key frame it starts at, now rather than at the publisher's next one.
-      if (state === 'connected' && this.videoForwarder) this.show.keyframe(this.videoForwarder.target)
+      if (state === 'connected') this.startPicture()
       if (state === 'failed' || state === 'closed') this.close()
     })
     const answer = answerOf(this.pc, this.network)
@@ -95,11 +104,33 @@ export class ViewerSession implements Sink {
     return patchIce(this.pc, this.offer, text)
   }
 
+  /** Connected: the cached picture of its layer at once, or (none cached) a key frame asked for now rather than at the publisher's next one. */
+  private startPicture() {
+    const forwarder = this.videoForwarder
+    if (!forwarder || forwarder.following) return
+    const picture = this.show.cachedPicture(forwarder.target)
+    if (!picture) return this.show.keyframe(forwarder.target)
+    this.backlog = { packets: [...picture], next: 0 }
+    this.catchUp()
+  }
+
+  /** Sends the next batch of the backlog; once it is empty, packets go straight through again. */
+  private catchUp() {
+    const backlog = this.backlog
+    if (!backlog || this.closed) return
+    const end = Math.min(backlog.packets.length, backlog.next + CATCH_UP_BATCH)
+    for (; backlog.next < end; backlog.next++) this.videoForwarder!.handle(backlog.packets[backlog.next]!)
+    if (backlog.next < backlog.packets.length) setTimeout(() => this.catchUp(), CATCH_UP_EVERY_MS)
+    else this.backlog = undefined
+  }
+
   handle(packet: SourcePacket) {
-    if (this.closed) return
+    // Nothing is numbered before the connection is up: the viewer's stream begins with its first picture.
+    if (this.closed || this.pc.connectionState !== 'connected') return
     if (packet.source === 'audio') return this.audioForwarder?.handle(packet)
     const forwarder = this.videoForwarder
     if (!forwarder) return
+    if (this.backlog) return void this.backlog.packets.push(packet)
     forwarder.handle(packet)
     // Waiting to start or to switch: the layer it waits for must send a key frame soon.
     if (forwarder.waiting && packet.source === forwarder.target) this.show.keyframe(forwarder.target)
