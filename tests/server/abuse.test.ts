@@ -1,5 +1,6 @@
 // What one address can do however many guest accounts it makes, on a server with every shipped
 // limit (the shared test server raises the per-address ones, since all tests come from 127.0.0.1).
+import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../support/api'
 import { startServer, type RunningServer } from '../support/server'
@@ -151,12 +152,14 @@ describe('one address with many guest accounts', () => {
 })
 
 describe('one address racing the limits in parallel (review of 524255a)', () => {
-  it('cannot pass the socket cap with a burst of upgrades (each with a junk token cookie), and gets its places back as sockets close', async () => {
+  it('cannot pass the socket cap with a burst of upgrades (each with a forged token cookie), and gets its places back as sockets close', async () => {
     for (const socket of sockets.splice(0)) socket.close()
     await new Promise(resolve => setTimeout(resolve, 300))
     const show = await liveShow()
-    // 524255a: 195 of 200 opened (an await between the count and the add), 200 with register.
-    const attempts = await Promise.allSettled(Array.from({ length: 60 }, () => TestSocket.open({ base: base(), headers: { cookie: 'wrencos_token=junk.junk.junk' } })))
+    // 524255a: 195 of 200 opened (an await between the count and the add: the signature check of
+    // a well-formed token signed with another key), 200 with register.
+    const forged = await new SignJWT({ role: 'customer', name: 'Forged', sid: 'none' }).setProtectedHeader({ alg: 'HS256' }).setSubject('nobody').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('not-the-server-secret'))
+    const attempts = await Promise.allSettled(Array.from({ length: 100 }, () => TestSocket.open({ base: base(), headers: { cookie: `wrencos_token=${forged}` } })))
     const opened = attempts.filter(attempt => attempt.status === 'fulfilled').map(attempt => (attempt as PromiseFulfilledResult<TestSocket>).value)
     expect(opened).toHaveLength(12)
     for (const attempt of attempts) if (attempt.status === 'rejected') expect(String(attempt.reason)).toContain('upgrade refused: 429')
