@@ -47,16 +47,18 @@ async function liveShow(title: string) {
   return livestream.id as string
 }
 
-/** A real WHEP offer (a werift player's, with its candidates) that nobody will ever connect with. */
-async function strayOffer() {
+/**
+ * A real offer (a werift player's, or with `sendonly` a publisher's, with its candidates) that
+ * nobody will ever connect with: enough for the relay to answer.
+ */
+async function strayOffer(direction: 'recvonly' | 'sendonly' = 'recvonly') {
   const pc = peer()
-  pc.addTransceiver('video', { direction: 'recvonly' })
-  pc.addTransceiver('audio', { direction: 'recvonly' })
+  pc.addTransceiver('video', { direction })
+  pc.addTransceiver('audio', { direction })
   await pc.setLocalDescription(await pc.createOffer())
   await wait(300)
-  const sdp = pc.localDescription!.sdp
   closers.push(() => pc.close())
-  return sdp
+  return pc.localDescription!.sdp
 }
 
 const whep = (id: string, sdp: string, from?: string) =>
@@ -117,7 +119,7 @@ describe.skipIf(!haveFfmpeg)('WHEP admission', () => {
     const second = await whep(id, offer, '127.0.0.2')
     expect(second.status).toBe(201)
     const other = await liveShow('Another show')
-    const otherHost = await rawRequest({ url: `${server.baseURL}/api/livestreams/${other}/whip`, method: 'POST', headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${admin}` }, body: await publisherOffer() })
+    const otherHost = await rawRequest({ url: `${server.baseURL}/api/livestreams/${other}/whip`, method: 'POST', headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${admin}` }, body: await strayOffer('sendonly') })
     expect(otherHost.status).toBe(201)
     expect(otherHost.text).toMatch(/\r\na=candidate:/)
 
@@ -205,14 +207,3 @@ describe('what the media endpoints say', () => {
     expect(JSON.parse(key.text).whipUrl).toBe(`${server.env.NUXT_PUBLIC_SITE_URL}/api/livestreams/${id}/whip`)
   })
 })
-
-/** A publisher's offer (sendonly VP8 and Opus) that will not connect: enough for the relay to answer. */
-async function publisherOffer() {
-  const pc = peer()
-  pc.addTransceiver('video', { direction: 'sendonly' })
-  pc.addTransceiver('audio', { direction: 'sendonly' })
-  await pc.setLocalDescription(await pc.createOffer())
-  await wait(300)
-  closers.push(() => pc.close())
-  return pc.localDescription!.sdp
-}
