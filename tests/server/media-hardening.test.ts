@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../support/api'
 import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
-import { pourBody, rawRequest } from '../support/raw-http'
+import { pourBody, rawRequest, type RawAnswer } from '../support/raw-http'
 import { freePort, startServer, type RunningServer } from '../support/server'
 import { publishWithWerift, watchWithWerift } from '../support/werift-clients'
 import { peer } from '../../bench/lib/werift-peers.mjs'
@@ -124,7 +124,7 @@ describe.skipIf(!haveFfmpeg)('WHEP admission', () => {
     expect(otherHost.text).toMatch(/\r\na=candidate:/)
 
     // Used up, the port range answers 503 with Retry-After, never an answer without a candidate, and says so in the log.
-    const answers = []
+    const answers: RawAnswer[] = []
     for (let address = 3; address < 20 && !answers.some(answer => answer.status === 503); address++) {
       for (let n = 0; n < PER_ADDRESS; n++) answers.push(await whep(id, offer, `127.0.0.${address}`))
     }
