@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue'
 import { backoffDelay } from '#shared/utils/backoff'
 import type { LiveSocket } from '../composables/useLiveSocket'
 import { HttpSignaling, SignalingError } from '../utils/http-signaling'
+import { takeEarlyWhep } from '../utils/early-whep'
 import { PeerLink } from '../utils/peer-link'
 import type { VideoState } from './viewer'
 
@@ -108,8 +109,11 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
     clearTimeout(retryTimer)
     closeLink()
     if (!wanted()) return
+    // The session the page's inline script opened before the app loaded, the first time only.
+    const early = takeEarlyWhep(url)
     const made: PeerLink = new PeerLink({
       iceServers,
+      connection: early?.pc,
       maxRestarts: 0,
       disconnectedGraceMs: DISCONNECTED_GRACE_MS,
       onTrack: (media) => {
@@ -131,10 +135,13 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
       },
     })
     link = made
-    made.receiveOnly()
     signaling = new HttpSignaling(url, made)
     try {
-      await signaling.start()
+      if (early) await signaling.adopt(await early.answered)
+      else {
+        made.receiveOnly()
+        await signaling.start()
+      }
     }
     catch (error) {
       if (link !== made) return

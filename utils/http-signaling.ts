@@ -7,8 +7,14 @@ export class SignalingError extends Error {
   }
 }
 
-/** How long an offer waits for its host candidates before it is sent (the rest trickle after it). */
-const GATHER_WAIT_MS = 500
+/**
+ * How long an offer waits for its candidates before it is sent (the rest trickle after it, with
+ * PATCH). A publisher's waits for its host candidates. A viewer's leaves at once: the server's
+ * answer carries the server's candidates, so the browser starts its checks on them without
+ * waiting for its own (the server learns the browser's address from those checks, and the
+ * trickled candidates follow), and the first frame gains the gathering time.
+ */
+const GATHER_WAIT_MS = { whip: 500, whep: 0 }
 
 /** Waits for ICE gathering to complete, or `ms`, whichever comes first. */
 function gathered(connection: RTCPeerConnection, ms: number): Promise<void> {
@@ -46,8 +52,11 @@ export class HttpSignaling {
   /** Offers, and applies the answer; refusals throw a SignalingError with the endpoint's status. */
   async start(): Promise<void> {
     const offer = await this.link.createOffer()
-    await gathered(this.link.connection, GATHER_WAIT_MS)
+    const kind = /\/whep$/.test(this.url) ? 'whep' : 'whip'
+    if (GATHER_WAIT_MS[kind]) await gathered(this.link.connection, GATHER_WAIT_MS[kind])
     const sdp = this.link.connection.localDescription?.sdp ?? offer.sdp ?? ''
+    // For the first-frame profile (bench/viewer-join.mjs and the e2e tests): when the offer left.
+    performance.mark(`wrencos:${kind}-post`)
     const response = await fetch(this.url, { method: 'POST', body: sdp, headers: { 'content-type': 'application/sdp' }, credentials: 'same-origin' })
     if (response.status !== 201) {
       const retry = Number(response.headers.get('retry-after'))
@@ -62,6 +71,20 @@ export class HttpSignaling {
     const local = this.link.connection.localDescription?.sdp ?? ''
     this.queued = this.queued.filter(candidate => !local.includes(candidate.candidate ?? '\0'))
     void this.flush()
+  }
+
+  /**
+   * Takes over a session opened before this object (the page's early WHEP, utils/early-whep.ts):
+   * its POST's outcome, refusals thrown as start() throws them; the candidates gathered so far
+   * were not in its offer, so they are sent now, the rest as they come.
+   */
+  async adopt(outcome: { status: number, location?: string, retryAfter?: number, message?: string }): Promise<void> {
+    if (outcome.status !== 201) throw new SignalingError(outcome.status, outcome.message ?? `HTTP ${outcome.status}`, outcome.retryAfter)
+    this.location = outcome.location ? new URL(outcome.location, new URL(this.url, window.location.href)).toString() : undefined
+    const gathered = (this.link.connection.localDescription?.sdp ?? '').split(/\r?\n/).filter(line => line.startsWith('a=candidate:'))
+    this.queued.unshift(...gathered.map(line => ({ candidate: line.slice(2), sdpMid: '0', sdpMLineIndex: 0 })))
+    if (this.link.connection.iceGatheringState === 'complete') this.ended = true
+    await this.flush()
   }
 
   /** A local candidate from the PeerLink (null: gathering ended). */

@@ -28,6 +28,11 @@ export interface PeerLinkOptions {
   onConnectionState?: (state: RTCPeerConnectionState) => void
   /** The other side's media, when its first track arrives. */
   onTrack?: (stream: MediaStream) => void
+  /**
+   * A connection made before this link (the page's early WHEP session, utils/early-whep.ts),
+   * taken over as it is: its tracks, its state and the candidates it gathered so far.
+   */
+  connection?: RTCPeerConnection
 }
 
 /**
@@ -49,7 +54,7 @@ export class PeerLink {
   constructor(private readonly options: PeerLinkOptions) {
     this.maxRestarts = options.maxRestarts ?? 0
     this.graceMs = options.disconnectedGraceMs ?? 4000
-    this.connection = new RTCPeerConnection({ iceServers: options.iceServers })
+    this.connection = options.connection ?? new RTCPeerConnection({ iceServers: options.iceServers })
     this.connection.onicecandidate = ({ candidate }) => {
       if (this.current !== 'closed') options.onCandidate?.(candidate ? candidate.toJSON() : null)
     }
@@ -60,6 +65,16 @@ export class PeerLink {
     this.connection.ontrack = (event) => {
       options.onTrack?.(event.streams[0] ?? new MediaStream([event.track]))
     }
+    // After the constructor returns, so its owner holds the link before hearing from it.
+    if (options.connection) queueMicrotask(() => this.takeOver(options.connection!))
+  }
+
+  /** What an adopted connection already has: the tracks it receives, and how far it got. */
+  private takeOver(connection: RTCPeerConnection) {
+    const tracks = connection.getReceivers().map(receiver => receiver.track).filter(track => track.readyState === 'live')
+    if (connection.remoteDescription && tracks.length) this.options.onTrack?.(new MediaStream(tracks))
+    this.setPhase('connecting')
+    if (connection.connectionState !== 'new') this.follow(connection.connectionState)
   }
 
   get phase(): PeerLinkPhase {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebSocketRoute } from 'playwright'
 import { api } from '../support/api'
-import { adminContext, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
+import { adminContext, appURL, screenshot, useAppServer, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
 import { customer, endWithReplay, growAudience, hostMedia, keepConnections, lateViewerFirstFrame } from '../support/media-pages'
 import { haveFfmpeg, startMediaSource } from '../support/media-source'
@@ -77,8 +77,13 @@ describe('relay mode (Chromium, fake camera)', () => {
     await host.close()
   }, 180_000)
 
-  it.skipIf(!haveFfmpeg)('plays what an encoder publishes with its stream key, as OBS would, and keeps its replay', async () => {
-    const { id } = await show(`Encoder show ${Date.now()}`, '720p')
+  it.skipIf(!haveFfmpeg)('plays what an encoder publishes with its stream key, as OBS would, and keeps its replay; the page starts the picture before it hydrates', async () => {
+    const title = `Encoder show ${Date.now()}`
+    const { id } = await show(title, '720p')
+    const poster = new FormData()
+    poster.append('livestreamId', id)
+    poster.append('thumbnail', new Blob([new Uint8Array([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, ...Array.from({ length: 200 }, () => 1)])], { type: 'image/png' }), 'poster.png')
+    const { thumbnailUrl } = (await api('/api/uploads/thumbnail', { base: server.baseURL, token: adminToken, raw: poster })).body
     const { streamKey, whipUrl } = (await api(`/api/livestreams/${id}/stream-key`, { base: server.baseURL, method: 'POST', token: adminToken })).body
     const media = await startMediaSource({ videoKbps: 1000 })
     const publisher = await publishWithWerift(media, async (offer) => {
@@ -95,10 +100,27 @@ describe('relay mode (Chromium, fake camera)', () => {
       await expect.poll(() => studio.getByTestId('encoder-status').textContent(), { timeout: 10_000 }).toContain('arriving')
       await studio.getByRole('button', { name: 'Go live' }).click()
       await expect.poll(() => studio.getByText('The show is live from your encoder').isVisible(), { timeout: 10_000 }).toBe(true)
+      // Before any script runs, the HTML has the player with its poster, and the title.
+      const noScript = await chromium().newContext({ javaScriptEnabled: false })
+      const bare = await noScript.newPage()
+      await bare.goto(appURL(`/live/${id}`))
+      const early = bare.getByTestId('live-video-early')
+      expect(await early.getAttribute('poster')).toBe(thumbnailUrl)
+      for (const attribute of ['autoplay', 'muted', 'playsinline']) expect(await early.getAttribute(attribute)).not.toBeNull()
+      expect(await bare.locator('h1').first().textContent()).toContain(title)
+      await noScript.close()
+
       const audience = await chromium().newContext()
+      await keepConnections(audience)
       const { page, problems } = await customer(audience, id)
       await expectLiveVideo(page)
       expect(await page.getByTestId('live-video').evaluate((video: HTMLVideoElement) => video.videoWidth)).toBe(1280)
+      // The WHEP offer left before the page finished hydrating, and the room adopted that session.
+      const marks = await page.evaluate(() => Object.fromEntries(['wrencos:whep-start', 'wrencos:whep-post', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
+      console.info(`relay: WHEP session started ${Math.round(marks['wrencos:whep-start']!)} ms, its offer sent ${Math.round(marks['wrencos:whep-post']!)} ms after navigation, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
+      expect(marks['wrencos:whep-post']).toBeGreaterThan(0)
+      expect(marks['wrencos:whep-post']).toBeLessThan(marks['wrencos:hydrated']!)
+      expect(await page.evaluate(() => (window as unknown as { whepAnswers: number[] }).whepAnswers.length)).toBe(1)
       await page.waitForTimeout(3000)
       await endShow(studio)
       await expect.poll(() => page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)

@@ -28,13 +28,15 @@ export async function keepConnections(context: BrowserContext) {
       if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') record.whepAnswers.push(performance.now())
       return response
     }
+    // The first frame of either player: the server-rendered one the page fills before it hydrates, or the room's.
     new MutationObserver(() => {
-      const video = document.querySelector('[data-testid="live-video"]') as (HTMLVideoElement & { watched?: boolean }) | null
-      if (!video || video.watched) return
-      video.watched = true
-      video.requestVideoFrameCallback((now) => {
-        record.firstFrameAt = now
-      })
+      for (const video of document.querySelectorAll<HTMLVideoElement & { watched?: boolean }>('[data-testid="live-video"], [data-early-video]')) {
+        if (video.watched) continue
+        video.watched = true
+        video.requestVideoFrameCallback((now) => {
+          record.firstFrameAt = Math.min(record.firstFrameAt ?? now, now)
+        })
+      }
     }).observe(document, { subtree: true, childList: true })
   })
 }
