@@ -47,12 +47,17 @@ function watchFirstFrame() {
     if (String(args[0]).includes('/whep') && args[1]?.method === 'POST') window.__whepAt ??= performance.now()
     return response
   }
+  // Either player's first frame: the server-rendered one our page fills before it hydrates, or the room's.
   new MutationObserver((_, observer) => {
-    const video = document.querySelector('[data-testid="live-video"]')
-    if (!video) return
-    observer.disconnect()
-    window.__videoAt = performance.now()
-    video.requestVideoFrameCallback(() => (window.__firstFrameAt = performance.now()))
+    for (const video of document.querySelectorAll('[data-testid="live-video"], [data-early-video]')) {
+      if (video.__watched) continue
+      video.__watched = true
+      window.__videoAt ??= performance.now()
+      video.requestVideoFrameCallback(() => {
+        window.__firstFrameAt ??= performance.now()
+        observer.disconnect()
+      })
+    }
   }).observe(document, { childList: true, subtree: true })
 }
 
@@ -71,7 +76,9 @@ async function measureJoins(browser, url) {
       domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
       videoElement: Math.round(window.__videoAt),
       socketOpen: Math.round(window.__socketAt),
+      whepPosted: Math.round(performance.getEntriesByName('wrencos:whep-post')[0]?.startTime) || undefined,
       whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
+      hydrated: Math.round(performance.getEntriesByName('wrencos:hydrated')[0]?.startTime) || undefined,
       connected: Math.round(window.__connectedAt),
       firstFrame: Math.round(window.__firstFrameAt),
     })))
