@@ -7,6 +7,7 @@
 // Also, in p2p mode: from `register` to the studio's `webrtc_offer` on a bare socket.
 //   node bench/viewer-join.mjs [--joins=20] [--modes=p2p,relay,janus] [--quick]
 import { performance } from 'node:perf_hooks'
+import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright'
 import { haveJanus, startJanus } from './lib/janus.mjs'
 import { startPeer } from './lib/peer-server.mjs'
@@ -61,10 +62,20 @@ function watchFirstFrame() {
   }).observe(document, { childList: true, subtree: true })
 }
 
+/** The JavaScript a page loaded (its scripts and the modules they imported), in bytes as gzip would send it. */
+async function scriptBytesGzip(page) {
+  const urls = await page.evaluate(() => performance.getEntriesByType('resource').map(entry => entry.name).filter(name => /\.m?js(\?|$)/.test(name)))
+  const inline = await page.evaluate(() => [...document.scripts].filter(script => !script.src).map(script => script.textContent).join('\n'))
+  let total = gzipSync(Buffer.from(inline)).length
+  for (const url of new Set(urls)) total += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length
+  return { scripts: urls.length, kilobytes: round(total / 1024) }
+}
+
 /** Fresh viewers open `url` one after another: each one's first frame, and where its time went. */
 async function measureJoins(browser, url) {
   const firstFrames = []
   const milestones = []
+  let script
   for (let join = 0; join < joins; join++) {
     const context = await browser.newContext()
     await context.addInitScript(watchFirstFrame)
@@ -82,10 +93,11 @@ async function measureJoins(browser, url) {
       connected: Math.round(window.__connectedAt),
       firstFrame: Math.round(window.__firstFrameAt),
     })))
+    script ??= await scriptBytesGzip(page)
     await context.close()
   }
   const frame = summarize([...firstFrames])
-  return { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => round(value)), milestones }
+  return { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => round(value)), milestones, script }
 }
 
 /**
@@ -181,7 +193,7 @@ try {
     results.push(measured)
   }
   const p2p = results.find(result => result.mode === 'p2p')
-  const row = (measure, ms, vsFloor = '-') => ({ 'measure': measure, 'median ms': ms.median, 'p90 ms': ms.p90, 'max ms': ms.max, 'median / floor': vsFloor })
+  const row = (measure, ms, vsFloor = '-') => ({ 'measure': measure, 'median ms': ms.median, 'p90 ms': ms.p90, 'max ms': ms.max, 'median / floor': vsFloor, 'page JS (gzip KB)': ms.script?.kilobytes ?? '-' })
   printTable('Viewer join: open the page -> first decoded frame', [
     row('floor: bare page, two RTCPeerConnections', floor.firstFrameMs),
     ...results.map(result => row(`${result.mode}: open /live/:id`, result.firstFrameMs, result.vsFloor)),

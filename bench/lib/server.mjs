@@ -44,6 +44,7 @@ export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
     HOST: '127.0.0.1',
     PORT: String(port),
     NODE_ENV: 'production',
+    NUXT_PUBLIC_SITE_URL: `http://127.0.0.1:${port}`,
     NUXT_DATA_DIR: dataDir,
     NUXT_JWT_SECRET: env.NUXT_JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret',
     NUXT_ADMIN_EMAIL: 'admin@bench.local',
