@@ -62,7 +62,7 @@ const medianOf = (milestones, key) => {
   const values = milestones.map(m => m[key]).filter(value => value !== undefined && value !== null).sort((a, b) => a - b)
   return values.length ? values[Math.floor(values.length / 2)] : undefined
 }
-const KEYS = { domContentLoaded: 'DOMContentLoaded', videoElement: 'player in the page', whepPosted: 'WHEP offer sent', socketOpen: 'socket open', whepAnswered: 'WHEP answered', hydrated: 'hydrated', connected: 'peer connected', firstFrame: 'first frame' }
+const KEYS = { firstByte: 'first byte', domContentLoaded: 'DOMContentLoaded', videoElement: 'player in the page', whepStarted: 'WHEP session made', whepPosted: 'WHEP offer sent', socketOpen: 'socket open', whepAnswered: 'WHEP answered', hydrated: 'hydrated', connected: 'peer connected', firstFrame: 'first frame' }
 const milestoneRows = [['floor', join_.floor], ...(join_.modes ?? []).map(mode => [mode.mode, mode])].filter(([, entry]) => entry?.firstFrameMs.milestones)
 if (milestoneRows.length) {
   console.log('\nMedian milestones of a join (ms from navigation start):\n')

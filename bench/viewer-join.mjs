@@ -84,9 +84,11 @@ async function measureJoins(browser, url) {
     firstFrames.push(await (await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 20_000 })).jsonValue())
     // The page's own load, the player appearing, the connection up, the first frame.
     milestones.push(await page.evaluate(() => ({
+      firstByte: Math.round(performance.getEntriesByType('navigation')[0].responseStart),
       domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
       videoElement: Math.round(window.__videoAt),
       socketOpen: Math.round(window.__socketAt),
+      whepStarted: Math.round(performance.getEntriesByName('wrencos:whep-start')[0]?.startTime) || undefined,
       whepPosted: Math.round(performance.getEntriesByName('wrencos:whep-post')[0]?.startTime) || undefined,
       whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
       hydrated: Math.round(performance.getEntriesByName('wrencos:hydrated')[0]?.startTime) || undefined,

@@ -35,7 +35,14 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
       video.srcObject = stream
       video.play().catch(() => {})
     }
-    const answered = pc.createOffer().then(offer => pc.setLocalDescription(offer)).then(() => {
+    // The host candidates are in the offer (a few ms without STUN; at most GATHER_MS with it), so
+    // the relay can check towards the browser at once rather than when the store trickles them.
+    const gathered = () => new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve()
+      setTimeout(resolve, 150)
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve())
+    })
+    const answered = pc.createOffer().then(offer => pc.setLocalDescription(offer)).then(gathered).then(() => {
       performance.mark('wrencos:whep-post')
       return fetch(url, { method: 'POST', body: pc.localDescription!.sdp, headers: { 'content-type': 'application/sdp' }, credentials: 'same-origin' })
     }).then(async (response) => {
