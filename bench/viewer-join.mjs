@@ -71,35 +71,59 @@ async function scriptBytesGzip(page) {
   return { scripts: urls.length, kilobytes: round(total / 1024) }
 }
 
+/** One fresh viewer opens `url`: its first frame and where its time went; its context stays open if `keep`. */
+async function joinOnce(browser, url, { keep = false } = {}) {
+  const context = await browser.newContext()
+  await context.addInitScript(watchFirstFrame)
+  const page = await context.newPage()
+  await page.goto(url)
+  const firstFrame = await (await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 20_000 })).jsonValue()
+  // The page's own load, the player appearing, the connection up, the first frame.
+  const milestones = await page.evaluate(() => ({
+    firstByte: Math.round(performance.getEntriesByType('navigation')[0].responseStart),
+    domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
+    videoElement: Math.round(window.__videoAt),
+    socketOpen: Math.round(window.__socketAt),
+    whepStarted: Math.round(performance.getEntriesByName('wrencos:whep-start')[0]?.startTime) || undefined,
+    whepPosted: Math.round(performance.getEntriesByName('wrencos:whep-post')[0]?.startTime) || undefined,
+    whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
+    hydrated: Math.round(performance.getEntriesByName('wrencos:hydrated')[0]?.startTime) || undefined,
+    connected: Math.round(window.__connectedAt),
+    firstFrame: Math.round(window.__firstFrameAt),
+  }))
+  if (!keep) await context.close()
+  return { firstFrame, milestones, page, context }
+}
+
 /** Fresh viewers open `url` one after another: each one's first frame, and where its time went. */
 async function measureJoins(browser, url) {
   const firstFrames = []
   const milestones = []
   let script
   for (let join = 0; join < joins; join++) {
-    const context = await browser.newContext()
-    await context.addInitScript(watchFirstFrame)
-    const page = await context.newPage()
-    await page.goto(url)
-    firstFrames.push(await (await page.waitForFunction(() => window.__firstFrameAt, null, { timeout: 20_000 })).jsonValue())
-    // The page's own load, the player appearing, the connection up, the first frame.
-    milestones.push(await page.evaluate(() => ({
-      firstByte: Math.round(performance.getEntriesByType('navigation')[0].responseStart),
-      domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
-      videoElement: Math.round(window.__videoAt),
-      socketOpen: Math.round(window.__socketAt),
-      whepStarted: Math.round(performance.getEntriesByName('wrencos:whep-start')[0]?.startTime) || undefined,
-      whepPosted: Math.round(performance.getEntriesByName('wrencos:whep-post')[0]?.startTime) || undefined,
-      whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
-      hydrated: Math.round(performance.getEntriesByName('wrencos:hydrated')[0]?.startTime) || undefined,
-      connected: Math.round(window.__connectedAt),
-      firstFrame: Math.round(window.__firstFrameAt),
-    })))
-    script ??= await scriptBytesGzip(page)
-    await context.close()
+    const joined = await joinOnce(browser, url, { keep: !script })
+    firstFrames.push(joined.firstFrame)
+    milestones.push(joined.milestones)
+    if (!script) {
+      script = await scriptBytesGzip(joined.page)
+      await joined.context.close()
+    }
   }
   const frame = summarize([...firstFrames])
   return { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => round(value)), milestones, script }
+}
+
+/**
+ * The audience's cases: a late viewer with six already watching (their pages open and playing),
+ * and three viewers opening the page at the same moment (each one's first frame).
+ */
+async function measureCrowds(browser, url) {
+  const watching = []
+  for (let n = 0; n < (opts.quick ? 2 : 6); n++) watching.push(await joinOnce(browser, url, { keep: true }))
+  const late = await joinOnce(browser, url)
+  for (const viewer of watching) await viewer.context.close()
+  const together = await Promise.all([0, 1, 2].map(() => joinOnce(browser, url)))
+  return { watching: watching.length, lateJoinerMs: round(late.firstFrame), togetherMs: together.map(joined => round(joined.firstFrame)) }
 }
 
 /**
@@ -143,7 +167,8 @@ async function measureMode(browser, mode) {
     await studio.getByText(/^\s*Live · /).waitFor()
 
     const firstFrame = await measureJoins(browser, `${app}/live/${livestreamId}`)
-    if (mode !== 'p2p') return { mode, firstFrameMs: firstFrame }
+    const crowds = await measureCrowds(browser, `${app}/live/${livestreamId}`)
+    if (mode !== 'p2p') return { mode, firstFrameMs: firstFrame, crowds }
 
     // register -> webrtc_offer, on a socket, without a browser's own start-up in the way.
     const offers = []
@@ -156,7 +181,7 @@ async function measureMode(browser, mode) {
       ws.terminate()
     }
     const offer = summarize(offers)
-    return { mode, firstFrameMs: firstFrame, registerToOfferMs: { median: round(offer.p50), p90: round(offer.p90), max: round(offer.max) } }
+    return { mode, firstFrameMs: firstFrame, crowds, registerToOfferMs: { median: round(offer.p50), p90: round(offer.p90), max: round(offer.max) } }
   }
   finally {
     await host.close()
@@ -175,7 +200,7 @@ async function measureFloor(browser) {
     page.on('pageerror', error => console.error(`[bare host] ${error.message}`))
     await page.goto(`${app}/host.html`)
     await page.waitForFunction(() => window.__ready)
-    return { mode: 'floor', firstFrameMs: await measureJoins(browser, `${app}/viewer.html`) }
+    return { mode: 'floor', firstFrameMs: await measureJoins(browser, `${app}/viewer.html`), crowds: await measureCrowds(browser, `${app}/viewer.html`) }
   }
   finally {
     await host.close()
@@ -191,6 +216,8 @@ try {
   for (const mode of modes) {
     const measured = await measureMode(browser, mode)
     measured.vsFloor = round(measured.firstFrameMs.median / floor.firstFrameMs.median, 2)
+    measured.crowds.lateVsFloor = round(measured.crowds.lateJoinerMs / floor.crowds.lateJoinerMs, 2)
+    measured.crowds.togetherVsFloor = round(Math.max(...measured.crowds.togetherMs) / Math.max(...floor.crowds.togetherMs), 2)
     console.log(`viewer join: ${mode} median ${measured.firstFrameMs.median} ms (${measured.vsFloor} x the floor)`)
     results.push(measured)
   }
@@ -201,6 +228,13 @@ try {
     ...results.map(result => row(`${result.mode}: open /live/:id`, result.firstFrameMs, result.vsFloor)),
     ...(p2p ? [row('p2p: register -> webrtc_offer (socket)', p2p.registerToOfferMs)] : []),
   ])
+  printTable('Viewer join in a crowd: a late viewer with others watching, three opening the page at once', [floor, ...results].map(result => ({
+    'page': result.mode,
+    'late viewer ms': result.crowds.lateJoinerMs,
+    'late / floor': result.crowds.lateVsFloor ?? '-',
+    'three at once ms': result.crowds.togetherMs.join(' / '),
+    'slowest of three / floor': result.crowds.togetherVsFloor ?? '-',
+  })))
   saveResults('viewer-join', opts.quick, {
     joins, floor, modes: results,
     // Kept at the top level as before: the p2p figures.

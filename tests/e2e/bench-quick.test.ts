@@ -71,6 +71,10 @@ describe.sequential('benchmarks, quick mode', () => {
     for (const mode of figures.modes) {
       expect(mode.firstFrameMs.all).toHaveLength(figures.joins)
       expect(mode.vsFloor).toBeGreaterThan(0)
+      // The crowd's cases ran too: a late viewer with others watching, three at once.
+      expect(mode.crowds.lateJoinerMs).toBeGreaterThan(0)
+      expect(mode.crowds.togetherMs).toHaveLength(3)
+      expect(mode.firstFrameMs.script.kilobytes).toBeGreaterThan(0)
     }
     expect(figures.registerToOfferMs.median).toBeGreaterThan(0)
   }, 240_000)
