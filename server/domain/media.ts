@@ -21,8 +21,10 @@ export async function mediaInfo(core: Core, id: string, base: string, iceServers
   await findLivestream(core, id)
   const { mode } = core.media
   const urls = mode === 'p2p' ? {} : { whipUrl: `${base}/api/livestreams/${id}/whip`, whepUrl: `${base}/api/livestreams/${id}/whep` }
-  const { publishing } = await core.media.status(id)
-  return { mode, ...urls, iceServers, publishing }
+  const { publishing, viewers } = await core.media.status(id)
+  // How full the show is on this process (PROTOCOL.md, "Capacity and overload"): a page can say so before it asks.
+  const capacity = mode === 'p2p' ? {} : { capacity: { viewers, max: core.media.maxViewers } }
+  return { mode, ...urls, iceServers, publishing, ...capacity }
 }
 
 /** A new stream key for an encoder (OBS: Service "WHIP"); the old one stops working. Only its digest is kept. */

@@ -23,6 +23,8 @@ export const UNUSABLE_OFFER = 'the SDP offer could not be used: its media sectio
 
 export interface MediaBackend {
   readonly mode: MediaMode
+  /** Viewers one show may have on this process (NUXT_MEDIA_MAX_VIEWERS); 0 when the server carries no media. */
+  readonly maxViewers: number
   /** A publisher's SDP offer (WHIP): its answer and the session it opened. */
   publish(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }>
   /** A viewer's SDP offer (WHEP). */
@@ -48,6 +50,7 @@ export function p2pBackend(): MediaBackend {
   }
   return {
     mode: 'p2p',
+    maxViewers: 0,
     publish: none,
     play: none,
     patch: none,

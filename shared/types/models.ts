@@ -217,4 +217,6 @@ export interface MediaInfo {
   iceServers: unknown[]
   /** The host's media is flowing now. */
   publishing: boolean
+  /** Relay and janus modes: this process's WHEP viewers of the show and how many it takes (503 past it). */
+  capacity?: { viewers: number, max: number, overflow?: string }
 }

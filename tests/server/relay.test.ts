@@ -121,6 +121,7 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     const full = await post(`/api/livestreams/${id}/whep`, (await viewers[0]!.pc.createOffer()).sdp)
     expect(full.status).toBe(503)
     expect(full.retryAfter).toBe('5')
+    expect((await api(`/api/livestreams/${id}/media`, { base: server.baseURL })).body.capacity).toEqual({ viewers: 3, max: 3 })
     // Someone else's session: another show's path, or a made-up id.
     const other = await show('Other show')
     const fragment = { method: 'PATCH', body: 'a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n', headers: { 'content-type': 'application/trickle-ice-sdpfrag' } }

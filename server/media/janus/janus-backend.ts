@@ -503,6 +503,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
 
   return {
     mode: 'janus',
+    maxViewers: options.maxViewers,
     publish,
     play,
     patch,

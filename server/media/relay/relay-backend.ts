@@ -78,6 +78,7 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
   start()
   return {
     mode: 'relay',
+    maxViewers: options.maxViewers,
     publish: (livestreamId, sdp) => call<{ sessionId: string, sdp: string }>('publish', livestreamId, sdp).then(opened(livestreamId, 'publisher')),
     play: (livestreamId, sdp) => call<{ sessionId: string, sdp: string }>('play', livestreamId, sdp).then(opened(livestreamId, 'viewer')),
     patch: (livestreamId, kind, sessionId, fragment) => call('patch', livestreamId, kind, sessionId, fragment),
