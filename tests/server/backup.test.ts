@@ -107,7 +107,7 @@ describe('backups', () => {
     const damaged = join(scratch, 'damaged')
     expect((await run('backup', damaged, restoredDir)).code).toBe(0)
     const database = readFileSync(join(damaged, 'wrencos.sqlite'))
-    database[database.length - 10] ^= 0xFF
+    database[database.length - 10] = database[database.length - 10]! ^ 0xFF
     writeFileSync(join(damaged, 'wrencos.sqlite'), database)
     const fromDamaged = await run('restore', damaged, join(scratch, 'from-damaged'))
     expect(fromDamaged.code).toBe(1)
