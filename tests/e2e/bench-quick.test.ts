@@ -2,28 +2,15 @@
 // the end and pass its own checks (nothing lost, every like counted, memory bounded). Their
 // figures are not judged here: bench/README.md holds the real runs. They live in the e2e project,
 // whose files run one at a time: run beside the browser tests, their load made those time out.
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { haveJanus } from '../support/janus'
 import { haveFfmpeg } from '../support/media-source'
 import { REDIS_URL, haveRedis } from '../support/redis'
-import { ROOT } from '../support/server'
+import { ROOT, runScript } from '../support/server'
 
-function runQuick(script: string, ...args: string[]): Promise<{ code: number | null, output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench', script), ...args, '--quick'], { cwd: ROOT })
-    let output = ''
-    child.stdout.on('data', (data) => {
-      output += data
-    })
-    child.stderr.on('data', (data) => {
-      output += data
-    })
-    child.on('exit', code => resolve({ code, output }))
-  })
-}
+const runQuick = (script: string, ...args: string[]) => runScript(join('bench', script), [...args, '--quick'])
 
 const results = (name: string) => JSON.parse(readFileSync(join(ROOT, 'bench/results', `${name}.quick.json`), 'utf8'))
 

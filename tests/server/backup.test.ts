@@ -2,13 +2,12 @@
 // store: a backup taken while customers keep ordering restores into a fresh folder where a new
 // server finds every order acknowledged before the backup began; a damaged backup, or a target
 // that is not empty, is refused with nothing changed.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { api } from '../support/api'
-import { LOOPBACK_LIMITS, ROOT, startServer, type RunningServer } from '../support/server'
+import { LOOPBACK_LIMITS, runScript, startServer, type RunningServer } from '../support/server'
 
 const servers: RunningServer[] = []
 const scratch = mkdtempSync(join(tmpdir(), 'wrencos-backup-test-'))
@@ -17,20 +16,9 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
-/** Runs `npm run <script> -- <folder>` as an operator would (node directly: npm adds nothing), with NUXT_DATA_DIR. */
-function run(script: 'backup' | 'restore', folder: string, dataDir: string): Promise<{ code: number | null, output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, `deploy/backup/${script}.mjs`), folder], { cwd: ROOT, env: { ...process.env, NUXT_DATA_DIR: dataDir, NUXT_MONGODB_URI: '' } })
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      output += chunk
-    })
-    child.on('exit', code => resolve({ code, output }))
-  })
-}
+/** `npm run <script> -- <folder>` as an operator runs it (node directly: npm adds nothing), on the data directory `dataDir`. */
+const run = (script: 'backup' | 'restore', folder: string, dataDir: string) =>
+  runScript(`deploy/backup/${script}.mjs`, [folder], { NUXT_DATA_DIR: dataDir, NUXT_MONGODB_URI: '' })
 
 const shipping = { name: 'Ada Backup', email: 'ada@example.com', address: '1 Rue de la Paix, Paris' }
 

@@ -33,6 +33,20 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** Runs one of the project's Node scripts (a benchmark, backup, restore) to its end: its exit code and everything it printed. */
+export function runScript(path: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null, output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, path), ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+    let output = ''
+    const collect = (chunk: Buffer) => {
+      output += chunk
+    }
+    child.stdout!.on('data', collect)
+    child.stderr!.on('data', collect)
+    child.on('exit', code => resolve({ code, output }))
+  })
+}
+
 export function buildApp(): void {
   const result = spawnSync('npx', ['nuxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`nuxt build failed:\n${result.stdout}\n${result.stderr}`)
