@@ -1,3 +1,5 @@
+import { titleSlug } from './slug'
+
 /**
  * One CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. A `;` is
  * quoted too: spreadsheets set to a European locale split on it.
@@ -15,6 +17,5 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 
 /** A file name from a show's title: `summer-glow-chat.csv`. */
 export function csvName(title: string, what: string) {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'show'
-  return `${slug}-${what}.csv`
+  return `${titleSlug(title)}-${what}.csv`
 }
