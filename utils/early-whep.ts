@@ -11,6 +11,8 @@ export interface EarlyWhep {
   pc: RTCPeerConnection
   /** The POST's outcome: the session's Location once answered (201), else the status and what it said. */
   answered: Promise<{ status: number, location?: string, retryAfter?: number, message?: string }>
+  /** Settles once the offer has left (or could not be made). */
+  posted: Promise<void>
 }
 
 const KEY = '__wrencosEarlyWhep'
@@ -35,15 +37,18 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
       video.srcObject = stream
       video.play().catch(() => {})
     }
-    // The host candidates are in the offer (a few ms without STUN; at most GATHER_MS with it), so
+    // The host candidates are in the offer (a few ms without STUN; at most 150 ms with it), so
     // the relay can check towards the browser at once rather than when the store trickles them.
     const gathered = () => new Promise<void>((resolve) => {
       if (pc.iceGatheringState === 'complete') return resolve()
       setTimeout(resolve, 150)
       pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve())
     })
+    let sent = () => {}
+    const posted = new Promise<void>(resolve => (sent = resolve))
     const answered = pc.createOffer().then(offer => pc.setLocalDescription(offer)).then(gathered).then(() => {
       performance.mark('wrencos:whep-post')
+      sent()
       return fetch(url, { method: 'POST', body: pc.localDescription!.sdp, headers: { 'content-type': 'application/sdp' }, credentials: 'same-origin' })
     }).then(async (response) => {
       if (response.status !== 201) {
@@ -54,7 +59,8 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
       await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() })
       return { status: 201, location }
     })
-    page[key] = { url, pc, answered }
+    answered.catch(() => {}).finally(sent)
+    page[key] = { url, pc, answered, posted }
   }
   catch {
     // No WebRTC here, or it refused: the room's player tries again and says why.
@@ -65,6 +71,16 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
 export function earlyWhepScript(url: string, iceServers: RTCIceServer[]): string {
   const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
   return `(${startEarlyWhep.toString()})(${json(url)},${json(iceServers)},${json(KEY)})`
+}
+
+/**
+ * Waits until the early session's offer has left, at most `ms`: the app mounts after it, so the
+ * offer is not held behind hydration on a busy main thread (plugins/early-whep.client.ts).
+ */
+export function earlyOfferSent(ms: number): Promise<void> {
+  const early = typeof window === 'undefined' ? undefined : (window as unknown as Record<string, EarlyWhep | undefined>)[KEY]
+  if (!early) return Promise.resolve()
+  return Promise.race([early.posted, new Promise<void>(resolve => setTimeout(resolve, ms))])
 }
 
 /** The early session for `url`, taken once (a second call, or another show's page, gets none). */
