@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, ModerationRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -102,3 +102,25 @@ export const DELIVERY_FIELDS = {
   lastAttemptAt: 'time',
   deliveredAt: 'time',
 } as const satisfies Fields<DeliveryRecord>
+
+export const REMINDER_FIELDS = {
+  id: 'text', livestreamId: 'text', email: 'text', locale: 'text', origin: 'text', status: 'text', createdAt: 'time', confirmedAt: 'time',
+} as const satisfies Fields<ReminderRecord>
+
+export const MAIL_FIELDS = {
+  id: 'text',
+  key: 'text',
+  recipient: 'text',
+  subject: 'text',
+  text: 'text',
+  html: 'text',
+  headers: 'json',
+  livestreamId: 'text',
+  reminderId: 'text',
+  createdAt: 'time',
+  status: 'text',
+  attempts: 'number',
+  nextAttemptAt: 'time',
+  lastError: 'text',
+  sentAt: 'time',
+} as const satisfies Fields<MailRecord>

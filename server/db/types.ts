@@ -140,10 +140,50 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails'
 
 /** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
 export interface FunnelEventRecord { livestreamId: string, sessionId: string, productId: string, type: FunnelStep, at: string }
+
+/** Someone who asked to be told when a show goes live: `pending` until they confirm from the mail (double opt-in). */
+export interface ReminderRecord {
+  id: string
+  livestreamId: string
+  email: string
+  locale: string
+  /** The site's origin as the customer reached it: the links in later mails start with it. */
+  origin: string
+  status: 'pending' | 'confirmed'
+  createdAt: string
+  confirmedAt?: string
+}
+
+export type NewReminder = Pick<ReminderRecord, 'livestreamId' | 'email' | 'locale' | 'origin' | 'createdAt'>
+
+/** One mail in the outbox, rendered when queued, until sent or given up. */
+export interface MailRecord {
+  id: string
+  /** Unique: a second mail with the same key is not queued (what makes "exactly once" hold across processes and restarts). */
+  key: string
+  recipient: string
+  subject: string
+  text: string
+  html: string
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post). */
+  headers: Record<string, string>
+  livestreamId?: string
+  reminderId?: string
+  createdAt: string
+  status: 'pending' | 'sent' | 'failed'
+  attempts: number
+  nextAttemptAt: string
+  lastError?: string
+  sentAt?: string
+}
+
+export type NewMail = Pick<MailRecord, 'key' | 'recipient' | 'subject' | 'text' | 'html' | 'headers' | 'livestreamId' | 'reminderId' | 'createdAt'>
+
+export type MailChanges = Changes<MailRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
@@ -224,6 +264,24 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRecord | null>
   /** Newest first. */
   listDeliveries(limit: number): Promise<DeliveryRecord[]>
+
+  /** Keeps the reminder unless this show has one for this address already; answers the one kept and whether it is new. */
+  addReminder(reminder: NewReminder): Promise<{ reminder: ReminderRecord, created: boolean }>
+  getReminder(id: string): Promise<ReminderRecord | null>
+  /** Confirms a pending reminder (a confirmed one stays as it is); answers it, or null when there is none. */
+  confirmReminder(id: string, at: string): Promise<ReminderRecord | null>
+  /** Removes a reminder and the mails of it not sent yet; answers false when there was none. */
+  deleteReminder(id: string): Promise<boolean>
+  /** One show's confirmed reminders, a page at a time in id order (`after`: the last id of the previous page). */
+  listConfirmedReminders(livestreamId: string, query: { after?: string, limit: number }): Promise<ReminderRecord[]>
+  countReminders(livestreamId: string): Promise<{ pending: number, confirmed: number }>
+
+  /** Puts mails in the outbox, due now, but none whose key is there already; answers the keys it queued. */
+  enqueueMails(mails: NewMail[]): Promise<string[]>
+  /** Takes up to `limit` pending mails due by `now` and holds them until `leaseUntil` (as claimDeliveries). */
+  claimMails(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]>
+  updateMail(id: string, changes: MailChanges): Promise<void>
+  getMailByKey(key: string): Promise<MailRecord | null>
 
   appendModeration(action: NewModeration): Promise<ModerationRecord>
   /** Oldest first. */

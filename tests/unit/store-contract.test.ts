@@ -276,6 +276,53 @@ forEachStore('Store contract', (name) => {
     })
   })
 
+  describe('reminders and the mail outbox', () => {
+    const at = (ms: number) => new Date(Date.parse('2031-01-01T00:00:00.000Z') + ms).toISOString()
+    const reminder = (email: string, livestreamId = 'show-r') => ({ livestreamId, email, locale: 'de', origin: 'https://live.example.com', createdAt: now() })
+    const mail = (key: string, extra: Partial<Parameters<Store['enqueueMails']>[0][number]> = {}) =>
+      ({ key, recipient: 'r@example.com', subject: 'S', text: 'T', html: '<p>T</p>', headers: { 'List-Unsubscribe': '<https://x/u>' }, createdAt: at(0), ...extra })
+
+    it('keeps one reminder per show and address, even asked for at the same moment, confirms it and counts them', async () => {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => store.addReminder(reminder('same@example.com'))))
+      expect(answers.filter(answer => answer.created)).toHaveLength(1)
+      expect(new Set(answers.map(answer => answer.reminder.id)).size).toBe(1)
+      const { reminder: kept } = answers[0]!
+      expect(kept).toMatchObject({ email: 'same@example.com', locale: 'de', status: 'pending', origin: 'https://live.example.com' })
+      await store.addReminder(reminder('other@example.com'))
+      await store.addReminder(reminder('same@example.com', 'another-show'))
+      expect(await store.countReminders('show-r')).toEqual({ pending: 2, confirmed: 0 })
+      const confirmed = await store.confirmReminder(kept.id, at(5))
+      expect(confirmed).toMatchObject({ status: 'confirmed', confirmedAt: at(5) })
+      expect(await store.confirmReminder(kept.id, at(9))).toMatchObject({ confirmedAt: at(5) })
+      expect(await store.countReminders('show-r')).toEqual({ pending: 1, confirmed: 1 })
+      expect((await store.listConfirmedReminders('show-r', { limit: 10 })).map(r => r.id)).toEqual([kept.id])
+      expect(await store.listConfirmedReminders('show-r', { after: kept.id, limit: 10 })).toEqual([])
+      expect(await store.getReminder('nope')).toBeNull()
+      expect(await store.confirmReminder('nope', at(1))).toBeNull()
+    })
+
+    it('queues a mail key once, leases due mails, and drops the unsent mails of a removed reminder', async () => {
+      const { reminder: r } = await store.addReminder(reminder('gone@example.com', 'show-m'))
+      const queued = await Promise.all([
+        store.enqueueMails([mail('live:1', { reminderId: r.id, livestreamId: 'show-m' }), mail('live:2')]),
+        store.enqueueMails([mail('live:1', { reminderId: r.id, livestreamId: 'show-m' })]),
+      ])
+      expect(queued.flat().sort()).toEqual(['live:1', 'live:2'])
+      const claimed = await store.claimMails(at(1000), at(31_000), 10)
+      expect(claimed.map(m => m.key).sort()).toEqual(['live:1', 'live:2'])
+      expect(claimed.find(m => m.key === 'live:2')).toMatchObject({ recipient: 'r@example.com', headers: { 'List-Unsubscribe': '<https://x/u>' }, status: 'pending', attempts: 0 })
+      expect(await store.claimMails(at(2000), at(32_000), 10)).toEqual([])
+      const second = claimed.find(m => m.key === 'live:2')!
+      await store.updateMail(second.id, { status: 'sent', attempts: 1, sentAt: at(1500) })
+      expect(await store.getMailByKey('live:2')).toMatchObject({ status: 'sent', sentAt: at(1500) })
+      expect(await store.deleteReminder(r.id)).toBe(true)
+      expect(await store.getMailByKey('live:1')).toBeNull()
+      expect(await store.getReminder(r.id)).toBeNull()
+      expect(await store.deleteReminder(r.id)).toBe(false)
+      expect(await store.claimMails(at(40_000), at(70_000), 10)).toEqual([])
+    })
+  })
+
   describe('moderation', () => {
     it('keeps every action of a show in order, and deletes them with it', async () => {
       const stream = await store.createLivestream({ title: 'Record', description: '', quality: '480p' })

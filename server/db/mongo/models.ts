@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -101,6 +101,20 @@ const Delivery = schemaOf(DELIVERY_FIELDS, {
 })
 Delivery.index({ status: 1, nextAttemptAt: 1 })
 
+const Reminder = schemaOf(REMINDER_FIELDS, {
+  livestreamId: required, email: required, locale: required, origin: required, status: { required: true, enum: ['pending', 'confirmed'] }, createdAt: required,
+})
+Reminder.index({ livestreamId: 1, email: 1 }, { unique: true })
+Reminder.index({ livestreamId: 1, status: 1, _id: 1 })
+
+const Mail = schemaOf(MAIL_FIELDS, {
+  key: required, recipient: required, subject: required, createdAt: required, status: required, attempts: { default: 0 }, nextAttemptAt: required,
+})
+Mail.index({ key: 1 }, { unique: true })
+Mail.index({ status: 1, nextAttemptAt: 1 })
+Mail.index({ reminderId: 1 })
+Mail.index({ livestreamId: 1 })
+
 const Funnel = new Schema({
   livestreamId: { type: String, required: true },
   sessionId: { type: String, required: true },
@@ -137,6 +151,8 @@ export function defineModels(connection: Connection) {
     deals: model('Deal', Deal),
     deliveries: model('WebhookDelivery', Delivery),
     funnel: model('FunnelEvent', Funnel),
+    reminders: model('Reminder', Reminder),
+    mails: model('Mail', Mail),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

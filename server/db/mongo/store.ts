@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -44,7 +44,7 @@ const deliveryDoc = (delivery: NewDelivery) => ({ ...delivery, createdAt: new Da
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
@@ -272,6 +272,90 @@ class MongoStore implements Store {
   async funnelUsage(livestreamId: string, sessionId: string) {
     const [rows, known] = await Promise.all([this.m.funnel.countDocuments({ livestreamId }), this.m.funnel.exists({ livestreamId, sessionId })])
     return { rows, sessionKnown: !!known }
+  }
+
+  async addReminder(reminder: Parameters<Store['addReminder']>[0]): Promise<{ reminder: ReminderRecord, created: boolean }> {
+    // An upsert on the unique (show, address) pair. Two at the same moment can both try to insert:
+    // the loser gets a duplicate key error, and then finds the winner's.
+    try {
+      const result = await this.m.reminders.findOneAndUpdate(
+        { livestreamId: reminder.livestreamId, email: reminder.email },
+        { $setOnInsert: { ...reminder, createdAt: new Date(reminder.createdAt), status: 'pending' } },
+        { upsert: true, new: true, includeResultMetadata: true },
+      ).lean()
+      return { reminder: plain<ReminderRecord>(result.value as Doc), created: !result.lastErrorObject?.updatedExisting }
+    }
+    catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      const doc = await this.m.reminders.findOne({ livestreamId: reminder.livestreamId, email: reminder.email }).lean()
+      return { reminder: plain<ReminderRecord>(doc), created: false }
+    }
+  }
+
+  async getReminder(id: string) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.reminders.findById(id).lean()
+    return doc ? plain<ReminderRecord>(doc) : null
+  }
+
+  async confirmReminder(id: string, at: string) {
+    if (!isObjectId(id)) return null
+    await this.m.reminders.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'confirmed', confirmedAt: new Date(at) } })
+    return this.getReminder(id)
+  }
+
+  async deleteReminder(id: string) {
+    if (!isObjectId(id)) return false
+    await this.m.mails.deleteMany({ reminderId: id, status: 'pending' })
+    return (await this.m.reminders.deleteOne({ _id: id })).deletedCount > 0
+  }
+
+  async listConfirmedReminders(livestreamId: string, query: { after?: string, limit: number }) {
+    const after = query.after && isObjectId(query.after) ? { _id: { $gt: query.after } } : {}
+    const docs = await this.m.reminders.find({ livestreamId, status: 'confirmed', ...after }).sort({ _id: 1 }).limit(query.limit).lean()
+    return docs.map(doc => plain<ReminderRecord>(doc))
+  }
+
+  async countReminders(livestreamId: string) {
+    const [pending, confirmed] = await Promise.all(['pending', 'confirmed'].map(status => this.m.reminders.countDocuments({ livestreamId, status })))
+    return { pending: pending!, confirmed: confirmed! }
+  }
+
+  async enqueueMails(mails: NewMail[]) {
+    const queued: string[] = []
+    for (const mail of mails) {
+      try {
+        await this.m.mails.create({ ...mail, createdAt: new Date(mail.createdAt), status: 'pending', attempts: 0, nextAttemptAt: new Date(mail.createdAt) })
+        queued.push(mail.key)
+      }
+      catch (error) {
+        if (!isDuplicateKey(error)) throw error
+      }
+    }
+    return queued
+  }
+
+  async claimMails(now: string, leaseUntil: string, limit: number) {
+    const claimed: MailRecord[] = []
+    while (claimed.length < limit) {
+      const doc = await this.m.mails.findOneAndUpdate(
+        { status: 'pending', nextAttemptAt: { $lte: new Date(now) } },
+        { $set: { nextAttemptAt: new Date(leaseUntil) } },
+        { sort: { nextAttemptAt: 1, _id: 1 }, new: true },
+      ).lean()
+      if (!doc) break
+      claimed.push(plain<MailRecord>(doc))
+    }
+    return claimed
+  }
+
+  async updateMail(id: string, changes: Parameters<Store['updateMail']>[1]) {
+    if (isObjectId(id)) await this.m.mails.updateOne({ _id: id }, updateOf(changes, ['nextAttemptAt', 'sentAt']))
+  }
+
+  async getMailByKey(key: string) {
+    const doc = await this.m.mails.findOne({ key }).lean()
+    return doc ? plain<MailRecord>(doc) : null
   }
 
   async enqueueDeliveries(deliveries: NewDelivery[]) {

@@ -211,6 +211,41 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (livestream_id, session_id, product_id, type)
   ) WITHOUT ROWID;
   `,
+  // Reminders by mail (double opt-in), and the mail outbox: a mail's key is unique, so one is never queued twice.
+  `
+  CREATE TABLE reminders (
+    id TEXT PRIMARY KEY,
+    livestream_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+    created_at TEXT NOT NULL,
+    confirmed_at TEXT,
+    UNIQUE (livestream_id, email)
+  );
+  CREATE TABLE mails (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    key TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL,
+    html TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    livestream_id TEXT,
+    reminder_id TEXT,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    sent_at TEXT
+  );
+  CREATE INDEX mails_due ON mails (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX mails_by_reminder ON mails (reminder_id);
+  CREATE INDEX mails_by_stream ON mails (livestream_id);
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

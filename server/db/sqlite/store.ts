@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type ModerationRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -43,10 +43,12 @@ const toSession = rowsOf<SessionRecord>(SESSION_FIELDS)
 const toModeration = rowsOf<ModerationRecord>(MODERATION_FIELDS)
 const toDeal = rowsOf<DealRecord>(DEAL_FIELDS)
 const toDelivery = rowsOf<DeliveryRecord>(DELIVERY_FIELDS)
+const toReminder = rowsOf<ReminderRecord>(REMINDER_FIELDS)
+const toMail = rowsOf<MailRecord>(MAIL_FIELDS)
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -390,6 +392,67 @@ class SqliteStore implements Store {
 
   async listDeliveries(limit: number) {
     return this.all('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?', limit).map(toDelivery)
+  }
+
+  // Reminders and the mail outbox
+
+  async addReminder(reminder: Parameters<Store['addReminder']>[0]) {
+    const id = newId()
+    const { sql, params } = insertClause({ ...reminder, id, status: 'pending' }, REMINDER_FIELDS)
+    const created = this.statement(`INSERT OR IGNORE INTO reminders ${sql}`).run(params).changes > 0
+    const row = this.one('SELECT * FROM reminders WHERE livestream_id = ? AND email = ?', reminder.livestreamId, reminder.email)
+    return { reminder: toReminder(row!), created }
+  }
+
+  async getReminder(id: string) {
+    const row = this.one('SELECT * FROM reminders WHERE id = ?', id)
+    return row ? toReminder(row) : null
+  }
+
+  async confirmReminder(id: string, at: string) {
+    this.statement(`UPDATE reminders SET status = 'confirmed', confirmed_at = ? WHERE id = ? AND status = 'pending'`).run(at, id)
+    return this.getReminder(id)
+  }
+
+  async deleteReminder(id: string) {
+    return this.db.transaction(() => {
+      this.statement(`DELETE FROM mails WHERE reminder_id = ? AND status = 'pending'`).run(id)
+      return this.statement('DELETE FROM reminders WHERE id = ?').run(id).changes > 0
+    }).immediate()
+  }
+
+  async listConfirmedReminders(livestreamId: string, query: { after?: string, limit: number }) {
+    return this.all(`SELECT * FROM reminders WHERE livestream_id = ? AND status = 'confirmed' AND id > ? ORDER BY id LIMIT ?`,
+      livestreamId, query.after ?? '', query.limit).map(toReminder)
+  }
+
+  async countReminders(livestreamId: string) {
+    const rows = this.all('SELECT status, COUNT(*) AS n FROM reminders WHERE livestream_id = ? GROUP BY status', livestreamId)
+    const of = (status: string) => Number(rows.find(row => row.status === status)?.n ?? 0)
+    return { pending: of('pending'), confirmed: of('confirmed') }
+  }
+
+  async enqueueMails(mails: Parameters<Store['enqueueMails']>[0]) {
+    return this.db.transaction(() => mails.filter((mail) => {
+      const { sql, params } = insertClause({ ...mail, id: newId(), status: 'pending', attempts: 0, nextAttemptAt: mail.createdAt }, MAIL_FIELDS)
+      return this.statement(`INSERT OR IGNORE INTO mails ${sql}`).run(params).changes > 0
+    }).map(mail => mail.key)).immediate()
+  }
+
+  async claimMails(now: string, leaseUntil: string, limit: number) {
+    return this.all(`UPDATE mails SET next_attempt_at = ? WHERE id IN (
+        SELECT id FROM mails WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?
+      ) RETURNING *`, leaseUntil, now, limit).map(toMail)
+  }
+
+  async updateMail(id: string, changes: Parameters<Store['updateMail']>[1]) {
+    const { sql, params } = setClause(changes, MAIL_FIELDS)
+    if (sql) this.statement(`UPDATE mails SET ${sql} WHERE id = @id`).run({ ...params, id })
+  }
+
+  async getMailByKey(key: string) {
+    const row = this.one('SELECT * FROM mails WHERE key = ?', key)
+    return row ? toMail(row) : null
   }
 
   async readCounters(counters: string[]) {
