@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { workerUrl } from './build/worker-url'
+import { LOCALES } from './shared/utils/locales'
 
 /** The files `import 'werift'` and `'werift/nonstandard'` load (its ESM builds), for the production build to carry along. */
 const weriftLib = join(dirname(createRequire(import.meta.url).resolve('werift')), '../..')
@@ -8,12 +9,11 @@ const weriftEsm = [join(weriftLib, 'index.mjs'), join(weriftLib, 'nonstandard/in
 
 // The one app: Vue pages, Nitro API and the /_ws socket, shipped as one Node process.
 export default defineNuxtConfig({
-  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxt/eslint'],
+  modules: ['@pinia/nuxt', '@nuxtjs/tailwindcss', '@nuxt/eslint', '@nuxtjs/i18n'],
   devtools: { enabled: false },
   app: {
     head: {
       title: 'WrenCos Live',
-      htmlAttrs: { lang: 'en' },
       meta: [
         { name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' },
         { name: 'description', content: 'Live shopping with WrenCos: watch, chat and buy as it happens.' },
@@ -53,6 +53,9 @@ export default defineNuxtConfig({
     webhookUrls: '',
     webhookSecret: '',
     webhookBackoffMs: '',
+    // Reminder mails (README, "Reminders"): the SMTP server (smtp://user:pass@host:port, smtps:// for TLS) and the sender.
+    smtpUrl: '',
+    mailFrom: '',
     // janus mode (README, "Janus"): its WebSocket API, its API secret, and this process's address as Janus sees it.
     janusUrl: '',
     janusAdminSecret: '',
@@ -78,4 +81,12 @@ export default defineNuxtConfig({
   vite: { optimizeDeps: { include: ['zod'] } },
   typescript: { strict: true },
   eslint: { config: { stylistic: true } },
+  // The customer's language (README, "Languages"): the URLs stay as they are (/live/:id is the
+  // contract), the language comes from the visitor's choice (a cookie) or Accept-Language.
+  i18n: {
+    strategy: 'no_prefix',
+    defaultLocale: 'en',
+    locales: LOCALES.map(locale => ({ ...locale, file: `${locale.code}.json` })),
+    detectBrowserLanguage: { useCookie: true, cookieKey: 'wrencos_locale', fallbackLocale: 'en' },
+  },
 })
