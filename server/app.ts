@@ -7,6 +7,8 @@ import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
 import { wireDeals } from './domain/deal-lifecycle'
 import { wireWebhooks } from './domain/webhook-sender'
+import { wireReminders } from './domain/mail-sender'
+import type { MailConfig } from './domain/reminders'
 import type { WebhookConfig } from './domain/webhooks'
 import { wireMediaLifecycle } from './domain/media-lifecycle'
 import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
@@ -30,6 +32,8 @@ export interface AppConfig {
   /** Sockets, and so WHEP sessions, one address may hold. */
   maxSocketsPerAddress?: number
   webhooks?: WebhookConfig
+  /** Reminder mails; off unless given. */
+  mail?: MailConfig
 }
 
 /** The media backend of `config.media.mode` (relay by default; p2p carries none). */
@@ -84,13 +88,14 @@ export async function startApp(config: AppConfig): Promise<App> {
   console.info(`[wrencos] real-time bus: ${bus.kind}`)
   const media = await openMedia(config)
   console.info(`[wrencos] media: ${media.mode}`)
-  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks,
+  const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks, mail: config.mail,
     slots: bus.slots, viewerCaps: { ...DEFAULT_VIEWER_CAPS, ...(config.maxSocketsPerAddress ? { perAddress: config.maxSocketsPerAddress } : {}) },
   })
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)
   const detachDeals = wireDeals(core)
   const detachWebhooks = wireWebhooks(core)
+  const detachReminders = wireReminders(core)
 
   // What a restart (clean or killed) must put right before the first viewer arrives.
   await reconcileViewerCounts(core, bus.presence)
@@ -133,6 +138,7 @@ export async function startApp(config: AppConfig): Promise<App> {
       detachMedia()
       detachDeals()
       detachWebhooks()
+      detachReminders()
       await media.close()
       core.answers.detach()
       await core.flush()

@@ -13,6 +13,7 @@ import { createSampleRecorder, type SampleRecorder } from './samples'
 import { createSessions, type Sessions } from './sessions'
 import { memorySlots, type SlotStore } from './slots'
 import { createViewerAdmission, type ViewerAdmission, type ViewerCaps } from './viewer-admission'
+import { NO_MAIL, type MailConfig } from './reminders'
 import { NO_WEBHOOKS, type WebhookConfig } from './webhooks'
 
 /**
@@ -35,6 +36,8 @@ export interface CoreParts {
   media?: MediaBackend
   /** Where webhooks go and how they are signed; nowhere unless given. */
   webhooks?: WebhookConfig
+  /** How reminder mails go out; not at all unless given. */
+  mail?: MailConfig
   /** Counted places shared by the processes (the bus's); this process's own unless given. */
   slots?: SlotStore
   /** WHEP sessions per address and per browser. */
@@ -51,6 +54,7 @@ export interface Core {
   readonly sessions: Sessions
   readonly media: MediaBackend
   readonly webhooks: WebhookConfig
+  readonly mail: MailConfig
   readonly slots: SlotStore
   /** Who may open another WHEP session, and the places each one holds until it ends. */
   readonly viewers: ViewerAdmission
@@ -79,6 +83,7 @@ export function createCore(parts: CoreParts): Core {
     sessions: createSessions(store, clock),
     media: parts.media ?? p2pBackend(),
     webhooks: parts.webhooks ?? NO_WEBHOOKS,
+    mail: parts.mail ?? NO_MAIL,
     slots,
     viewers: createViewerAdmission(slots, parts.viewerCaps),
     locks: createKeyedMutex(),

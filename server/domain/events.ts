@@ -35,6 +35,8 @@ export interface DomainEventMap {
   dealEnded: [deal: Deal]
   /** Webhook deliveries went into the outbox: the sender looks now rather than at its next poll. */
   webhooksQueued: []
+  /** Mails went into the outbox: the mail sender looks now. */
+  mailsQueued: []
   /** The host's media started or stopped flowing (relay and janus modes). */
   media: [state: { livestreamId: string, publishing: boolean }]
 }

@@ -33,6 +33,8 @@ export const DEFAULT_LIMITS = {
   whep: { perAddress: { burst: 50, perSecond: 2 }, perDevice: { burst: 8, perSecond: 1 / 5 } },
   /** New funnel sessions per show and address, counted like views. */
   funnelSession: { perKey: { burst: 10, perSecond: 1 / 60 } },
+  /** "Remind me" forms sent (each may mail an address): a person asks for a few shows, not hundreds. */
+  reminder: { perAddress: { burst: 10, perSecond: 1 / 60 }, perKey: { burst: 3, perSecond: 1 / 600 } },
   /** `webrtc_new_customer` per socket: each one makes the host's browser build a connection. */
   videoRequest: { perKey: { burst: 3, perSecond: 1 / 3 } },
 } satisfies Record<string, Policy>

@@ -1,5 +1,6 @@
 import { startApp } from '../app'
 import { parseWebhookUrls } from '../domain/webhooks'
+import { mailConfigOf } from '../utils/mail-config'
 import { MAX_FRAME_BYTES } from '../realtime/limits'
 
 // Starts the app (store, core, bus, hub) and closes it in order at shutdown.
@@ -26,7 +27,8 @@ export default defineNitroPlugin((nitroApp) => {
   const h3Options = nitroApp.h3App.options as { websocket?: Record<string, unknown> }
   h3Options.websocket = { ...h3Options.websocket, serverOptions: { maxPayload: MAX_FRAME_BYTES } }
 
-  const starting = startApp(config)
+  const mail = mailConfigOf(config)
+  const starting = startApp({ ...config, mail })
   starting.then(app => provideApp({ app }), (error) => {
     console.error('[wrencos] could not start', error)
     provideApp({ error })

@@ -90,6 +90,11 @@ export function serverConfig() {
       secret: String(config.webhookSecret || ''),
       backoffMs: positive(config.webhookBackoffMs, 10_000),
     },
+    /** Reminder mails (README, "Reminders"): both set, or reminders are off. */
+    mail: {
+      smtpUrl: String(config.smtpUrl || ''),
+      from: String(config.mailFrom || ''),
+    },
     media: {
       mode: mediaModeOf(config.mediaMode),
       maxViewers: positive(config.mediaMaxViewers, 500),

@@ -50,6 +50,17 @@ export interface Livestream {
   createdAt: string
 }
 
+/** What a link to a show unfurls into (og: and twitter: tags) and its schema.org JSON-LD; URLs absolute. */
+export interface ShareCard {
+  title: string
+  description: string
+  url: string
+  image: string
+  jsonLd: Record<string, unknown>
+  /** Whether "Remind me" works here (the server sends mail). */
+  reminders: boolean
+}
+
 /** One period during which a product was pinned: the chapters of a replay. */
 export interface PinPeriod {
   product: Product
