@@ -1,4 +1,5 @@
-// /embed.js: <wrencos-live show="ID" [cart="external"]> for a brand's own pages. It frames
+// /embed.js: <wrencos-live show="ID" [cart="external"] [lang="de"]> for a brand's own pages (the
+// player speaks `lang`, else the language of the page around it, else the visitor's). It frames
 // /embed/:id from the origin this script came from (the server allows only NUXT_EMBED_ORIGINS to
 // frame it) and turns the player's messages into DOM events on the element: wrencos:ready,
 // wrencos:product-click, wrencos:add-to-cart, wrencos:order (PROTOCOL.md).
@@ -7,7 +8,7 @@ const SCRIPT = `(() => {
   const script = document.currentScript
   const origin = script ? new URL(script.src).origin : location.origin
   class WrencosLive extends HTMLElement {
-    static get observedAttributes() { return ['show', 'cart'] }
+    static get observedAttributes() { return ['show', 'cart', 'lang'] }
     constructor() {
       super()
       this.onMessage = this.onMessage.bind(this)
@@ -27,6 +28,8 @@ const SCRIPT = `(() => {
       const src = new URL('/embed/' + encodeURIComponent(show), origin)
       if (this.getAttribute('cart') === 'external') src.searchParams.set('cart', 'external')
       src.searchParams.set('parent', location.origin)
+      const lang = (this.getAttribute('lang') || document.documentElement.lang || '').slice(0, 2).toLowerCase()
+      if (/^[a-z]{2}$/.test(lang)) src.searchParams.set('lang', lang)
       if (this.frame.src !== src.href) this.frame.src = src.href
       this.frame.title = this.getAttribute('title') || 'Live shopping show'
     }
