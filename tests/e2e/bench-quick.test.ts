@@ -72,7 +72,10 @@ describe.sequential('benchmarks, quick mode', () => {
     const figures = results('http')
     expect(figures.read.requestsPerSecond).toBeGreaterThan(0)
     expect(figures.bare.requestsPerSecond).toBeGreaterThan(0)
-    expect(figures.like.likesCounted).toBe(figures.like.ok)
+    // Every accepted like is counted; autocannon stops without the answers of the requests in flight
+    // (one per connection at most), whose likes the server counted too.
+    expect(figures.like.likesCounted - figures.like.ok).toBeGreaterThanOrEqual(0)
+    expect(figures.like.likesCounted - figures.like.ok).toBeLessThanOrEqual(figures.connections)
     // Capacity where the server is saturated: every like request answered (2xx and 429) against the bare handler.
     expect(figures.likeRequestsToBareRatio).toBeGreaterThan(0)
   }, 120_000)
