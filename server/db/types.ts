@@ -143,7 +143,15 @@ export interface SampleRecord {
 export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails'
 
 /** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
-export interface FunnelEventRecord { livestreamId: string, sessionId: string, productId: string, type: FunnelStep, at: string }
+export interface FunnelEventRecord {
+  livestreamId: string
+  sessionId: string
+  productId: string
+  type: FunnelStep
+  at: string
+  /** The account signed in when it was sent, if any: what a data export finds, and an erasure unlinks. */
+  userId?: string
+}
 
 /** Someone who asked to be told when a show goes live: `pending` until they confirm from the mail (double opt-in). */
 export interface ReminderRecord {
@@ -184,6 +192,25 @@ export interface MailRecord {
 export type NewMail = Pick<MailRecord, 'key' | 'recipient' | 'subject' | 'text' | 'html' | 'headers' | 'livestreamId' | 'reminderId' | 'createdAt'>
 
 export type MailChanges = Changes<MailRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>
+
+/** One action on people's data, kept for the record (who exported or erased whom, and when). */
+export interface AuditRecord {
+  id: string
+  actorId: string
+  actorName: string
+  action: 'customer.exported' | 'customer.erased'
+  /** The customer concerned (an erased one's id, which no longer leads anywhere). */
+  targetUserId: string
+  createdAt: string
+}
+
+export type NewAudit = Omit<AuditRecord, 'id'>
+
+/** What an erased customer's kept records show instead of them. */
+export interface ErasedAs {
+  displayName: string
+  shipping: Order['shipping']
+}
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb'
@@ -265,6 +292,23 @@ export interface Store {
   /** Newest first. */
   listDeliveries(limit: number): Promise<DeliveryRecord[]>
 
+  /** Every funnel row sent while signed in as one person (a data export). */
+  listFunnelEventsOfUser(userId: string): Promise<FunnelEventRecord[]>
+  /** Every chat line of one person, in every show, oldest first (a data export). */
+  listChatOfUser(userId: string): Promise<ChatRecord[]>
+  /** Every reminder of one email address (a data export). */
+  listRemindersOf(email: string): Promise<ReminderRecord[]>
+  /**
+   * Erases a customer in one step: the account goes; their orders stay for the shop's accounts
+   * with `erased.shipping` for the person's details; their chat lines and the moderation record
+   * name `erased.displayName`; their funnel rows stay counted but no longer name them; their
+   * reminders and unsent mails (to `email`) go. False if there was no such account.
+   */
+  eraseUser(userId: string, email: string | undefined, erased: ErasedAs): Promise<boolean>
+  appendAudit(entry: NewAudit): Promise<AuditRecord>
+  /** Newest first. */
+  listAudit(limit: number): Promise<AuditRecord[]>
+
   /** Keeps the reminder unless this show has one for this address already; answers the one kept and whether it is new. */
   addReminder(reminder: NewReminder): Promise<{ reminder: ReminderRecord, created: boolean }>
   getReminder(id: string): Promise<ReminderRecord | null>
@@ -304,13 +348,16 @@ export interface Store {
   placeOrder(order: Order, caps?: CappedTake[], deliveries?: NewDelivery[]): Promise<TakeStockResult>
   /** How much of each capped counter is taken (0 for one never used). */
   readCounters(counters: string[]): Promise<Record<string, number>>
-  listOrders(query: { livestreamId?: string }): Promise<Order[]>
+  /** Oldest first: one show's orders, one customer's, or all. */
+  listOrders(query: { livestreamId?: string, userId?: string }): Promise<Order[]>
 
   addSample(sample: SampleRecord): Promise<void>
   listSamples(livestreamId: string): Promise<SampleRecord[]>
 
   createSession(session: Omit<SessionRecord, 'revokedAt'>): Promise<void>
   getSession(id: string): Promise<SessionRecord | null>
+  /** One account's sessions, oldest first (a data export). */
+  listSessionsOf(userId: string): Promise<SessionRecord[]>
   /** Ends one session, or every session of a user; answers how many it ended. */
   revokeSessions(of: { id: string } | { userId: string }, at: string): Promise<number>
 }

@@ -36,7 +36,8 @@ async function productsOfShow(core: Core, livestreamId: string) {
  * session this show has not seen yet is limited per show and address like a view; and a show
  * keeps at most MAX_FUNNEL_ROWS_PER_SHOW rows.
  */
-export async function recordFunnelEvents(core: Core, livestreamId: string, sessionId: string, events: Array<{ type: FunnelStep, productId: string, at: string }>, address?: string) {
+export async function recordFunnelEvents(core: Core, livestreamId: string, sessionId: string, events: Array<{ type: FunnelStep, productId: string, at: string }>, who: { address?: string, userId?: string } = {}) {
+  const { address, userId } = who
   const stream = await findLivestream(core, livestreamId)
   if (stream.status === 'scheduled') throw new DomainError('conflict', 'this show has not started')
   const presented = await productsOfShow(core, livestreamId)
@@ -52,6 +53,7 @@ export async function recordFunnelEvents(core: Core, livestreamId: string, sessi
     productId: event.productId,
     type: event.type,
     at: Math.abs(Date.parse(event.at) - now) <= TRUSTED_SKEW_MS ? event.at : new Date(now).toISOString(),
+    ...(userId ? { userId } : {}),
   }))
   return core.store.addFunnelEvents(records)
 }

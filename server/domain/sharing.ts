@@ -39,7 +39,7 @@ export async function sitemap(core: Core, origin: string): Promise<string> {
 
 /** robots.txt: the shows are for everyone; the studio, the moderators' page and the API are not for crawlers. */
 export function robots(origin: string): string {
-  return ['User-agent: *', 'Disallow: /studio', 'Disallow: /moderate', 'Disallow: /api', 'Disallow: /embed', 'Disallow: /reminders', `Sitemap: ${origin}/sitemap.xml`, ''].join('\n')
+  return ['User-agent: *', 'Disallow: /studio', 'Disallow: /moderate', 'Disallow: /api', 'Disallow: /embed', 'Disallow: /reminders', 'Disallow: /account', `Sitemap: ${origin}/sitemap.xml`, ''].join('\n')
 }
 
 /** A TEXT value of RFC 5545: backslash, semicolon, comma and newlines escaped. */

@@ -323,6 +323,56 @@ forEachStore('Store contract', (name) => {
     })
   })
 
+  describe('a customer\'s data', () => {
+    it('finds a customer\'s orders, chat lines and reminders, erases them in one step, and keeps the audit record', async () => {
+      const ada = await store.createUser({ email: 'ada.erase@example.com', role: 'customer', displayName: 'Ada', deviceId: 'dev-ada', signupAddress: '198.51.100.9' })
+      const other = await store.createUser({ role: 'customer', displayName: 'Other' })
+      const stream = await store.createLivestream({ title: 'Erase', description: '', quality: '480p' })
+      const p = await store.createProduct(product({ stock: 10 }))
+      const item = [{ productId: p.id, name: p.name, priceCents: 100, quantity: 1 }]
+      const mine = orderOf(item, { userId: ada.id, livestreamId: stream.id })
+      expect((await store.placeOrder(mine)).ok).toBe(true)
+      expect((await store.placeOrder(orderOf(item, { userId: other.id, livestreamId: stream.id }))).ok).toBe(true)
+      const line = await store.appendChat({ livestreamId: stream.id, userId: ada.id, displayName: 'Ada', role: 'customer', message: 'love it', createdAt: now() })
+      await store.appendChat({ livestreamId: stream.id, userId: other.id, displayName: 'Other', role: 'customer', message: 'me too', createdAt: now() })
+      await store.appendModeration({ livestreamId: stream.id, moderatorId: 'm1', moderatorName: 'Mo', action: 'timeout', targetUserId: ada.id, targetName: 'Ada', createdAt: now() })
+      const { reminder } = await store.addReminder({ livestreamId: stream.id, email: 'ada.erase@example.com', locale: 'en', origin: 'https://x', createdAt: now() })
+      await store.enqueueMails([{ key: `erase:${reminder.id}`, recipient: 'ada.erase@example.com', subject: 'S', text: 'T', html: 'H', headers: {}, reminderId: reminder.id, createdAt: now() }])
+
+      await store.addFunnelEvents([
+        { livestreamId: stream.id, sessionId: 'sess-ada', productId: p.id, type: 'product_click', at: now(), userId: ada.id },
+        { livestreamId: stream.id, sessionId: 'sess-anon', productId: p.id, type: 'product_click', at: now() },
+      ])
+      expect((await store.listFunnelEventsOfUser(ada.id)).map(row => [row.sessionId, row.userId])).toEqual([['sess-ada', ada.id]])
+      expect((await store.listOrders({ userId: ada.id })).map(order => order.id)).toEqual([mine.id])
+      await store.createSession({ id: newId(), userId: ada.id, createdAt: now(), expiresAt: new Date(Date.now() + 3600_000).toISOString() })
+      expect((await store.listSessionsOf(ada.id)).map(session => session.userId)).toEqual([ada.id])
+      expect((await store.listChatOfUser(ada.id)).map(chat => chat.id)).toEqual([line.id])
+      expect((await store.listRemindersOf('ada.erase@example.com')).map(r => r.id)).toEqual([reminder.id])
+
+      const erased = { displayName: 'Deleted user', shipping: { name: 'Deleted customer', email: 'deleted@invalid', address: '' } }
+      expect(await store.eraseUser(ada.id, 'ada.erase@example.com', erased)).toBe(true)
+      expect(await store.getUser(ada.id)).toBeNull()
+      expect(await store.findUserByEmail('ada.erase@example.com')).toBeNull()
+      const [kept] = await store.listOrders({ userId: ada.id })
+      expect(kept).toMatchObject({ id: mine.id, totalCents: 100, shipping: erased.shipping })
+      expect((await store.listOrders({ userId: other.id }))[0]!.shipping).toEqual(shipping)
+      const chat = await store.listChat(stream.id, { limit: 10 })
+      expect(chat.map(m => [m.message, m.displayName])).toEqual([['love it', 'Deleted user'], ['me too', 'Other']])
+      expect((await store.listModeration(stream.id))[0]).toMatchObject({ targetUserId: ada.id, targetName: 'Deleted user' })
+      expect(await store.listRemindersOf('ada.erase@example.com')).toEqual([])
+      // Still counted in the show's funnel, no longer linked to anyone.
+      expect(await store.listFunnelEventsOfUser(ada.id)).toEqual([])
+      expect((await store.listFunnelEvents(stream.id)).map(row => row.sessionId).sort()).toEqual(['sess-ada', 'sess-anon'])
+      expect(await store.getMailByKey(`erase:${reminder.id}`)).toBeNull()
+      expect(await store.eraseUser(ada.id, undefined, erased)).toBe(false)
+
+      const first = await store.appendAudit({ actorId: 'admin1', actorName: 'Boss', action: 'customer.exported', targetUserId: ada.id, createdAt: now() })
+      const second = await store.appendAudit({ actorId: 'admin1', actorName: 'Boss', action: 'customer.erased', targetUserId: ada.id, createdAt: now() })
+      expect((await store.listAudit(10)).slice(0, 2)).toEqual([second, first])
+    })
+  })
+
   describe('moderation', () => {
     it('keeps every action of a show in order, and deletes them with it', async () => {
       const stream = await store.createLivestream({ title: 'Record', description: '', quality: '480p' })

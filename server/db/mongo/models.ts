@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -106,6 +106,7 @@ const Reminder = schemaOf(REMINDER_FIELDS, {
 })
 Reminder.index({ livestreamId: 1, email: 1 }, { unique: true })
 Reminder.index({ livestreamId: 1, status: 1, _id: 1 })
+Reminder.index({ email: 1 })
 
 const Mail = schemaOf(MAIL_FIELDS, {
   key: required, recipient: required, subject: required, createdAt: required, status: required, attempts: { default: 0 }, nextAttemptAt: required,
@@ -114,6 +115,9 @@ Mail.index({ key: 1 }, { unique: true })
 Mail.index({ status: 1, nextAttemptAt: 1 })
 Mail.index({ reminderId: 1 })
 Mail.index({ livestreamId: 1 })
+Mail.index({ recipient: 1, status: 1 })
+
+const Audit = schemaOf(AUDIT_FIELDS, { actorId: required, actorName: required, action: required, targetUserId: required, createdAt: required })
 
 const Funnel = new Schema({
   livestreamId: { type: String, required: true },
@@ -121,12 +125,15 @@ const Funnel = new Schema({
   productId: { type: String, required: true },
   type: { type: String, required: true },
   at: { type: Date, required: true },
+  userId: { type: String },
 }, { versionKey: false })
 Funnel.index({ livestreamId: 1, sessionId: 1, productId: 1, type: 1 }, { unique: true })
 Funnel.index({ livestreamId: 1, at: 1 })
+Funnel.index({ userId: 1 }, { partialFilterExpression: { userId: { $type: 'string' } } })
 
 const Order = schemaOf(ORDER_FIELDS, { userId: required, totalCents: required, currency: required, status: required, createdAt: required })
 Order.index({ livestreamId: 1, createdAt: 1 })
+Order.index({ userId: 1, createdAt: 1 })
 
 const Sample = schemaOf(SAMPLE_FIELDS, { livestreamId: required, at: required })
 Sample.index({ livestreamId: 1, at: 1 })
@@ -153,6 +160,7 @@ export function defineModels(connection: Connection) {
     funnel: model('FunnelEvent', Funnel),
     reminders: model('Reminder', Reminder),
     mails: model('Mail', Mail),
+    audit: model('AuditEntry', Audit),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -336,17 +336,7 @@ class MongoStore implements Store {
   }
 
   async claimMails(now: string, leaseUntil: string, limit: number) {
-    const claimed: MailRecord[] = []
-    while (claimed.length < limit) {
-      const doc = await this.m.mails.findOneAndUpdate(
-        { status: 'pending', nextAttemptAt: { $lte: new Date(now) } },
-        { $set: { nextAttemptAt: new Date(leaseUntil) } },
-        { sort: { nextAttemptAt: 1, _id: 1 }, new: true },
-      ).lean()
-      if (!doc) break
-      claimed.push(plain<MailRecord>(doc))
-    }
-    return claimed
+    return this.claimDue<MailRecord>('mails', now, leaseUntil, limit)
   }
 
   async updateMail(id: string, changes: Parameters<Store['updateMail']>[1]) {
@@ -363,16 +353,21 @@ class MongoStore implements Store {
   }
 
   async claimDeliveries(now: string, leaseUntil: string, limit: number) {
-    const claimed: DeliveryRecord[] = []
-    // One at a time, each taken atomically: two processes never hold the same delivery.
+    return this.claimDue<DeliveryRecord>('deliveries', now, leaseUntil, limit)
+  }
+
+  /** An outbox's due documents, oldest due first, lent out until `leaseUntil`. */
+  private async claimDue<T>(outbox: 'deliveries' | 'mails', now: string, leaseUntil: string, limit: number) {
+    const claimed: T[] = []
+    // One at a time, each taken atomically: two processes never hold the same row.
     while (claimed.length < limit) {
-      const doc = await this.m.deliveries.findOneAndUpdate(
+      const doc = await this.m[outbox].findOneAndUpdate(
         { status: 'pending', nextAttemptAt: { $lte: new Date(now) } },
         { $set: { nextAttemptAt: new Date(leaseUntil) } },
         { sort: { nextAttemptAt: 1, _id: 1 }, new: true },
       ).lean()
       if (!doc) break
-      claimed.push(plain<DeliveryRecord>(doc))
+      claimed.push(plain<T>(doc))
     }
     return claimed
   }
@@ -526,9 +521,58 @@ class MongoStore implements Store {
     }
   }
 
-  async listOrders({ livestreamId }: { livestreamId?: string }) {
-    const docs = await this.m.orders.find(livestreamId ? { livestreamId } : {}).sort({ createdAt: 1, _id: 1 }).lean()
+  async listOrders({ livestreamId, userId }: Parameters<Store['listOrders']>[0]) {
+    const docs = await this.m.orders.find(livestreamId ? { livestreamId } : userId ? { userId } : {}).sort({ createdAt: 1, _id: 1 }).lean()
     return docs.map(doc => plain<Order>(doc))
+  }
+
+  async listFunnelEventsOfUser(userId: string) {
+    const docs = await this.m.funnel.find({ userId }).sort({ at: 1 }).lean()
+    return docs.map(doc => plain<FunnelEventRecord>(doc, ['_id']))
+  }
+
+  async listChatOfUser(userId: string) {
+    const docs = await this.m.chat.find({ userId }).sort({ _id: 1 }).lean()
+    return docs.map(doc => plain<ChatRecord>(doc))
+  }
+
+  async listRemindersOf(email: string) {
+    const docs = await this.m.reminders.find({ email }).sort({ _id: 1 }).lean()
+    return docs.map(doc => plain<ReminderRecord>(doc))
+  }
+
+  async eraseUser(userId: string, email: string | undefined, erased: Parameters<Store['eraseUser']>[2]) {
+    if (!isObjectId(userId)) return false
+    const session = await this.connection.startSession()
+    try {
+      let existed = false
+      // One transaction: a customer is erased everywhere or nowhere.
+      await session.withTransaction(async () => {
+        await this.m.orders.updateMany({ userId }, { $set: { shipping: erased.shipping } }, { session })
+        await this.m.chat.updateMany({ userId }, { $set: { displayName: erased.displayName } }, { session })
+        await this.m.moderation.updateMany({ targetUserId: userId }, { $set: { targetName: erased.displayName } }, { session })
+        await this.m.funnel.updateMany({ userId }, { $unset: { userId: 1 } }, { session })
+        if (email) {
+          await this.m.mails.deleteMany({ recipient: email, status: 'pending' }, { session })
+          await this.m.reminders.deleteMany({ email }, { session })
+        }
+        existed = (await this.m.users.deleteOne({ _id: userId }, { session })).deletedCount > 0
+      })
+      return existed
+    }
+    finally {
+      await session.endSession()
+    }
+  }
+
+  async appendAudit(entry: Parameters<Store['appendAudit']>[0]) {
+    const doc = await this.m.audit.create({ ...entry, createdAt: new Date(entry.createdAt) })
+    return plain<AuditRecord>(doc.toObject())
+  }
+
+  async listAudit(limit: number) {
+    const docs = await this.m.audit.find().sort({ _id: -1 }).limit(limit).lean()
+    return docs.map(doc => plain<AuditRecord>(doc))
   }
 
   async addSample(sample: SampleRecord) {
@@ -548,6 +592,11 @@ class MongoStore implements Store {
     if (!isObjectId(id)) return null
     const doc = await this.m.sessions.findById(id).lean()
     return doc ? plain<SessionRecord>(doc) : null
+  }
+
+  async listSessionsOf(userId: string) {
+    const docs = await this.m.sessions.find({ userId }).sort({ createdAt: 1 }).lean()
+    return docs.map(doc => plain<SessionRecord>(doc))
   }
 
   async revokeSessions(of: Parameters<Store['revokeSessions']>[0], at: string) {

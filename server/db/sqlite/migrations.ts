@@ -246,6 +246,25 @@ const MIGRATIONS: string[] = [
   CREATE INDEX mails_by_reminder ON mails (reminder_id);
   CREATE INDEX mails_by_stream ON mails (livestream_id);
   `,
+  // A customer's data on request: their orders and chat found by account, their reminders by
+  // address; and the record of who exported or erased whom.
+  `
+  ALTER TABLE funnel_events ADD COLUMN user_id TEXT;
+  CREATE INDEX funnel_by_user ON funnel_events (user_id) WHERE user_id IS NOT NULL;
+  CREATE INDEX orders_by_user ON orders (user_id, created_at);
+  CREATE INDEX chat_by_user ON chat_messages (user_id);
+  CREATE INDEX reminders_by_email ON reminders (email);
+  CREATE INDEX mails_by_recipient ON mails (recipient) WHERE status = 'pending';
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_user_id TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

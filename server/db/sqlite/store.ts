@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -45,6 +45,8 @@ const toDeal = rowsOf<DealRecord>(DEAL_FIELDS)
 const toDelivery = rowsOf<DeliveryRecord>(DELIVERY_FIELDS)
 const toReminder = rowsOf<ReminderRecord>(REMINDER_FIELDS)
 const toMail = rowsOf<MailRecord>(MAIL_FIELDS)
+const toAudit = rowsOf<AuditRecord>(AUDIT_FIELDS)
+const toFunnelEvent = rowsOf<FunnelEventRecord>({ livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time', userId: 'text' })
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
@@ -351,14 +353,14 @@ class SqliteStore implements Store {
   // Shopping funnel
 
   async addFunnelEvents(events: Parameters<Store['addFunnelEvents']>[0]) {
-    const insert = this.statement('INSERT OR IGNORE INTO funnel_events (livestream_id, session_id, product_id, type, at) VALUES (?, ?, ?, ?, ?)')
+    const insert = this.statement('INSERT OR IGNORE INTO funnel_events (livestream_id, session_id, product_id, type, at, user_id) VALUES (?, ?, ?, ?, ?, ?)')
     return this.db.transaction(() => events.reduce((added, event) =>
-      added + insert.run(event.livestreamId, event.sessionId, event.productId, event.type, event.at).changes, 0)).immediate()
+      added + insert.run(event.livestreamId, event.sessionId, event.productId, event.type, event.at, event.userId ?? null).changes, 0)).immediate()
   }
 
   async listFunnelEvents(livestreamId: string) {
     return this.all('SELECT * FROM funnel_events WHERE livestream_id = ? ORDER BY at', livestreamId)
-      .map(row => fromRow<FunnelEventRecord>(row, { livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time' }))
+      .map(toFunnelEvent)
   }
 
   async funnelUsage(livestreamId: string, sessionId: string) {
@@ -374,9 +376,14 @@ class SqliteStore implements Store {
   }
 
   async claimDeliveries(now: string, leaseUntil: string, limit: number) {
-    return this.all(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN (
-        SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?
-      ) RETURNING *`, leaseUntil, now, limit).map(toDelivery)
+    return this.claimDue('webhook_deliveries', now, leaseUntil, limit).map(toDelivery)
+  }
+
+  /** An outbox's due rows, oldest due first, lent out until `leaseUntil` (their next attempt) in one statement. */
+  private claimDue(table: 'webhook_deliveries' | 'mails', now: string, leaseUntil: string, limit: number) {
+    return this.all(`UPDATE ${table} SET next_attempt_at = ? WHERE id IN (
+        SELECT id FROM ${table} WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?
+      ) RETURNING *`, leaseUntil, now, limit)
   }
 
   async updateDelivery(id: string, changes: Parameters<Store['updateDelivery']>[1]) {
@@ -440,9 +447,7 @@ class SqliteStore implements Store {
   }
 
   async claimMails(now: string, leaseUntil: string, limit: number) {
-    return this.all(`UPDATE mails SET next_attempt_at = ? WHERE id IN (
-        SELECT id FROM mails WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?
-      ) RETURNING *`, leaseUntil, now, limit).map(toMail)
+    return this.claimDue('mails', now, leaseUntil, limit).map(toMail)
   }
 
   async updateMail(id: string, changes: Parameters<Store['updateMail']>[1]) {
@@ -500,11 +505,51 @@ class SqliteStore implements Store {
     return stock
   }
 
-  async listOrders({ livestreamId }: { livestreamId?: string }) {
+  async listOrders({ livestreamId, userId }: Parameters<Store['listOrders']>[0]) {
     const rows = livestreamId
       ? this.all('SELECT * FROM orders WHERE livestream_id = ? ORDER BY created_at, id', livestreamId)
-      : this.all('SELECT * FROM orders ORDER BY created_at, id')
+      : userId
+        ? this.all('SELECT * FROM orders WHERE user_id = ? ORDER BY created_at, id', userId)
+        : this.all('SELECT * FROM orders ORDER BY created_at, id')
     return rows.map(toOrder)
+  }
+
+  // A customer's data
+
+  async listFunnelEventsOfUser(userId: string) {
+    return this.all('SELECT * FROM funnel_events WHERE user_id = ? ORDER BY at', userId).map(toFunnelEvent)
+  }
+
+  async listChatOfUser(userId: string) {
+    return this.all('SELECT * FROM chat_messages WHERE user_id = ? ORDER BY seq', userId).map(toChat)
+  }
+
+  async listRemindersOf(email: string) {
+    return this.all('SELECT * FROM reminders WHERE email = ? ORDER BY id', email).map(toReminder)
+  }
+
+  async eraseUser(userId: string, email: string | undefined, erased: Parameters<Store['eraseUser']>[2]) {
+    return this.db.transaction(() => {
+      this.statement('UPDATE orders SET shipping = ? WHERE user_id = ?').run(JSON.stringify(erased.shipping), userId)
+      this.statement('UPDATE chat_messages SET display_name = ? WHERE user_id = ?').run(erased.displayName, userId)
+      this.statement('UPDATE moderation_actions SET target_name = ? WHERE target_user_id = ?').run(erased.displayName, userId)
+      this.statement('UPDATE funnel_events SET user_id = NULL WHERE user_id = ?').run(userId)
+      if (email) {
+        this.statement(`DELETE FROM mails WHERE recipient = ? AND status = 'pending'`).run(email)
+        this.statement('DELETE FROM reminders WHERE email = ?').run(email)
+      }
+      return this.statement('DELETE FROM users WHERE id = ?').run(userId).changes > 0
+    }).immediate()
+  }
+
+  async appendAudit(entry: Parameters<Store['appendAudit']>[0]) {
+    const id = newId()
+    this.insert('audit_log', { ...entry, id }, AUDIT_FIELDS)
+    return { ...entry, id }
+  }
+
+  async listAudit(limit: number) {
+    return this.all('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?', limit).map(toAudit)
   }
 
   // Analytics samples
@@ -526,6 +571,10 @@ class SqliteStore implements Store {
   async getSession(id: string) {
     const row = this.one('SELECT * FROM sessions WHERE id = ?', id)
     return row ? toSession(row) : null
+  }
+
+  async listSessionsOf(userId: string) {
+    return this.all('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at', userId).map(toSession)
   }
 
   async revokeSessions(of: Parameters<Store['revokeSessions']>[0], at: string) {

@@ -11,7 +11,8 @@ export default defineApiHandler(async (event) => {
   const { sessionId, events } = await readValidatedBody(event, zodCheck(FunnelEventsBody))
   const actor = actorOf(event)
   await core.limits.enforce('events', { ...actor, key: `${id}:${sessionId}` })
-  const accepted = await recordFunnelEvents(core, id, sessionId, events, actor.address)
+  const user = await getAuthUser(event)
+  const accepted = await recordFunnelEvents(core, id, sessionId, events, { address: actor.address, userId: user?.id })
   setResponseStatus(event, 202)
   return { accepted }
 })
