@@ -33,6 +33,8 @@ export default defineNuxtConfig({
     // X-Forwarded-*: otherwise anyone could claim any address and slip past the per-address limits.
     trustProxy: '',
     demoData: '',
+    // NUXT_LOG_FORMAT: json (the default in production) or pretty (the default in dev); README, "Logs".
+    logFormat: '',
     // Limits and caps (README, "Limits"): NUXT_RATE_LIMITS is JSON; the others are numbers.
     rateLimits: '',
     orderMaxUnits: '',
@@ -70,7 +72,8 @@ export default defineNuxtConfig({
   srcDir: '.',
   compatibilityDate: '2025-07-15',
   nitro: {
-    experimental: { websocket: true },
+    // asyncContext: a log line knows the request that caused it (useEvent), wherever it is written.
+    experimental: { websocket: true, asyncContext: true },
     // A native addon, and the WebRTC stack of the relay's worker (which only the worker imports, so
     // it is traced by name): loaded from node_modules at run time.
     externals: { external: ['better-sqlite3', 'werift'], traceInclude: weriftEsm },

@@ -1,3 +1,5 @@
+import { writeLog } from '../utils/log'
+
 // A visitor's mistake (an unknown show, a bad request, a limit) is one short line in the log, not
 // a stack trace, and at most LINES_PER_SECOND of them: a crawler walking dead links or a storm of
 // 429s must not flood the log. Server errors keep their stack (Nitro logs those itself).
@@ -21,6 +23,7 @@ export default defineNitroPlugin((nitroApp) => {
       dropped++
       return
     }
-    console.info(`[request] ${status} ${event.method} ${event.path.split('?')[0]}: ${error.message}`)
+    // Its event given: an error answer is sent outside the request's async context.
+    writeLog('info', [`[request] ${status} ${event.method} ${event.path.split('?')[0]}: ${error.message}`], event)
   })
 })

@@ -2,6 +2,8 @@ import type { Peer } from 'crossws'
 import { parse as parseCookies } from 'cookie-es'
 import { AUTH_COOKIE, DEVICE_COOKIE } from '../utils/auth'
 import { resolveAddress } from '../utils/client-address'
+import { logFormat, writeLog } from '../utils/log'
+import { requestIdOf } from '../utils/request-context'
 import type { AuthUser } from '../utils/jwt'
 import { originAllowed, requestedHost } from '../utils/origin'
 import { createRateLimiter } from '../utils/rate-limit'
@@ -89,36 +91,53 @@ const heartbeat = setInterval(() => {
 }, heartbeatMs())
 heartbeat.unref()
 
+/** Who may open this socket (origin, draining, the per-address cap, the credentials): its arrival, or a refusal thrown as a Response. */
+async function admit(upgrade: UpgradeRequest): Promise<Arrival> {
+  const config = serverConfig()
+  // Browsers send Origin: only this site's own pages (and the configured CORS origins) may open a socket with the cookie.
+  if (!originAllowed(upgrade.headers.get('origin'), requestedHost(upgrade.headers), config.corsOrigins)) {
+    throw new Response('origin not allowed', { status: 403 })
+  }
+  const app = await useApp()
+  if (app.draining) throw new Response('shutting down', { status: 503, headers: { 'Retry-After': '1' } })
+  const address = resolveAddress(upgrade._req?.socket?.remoteAddress, upgrade.headers.get('x-forwarded-for'), config.proxyHops)
+  // One address cannot open sockets without end (each would count as a viewer), across
+  // processes: the place is taken before anything is awaited, and given back if the upgrade fails.
+  const slot = `sockets:${address}`
+  if (!await app.bus.slots.take(slot, config.maxSocketsPerAddress)) {
+    throw new Response('too many connections from this address', { status: 429, headers: { 'Retry-After': '10' } })
+  }
+  try {
+    const cookies = parseCookies(upgrade.headers.get('cookie') ?? '')
+    const deviceId = cookies[DEVICE_COOKIE]
+    const user = await authenticate(upgrade, cookies)
+    const arrival: Arrival = { user, address, slot, unopened: setTimeout(() => {
+      arrival.expired = true
+      void app.bus.slots.give(slot)
+    }, OPEN_WITHIN_MS), ...(deviceId && /^[\w-]{16,64}$/.test(deviceId) ? { deviceId } : {}) }
+    arrival.unopened.unref()
+    ;(upgrade as unknown as { context: Record<string, unknown> }).context.arrival = arrival
+    return arrival
+  }
+  catch (error) {
+    await app.bus.slots.give(slot)
+    throw error
+  }
+}
+
 export default defineWebSocketHandler({
+  // The upgrade's access line (JSON logs): its request id and user, its status, never its ?ticket=.
   async upgrade(request) {
-    const config = serverConfig()
-    const upgrade = request as unknown as UpgradeRequest
-    // Browsers send Origin: only this site's own pages (and the configured CORS origins) may open a socket with the cookie.
-    if (!originAllowed(request.headers.get('origin'), requestedHost(request.headers), config.corsOrigins)) {
-      throw new Response('origin not allowed', { status: 403 })
-    }
-    const app = await useApp()
-    if (app.draining) throw new Response('shutting down', { status: 503, headers: { 'Retry-After': '1' } })
-    const address = resolveAddress(upgrade._req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), config.proxyHops)
-    // One address cannot open sockets without end (each would count as a viewer), across
-    // processes: the place is taken before anything is awaited, and given back if the upgrade fails.
-    const slot = `sockets:${address}`
-    if (!await app.bus.slots.take(slot, config.maxSocketsPerAddress)) {
-      throw new Response('too many connections from this address', { status: 429, headers: { 'Retry-After': '10' } })
+    const requestId = requestIdOf(request.headers.get('x-request-id') ?? undefined)
+    const started = performance.now()
+    const logged = (status: number, userId?: string) => {
+      if (logFormat() === 'json') writeLog('info', [`GET /_ws ${status} ${Math.round(performance.now() - started)} ms`], { requestId, userId })
     }
     try {
-      const cookies = parseCookies(request.headers.get('cookie') ?? '')
-      const deviceId = cookies[DEVICE_COOKIE]
-      const user = await authenticate(upgrade, cookies)
-      const arrival: Arrival = { user, address, slot, unopened: setTimeout(() => {
-        arrival.expired = true
-        void app.bus.slots.give(slot)
-      }, OPEN_WITHIN_MS), ...(deviceId && /^[\w-]{16,64}$/.test(deviceId) ? { deviceId } : {}) }
-      arrival.unopened.unref()
-      ;(upgrade as unknown as { context: Record<string, unknown> }).context.arrival = arrival
+      logged(101, (await admit(request as unknown as UpgradeRequest)).user?.id)
     }
     catch (error) {
-      await app.bus.slots.give(slot)
+      logged(error instanceof Response ? error.status : 500)
       throw error
     }
   },

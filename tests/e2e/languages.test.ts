@@ -69,6 +69,14 @@ describe('languages and sharing on /live/:id (Chromium, fake camera)', () => {
     await screenshot(page, 'share-sheet-phone')
     expect(problems()).toEqual([])
     await context.close()
+
+    // The player on a German brand's page speaks German to an English browser, and hydrates cleanly.
+    const english = await chromium().newContext({ locale: 'en-US' })
+    const embedded = await watchedPage(english)
+    await embedded.page.goto(appURL(`/embed/${stream.id}?lang=de`), { waitUntil: 'networkidle' })
+    await expect.poll(() => embedded.page.getByTestId(`product-card-${product.id}`).getByRole('button', { name: /In den Warenkorb/ }).isVisible()).toBe(true)
+    expect(embedded.problems()).toEqual([])
+    await english.close()
     await host.close()
   })
 })
