@@ -9,11 +9,14 @@ import { logFormat, setLogFormat, writeLog } from '../utils/log'
 // emails are masked in both (log-line.ts). In JSON mode each answered request is one line too.
 const LEVELS: Record<'debug' | 'log' | 'info' | 'warn' | 'error', LogLevel> = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error' }
 
-/** The access line: the path without its query (a query may carry a token), the status and how long it took. */
-function accessLine(event: H3Event, status: number) {
+/**
+ * The access line: the path without its query (a query may carry a token), the status, how long it
+ * took, and for a refusal its reason: one line per request, a visitor's mistake included.
+ */
+function accessLine(event: H3Event, status: number, reason?: string) {
   const started = event.context.startedAt as number | undefined
   const took = started === undefined ? '' : ` ${Math.round(performance.now() - started)} ms`
-  writeLog(status >= 500 ? 'error' : 'info', [`${event.method} ${event.path.split('?')[0]} ${status}${took}`], event)
+  writeLog(status >= 500 ? 'error' : 'info', [`${event.method} ${event.path.split('?')[0]} ${status}${took}${reason ? `: ${reason}` : ''}`], event)
 }
 
 export default defineNitroPlugin((nitroApp) => {
@@ -26,6 +29,7 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('afterResponse', event => accessLine(event, event.node.res.statusCode))
   // An error answer never reaches afterResponse.
   nitroApp.hooks.hook('error', (error, { event }) => {
-    if (event) accessLine(event, (error as { statusCode?: number }).statusCode ?? 500)
+    const status = (error as { statusCode?: number }).statusCode ?? 500
+    if (event) accessLine(event, status, status < 500 ? error.message : undefined)
   })
 })

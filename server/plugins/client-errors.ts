@@ -1,4 +1,4 @@
-import { writeLog } from '../utils/log'
+import { logFormat, writeLog } from '../utils/log'
 
 // A visitor's mistake (an unknown show, a bad request, a limit) is one short line in the log, not
 // a stack trace, and at most LINES_PER_SECOND of them: a crawler walking dead links or a storm of
@@ -11,7 +11,8 @@ export default defineNitroPlugin((nitroApp) => {
   let dropped = 0
   nitroApp.hooks.hook('error', (error, { event }) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
-    if (status >= 500 || !event) return
+    // JSON logs have an access line per request, with the refusal's reason (plugins/0.logs.ts).
+    if (status >= 500 || !event || logFormat() === 'json') return
     const now = Math.floor(Date.now() / 1000)
     if (now !== second) {
       if (dropped) console.info(`[request] ... and ${dropped} more client errors in that second`)

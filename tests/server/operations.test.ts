@@ -64,6 +64,8 @@ describe('client errors', () => {
     await new Promise(resolve => setTimeout(resolve, 200))
     const log = server.output().slice(before)
     expect(log).not.toMatch(/^\s+at /m)
-    expect(log.match(/\[request\] 404 GET \/live\/ffffffffffffffffffffffff/g)).toHaveLength(3)
+    expect(log).not.toContain('"stack"')
+    // JSON logs (production's default): the access line of each, with the reason.
+    expect(log.match(/"msg":"GET \/live\/ffffffffffffffffffffffff 404 \d+ ms: [^"]+"/g)).toHaveLength(3)
   })
 })
