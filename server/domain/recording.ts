@@ -3,6 +3,8 @@ import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
+import { z } from 'zod'
+import { Id } from '#shared/schemas/common'
 import type { ReplayRun } from '#shared/types/models'
 import { newId } from '../db/ids'
 import { chunkName, listChunks } from '../media/chunks'
@@ -18,6 +20,9 @@ export const MAX_CHUNK_BYTES = 64 * 1024 * 1024
  * seq 10,000,000 made the status answer list ten million missing chunks (79 MB, 600 MB of memory).
  */
 export const MAX_CHUNK_SEQ = 50_000
+
+/** PUT /recording/:seq's path: the show and the chunk's number. */
+export const RecordingChunkParams = z.object({ id: Id, seq: z.coerce.number().int().min(0).max(MAX_CHUNK_SEQ - 1) })
 /** Made (exclusively) in a show's recording folder while it is being finalized, by whichever process does it. */
 const FINALIZING = '.finalizing'
 /** A claim older than this was left by a process that died while finalizing. */

@@ -14,5 +14,8 @@ export const RegisterBody = z.object({
 
 export const GuestBody = z.object({ displayName: DisplayName })
 
+/** `{ everywhere: true }` ends every session of the account; no body is a logout here. */
+export const LogoutBody = z.object({ everywhere: z.boolean().optional() }).prefault({})
+
 export type LoginInput = z.infer<typeof LoginBody>
 export type RegisterInput = z.infer<typeof RegisterBody>

@@ -31,6 +31,9 @@ export const ListLivestreamsQuery = z.object({
   cursor: z.string().max(200).optional(),
 })
 
+/** Which of a show's tables the analytics export answers as CSV. */
+export const AnalyticsExportQuery = z.object({ what: z.enum(['orders', 'funnel']) })
+
 export const LikeBody = z.object({ count: z.number().int().min(1).max(50).default(1) })
 
 export const ViewBody = z.object({ sessionId: z.string().trim().min(8).max(128).regex(/^[\w-]+$/, 'not a valid session id') })

@@ -1,7 +1,6 @@
-import { z } from 'zod'
+import { LogoutBody } from '#shared/schemas/auth'
 
 // `{ everywhere: true }` ends every session of the account (every browser it signed in on).
-const LogoutBody = z.object({ everywhere: z.boolean().optional() }).prefault({})
 
 export default defineApiHandler(async (event) => {
   const { everywhere } = await readValidatedBody(event, zodCheck(LogoutBody))

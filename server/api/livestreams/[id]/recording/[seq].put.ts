@@ -1,16 +1,13 @@
-import { z } from 'zod'
-import { Id } from '#shared/schemas/common'
 import { DomainError } from '../../../../domain/errors'
-import { MAX_CHUNK_SEQ, saveRecordingChunk } from '../../../../domain/recording'
+import { RecordingChunkParams, saveRecordingChunk } from '../../../../domain/recording'
 
-const Params = z.object({ id: Id, seq: z.coerce.number().int().min(0).max(MAX_CHUNK_SEQ - 1) })
 const CHUNK_TYPES = /^(video\/(webm|mp4)|application\/octet-stream)(;|$)/i
 
 // The raw body is streamed to disk: a chunk is never held whole in memory.
 export default defineApiHandler(async (event) => {
   const core = await useCore()
   await requireAdmin(event)
-  const { id, seq } = await getValidatedRouterParams(event, zodCheck(Params))
+  const { id, seq } = await getValidatedRouterParams(event, zodCheck(RecordingChunkParams))
   if (!CHUNK_TYPES.test(getHeader(event, 'content-type') ?? '')) {
     throw new DomainError('unsupported', 'send the chunk as video/webm, video/mp4 or application/octet-stream')
   }
