@@ -2,6 +2,7 @@
 // its handler validates with, and the document is OpenAPI 3.1.
 import { readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { compileErrors, validate } from '@readme/openapi-parser'
 import { describe, expect, it } from 'vitest'
 import { openApiDocument } from '../../server/openapi/document'
 import { API_ROUTES } from '../../server/openapi/routes'
@@ -26,6 +27,11 @@ describe('the OpenAPI description', () => {
     const described = API_ROUTES.map(route => `${route.method.toUpperCase()} ${route.path}`).sort()
     expect(files.length).toBeGreaterThan(60)
     expect(described).toEqual(files)
+  })
+
+  it('validates as OpenAPI 3.1 (a validator of its own, not ours)', async () => {
+    const result = await validate(structuredClone(openApiDocument('https://live.example.com')) as never)
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true)
   })
 
   it('is OpenAPI 3.1 with the request schemas the handlers validate with', () => {
