@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { AuditRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { AttributionRecord, AuditRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -128,3 +128,7 @@ export const MAIL_FIELDS = {
 export const AUDIT_FIELDS = {
   id: 'text', actorId: 'text', actorName: 'text', action: 'text', targetUserId: 'text', createdAt: 'time',
 } as const satisfies Fields<AuditRecord>
+
+export const ATTRIBUTION_FIELDS = {
+  livestreamId: 'text', orderId: 'text', totalCents: 'number', currency: 'text', items: 'json', createdAt: 'time',
+} as const satisfies Fields<AttributionRecord>

@@ -140,7 +140,7 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions'
 
 /** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
 export interface FunnelEventRecord {
@@ -192,6 +192,16 @@ export interface MailRecord {
 export type NewMail = Pick<MailRecord, 'key' | 'recipient' | 'subject' | 'text' | 'html' | 'headers' | 'livestreamId' | 'reminderId' | 'createdAt'>
 
 export type MailChanges = Changes<MailRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>
+
+/** A purchase made on the brand's own site after watching a show (window.wrencos.purchase): counted once per order id. */
+export interface AttributionRecord {
+  livestreamId: string
+  orderId: string
+  totalCents: number
+  currency: string
+  items: Array<{ sku?: string, productId?: string, name?: string, quantity: number, priceCents?: number }>
+  createdAt: string
+}
 
 /** One action on people's data, kept for the record (who exported or erased whom, and when). */
 export interface AuditRecord {
@@ -291,6 +301,10 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRecord | null>
   /** Newest first. */
   listDeliveries(limit: number): Promise<DeliveryRecord[]>
+
+  /** Records a purchase made elsewhere unless its order id is recorded already (for any show); answers whether it was new. */
+  addAttribution(attribution: AttributionRecord): Promise<boolean>
+  listAttributions(livestreamId: string): Promise<AttributionRecord[]>
 
   /** Every funnel row sent while signed in as one person (a data export). */
   listFunnelEventsOfUser(userId: string): Promise<FunnelEventRecord[]>

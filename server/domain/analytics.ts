@@ -1,6 +1,7 @@
 import type { Analytics, AnalyticsPoint, Order, ProductSales } from '#shared/types/models'
 import type { LivestreamRecord, SampleRecord } from '../db'
 import type { Core } from './core'
+import { orderedElsewhere } from './attributions'
 import { showFunnel } from './funnel'
 import { findLivestream, listPinPeriods } from './livestreams'
 
@@ -88,6 +89,6 @@ export async function livestreamAnalytics(core: Core, id: string): Promise<Analy
       pins: pins.map(pin => ({ productId: pin.product.id, name: pin.product.name, pinnedAt: pin.pinnedAt, ...(pin.unpinnedAt ? { unpinnedAt: pin.unpinnedAt } : {}) })),
     },
     timeline,
-    funnel: await showFunnel(core, stream, orders, timeline.map(point => point.at), end),
+    funnel: { ...await showFunnel(core, stream, orders, timeline.map(point => point.at), end), elsewhere: await orderedElsewhere(core, stream.id) },
   }
 }

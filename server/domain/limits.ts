@@ -35,6 +35,8 @@ export const DEFAULT_LIMITS = {
   funnelSession: { perKey: { burst: 10, perSecond: 1 / 60 } },
   /** "Remind me" forms sent (each may mail an address): a person asks for a few shows, not hundreds. */
   reminder: { perAddress: { burst: 10, perSecond: 1 / 60 }, perKey: { burst: 3, perSecond: 1 / 600 } },
+  /** Purchases reported from a brand's confirmation page: a shopper places a few orders, not dozens. */
+  attribution: { perAddress: { burst: 20, perSecond: 1 / 30 } },
   /** `webrtc_new_customer` per socket: each one makes the host's browser build a connection. */
   videoRequest: { perKey: { burst: 3, perSecond: 1 / 3 } },
 } satisfies Record<string, Policy>

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { GuestBody, LoginBody, LogoutBody, RegisterBody } from '#shared/schemas/auth'
 import { Id, IdParams } from '#shared/schemas/common'
 import { DealParams, StartDealBody } from '#shared/schemas/deal'
+import { AttributionBody } from '#shared/schemas/attribution'
 import { FunnelEventsBody } from '#shared/schemas/funnel'
 import { AnalyticsExportQuery, ChatPageQuery, CreateLivestreamBody, LikeBody, ListLivestreamsQuery, PatchLivestreamBody, PinProductBody, ViewBody } from '#shared/schemas/livestream'
 import { CreateOrderBody, ListOrdersQuery } from '#shared/schemas/order'
@@ -67,6 +68,7 @@ export const API_ROUTES: ApiRoute[] = [
   route('post', '/api/livestreams/{id}/like', 'Audience', 'user', 'Send hearts', { ...show, body: LikeBody }),
   route('post', '/api/livestreams/{id}/view', 'Audience', 'public', 'Count a view (live or replay)', { ...show, body: ViewBody }),
   route('post', '/api/livestreams/{id}/events', 'Audience', 'public', 'Shopping funnel events, in batches', { ...show, body: FunnelEventsBody, status: 202 }),
+  route('post', '/api/livestreams/{id}/attributions', 'Audience', 'public', 'A purchase on the brand\'s site after watching (window.wrencos.purchase); 201 new, 200 already counted', { ...show, body: AttributionBody, status: 201 }),
   route('get', '/api/livestreams/{id}/share', 'Sharing', 'public', 'The share card and JSON-LD the page renders', show),
   route('post', '/api/livestreams/{id}/reminders', 'Sharing', 'public', '"Remind me": the confirmation mail goes out (double opt-in)', { ...show, body: ReminderBody, status: 202 }),
   route('get', '/api/livestreams/{id}/reminders', 'Sharing', 'admin', 'How many wait for a reminder', show),

@@ -19,3 +19,6 @@ export function requestedHost(headers: { get(name: string): string | null }): st
   const forwarded = serverConfig().proxyHops > 0 ? headers.get('x-forwarded-host')?.split(',')[0]?.trim() : null
   return forwarded || headers.get('host')
 }
+
+/** window.wrencos.purchase(...) posts here from the brand's pages (NUXT_EMBED_ORIGINS), without credentials. */
+export const ATTRIBUTIONS_PATH = /^\/api\/livestreams\/[^/]+\/attributions$/

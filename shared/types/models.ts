@@ -217,7 +217,13 @@ export interface Analytics {
   summary: AnalyticsSummary
   timeline: AnalyticsPoint[]
   /** The shopping funnel, per product and over the show's timeline (same buckets), with the deals as bands. */
-  funnel: { products: ProductFunnel[], timeline: FunnelPoint[], deals: Array<{ dealId: string, productId: string, name: string, from: string, to: string }> }
+  funnel: {
+    products: ProductFunnel[]
+    timeline: FunnelPoint[]
+    deals: Array<{ dealId: string, productId: string, name: string, from: string, to: string }>
+    /** Orders placed on the brand's own site after watching (window.wrencos.purchase), and their totals per currency. */
+    elsewhere: { orders: number, totals: Array<{ currency: string, totalCents: number }> }
+  }
 }
 
 /** How a show's video travels (GET /api/livestreams/:id/media). */

@@ -23,7 +23,7 @@ async function brandPage(cart: 'external' | 'internal' = 'external'): Promise<{ 
     response.end(`<!doctype html><html><head><title>Peony Blush · Brand</title></head><body style="margin:0;font-family:sans-serif">
 <h1 style="margin:16px">Peony Blush</h1>
 <div id="box" style="width:390px;height:700px;margin:16px"><wrencos-live show="${show}"${cart === 'external' ? ' cart="external"' : ''}></wrencos-live></div>
-<script>window.heard = []; for (const type of ['wrencos:ready', 'wrencos:product-click', 'wrencos:add-to-cart', 'wrencos:order']) document.addEventListener(type, event => window.heard.push({ type, detail: event.detail }))</script>
+<script>window.heard = []; window.answer = { ok: true }; for (const type of ['wrencos:ready', 'wrencos:product-click', 'wrencos:add-to-cart', 'wrencos:order']) document.addEventListener(type, event => { window.heard.push({ type, detail: { ...event.detail, respond: undefined } }); if (type === 'wrencos:add-to-cart') event.detail.respond(window.answer) })</script>
 <script src="${appURL('/embed.js')}"></script>
 </body></html>`)
   })
@@ -87,6 +87,14 @@ describe('the player on a brand\'s site', () => {
     await expect.poll(async () => (await heard(page)).find(event => event.type === 'wrencos:add-to-cart')?.detail).toMatchObject({ product: { id: product.id, name: 'Peony Blush', priceCents: 2400 }, quantity: 1 })
     await expect.poll(() => frame.getByText('Peony Blush was added to your bag').isVisible()).toBe(true)
     expect(await frame.getByTestId('open-cart').count()).toBe(0)
+    // The brand's cart tells the player what it holds.
+    await page.evaluate(() => (document.querySelector('wrencos-live') as unknown as { syncCart: (cart: unknown) => void }).syncCart({ items: [{ sku: 'PEONY', quantity: 2 }] }))
+    await expect.poll(() => frame.getByTestId('brand-cart').textContent()).toBe('Bag: 2')
+    // The brand refuses the next one: its shop has none left; the player says so.
+    await page.evaluate(() => ((window as unknown as { answer: unknown }).answer = { ok: false, reason: 'out_of_stock' }))
+    await card.getByRole('button', { name: /Add to cart/ }).click()
+    await expect.poll(() => frame.getByTestId('cart-notice').textContent()).toBe('Peony Blush is sold out in the shop')
+    await screenshot(page, 'embed-brand-refuses')
     await card.getByRole('button', { name: 'Peony Blush', exact: true }).click()
     await expect.poll(async () => (await heard(page)).some(event => event.type === 'wrencos:product-click' && event.detail.product.id === product.id)).toBe(true)
 
@@ -100,6 +108,18 @@ describe('the player on a brand\'s site', () => {
     expect(chat.at(-1)).toMatchObject({ message: 'Does it suit fair skin?', user: { displayName: 'Noor', role: 'customer' } })
     await screenshot(page, 'embed-foreign-page')
     expect(problems()).toEqual([])
+
+    // The brand's confirmation page, later, on the same site: the purchase counts for the show watched here, once.
+    const purchase = () => page.evaluate(() => (window as unknown as { wrencos: { purchase: (order: unknown) => Promise<unknown> } }).wrencos.purchase({ orderId: 'brand-order-1001', totalCents: 4800, currency: 'EUR', items: [{ sku: 'PEONY', quantity: 2, priceCents: 2400 }] }))
+    expect(await purchase()).toEqual({ recorded: true })
+    expect(await purchase()).toEqual({ recorded: false })
+    const analytics = (await api(`/api/livestreams/${livestream.id}/analytics`, { base, token: admin })).body
+    expect(analytics.funnel.elsewhere).toEqual({ orders: 1, totals: [{ currency: 'EUR', totalCents: 4800 }] })
+    // From a site that may not frame the player, a report is refused.
+    const forged = await fetch(`${base}/api/livestreams/${livestream.id}/attributions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'origin': `http://127.0.0.1:${stranger.port}` }, body: JSON.stringify({ orderId: 'forged-1', totalCents: 1, currency: 'EUR' }),
+    })
+    expect(forged.status).toBe(403)
 
     // A page on an origin that is not in NUXT_EMBED_ORIGINS: the browser refuses to frame the player.
     const other = await context.newPage()

@@ -323,6 +323,23 @@ forEachStore('Store contract', (name) => {
     })
   })
 
+  describe('purchases made elsewhere', () => {
+    it('records each order id once, whoever reports it and however often, and deletes them with the show', async () => {
+      const stream = await store.createLivestream({ title: 'Attributed', description: '', quality: '480p' })
+      const purchase = (orderId: string, livestreamId = stream.id) => ({ livestreamId, orderId, totalCents: 4800, currency: 'EUR', items: [{ sku: 'LIP-ROSE', quantity: 2, priceCents: 2400 }], createdAt: now() })
+      const answers = await Promise.all(Array.from({ length: 6 }, () => store.addAttribution(purchase('shop-1001'))))
+      expect(answers.filter(Boolean)).toHaveLength(1)
+      expect(await store.addAttribution(purchase('shop-1001', 'another-show'))).toBe(false)
+      expect(await store.addAttribution(purchase('shop-1002'))).toBe(true)
+      const kept = await store.listAttributions(stream.id)
+      expect(kept.map(a => a.orderId)).toEqual(['shop-1001', 'shop-1002'])
+      expect(kept[0]).toMatchObject({ totalCents: 4800, currency: 'EUR', items: [{ sku: 'LIP-ROSE', quantity: 2, priceCents: 2400 }] })
+      expect(await store.listAttributions('another-show')).toEqual([])
+      await store.deleteLivestreamParts(stream.id, ['attributions'])
+      expect(await store.listAttributions(stream.id)).toEqual([])
+    })
+  })
+
   describe('a customer\'s data', () => {
     it('finds a customer\'s orders, chat lines and reminders, erases them in one step, and keeps the audit record', async () => {
       const ada = await store.createUser({ email: 'ada.erase@example.com', role: 'customer', displayName: 'Ada', deviceId: 'dev-ada', signupAddress: '198.51.100.9' })

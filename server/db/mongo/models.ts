@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -119,6 +119,10 @@ Mail.index({ recipient: 1, status: 1 })
 
 const Audit = schemaOf(AUDIT_FIELDS, { actorId: required, actorName: required, action: required, targetUserId: required, createdAt: required })
 
+const Attribution = schemaOf(ATTRIBUTION_FIELDS, { livestreamId: required, orderId: required, totalCents: required, currency: required, createdAt: required })
+Attribution.index({ orderId: 1 }, { unique: true })
+Attribution.index({ livestreamId: 1, createdAt: 1 })
+
 const Funnel = new Schema({
   livestreamId: { type: String, required: true },
   sessionId: { type: String, required: true },
@@ -161,6 +165,7 @@ export function defineModels(connection: Connection) {
     reminders: model('Reminder', Reminder),
     mails: model('Mail', Mail),
     audit: model('AuditEntry', Audit),
+    attributions: model('Attribution', Attribution),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product } from '#shared/types/models'
-import { StoreError, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 
@@ -44,7 +44,7 @@ const deliveryDoc = (delivery: NewDelivery) => ({ ...delivery, createdAt: new Da
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails', attributions: 'attributions',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
@@ -524,6 +524,22 @@ class MongoStore implements Store {
   async listOrders({ livestreamId, userId }: Parameters<Store['listOrders']>[0]) {
     const docs = await this.m.orders.find(livestreamId ? { livestreamId } : userId ? { userId } : {}).sort({ createdAt: 1, _id: 1 }).lean()
     return docs.map(doc => plain<Order>(doc))
+  }
+
+  async addAttribution(attribution: AttributionRecord) {
+    try {
+      await this.m.attributions.create({ ...attribution, createdAt: new Date(attribution.createdAt) })
+      return true
+    }
+    catch (error) {
+      if (isDuplicateKey(error)) return false
+      throw error
+    }
+  }
+
+  async listAttributions(livestreamId: string) {
+    const docs = await this.m.attributions.find({ livestreamId }).sort({ createdAt: 1, orderId: 1 }).lean()
+    return docs.map(doc => plain<AttributionRecord>(doc, ['_id']))
   }
 
   async listFunnelEventsOfUser(userId: string) {

@@ -265,6 +265,18 @@ const MIGRATIONS: string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // Purchases made on the brand's own site after watching a show: one per order id.
+  `
+  CREATE TABLE attributions (
+    order_id TEXT PRIMARY KEY,
+    livestream_id TEXT NOT NULL,
+    total_cents INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    items TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX attributions_by_stream ON attributions (livestream_id, created_at);
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

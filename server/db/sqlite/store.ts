@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product } from '#shared/types/models'
-import { AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { StoreError, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -46,11 +46,12 @@ const toDelivery = rowsOf<DeliveryRecord>(DELIVERY_FIELDS)
 const toReminder = rowsOf<ReminderRecord>(REMINDER_FIELDS)
 const toMail = rowsOf<MailRecord>(MAIL_FIELDS)
 const toAudit = rowsOf<AuditRecord>(AUDIT_FIELDS)
+const toAttribution = rowsOf<AttributionRecord>(ATTRIBUTION_FIELDS)
 const toFunnelEvent = rowsOf<FunnelEventRecord>({ livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time', userId: 'text' })
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -515,6 +516,15 @@ class SqliteStore implements Store {
   }
 
   // A customer's data
+
+  async addAttribution(attribution: AttributionRecord) {
+    const { sql, params } = insertClause(attribution, ATTRIBUTION_FIELDS)
+    return this.statement(`INSERT OR IGNORE INTO attributions ${sql}`).run(params).changes > 0
+  }
+
+  async listAttributions(livestreamId: string) {
+    return this.all('SELECT * FROM attributions WHERE livestream_id = ? ORDER BY created_at, order_id', livestreamId).map(toAttribution)
+  }
 
   async listFunnelEventsOfUser(userId: string) {
     return this.all('SELECT * FROM funnel_events WHERE user_id = ? ORDER BY at', userId).map(toFunnelEvent)
