@@ -72,8 +72,7 @@ export default defineNuxtConfig({
   srcDir: '.',
   compatibilityDate: '2025-07-15',
   nitro: {
-    // asyncContext: a log line knows the request that caused it (useEvent), wherever it is written.
-    experimental: { websocket: true, asyncContext: true },
+    experimental: { websocket: true },
     // A native addon, and the WebRTC stack of the relay's worker (which only the worker imports, so
     // it is traced by name): loaded from node_modules at run time.
     externals: { external: ['better-sqlite3', 'werift'], traceInclude: weriftEsm },

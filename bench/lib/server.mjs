@@ -59,7 +59,7 @@ export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
     NUXT_DEAL_BUYERS_PER_ADDRESS: '1000000',
     // Readable lines, without production's access line per request: a run of a million requests
     // would otherwise print a million lines between the figures.
-    NUXT_LOG_FORMAT: 'pretty',
+    NUXT_LOG_FORMAT: process.env.NUXT_LOG_FORMAT ?? 'pretty',
     ...env,
   }
   // WRENCOS_BENCH_NODE_OPTIONS (e.g. --cpu-prof) profiles the server under load.

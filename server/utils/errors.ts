@@ -57,7 +57,7 @@ export function answerError(event: H3Event, error: unknown): unknown {
   const answer = toHttpError(error)
   const status = isError(answer) ? answer.statusCode : 500
   if (status < 500) return answer
-  logServerError(`${event.method} ${event.path.split('?')[0]}`, isError(answer) && answer.cause ? answer.cause : error)
+  logServerError(`${event.method} ${event.path.split('?')[0]}`, isError(answer) && answer.cause ? answer.cause : error, event)
   return isError(answer) ? answer : createError({ statusCode: 500, statusMessage: 'Internal Server Error', message: 'something went wrong on our side; it has been logged' })
 }
 

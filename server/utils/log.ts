@@ -11,10 +11,7 @@ export function setLogFormat(chosen: LogFormat) {
 
 export const logFormat = () => format
 
-/**
- * Writes one line for `event`'s request, or for the request being served now when none is given
- * (Nitro's async context; an error answer is sent outside it, so its hooks pass their event).
- */
+/** Writes one line, for `event`'s request (its id and user) when given. */
 export function writeLog(level: LogLevel, args: unknown[], from?: H3Event | LogContext) {
   const stream = level === 'warn' || level === 'error' ? process.stderr : process.stdout
   const context = from && !('node' in from) ? from : requestLogContext(from)

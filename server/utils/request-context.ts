@@ -10,17 +10,9 @@ export function requestIdOf(given: string | undefined): string {
   return given && GIVEN_ID.test(given) ? given : randomUUID()
 }
 
-/** The request id and user of `event`, or of the request being served now (Nitro's async context), or none. */
+/** The request id and user of `event`. (Passed, not found: Nitro's async context cost a fifth of the API's throughput.) */
 export function requestLogContext(event?: H3Event): LogContext {
-  let current = event
-  if (!current) {
-    try {
-      current = useEvent()
-    }
-    catch {
-      return {}
-    }
-  }
-  const auth = current?.context.auth as { id?: string } | null | undefined
-  return { requestId: current?.context.requestId as string | undefined, userId: auth?.id }
+  if (!event) return {}
+  const auth = event.context.auth as { id?: string } | null | undefined
+  return { requestId: event.context.requestId as string | undefined, userId: auth?.id }
 }

@@ -1,3 +1,6 @@
+import type { H3Event } from 'h3'
+import { writeLog } from './log'
+
 /** How long one cause of a 5xx is logged once: a client that can trigger it cannot flood the log. */
 const QUIET_MS = 60_000
 /** Causes remembered at most; the oldest are forgotten first. */
@@ -10,9 +13,9 @@ interface Seen { loggedAt: number, repeats: number }
  * later ones only as a count on the next line about that cause. A cause is the error's kind, its
  * message and where it was thrown, not the request, so a thousand requests hitting one bug are one line.
  */
-export function createServerErrorLog(write: (line: string, error?: unknown) => void = console.error, now = Date.now) {
+export function createServerErrorLog(write: (line: string, error: unknown, event?: H3Event) => void = (line, error, event) => writeLog('error', [line, error], event), now = Date.now) {
   const seen = new Map<string, Seen>()
-  return (where: string, error: unknown) => {
+  return (where: string, error: unknown, event?: H3Event) => {
     const failure = error instanceof Error ? error : new Error(String(error))
     const frame = failure.stack?.split('\n').find(line => line.trim().startsWith('at ')) ?? ''
     const cause = `${failure.name}: ${failure.message.slice(0, 200)} ${frame.trim()}`
@@ -26,7 +29,7 @@ export function createServerErrorLog(write: (line: string, error?: unknown) => v
     if (seen.size >= MAX_CAUSES) seen.delete(seen.keys().next().value!)
     seen.set(cause, { loggedAt: time, repeats: 0 })
     const repeats = known?.repeats ? ` (${known.repeats} more time${known.repeats === 1 ? '' : 's'} in the minute before, not logged)` : ''
-    write(`[request] server error at ${where}${repeats}`, failure)
+    write(`[request] server error at ${where}${repeats}`, failure, event)
   }
 }
 
