@@ -173,8 +173,9 @@ describe.skipIf(!haveFfmpeg)('WHEP admission', () => {
     const logged = server.output().slice(logBefore)
     expect(logged).not.toMatch(/\n\s+at /)
     expect(logged).not.toContain('"stack"')
-    // One line per refused request at most (the access line, or the rate-limited refusal line).
-    expect(logged.split('\n').filter(Boolean).length).toBeLessThanOrEqual(60)
+    // One line per refused request at most (its access line); other work may log meanwhile.
+    const lines = logged.split('\n').filter(Boolean)
+    expect(lines.filter(line => line.includes('PATCH')).length, lines.join('\n')).toBeLessThanOrEqual(60)
     // A well-formed candidate is still taken.
     const good = await rawRequest({ url: location, method: 'PATCH', headers: { 'content-type': 'application/trickle-ice-sdpfrag' }, body: 'a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n', from: '127.0.0.11' })
     expect(good.status).toBe(204)
