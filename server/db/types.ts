@@ -352,6 +352,13 @@ export interface Store {
   updateProduct(id: string, changes: ProductChanges): Promise<Product | null>
   /** Hides the product (a soft delete); answers false if there was none to hide. */
   deleteProduct(id: string, at: string): Promise<boolean>
+  /**
+   * Creates or updates products by SKU (among those not deleted), all in one step or none: an
+   * import. Answers the ids it created and the ids it updated.
+   */
+  upsertProductsBySku(products: Array<NewProduct & { sku: string }>): Promise<{ created: string[], updated: string[] }>
+  /** Sets the stock of the products with these SKUs, in one step; answers their ids and the SKUs it did not find. */
+  setStockBySku(items: Array<{ sku: string, stock: number }>): Promise<{ updated: string[], unknown: string[] }>
 
   /**
    * Takes each item's quantity from its product's stock, adds each cap's amount to its counter, and

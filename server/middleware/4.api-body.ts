@@ -3,13 +3,13 @@ import { createError, getHeader, type H3Event } from 'h3'
 /** The largest JSON body an API route reads; uploads have their own limits. */
 export const MAX_JSON_BYTES = 256 * 1024
 
-// Routes that read their bodies themselves: uploads and recording chunks (streamed to disk), and
-// WHIP/WHEP (SDP, not JSON).
+// Routes that read their bodies themselves: uploads and recording chunks (streamed to disk),
+// WHIP/WHEP (SDP, not JSON), and the catalogue import (CSV or JSON, up to 5 MiB).
 /** RFC 8058's one-click unsubscribe: mail providers POST `List-Unsubscribe=One-Click` as a form, not JSON. */
 const ONE_CLICK = /^\/api\/reminders\/[^/]+\/unsubscribe$/
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i
 
-const STREAMED = [/^\/api\/uploads\//, /^\/api\/livestreams\/[^/]+\/recording\/[^/]+$/, /^\/api\/livestreams\/[^/]+\/(whip|whep)(\/[^/]+)?$/]
+const STREAMED = [/^\/api\/uploads\//, /^\/api\/products\/import$/, /^\/api\/livestreams\/[^/]+\/recording\/[^/]+$/, /^\/api\/livestreams\/[^/]+\/(whip|whep)(\/[^/]+)?$/]
 
 // Every other API body: JSON only (415 otherwise, which also keeps cross-site HTML forms out), and
 // read here under a size limit (413), so no handler can be made to buffer an endless body.

@@ -16,6 +16,10 @@ const RAW_TYPES: Record<RawBody, Record<string, object>> = {
   sdpfrag: { 'application/trickle-ice-sdpfrag': { schema: { type: 'string' } } },
   multipart: { 'multipart/form-data': { schema: { type: 'object' } } },
   video: { 'video/webm': { schema: { type: 'string', format: 'binary' } }, 'video/mp4': { schema: { type: 'string', format: 'binary' } } },
+  catalogue: {
+    'text/csv': { schema: { type: 'string', description: 'header row; columns sku, name, description, priceCents, currency, stock, imageUrl, variantOf, swatch' } },
+    'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } }, required: ['items'] } },
+  },
 }
 
 const ERROR = { description: 'PROTOCOL.md\'s error answer: { statusCode, statusMessage, message, data? } (400 with the zod issues in data, 401, 403, 404, 409, 413, 415, 429 with Retry-After, 503)' }

@@ -9,7 +9,7 @@ import { AttributionBody } from '#shared/schemas/attribution'
 import { FunnelEventsBody } from '#shared/schemas/funnel'
 import { AnalyticsExportQuery, ChatPageQuery, CreateLivestreamBody, LikeBody, ListLivestreamsQuery, PatchLivestreamBody, PinProductBody, ViewBody } from '#shared/schemas/livestream'
 import { CreateOrderBody, ListOrdersQuery } from '#shared/schemas/order'
-import { CreateProductBody, PatchProductBody } from '#shared/schemas/product'
+import { CreateProductBody, ImportQuery, PatchProductBody, StockBySkuBody } from '#shared/schemas/product'
 import { ReminderBody, ReminderTokenQuery } from '#shared/schemas/reminder'
 import { RecordingChunkParams } from '../domain/recording'
 
@@ -17,7 +17,7 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 /** Who may call it: anyone, a signed-in account, staff (admin or moderator), the admin, or a publisher with the show's stream key. */
 export type Access = 'public' | 'user' | 'staff' | 'admin' | 'streamKey'
 /** A body that is not JSON: SDP (WHIP/WHEP), an SDP fragment (trickle ICE), a multipart upload, raw video bytes. */
-export type RawBody = 'sdp' | 'sdpfrag' | 'multipart' | 'video'
+export type RawBody = 'sdp' | 'sdpfrag' | 'multipart' | 'video' | 'catalogue'
 
 export interface ApiRoute {
   method: Method
@@ -90,6 +90,8 @@ export const API_ROUTES: ApiRoute[] = [
   route('post', '/api/livestreams/{id}/deals/{dealId}/end', 'Selling', 'admin', 'End a flash deal now', { params: DealParams }),
   route('get', '/api/products', 'Selling', 'public', 'The catalogue'),
   route('post', '/api/products', 'Selling', 'admin', 'Add a product', { body: CreateProductBody, status: 201 }),
+  route('post', '/api/products/import', 'Selling', 'admin', 'Import products from CSV or JSON, upserted by SKU, all or nothing (400 names each bad line)', { query: ImportQuery, body: 'catalogue' }),
+  route('post', '/api/products/stock', 'Selling', 'admin', 'Set stock by SKU; unknown SKUs come back', { body: StockBySkuBody }),
   route('get', '/api/products/{id}', 'Selling', 'public', 'One product', show),
   route('patch', '/api/products/{id}', 'Selling', 'admin', 'Edit a product', { ...show, body: PatchProductBody }),
   route('delete', '/api/products/{id}', 'Selling', 'admin', 'Hide a product', { ...show, answers: 'empty' }),

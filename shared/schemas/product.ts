@@ -30,3 +30,11 @@ export const PatchProductBody = z.object({
 
 export type CreateProductInput = z.infer<typeof CreateProductBody>
 export type PatchProductInput = z.infer<typeof PatchProductBody>
+
+/** POST /api/products/stock: the brand's system sets stock by SKU (PROTOCOL.md, "Catalogue"). */
+export const StockBySkuBody = z.object({
+  items: z.array(z.object({ sku: fields.sku, stock: fields.stock })).min(1).max(5000),
+})
+
+/** POST /api/products/import?dryRun=true checks a file without importing it. */
+export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() })

@@ -323,6 +323,27 @@ forEachStore('Store contract', (name) => {
     })
   })
 
+  describe('imports and stock by SKU', () => {
+    it('creates or updates by SKU in one step, leaves other products alone, and sets stock by SKU', async () => {
+      const kept = await store.createProduct(product({ name: 'Untouched', sku: `KEEP-${Date.now()}` }))
+      const sku = (n: number) => `IMP-${kept.id}-${n}`
+      const first = await store.upsertProductsBySku([1, 2, 3].map(n => ({ ...product({ name: `Shade ${n}`, stock: n }), sku: sku(n) })))
+      expect(first.created).toHaveLength(3)
+      expect(first.updated).toEqual([])
+      const again = await store.upsertProductsBySku([{ ...product({ name: 'Shade 2, renamed', priceCents: 1999, stock: 7 }), sku: sku(2) }, { ...product({ name: 'Shade 4' }), sku: sku(4) }])
+      expect(again.updated).toEqual([first.created[1]])
+      expect(again.created).toHaveLength(1)
+      expect((await store.getProducts([first.created[1]!]))[0]).toMatchObject({ name: 'Shade 2, renamed', priceCents: 1999, stock: 7, sku: sku(2) })
+      expect((await store.listProducts()).filter(p => p.sku?.startsWith(`IMP-${kept.id}`))).toHaveLength(4)
+      expect((await store.getProducts([kept.id]))[0]).toMatchObject({ name: 'Untouched', stock: 5 })
+
+      const stock = await store.setStockBySku([{ sku: sku(1), stock: 40 }, { sku: 'NO-SUCH-SKU', stock: 1 }, { sku: sku(3), stock: 0 }])
+      expect(stock.updated.sort()).toEqual([first.created[0]!, first.created[2]!].sort())
+      expect(stock.unknown).toEqual(['NO-SUCH-SKU'])
+      expect((await store.getProducts([first.created[0]!, first.created[2]!])).map(p => p.stock)).toEqual([40, 0])
+    })
+  })
+
   describe('purchases made elsewhere', () => {
     it('records each order id once, whoever reports it and however often, and deletes them with the show', async () => {
       const stream = await store.createLivestream({ title: 'Attributed', description: '', quality: '480p' })

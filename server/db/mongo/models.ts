@@ -66,6 +66,8 @@ Session.index({ userId: 1 })
 const Product = schemaOf(PRODUCT_FIELDS, {
   name: required, description: { default: '' }, priceCents: required, currency: required, stock: { required: true, min: 0 }, createdAt: required,
 }, { deletedAt: Date })
+// Imports and the brand's stock sync find products by SKU.
+Product.index({ sku: 1 }, { partialFilterExpression: { sku: { $type: 'string' } } })
 
 const Pin = new Schema({
   livestreamId: { type: String, required: true },

@@ -437,6 +437,45 @@ class MongoStore implements Store {
     return toProduct(doc.toObject())
   }
 
+  async upsertProductsBySku(products: Parameters<Store['upsertProductsBySku']>[0]) {
+    const session = await this.connection.startSession()
+    try {
+      let result = { created: [] as string[], updated: [] as string[] }
+      // One transaction: an import lands whole or not at all.
+      await session.withTransaction(async () => {
+        const existing = new Map((await this.m.products.find({ sku: { $in: products.map(p => p.sku) }, deletedAt: null }, { _id: 1, sku: 1 }, { session }).lean())
+          .map(doc => [doc.sku as string, String(doc._id)]))
+        const created: string[] = []
+        const updated: string[] = []
+        for (const product of products) {
+          const id = existing.get(product.sku)
+          if (id) {
+            await this.m.products.updateOne({ _id: id }, { $set: product }, { session })
+            updated.push(id)
+          }
+          else {
+            const [doc] = await this.m.products.create([{ ...product, description: product.description ?? '', createdAt: new Date() }], { session })
+            created.push(String(doc!._id))
+          }
+        }
+        result = { created, updated }
+      })
+      return result
+    }
+    finally {
+      await session.endSession()
+    }
+  }
+
+  async setStockBySku(items: Parameters<Store['setStockBySku']>[0]) {
+    const found = await this.m.products.find({ sku: { $in: items.map(item => item.sku) }, deletedAt: null }, { _id: 1, sku: 1 }).lean()
+    const bySku = new Map<string, string[]>()
+    for (const doc of found) bySku.set(doc.sku as string, [...(bySku.get(doc.sku as string) ?? []), String(doc._id)])
+    const known = items.filter(item => bySku.has(item.sku))
+    if (known.length) await this.m.products.bulkWrite(known.map(item => ({ updateMany: { filter: { sku: item.sku, deletedAt: null }, update: { $set: { stock: item.stock } } } })), { ordered: true })
+    return { updated: known.flatMap(item => bySku.get(item.sku)!), unknown: items.filter(item => !bySku.has(item.sku)).map(item => item.sku) }
+  }
+
   async getProducts(ids: string[], options: { includeDeleted?: boolean } = {}) {
     const valid = ids.filter(isObjectId)
     if (!valid.length) return []

@@ -314,6 +314,43 @@ class SqliteStore implements Store {
     return (await this.getProducts([id]))[0] ?? null
   }
 
+  async upsertProductsBySku(products: Parameters<Store['upsertProductsBySku']>[0]) {
+    const created: string[] = []
+    const updated: string[] = []
+    const find = this.statement('SELECT id FROM products WHERE sku = ? AND deleted_at IS NULL LIMIT 1')
+    this.db.transaction(() => {
+      const at = new Date().toISOString()
+      for (const product of products) {
+        const existing = find.get(product.sku) as Row | undefined
+        if (existing) {
+          const { sql, params } = setClause(product, PRODUCT_FIELDS)
+          this.statement(`UPDATE products SET ${sql} WHERE id = @id`).run({ ...params, id: existing.id })
+          updated.push(existing.id as string)
+        }
+        else {
+          const id = newId()
+          this.insert('products', { description: '', ...product, id, createdAt: at }, PRODUCT_FIELDS)
+          created.push(id)
+        }
+      }
+    }).immediate()
+    return { created, updated }
+  }
+
+  async setStockBySku(items: Parameters<Store['setStockBySku']>[0]) {
+    const updated: string[] = []
+    const unknown: string[] = []
+    const set = this.statement('UPDATE products SET stock = ? WHERE sku = ? AND deleted_at IS NULL RETURNING id')
+    this.db.transaction(() => {
+      for (const { sku, stock } of items) {
+        const rows = set.all(stock, sku) as Row[]
+        if (rows.length) updated.push(...rows.map(row => row.id as string))
+        else unknown.push(sku)
+      }
+    }).immediate()
+    return { updated, unknown }
+  }
+
   async deleteProduct(id: string, at: string) {
     return this.statement('UPDATE products SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(at, id).changes > 0
   }
