@@ -4,14 +4,14 @@
 // the page is reloaded. The report comes from the customer's browser: it is the brand's claim,
 // counted apart from the orders taken here ("ordered elsewhere"), limited per address.
 import type { AttributionInput } from '#shared/schemas/attribution'
-import type { Core } from './core'
+import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
 import { findLivestream } from './livestreams'
 
 export async function recordAttribution(core: Core, livestreamId: string, input: AttributionInput): Promise<{ recorded: boolean }> {
   const show = await findLivestream(core, livestreamId)
   if (show.status === 'scheduled') throw new DomainError('conflict', 'this show has not started: nobody watched it yet')
-  const recorded = await core.store.addAttribution({ livestreamId, ...input, createdAt: new Date(core.clock.now()).toISOString() })
+  const recorded = await core.store.addAttribution({ livestreamId, ...input, createdAt: isoNow(core) })
   return { recorded }
 }
 

@@ -5,7 +5,7 @@
 // as from "Deleted user", the funnel rows stay counted but unlinked, reminders go. The admin's
 // exports and erasures are kept in the audit log (a customer's own are not the shop's acts).
 import type { AuditRecord, UserRecord } from '../db'
-import type { Core } from './core'
+import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
 
 export const ERASED_AS = {
@@ -24,7 +24,7 @@ async function findCustomer(core: Core, id: string): Promise<UserRecord> {
 
 async function audit(core: Core, requester: DataRequester, action: AuditRecord['action'], targetUserId: string) {
   if (requester.kind !== 'admin') return
-  await core.store.appendAudit({ actorId: requester.id, actorName: requester.displayName, action, targetUserId, createdAt: new Date(core.clock.now()).toISOString() })
+  await core.store.appendAudit({ actorId: requester.id, actorName: requester.displayName, action, targetUserId, createdAt: isoNow(core) })
 }
 
 /** Everything the shop holds about one customer, as they would read it (no password hash). */
@@ -40,7 +40,7 @@ export async function exportCustomer(core: Core, id: string, requester: DataRequ
   await audit(core, requester, 'customer.exported', id)
   const { passwordHash, ...account } = user
   return {
-    exportedAt: new Date(core.clock.now()).toISOString(),
+    exportedAt: isoNow(core),
     account: { ...account, hasPassword: !!passwordHash },
     sessions: sessions.map(({ id: _id, ...session }) => session),
     orders,

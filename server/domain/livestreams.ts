@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import type { Livestream, PinPeriod } from '#shared/types/models'
 import type { CreateLivestreamInput, PatchLivestreamInput } from '#shared/schemas/livestream'
-import type { LivestreamChanges, LivestreamPart, LivestreamRecord, LivestreamStatus } from '../db'
+import type { LivestreamChanges, LivestreamPart, LivestreamRecord, LivestreamStatus, ListCursor } from '../db'
 import { unpublish } from '../utils/files'
 import { isoNow, type Core } from './core'
 import { noteCounters } from './counters'
@@ -172,6 +172,19 @@ export async function announcePins(core: Core, livestreamIds: string[]) {
   for (const livestreamId of livestreamIds) {
     core.events.emit('pins', { livestreamId, pinnedProducts: await pinnedProductsOf(core, livestreamId) })
   }
+}
+
+/** Every show in `status` (at most `max`), newest first, read a page at a time: the sitemap's, the reminders' scans. */
+export async function allLivestreams({ store }: Pick<Core, 'store'>, status: LivestreamStatus, max = Number.POSITIVE_INFINITY): Promise<LivestreamRecord[]> {
+  const found: LivestreamRecord[] = []
+  let after: ListCursor | undefined
+  while (found.length < max) {
+    const page = await store.listLivestreams({ status, limit: 500, after })
+    found.push(...page)
+    if (page.length < 500) break
+    after = { createdAt: page.at(-1)!.createdAt, id: page.at(-1)!.id }
+  }
+  return found.slice(0, max)
 }
 
 /** Every pin period of a stream with its product (deleted ones included): the chapters of a replay. */

@@ -1,8 +1,10 @@
-import type { LivestreamRecord, MailRecord } from '../db'
-import type { Core } from './core'
+import type { MailRecord } from '../db'
+import { isoNow, type Core } from './core'
 import { listenTo } from './events'
+import { allLivestreams } from './livestreams'
 import { outboxWorker } from './outbox-worker'
 import { queueLiveMails, queueSoonMails } from './reminders'
+import { nextAttemptDelay } from './webhooks'
 
 /** Longer than one SMTP conversation may take (the transport gives up after 20 s without an answer). */
 const LEASE_MS = 30_000
@@ -11,8 +13,8 @@ const BATCH = 10
 const SOON_EVERY_MS = 30_000
 /** A mail that could not be sent in this long is given up (a reminder half a day late helps nobody). */
 const GIVE_UP_AFTER_MS = 12 * 3600_000
+/** The first retry's wait; each later one three times longer, at most an hour (as webhooks). */
 const FIRST_RETRY_MS = 30_000
-const MAX_RETRY_MS = 3600_000
 
 /** An SMTP answer of 5xx is final (no such mailbox, refused): trying again would not help. */
 const isPermanent = (error: unknown) => {
@@ -24,24 +26,13 @@ async function attempt(core: Core, mail: MailRecord) {
   const attempts = mail.attempts + 1
   try {
     await core.mail.transport!.send(mail)
-    await core.store.updateMail(mail.id, { status: 'sent', attempts, sentAt: new Date(core.clock.now()).toISOString(), lastError: null })
+    await core.store.updateMail(mail.id, { status: 'sent', attempts, sentAt: isoNow(core), lastError: null })
   }
   catch (error) {
-    const next = core.clock.now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 3 ** (attempts - 1))
+    const next = core.clock.now() + nextAttemptDelay(FIRST_RETRY_MS, attempts)
     const givenUp = isPermanent(error) || next > Date.parse(mail.createdAt) + GIVE_UP_AFTER_MS
     console.error(`[mail] could not send mail ${mail.id} (${mail.key.split(':')[0]}), attempt ${attempts}${givenUp ? ', given up' : ''}: ${(error as Error).message}`)
     await core.store.updateMail(mail.id, { status: givenUp ? 'failed' : 'pending', attempts, lastError: String((error as Error).message ?? error).slice(0, 300), nextAttemptAt: new Date(next).toISOString() })
-  }
-}
-
-async function showsOf(core: Core, status: 'live' | 'scheduled') {
-  const shows: LivestreamRecord[] = []
-  let after: { createdAt: string, id: string } | undefined
-  for (;;) {
-    const page = await core.store.listLivestreams({ status, limit: 200, after })
-    shows.push(...page)
-    if (page.length < 200) return shows
-    after = { createdAt: page.at(-1)!.createdAt, id: page.at(-1)!.id }
   }
 }
 
@@ -61,10 +52,10 @@ export function wireReminders(core: Core): () => void {
     return due.length
   })
   let soonTimer = core.clock.after(0, function soon() {
-    void showsOf(core, 'scheduled').then(shows => queueSoonMails(core, shows)).catch(report('queue the 15-minute reminders'))
+    void allLivestreams(core, 'scheduled').then(shows => queueSoonMails(core, shows)).catch(report('queue the 15-minute reminders'))
     soonTimer = core.clock.after(SOON_EVERY_MS, soon)
   })
-  void showsOf(core, 'live').then(shows => Promise.all(shows.map(show => queueLiveMails(core, show.id)))).catch(report('catch up on live reminders'))
+  void allLivestreams(core, 'live').then(shows => Promise.all(shows.map(show => queueLiveMails(core, show.id)))).catch(report('catch up on live reminders'))
 
   const detach = listenTo(core.events, {
     mailsQueued: () => worker.wake(),

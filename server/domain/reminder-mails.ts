@@ -9,6 +9,7 @@ import en from '../../i18n/locales/en.json'
 import fr from '../../i18n/locales/fr.json'
 import { DEFAULT_LOCALE, LOCALES, pickLocale } from '#shared/utils/locales'
 import type { NewMail, ReminderRecord } from '../db'
+import { escapeMarkup } from '../utils/escape-markup'
 
 const i18n = createCoreContext({
   locale: DEFAULT_LOCALE,
@@ -20,8 +21,6 @@ const i18n = createCoreContext({
 
 type MailKey = keyof typeof en.mail
 const say = (locale: string, key: MailKey, named: Record<string, string>) => String(translate(i18n, `mail.${key}`, named, { locale: pickLocale(locale) }))
-
-const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /** Where a reminder's links lead; `token` proves the link came from its mail (reminders.ts). */
 export interface ReminderLinks {
@@ -54,8 +53,8 @@ function render(kind: ReminderMailKind, reminder: ReminderRecord, title: string,
   return {
     subject,
     text: `${paragraphs.map(p => p.link ? `${p.text}\n${p.link}` : p.text).join('\n\n')}\n`,
-    html: `<!doctype html><html lang="${html(pickLocale(locale))}"><body style="font-family:sans-serif;color:#1c1917">${
-      paragraphs.map(p => `<p>${html(p.text)}${p.link ? `<br><a href="${html(p.link)}">${html(p.link)}</a>` : ''}</p>`).join('')
+    html: `<!doctype html><html lang="${escapeMarkup(pickLocale(locale))}"><body style="font-family:sans-serif;color:#1c1917">${
+      paragraphs.map(p => `<p>${escapeMarkup(p.text)}${p.link ? `<br><a href="${escapeMarkup(p.link)}">${escapeMarkup(p.link)}</a>` : ''}</p>`).join('')
     }</body></html>`,
   }
 }

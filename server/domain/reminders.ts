@@ -9,7 +9,7 @@
 // across processes). Nothing else is ever sent to an address that did not confirm.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { LivestreamRecord, MailRecord, ReminderRecord } from '../db'
-import type { Core } from './core'
+import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
 import { findLivestream } from './livestreams'
 import { reminderMail, type ReminderLinks, type ReminderMailKind } from './reminder-mails'
@@ -60,8 +60,6 @@ function linksOf(core: Core, reminder: ReminderRecord): ReminderLinks {
     unsubscribeOneClick: `${reminder.origin}/api/reminders/${reminder.id}/unsubscribe?token=${token}`,
   }
 }
-
-const isoNow = (core: Core) => new Date(core.clock.now()).toISOString()
 
 function requireMail(core: Core) {
   if (!core.mail.transport) throw new DomainError('not_found', 'reminders are off on this server (no NUXT_SMTP_URL)')

@@ -3,7 +3,7 @@
 // BroadcastEvent while scheduled or live (and its end once ended), and for a replay the recording,
 // its length and one Clip per product chapter. Every URL is absolute, from the site's public origin.
 import type { Livestream, PinPeriod, ShareCard } from '#shared/types/models'
-import { replaySecondsAt } from '#shared/utils/replay-time'
+import { showSecondsAt } from '#shared/utils/replay-time'
 import type { Core } from './core'
 import { listPinPeriods } from './livestreams'
 
@@ -25,10 +25,7 @@ export function isoDuration(totalSeconds: number): string {
 
 /** The product chapters of a replay in seconds of the recording, as the replay page shows them. */
 function chaptersOf(show: Livestream, periods: PinPeriod[], length: number): Chapter[] {
-  const start = Date.parse(show.startTime ?? show.createdAt)
-  const secondsAt = (at: string) => Math.min(length, show.replayRuns?.length
-    ? replaySecondsAt(show.replayRuns, at)
-    : Math.max(0, (Date.parse(at) - start) / 1000))
+  const secondsAt = (at: string) => Math.min(length, showSecondsAt(show, at))
   return periods
     .map(period => ({ name: period.product.name, from: Math.floor(secondsAt(period.pinnedAt)), to: Math.ceil(period.unpinnedAt ? secondsAt(period.unpinnedAt) : length) }))
     .filter(chapter => chapter.to > chapter.from)

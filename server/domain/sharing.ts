@@ -1,10 +1,10 @@
 // What search engines and calendars read of the shows (PROTOCOL.md, "Sharing, search and
 // reminders"): the sitemap of the pages worth finding, and a show's calendar entry. Absolute URLs
 // start with the site's public origin (NUXT_PUBLIC_SITE_URL), given by the caller.
-import type { LivestreamRecord, LivestreamStatus } from '../db'
 import type { Core } from './core'
 import { DomainError } from './errors'
-import { findLivestream } from './livestreams'
+import { allLivestreams, findLivestream } from './livestreams'
+import { escapeMarkup } from '../utils/escape-markup'
 import { titleSlug } from '../utils/slug'
 
 /** At most this many shows of each kind in the sitemap (the protocol's limit for one file is 50,000 URLs). */
@@ -12,27 +12,13 @@ const SITEMAP_SHOWS = 5000
 /** A calendar entry without an end lasts this long. */
 const DEFAULT_LENGTH_MS = 60 * 60_000
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-
-async function showsOf(core: Core, status: LivestreamStatus) {
-  const found: LivestreamRecord[] = []
-  let after: { createdAt: string, id: string } | undefined
-  while (found.length < SITEMAP_SHOWS) {
-    const page = await core.store.listLivestreams({ status, limit: 500, after })
-    found.push(...page)
-    if (page.length < 500) break
-    after = { createdAt: page.at(-1)!.createdAt, id: page.at(-1)!.id }
-  }
-  return found.slice(0, SITEMAP_SHOWS)
-}
-
 /** sitemap.xml: the home page, and the pages of shows that are live, scheduled, or have a replay. */
 export async function sitemap(core: Core, origin: string): Promise<string> {
-  const [live, scheduled, ended] = await Promise.all([showsOf(core, 'live'), showsOf(core, 'scheduled'), showsOf(core, 'ended')])
+  const [live, scheduled, ended] = await Promise.all([allLivestreams(core, 'live', SITEMAP_SHOWS), allLivestreams(core, 'scheduled', SITEMAP_SHOWS), allLivestreams(core, 'ended', SITEMAP_SHOWS)])
   const pages = [...live, ...scheduled, ...ended.filter(show => show.videoUrl)]
   const urls = [
-    `<url><loc>${xml(origin)}/</loc></url>`,
-    ...pages.map(show => `<url><loc>${xml(`${origin}/live/${show.id}`)}</loc><lastmod>${show.endTime ?? show.startTime ?? show.createdAt}</lastmod></url>`),
+    `<url><loc>${escapeMarkup(origin)}/</loc></url>`,
+    ...pages.map(show => `<url><loc>${escapeMarkup(`${origin}/live/${show.id}`)}</loc><lastmod>${show.endTime ?? show.startTime ?? show.createdAt}</lastmod></url>`),
   ]
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`
 }

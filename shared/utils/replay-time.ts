@@ -1,4 +1,4 @@
-import type { ReplayRun } from '../types/models'
+import type { Livestream, ReplayRun } from '../types/models'
 
 /**
  * Where a moment of the show (an ISO time on the server's clock) is in its replay, in seconds.
@@ -17,4 +17,15 @@ export function replaySecondsAt(runs: ReplayRun[], at: string): number {
     end = run.replaySeconds + run.lengthSeconds
   }
   return end
+}
+
+/**
+ * Where a moment of a show is in its replay: through its recorder runs when the studio saved them
+ * (a tab that died and came back leaves a gap the replay does not have), else the time since it
+ * went live. The replay page's chapters and the share card's Clips both read it.
+ */
+export function showSecondsAt(show: Pick<Livestream, 'replayRuns' | 'startTime' | 'createdAt'>, at: string): number {
+  return show.replayRuns?.length
+    ? replaySecondsAt(show.replayRuns, at)
+    : Math.max(0, (Date.parse(at) - Date.parse(show.startTime ?? show.createdAt)) / 1000)
 }
