@@ -38,7 +38,7 @@ export const LIVESTREAM_FIELDS = {
 } as const satisfies Fields<LivestreamRecord>
 
 export const PRODUCT_FIELDS = {
-  id: 'text', name: 'text', description: 'text', priceCents: 'number', currency: 'text', imageUrl: 'text', stock: 'number', sku: 'text', createdAt: 'time',
+  id: 'text', name: 'text', description: 'text', priceCents: 'number', currency: 'text', imageUrl: 'text', stock: 'number', sku: 'text', variants: 'json', createdAt: 'time',
 } as const satisfies Fields<Product>
 
 export const CHAT_FIELDS = {
@@ -77,6 +77,7 @@ export const DEAL_FIELDS = {
   id: 'text',
   livestreamId: 'text',
   productId: 'text',
+  variantId: 'text',
   priceCents: 'number',
   currency: 'text',
   quantity: 'number',

@@ -2,7 +2,7 @@
 // (pricing, what a show owns, when a pin closes) are the core's (server/domain); a Store only keeps
 // records and takes stock atomically. Two implementations (embedded SQLite, MongoDB) pass the same
 // contract suite in tests/unit/store-contract.
-import type { ChatSettings, Deal, FunnelStep, Livestream, LivestreamStatus, ModerationAction, Order, Product, Role } from '#shared/types/models'
+import type { ChatSettings, Deal, FunnelStep, Livestream, LivestreamStatus, ModerationAction, Order, Product, ProductVariant, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -112,14 +112,20 @@ export type DeliveryChanges = Changes<DeliveryRecord, 'status' | 'attempts' | 'n
 
 export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'description'> & { description?: string }
 
-export type ProductChanges = Changes<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'imageUrl' | 'stock' | 'sku'>
+export type ProductChanges = Changes<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'imageUrl' | 'stock' | 'sku' | 'variants'>
+
+/** A shade as an import names it: by SKU, its id kept or made by the store. */
+export type NewVariant = Omit<ProductVariant, 'id'> & { sku: string }
+
+/** One product of an import: with shades, its stock is theirs (merged with what it had), summed. */
+export type ImportedProduct = Omit<NewProduct, 'variants'> & { sku: string, variants?: NewVariant[] }
 
 /** A running total that may not pass `max`: the units of a product one buyer took in one show (later a deal's). */
 export interface CappedTake { counter: string, amount: number, max: number, /** The show it belongs to, deleted with it. */ livestreamId?: string }
 
 /**
  * Either the order is stored with all of its stock and caps taken, or nothing is: then `stock` says
- * what each product has and `used` how much of each capped counter is taken.
+ * what each line's product or shade has (keyed by `stockKey`) and `used` how much of each capped counter is taken.
  */
 export type TakeStockResult = { ok: true } | { ok: false, stock: Record<string, number>, used: Record<string, number> }
 
@@ -356,12 +362,12 @@ export interface Store {
    * Creates or updates products by SKU (among those not deleted), all in one step or none: an
    * import. Answers the ids it created and the ids it updated.
    */
-  upsertProductsBySku(products: Array<NewProduct & { sku: string }>): Promise<{ created: string[], updated: string[] }>
-  /** Sets the stock of the products with these SKUs, in one step; answers their ids and the SKUs it did not find. */
+  upsertProductsBySku(products: ImportedProduct[]): Promise<{ created: string[], updated: string[] }>
+  /** Sets the stock of the products (or shades) with these SKUs, in one step; answers the products' ids and the SKUs it did not find. */
   setStockBySku(items: Array<{ sku: string, stock: number }>): Promise<{ updated: string[], unknown: string[] }>
 
   /**
-   * Takes each item's quantity from its product's stock, adds each cap's amount to its counter, and
+   * Takes each item's quantity from its product's stock (or its shade's, `variantId`), adds each cap's amount to its counter, and
    * stores `order` (and the webhook deliveries that announce it), in one atomic step. If any
    * product (deleted ones count as 0) has too little or any counter would pass its `max`, takes and
    * stores nothing.

@@ -8,6 +8,7 @@ import type { CappedTake, DealRecord } from '../db'
 import { isoNow, type Core } from './core'
 import { DomainError, notFound } from './errors'
 import { findLivestream, pinProduct } from './livestreams'
+import { shadeOf, unitPriceOf } from './products'
 
 /** The counter of a deal's units taken. */
 export const dealCounter = (dealId: string) => `deal:${dealId}`
@@ -33,21 +34,26 @@ export async function presentDeal(core: Pick<Core, 'store'>, record: DealRecord)
   return (await presentDeals(core, [record]))[0]!
 }
 
-/** The host starts a deal on a product: while the show is live, below the product's price, within its stock, one at a time per product; its card is pinned with it. */
+/** The host starts a deal on a product (or one of its shades): while the show is live, below the product's price, within its stock, one at a time per product; its card is pinned with it. */
 export async function startDeal(core: Core, livestreamId: string, input: StartDealInput): Promise<Deal> {
   const stream = await findLivestream(core, livestreamId)
   if (stream.status !== 'live') throw new DomainError('conflict', 'deals run while the show is live')
   const [product] = await core.store.getProducts([input.productId])
   if (!product) throw notFound('product')
-  if (input.priceCents >= product.priceCents) throw new DomainError('invalid', `a deal's price is below the product's (${product.priceCents})`)
+  // On one shade: below its price and within its stock; on every shade: below the cheapest and within them all.
+  const variant = input.variantId ? shadeOf(product, input.variantId) : undefined
+  const regular = variant ? unitPriceOf(product, variant) : Math.min(product.priceCents, ...(product.variants ?? []).map(shade => unitPriceOf(product, shade)))
+  const stock = variant?.stock ?? product.stock
+  if (input.priceCents >= regular) throw new DomainError('invalid', `a deal's price is below the product's (${regular})`)
   if (input.perCustomer && input.perCustomer > input.quantity) throw new DomainError('invalid', 'perCustomer cannot be more than the deal\'s quantity')
-  if (input.quantity > product.stock) throw new DomainError('conflict', `only ${product.stock} of this product are in stock`, { reason: 'out_of_stock', available: product.stock })
+  if (input.quantity > stock) throw new DomainError('conflict', `only ${stock} of this ${variant ? 'shade' : 'product'} are in stock`, { reason: 'out_of_stock', available: stock })
   const now = core.clock.now()
   const running = (await core.store.listDeals({ livestreamId })).filter(deal => deal.productId === product.id && isOpen(deal, now))
   if (running.length) throw new DomainError('conflict', 'this product has a deal on already: end it first', { dealId: running[0]!.id })
   const record = await core.store.createDeal({
     livestreamId,
     productId: product.id,
+    ...(variant ? { variantId: variant.id } : {}),
     priceCents: input.priceCents,
     currency: product.currency,
     quantity: input.quantity,
@@ -88,7 +94,7 @@ export async function listDealsOf(core: Core, livestreamId: string) {
 }
 
 /** An order line at a deal's price. */
-export interface DealLine { dealId: string, productId: string, quantity: number }
+export interface DealLine { dealId: string, productId: string, variantId?: string, quantity: number }
 
 /**
  * The deals an order's lines name, checked open and of this show and product, with the counters
@@ -100,7 +106,8 @@ export async function dealTerms(core: Core, livestreamId: string | undefined, li
   const now = core.clock.now()
   for (const line of lines) {
     const deal = await core.store.getDeal(line.dealId)
-    if (!deal || deal.livestreamId !== livestreamId || deal.productId !== line.productId) {
+    // A deal on one shade is that shade's price only.
+    if (!deal || deal.livestreamId !== livestreamId || deal.productId !== line.productId || (deal.variantId && deal.variantId !== line.variantId)) {
       throw new DomainError('not_found', 'no such deal on this product in this show', { reason: 'deal_not_found', dealId: line.dealId })
     }
     if (!isOpen(deal, now)) throw new DomainError('conflict', 'this deal has ended', { reason: 'deal_ended', dealId: deal.id })

@@ -8,7 +8,7 @@ import type { Actor } from './limits'
 import { findLivestream } from './livestreams'
 import { counterDigest, dealRefusal, dealTerms, type DealLine } from './deals'
 import { webhookDeliveries } from './webhooks'
-import { mergeOrderLines, priceOrder, shortagesOf, unitsByProduct, type OrderLine } from './order-pricing'
+import { mergeOrderLines, priceOrder, shortagesOf, stockIn, unitsByProduct, type OrderLine } from './order-pricing'
 
 const notEnoughStock = (shortages: ReturnType<typeof shortagesOf>) =>
   new DomainError('conflict', 'not enough stock', { reason: 'out_of_stock', shortages })
@@ -64,7 +64,7 @@ export async function placeOrder(core: Core, buyer: Actor & { userId: string }, 
   const products = new Map((await core.store.getProducts(lines.map(line => line.productId))).map(p => [p.id, p]))
   const priced = priceOrder(lines, products, deals.prices)
   // Checked before writing, so a cart that cannot be had costs no transaction; the store checks again atomically.
-  const short = shortagesOf(lines, id => products.get(id)!.stock)
+  const short = shortagesOf(lines, stockIn(products))
   if (short.length) throw notEnoughStock(short)
   const order: Order = {
     id: newId(core.clock.now()),
@@ -80,7 +80,7 @@ export async function placeOrder(core: Core, buyer: Actor & { userId: string }, 
   const deliveries = webhookDeliveries(core, 'order.created', { order })
   const result = await core.store.placeOrder(order, caps, deliveries)
   if (!result.ok) {
-    const shortNow = shortagesOf(lines, id => result.stock[id] ?? 0)
+    const shortNow = shortagesOf(lines, key => result.stock[key] ?? 0)
     if (shortNow.length) throw notEnoughStock(shortNow)
     const dealShort = dealRefusal(deals.caps, result.used)
     if (dealShort) throw dealShort

@@ -3,6 +3,8 @@ import { Email, Id } from './common'
 
 export const OrderLine = z.object({
   productId: Id,
+  /** Required for a product with variants (PROTOCOL.md "Catalogue"). */
+  variantId: Id.optional(),
   quantity: z.number().int().min(1).max(99),
   /** At a flash deal's price (PROTOCOL.md "Flash deals"). */
   dealId: Id.optional(),

@@ -13,6 +13,19 @@ export interface User {
   displayName: string
 }
 
+/**
+ * One shade (or size) of a product (PROTOCOL.md, "Catalogue"): its own stock, and its own price
+ * when it differs from the product's. `swatch` is the colour chip a customer picks it by.
+ */
+export interface ProductVariant {
+  id: string
+  name: string
+  sku?: string
+  swatch?: string
+  stock: number
+  priceCents?: number
+}
+
 export interface Product {
   id: string
   name: string
@@ -20,8 +33,11 @@ export interface Product {
   priceCents: number
   currency: string
   imageUrl?: string
+  /** With variants, the sum of theirs: what the product has in all its shades. */
   stock: number
   sku?: string
+  /** A product with variants is bought by variant: every order, cart and deal line names one. */
+  variants?: ProductVariant[]
   createdAt: string
 }
 
@@ -95,6 +111,8 @@ export interface Deal {
   id: string
   livestreamId: string
   productId: string
+  /** A deal on one shade; without it, on every shade of the product. */
+  variantId?: string
   priceCents: number
   currency: string
   quantity: number
@@ -144,6 +162,9 @@ export interface Restriction {
 
 export interface OrderItem {
   productId: string
+  /** The shade bought, and its name as it was then. */
+  variantId?: string
+  variantName?: string
   name: string
   priceCents: number
   quantity: number

@@ -18,7 +18,7 @@ const api = (path: string, options: ApiOptions = {}) => sharedApi(path, { base: 
 const admin = () => ({ token })
 const guest = async () => (await api('/api/auth/guest', { body: { displayName: 'Browsing' } })).body as { token: string }
 const csv = (text: string, query = '') => api(`/api/products/import${query}`, { ...admin(), method: 'POST', raw: text, contentType: 'text/csv; charset=utf-8' })
-const skus = async (prefix: string) => ((await api('/api/products')).body.items as Array<{ sku?: string, name: string, priceCents: number, stock: number, description: string, imageUrl?: string }>)
+const skus = async (prefix: string) => ((await api('/api/products')).body.items as Array<{ sku?: string, name: string, priceCents: number, stock: number, description: string, imageUrl?: string, variants?: unknown[] }>)
   .filter(product => product.sku?.startsWith(prefix))
 
 describe('importing the catalogue', () => {
@@ -55,11 +55,50 @@ describe('importing the catalogue', () => {
       { line: 5, field: 'sku', message: 'the same SKU as line 2' },
     ])
     expect(await skus(prefix)).toEqual([])
-    // An unknown column, and variants (not in this release), are refused the same way.
+    // An unknown column, a shade of a product not in the file, a swatch on a product, a bad colour.
     const odd = await csv(`sku,name,priceCents,currency,stock,colour\n${prefix}9,X,1,EUR,1,red`)
     expect(odd.body.data.errors).toEqual([{ line: 1, field: 'colour', message: expect.stringMatching(/^unknown column/) }])
-    const variant = await csv(`sku,name,priceCents,currency,stock,variantOf,swatch\n${prefix}8,Rose,1,EUR,1,${prefix}7,#ff0000`)
-    expect(variant.body.data.errors.map((error: { field: string }) => error.field)).toEqual(['variantOf', 'swatch'])
+    const shades = await csv([
+      'sku,name,priceCents,currency,stock,variantOf,swatch',
+      `${prefix}10,Lipstick,2200,EUR,,,`,
+      `${prefix}11,Rose,,,1,${prefix}7,#ff0000`,
+      `${prefix}12,Blush,1800,EUR,3,,#ff0000`,
+      `${prefix}13,Coral,,,2,${prefix}10,red`,
+      `${prefix}14,Nude,,,2,${prefix}11,`,
+    ].join('\n'))
+    expect(shades.body.data.errors).toEqual([
+      { line: 2, field: 'stock', message: 'required (or shades with theirs)' },
+      { line: 3, field: 'variantOf', message: `no product with SKU ${prefix}7 in this file` },
+      { line: 4, field: 'swatch', message: expect.stringMatching(/shade/) },
+      { line: 5, field: 'swatch', message: 'a colour such as #b4475a' },
+      { line: 6, field: 'variantOf', message: 'names a shade, not a product' },
+    ])
+    expect(await skus(prefix)).toEqual([])
+  })
+
+  it('imports a product with its shades, which are then bought by shade: a line without one is 400', async () => {
+    const prefix = `SHADE-${Date.now()}-`
+    const answer = await csv([
+      'sku,name,description,priceCents,currency,stock,imageUrl,variantOf,swatch',
+      `${prefix}LIP,Velvet Lipstick,Twelve shades,2200,EUR,,,,`,
+      `${prefix}ROSE,Rose,,,,4,,${prefix}LIP,#b4475a`,
+      `${prefix}CORAL,Coral,,2400,,6,,${prefix}LIP,#ff7f50`,
+    ].join('\n'))
+    expect(answer.body).toEqual({ created: 1, updated: 0 })
+    const [lipstick] = (await api('/api/products')).body.items.filter((product: { sku?: string }) => product.sku === `${prefix}LIP`)
+    expect(lipstick).toMatchObject({ stock: 10, variants: [{ name: 'Rose', swatch: '#b4475a', stock: 4 }, { name: 'Coral', priceCents: 2400, stock: 6 }] })
+    const customer = await guest()
+    const shipping = { name: 'Ada', email: 'ada@example.com', address: '1 Rue de la Paix, Paris' }
+    const without = await api('/api/orders', { token: customer.token, body: { items: [{ productId: lipstick.id, quantity: 1 }], shipping } })
+    expect(without.status).toBe(400)
+    expect(without.body.data).toMatchObject({ reason: 'variant_required', productId: lipstick.id })
+    const coral = lipstick.variants[1].id
+    const order = await api('/api/orders', { token: customer.token, body: { items: [{ productId: lipstick.id, variantId: coral, quantity: 2 }], shipping } })
+    expect(order.status, JSON.stringify(order.body)).toBe(201)
+    expect(order.body.order.items).toEqual([{ productId: lipstick.id, variantId: coral, variantName: 'Coral', name: 'Velvet Lipstick', priceCents: 2400, quantity: 2 }])
+    const stock = await api('/api/products/stock', { ...admin(), body: { items: [{ sku: `${prefix}ROSE`, stock: 0 }] } })
+    expect(stock.body).toEqual({ updated: 1, unknown: [] })
+    expect((await skus(prefix))[0]).toMatchObject({ stock: 4, variants: [{ stock: 0 }, { stock: 4 }] })
   })
 
   it('reads what spreadsheets write: a BOM, CRLF, quoted commas and quotes, blank lines, and formula-looking text as text', async () => {

@@ -7,7 +7,7 @@ import type { Store } from '../../server/db'
 import { forEachStore, openImplementation } from '../support/stores'
 
 const now = () => new Date().toISOString()
-const product = (overrides: Partial<Parameters<Store['createProduct']>[0]> = {}) =>
+const product = (overrides: Partial<Omit<Parameters<Store['createProduct']>[0], 'variants'>> = {}) =>
   ({ name: 'Glow serum', priceCents: 2900, currency: 'EUR', stock: 5, ...overrides })
 const shipping = { name: 'Ada', email: 'ada@example.com', address: '1 Rue de la Paix, Paris' }
 

@@ -2,10 +2,11 @@
 // An order takes its stock in a multi-document transaction, so a crash or a short line never leaves
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
-import type { Order, Product } from '#shared/types/models'
+import type { Order, Product, ProductVariant } from '#shared/types/models'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
+import { mergeVariantsBySku, stockByKey, variantStockSum } from '../variants'
 
 type Doc = Record<string, unknown>
 
@@ -443,19 +444,22 @@ class MongoStore implements Store {
       let result = { created: [] as string[], updated: [] as string[] }
       // One transaction: an import lands whole or not at all.
       await session.withTransaction(async () => {
-        const existing = new Map((await this.m.products.find({ sku: { $in: products.map(p => p.sku) }, deletedAt: null }, { _id: 1, sku: 1 }, { session }).lean())
-          .map(doc => [doc.sku as string, String(doc._id)]))
+        const existing = new Map((await this.m.products.find({ sku: { $in: products.map(p => p.sku) }, deletedAt: null }, { _id: 1, sku: 1, variants: 1 }, { session }).lean())
+          .map(doc => [doc.sku as string, { id: String(doc._id), variants: doc.variants as ProductVariant[] | undefined }]))
         const created: string[] = []
         const updated: string[] = []
-        for (const product of products) {
-          const id = existing.get(product.sku)
-          if (id) {
-            await this.m.products.updateOne({ _id: id }, { $set: product }, { session })
-            updated.push(id)
+        for (const { variants: incoming, ...product } of products) {
+          const known = existing.get(product.sku)
+          // A product with shades keeps them when a file lists none: its stock stays theirs.
+          const variants = incoming?.length || known?.variants?.length ? mergeVariantsBySku(known?.variants, incoming ?? []) : undefined
+          const doc = variants ? { ...product, variants, stock: variantStockSum(variants) } : product
+          if (known) {
+            await this.m.products.updateOne({ _id: known.id }, { $set: doc }, { session })
+            updated.push(known.id)
           }
           else {
-            const [doc] = await this.m.products.create([{ ...product, description: product.description ?? '', createdAt: new Date() }], { session })
-            created.push(String(doc!._id))
+            const [made] = await this.m.products.create([{ ...doc, description: product.description ?? '', createdAt: new Date() }], { session })
+            created.push(String(made!._id))
           }
         }
         result = { created, updated }
@@ -468,11 +472,25 @@ class MongoStore implements Store {
   }
 
   async setStockBySku(items: Parameters<Store['setStockBySku']>[0]) {
-    const found = await this.m.products.find({ sku: { $in: items.map(item => item.sku) }, deletedAt: null }, { _id: 1, sku: 1 }).lean()
+    const skus = items.map(item => item.sku)
+    const found = await this.m.products.find({ $or: [{ sku: { $in: skus }, variants: null }, { 'variants.sku': { $in: skus } }], deletedAt: null }, { _id: 1, sku: 1, variants: 1 }).lean()
     const bySku = new Map<string, string[]>()
-    for (const doc of found) bySku.set(doc.sku as string, [...(bySku.get(doc.sku as string) ?? []), String(doc._id)])
+    const note = (sku: string, id: string) => bySku.set(sku, [...(bySku.get(sku) ?? []), id])
+    for (const doc of found) {
+      if (!doc.variants) note(doc.sku as string, String(doc._id))
+      for (const variant of (doc.variants ?? []) as ProductVariant[]) if (variant.sku && skus.includes(variant.sku)) note(variant.sku, String(doc._id))
+    }
     const known = items.filter(item => bySku.has(item.sku))
-    if (known.length) await this.m.products.bulkWrite(known.map(item => ({ updateMany: { filter: { sku: item.sku, deletedAt: null }, update: { $set: { stock: item.stock } } } })), { ordered: true })
+    // A shade's stock and the product's sum in one pipeline update: no order's take slips between them.
+    if (known.length) {
+      await this.m.products.collection.bulkWrite(known.flatMap(({ sku, stock }) => [
+        { updateMany: { filter: { sku, deletedAt: null, variants: null }, update: { $set: { stock } } } },
+        { updateMany: { filter: { 'variants.sku': sku, 'deletedAt': null }, update: [
+          { $set: { variants: { $map: { input: '$variants', as: 'v', in: { $cond: [{ $eq: ['$$v.sku', sku] }, { $mergeObjects: ['$$v', { stock }] }, '$$v'] } } } } },
+          { $set: { stock: { $sum: '$variants.stock' } } },
+        ] } },
+      ]), { ordered: true })
+    }
     return { updated: known.flatMap(item => bySku.get(item.sku)!), unknown: items.filter(item => !bySku.has(item.sku)).map(item => item.sku) }
   }
 
@@ -512,11 +530,18 @@ class MongoStore implements Store {
       // withTransaction retries on a write conflict (two orders for one product): the retry sees the new stock.
       await session.withTransaction(async () => {
         for (const item of order.items) {
-          const taken = await this.m.products.updateOne(
-            { _id: item.productId, deletedAt: null, stock: { $gte: item.quantity } },
-            { $inc: { stock: -item.quantity } },
-            { session },
-          )
+          // A shade's stock and the product's sum move together, in one document update.
+          const taken = item.variantId
+            ? await this.m.products.updateOne(
+                { _id: item.productId, deletedAt: null, variants: { $elemMatch: { id: item.variantId, stock: { $gte: item.quantity } } } },
+                { $inc: { 'stock': -item.quantity, 'variants.$.stock': -item.quantity } },
+                { session },
+              )
+            : await this.m.products.updateOne(
+                { _id: item.productId, deletedAt: null, variants: null, stock: { $gte: item.quantity } },
+                { $inc: { stock: -item.quantity } },
+                { session },
+              )
           if (taken.modifiedCount !== 1) throw new ShortStock()
         }
         for (const cap of caps) await this.count(cap, session)
@@ -528,11 +553,9 @@ class MongoStore implements Store {
     }
     catch (error) {
       if (!(error instanceof ShortStock)) throw error
-      const ids = order.items.map(item => item.productId)
-      const now = new Map((await this.getProducts(ids)).map(product => [product.id, product.stock]))
       return {
         ok: false,
-        stock: Object.fromEntries(ids.map(id => [id, now.get(id) ?? 0])),
+        stock: stockByKey(order.items, await this.getProducts(order.items.map(item => item.productId))),
         used: await this.readCounters(caps.map(cap => cap.counter)),
       }
     }

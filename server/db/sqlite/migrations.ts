@@ -277,6 +277,12 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX attributions_by_stream ON attributions (livestream_id, created_at);
   `,
+  // Shades: a product's variants as a JSON list (their stock taken inside the order's IMMEDIATE
+  // transaction), and a deal on one shade.
+  `
+  ALTER TABLE products ADD COLUMN variants TEXT;
+  ALTER TABLE deals ADD COLUMN variant_id TEXT;
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

@@ -4,9 +4,10 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Order, Product } from '#shared/types/models'
+import type { Order, Product, ProductVariant } from '#shared/types/models'
 import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
+import { mergeVariantsBySku, setVariantStock, stockByKey, variantStockSum } from '../variants'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
@@ -317,19 +318,23 @@ class SqliteStore implements Store {
   async upsertProductsBySku(products: Parameters<Store['upsertProductsBySku']>[0]) {
     const created: string[] = []
     const updated: string[] = []
-    const find = this.statement('SELECT id FROM products WHERE sku = ? AND deleted_at IS NULL LIMIT 1')
+    const find = this.statement('SELECT id, variants FROM products WHERE sku = ? AND deleted_at IS NULL LIMIT 1')
     this.db.transaction(() => {
       const at = new Date().toISOString()
-      for (const product of products) {
+      for (const { variants: incoming, ...product } of products) {
         const existing = find.get(product.sku) as Row | undefined
+        const known = existing?.variants ? JSON.parse(existing.variants as string) : undefined
+        // A product with shades keeps them when a file lists none: its stock stays theirs.
+        const variants = incoming?.length || known?.length ? mergeVariantsBySku(known, incoming ?? []) : undefined
+        const row = variants ? { ...product, variants, stock: variantStockSum(variants) } : product
         if (existing) {
-          const { sql, params } = setClause(product, PRODUCT_FIELDS)
+          const { sql, params } = setClause(row, PRODUCT_FIELDS)
           this.statement(`UPDATE products SET ${sql} WHERE id = @id`).run({ ...params, id: existing.id })
           updated.push(existing.id as string)
         }
         else {
           const id = newId()
-          this.insert('products', { description: '', ...product, id, createdAt: at }, PRODUCT_FIELDS)
+          this.insert('products', { description: '', ...row, id, createdAt: at }, PRODUCT_FIELDS)
           created.push(id)
         }
       }
@@ -340,11 +345,19 @@ class SqliteStore implements Store {
   async setStockBySku(items: Parameters<Store['setStockBySku']>[0]) {
     const updated: string[] = []
     const unknown: string[] = []
-    const set = this.statement('UPDATE products SET stock = ? WHERE sku = ? AND deleted_at IS NULL RETURNING id')
+    const set = this.statement('UPDATE products SET stock = ? WHERE sku = ? AND deleted_at IS NULL AND variants IS NULL RETURNING id')
+    const withShade = this.statement(`SELECT id, variants FROM products WHERE deleted_at IS NULL AND variants IS NOT NULL
+      AND EXISTS (SELECT 1 FROM json_each(products.variants) WHERE json_extract(json_each.value, '$.sku') = ?)`)
+    const setShades = this.statement('UPDATE products SET variants = ?, stock = ? WHERE id = ?')
     this.db.transaction(() => {
       for (const { sku, stock } of items) {
-        const rows = set.all(stock, sku) as Row[]
-        if (rows.length) updated.push(...rows.map(row => row.id as string))
+        const ids = (set.all(stock, sku) as Row[]).map(row => row.id as string)
+        for (const row of withShade.all(sku) as Row[]) {
+          const variants = setVariantStock(JSON.parse(row.variants as string), sku, stock)!
+          setShades.run(JSON.stringify(variants), variantStockSum(variants), row.id)
+          ids.push(row.id as string)
+        }
+        if (ids.length) updated.push(...ids)
         else unknown.push(sku)
       }
     }).immediate()
@@ -358,7 +371,7 @@ class SqliteStore implements Store {
   // Orders
 
   async placeOrder(order: Order, caps: CappedTake[] = [], deliveries: Parameters<Store['enqueueDeliveries']>[0] = []): Promise<TakeStockResult> {
-    const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND deleted_at IS NULL AND stock >= ?')
+    const take = this.statement('UPDATE products SET stock = stock - ? WHERE id = ? AND deleted_at IS NULL AND stock >= ? AND variants IS NULL')
     // Adds to a counter only while it stays within its ceiling; a new counter starts at the amount.
     const count = this.statement(`INSERT INTO capped_counters (key, livestream_id, used) VALUES (@counter, @livestreamId, @amount)
       ON CONFLICT (key) DO UPDATE SET used = used + excluded.used WHERE used + excluded.used <= @max`)
@@ -366,7 +379,8 @@ class SqliteStore implements Store {
       this.db.transaction(() => {
         // Throwing rolls back what the earlier items took.
         for (const item of order.items) {
-          if (take.run(item.quantity, item.productId, item.quantity).changes === 0) throw new ShortStock()
+          if (item.variantId) this.takeShade(item.productId, item.variantId, item.quantity)
+          else if (take.run(item.quantity, item.productId, item.quantity).changes === 0) throw new ShortStock()
         }
         for (const cap of caps) {
           if (cap.amount > cap.max || count.run({ ...cap, livestreamId: cap.livestreamId ?? null }).changes === 0) throw new ShortStock()
@@ -378,8 +392,18 @@ class SqliteStore implements Store {
     }
     catch (error) {
       if (!(error instanceof ShortStock)) throw error
-      return { ok: false, stock: this.stockOf(order.items.map(item => item.productId)), used: this.usedOf(caps.map(cap => cap.counter)) }
+      return { ok: false, stock: stockByKey(order.items, await this.getProducts(order.items.map(item => item.productId))), used: this.usedOf(caps.map(cap => cap.counter)) }
     }
+  }
+
+  /** Inside the order's IMMEDIATE transaction, which holds the write lock: read, check, write back. */
+  private takeShade(productId: string, variantId: string, quantity: number) {
+    const row = this.one('SELECT variants FROM products WHERE id = ? AND deleted_at IS NULL', productId)
+    const variants: ProductVariant[] = row?.variants ? JSON.parse(row.variants as string) : []
+    const shade = variants.find(variant => variant.id === variantId)
+    if (!shade || shade.stock < quantity) throw new ShortStock()
+    shade.stock -= quantity
+    this.statement('UPDATE products SET variants = ?, stock = stock - ? WHERE id = ?').run(JSON.stringify(variants), quantity, productId)
   }
 
   private insertDeliveries(deliveries: Parameters<Store['enqueueDeliveries']>[0]) {
@@ -534,13 +558,6 @@ class SqliteStore implements Store {
       used[row.key as string] = row.used as number
     }
     return used
-  }
-
-  private stockOf(ids: string[]): Record<string, number> {
-    const rows = this.all(`SELECT id, stock FROM products WHERE deleted_at IS NULL AND id IN (${ids.map(() => '?').join(',')})`, ...ids)
-    const stock: Record<string, number> = Object.fromEntries(ids.map(id => [id, 0]))
-    for (const row of rows) stock[row.id as string] = row.stock as number
-    return stock
   }
 
   async listOrders({ livestreamId, userId }: Parameters<Store['listOrders']>[0]) {
