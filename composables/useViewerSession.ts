@@ -1,5 +1,5 @@
 import { computed, readonly, ref, watch } from 'vue'
-import type { Deal, Livestream, MediaInfo, Product } from '#shared/types/models'
+import type { Deal, Livestream, MediaInfo, Product, ProductVariant } from '#shared/types/models'
 import { useCartStore } from '../stores/cart'
 import { useDealsStore } from '../stores/deals'
 import { useRoomStore } from '../stores/room'
@@ -124,7 +124,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     socketStatus: socket.status,
     user: computed(() => session.user),
     cartCount: computed(() => cart.count),
-    addToCart: (product: Product, deal?: Deal) => cart.add(product, deal),
+    addToCart: (product: Product, deal?: Deal, variant?: ProductVariant) => cart.add(product, deal, variant),
     /** The newest deal on each product (open, sold out or ended), and whether it can be bought now. */
     dealOf: (productId: string) => deals.latestFor(productId),
     dealOpen: (productId: string) => !!deals.openFor(productId),

@@ -53,11 +53,14 @@ describe('flash deals in the browser', () => {
     expect(await badge.textContent()).toContain('€24.00')
     expect(await card.getByTestId('deal-remaining').textContent()).toBe('3 left')
     for (let sample = 0; sample < 3; sample++) {
+      // The truth on both sides of the read: what the read itself takes (a busy machine's IPC) is
+      // not the page's error. The badge ticks every 250 ms, so it may show one tick more than the
+      // truth when the read began, with 250 ms for the server clock's estimate; never a wrong clock's 90 s.
+      const before = Date.parse(deal.endsAt) - Date.now()
       const shown = Number(await badge.getAttribute('data-ms-left'))
-      const truth = Date.parse(deal.endsAt) - Date.now()
-      // The badge ticks every 250 ms: it may show up to one tick more than the truth, never a wrong clock's 90 s.
-      expect(shown).toBeGreaterThan(truth - 250)
-      expect(shown).toBeLessThan(truth + 500)
+      const after = Date.parse(deal.endsAt) - Date.now()
+      expect(shown).toBeGreaterThan(after - 250)
+      expect(shown).toBeLessThan(before + 500)
       await customer.waitForTimeout(300)
     }
     await screenshot(customer, 'deal-phone')
