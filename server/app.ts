@@ -6,6 +6,7 @@ import { DEFAULT_VIEWER_CAPS } from './domain/viewer-admission'
 import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
 import { wireDeals } from './domain/deal-lifecycle'
+import { wirePolls } from './domain/poll-lifecycle'
 import { wireWebhooks } from './domain/webhook-sender'
 import { wireReminders } from './domain/mail-sender'
 import type { MailConfig } from './domain/reminders'
@@ -94,6 +95,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)
   const detachDeals = wireDeals(core)
+  const detachPolls = wirePolls(core)
   const detachWebhooks = wireWebhooks(core)
   const detachReminders = wireReminders(core)
 
@@ -137,6 +139,7 @@ export async function startApp(config: AppConfig): Promise<App> {
       await hub.shutdown()
       detachMedia()
       detachDeals()
+      detachPolls()
       detachWebhooks()
       detachReminders()
       await media.close()

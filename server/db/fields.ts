@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { AttributionRecord, AuditRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { AttributionRecord, AuditRecord, OnAirRecord, OnAirResponseRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -133,3 +133,11 @@ export const AUDIT_FIELDS = {
 export const ATTRIBUTION_FIELDS = {
   livestreamId: 'text', orderId: 'text', totalCents: 'number', currency: 'text', items: 'json', createdAt: 'time',
 } as const satisfies Fields<AttributionRecord>
+
+export const ON_AIR_FIELDS = {
+  id: 'text', livestreamId: 'text', kind: 'text', status: 'text', userId: 'text', data: 'json', createdAt: 'time', endsAt: 'time', endedAt: 'time',
+} as const satisfies Fields<OnAirRecord>
+
+export const ON_AIR_RESPONSE_FIELDS = {
+  itemId: 'text', livestreamId: 'text', userId: 'text', displayName: 'text', deviceId: 'text', value: 'number', at: 'time',
+} as const satisfies Fields<OnAirResponseRecord>

@@ -146,7 +146,7 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions' | 'onAir' | 'onAirResponses'
 
 /** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
 export interface FunnelEventRecord {
@@ -207,6 +207,36 @@ export interface AttributionRecord {
   currency: string
   items: Array<{ sku?: string, productId?: string, name?: string, quantity: number, priceCents?: number }>
   createdAt: string
+}
+
+/**
+ * A show's on-air item: a poll, a question or a giveaway (PROTOCOL.md "On air"). They live alike
+ * (made, moved on by staff, answered by the audience), so they share one table; `data` holds what
+ * each kind has of its own (server/domain/on-air-records.ts types it). `userId` is its author: the
+ * asker of a question, the staff member who started a poll or a giveaway.
+ */
+export interface OnAirRecord {
+  id: string
+  livestreamId: string
+  kind: 'poll' | 'question' | 'giveaway'
+  status: string
+  userId: string
+  data: Record<string, unknown>
+  createdAt: string
+  endsAt?: string
+  endedAt?: string
+}
+
+/** An answer of the audience to an item: a poll's vote (`value`: the option) or a giveaway's entry. */
+export interface OnAirResponseRecord {
+  itemId: string
+  livestreamId: string
+  userId: string
+  displayName: string
+  /** Entries only: one per browser as well as one per account. */
+  deviceId?: string
+  value: number
+  at: string
 }
 
 /** One action on people's data, kept for the record (who exported or erased whom, and when). */
@@ -309,6 +339,26 @@ export interface Store {
   listDeliveries(limit: number): Promise<DeliveryRecord[]>
 
   /** Records a purchase made elsewhere unless its order id is recorded already (for any show); answers whether it was new. */
+  createOnAir(item: OnAirRecord): Promise<void>
+  getOnAir(id: string): Promise<OnAirRecord | null>
+  /** Oldest first: one show's items (of one kind). */
+  listOnAir(livestreamId: string, kind?: OnAirRecord['kind']): Promise<OnAirRecord[]>
+  /**
+   * Changes an item only while its status is one of `onlyIf`; answers it as it is now, or null when
+   * it was not (so of two processes ending a poll, one announces it).
+   */
+  updateOnAir(id: string, changes: Partial<Pick<OnAirRecord, 'status' | 'data' | 'endsAt' | 'endedAt'>>, onlyIf: string[]): Promise<OnAirRecord | null>
+  /**
+   * One response per account to an item (and, with `deviceId`, per browser): `replace` keeps the
+   * newest (a vote changed), `once` the first (an entry). Answers whether it was kept.
+   */
+  respondOnAir(response: OnAirResponseRecord, mode: 'replace' | 'once'): Promise<boolean>
+  listOnAirResponses(itemId: string): Promise<OnAirResponseRecord[]>
+  /** How many responses each value has (a poll's counts). */
+  countOnAirResponses(itemId: string): Promise<Record<number, number>>
+  /** One account's responses in one show (a page that comes back: its votes and entries). */
+  onAirResponsesOf(livestreamId: string, userId: string): Promise<OnAirResponseRecord[]>
+
   addAttribution(attribution: AttributionRecord): Promise<boolean>
   listAttributions(livestreamId: string): Promise<AttributionRecord[]>
 

@@ -1,4 +1,4 @@
-import type { Timer } from '../utils/clock'
+import { timersAt } from '../utils/clock'
 import type { Core } from './core'
 import { endDeal, presentDeals } from './deals'
 import { listenTo } from './events'
@@ -10,16 +10,11 @@ import { listenTo } from './events'
  * processes each one sets the timers of the deals it knows, and the store lets one of them end it.
  */
 export function wireDeals(core: Core): () => void {
-  const timers = new Map<string, Timer>()
+  const timers = timersAt(core.clock)
   const report = (what: string) => (error: unknown) => console.error(`[deals] could not ${what}`, error)
 
-  const endAt = (dealId: string, endsAt: string) => {
-    timers.get(dealId)?.cancel()
-    timers.set(dealId, core.clock.after(Math.max(0, Date.parse(endsAt) - core.clock.now()), () => {
-      timers.delete(dealId)
-      endDeal(core, dealId, 'time').catch(report('end a deal'))
-    }))
-  }
+  const endAt = (dealId: string, endsAt: string) =>
+    timers.at(dealId, endsAt, () => void endDeal(core, dealId, 'time').catch(report('end a deal')))
 
   const afterPurchase = async (dealIds: string[]) => {
     const records = (await Promise.all(dealIds.map(id => core.store.getDeal(id)))).filter(record => !!record)
@@ -41,15 +36,11 @@ export function wireDeals(core: Core): () => void {
   const detach = listenTo(core.events, {
     dealStarted: deal => endAt(deal.id, deal.endsAt),
     dealsTaken: ids => void afterPurchase(ids).catch(report('count a deal\'s units')),
-    dealEnded: (deal) => {
-      timers.get(deal.id)?.cancel()
-      timers.delete(deal.id)
-    },
+    dealEnded: deal => timers.cancel(deal.id),
     stopped: livestream => void endShowDeals(livestream.id).catch(report('end the deals of a show')),
   })
   return () => {
     detach()
-    for (const timer of timers.values()) timer.cancel()
     timers.clear()
   }
 }

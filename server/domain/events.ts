@@ -2,7 +2,7 @@
 // (server/realtime/room-events.ts) is wired to it explicitly where the app is put together, so a
 // change made over REST and one made over the socket reach viewers the same way.
 import { EventEmitter } from 'node:events'
-import type { ChatMessage, ChatSettings, Deal, Livestream, ModerationEntry, Order, Product } from '#shared/types/models'
+import type { ChatMessage, ChatSettings, Deal, Giveaway, Livestream, ModerationEntry, Order, Poll, Product, Question } from '#shared/types/models'
 import type { Counters } from '#shared/schemas/socket'
 
 export interface DomainEventMap {
@@ -37,6 +37,18 @@ export interface DomainEventMap {
   webhooksQueued: []
   /** Mails went into the outbox: the mail sender looks now. */
   mailsQueued: []
+  pollStarted: [poll: Poll]
+  /** A vote was cast or changed: the counts are read again (room-events coalesces). */
+  pollVoted: [vote: { livestreamId: string, pollId: string }]
+  pollEnded: [poll: Poll]
+  /** For the show's staff: the queue. */
+  questionAsked: [question: Question]
+  questionPinned: [question: Question]
+  questionAnswered: [answered: { livestreamId: string, questionId: string }]
+  giveawayStarted: [giveaway: Giveaway]
+  /** Someone entered: the count is read again (coalesced). */
+  giveawayEntered: [entry: { livestreamId: string, giveawayId: string }]
+  giveawayDrawn: [giveaway: Giveaway]
   /** The host's media started or stopped flowing (relay and janus modes). */
   media: [state: { livestreamId: string, publishing: boolean }]
 }

@@ -37,6 +37,10 @@ export const DEFAULT_LIMITS = {
   reminder: { perAddress: { burst: 10, perSecond: 1 / 60 }, perKey: { burst: 3, perSecond: 1 / 600 } },
   /** Purchases reported from a brand's confirmation page: a shopper places a few orders, not dozens. */
   attribution: { perAddress: { burst: 20, perSecond: 1 / 30 } },
+  /** Questions to the host: a few per person, not a stream (they wait in the staff's queue). */
+  question: { perUser: { burst: 3, perSecond: 1 / 20 }, perDevice: { burst: 3, perSecond: 1 / 20 }, perAddress: { burst: 30, perSecond: 1 } },
+  /** Poll votes and giveaway entries: a tap each, a change of mind now and then. */
+  onAirAnswer: { perUser: { burst: 5, perSecond: 1 }, perDevice: { burst: 10, perSecond: 2 }, perAddress: { burst: 100, perSecond: 20 } },
   /** `webrtc_new_customer` per socket: each one makes the host's browser build a connection. */
   videoRequest: { perKey: { burst: 3, perSecond: 1 / 3 } },
 } satisfies Record<string, Policy>

@@ -45,7 +45,7 @@ function entryOf(record: ModerationRecord): ModerationEntry {
 }
 
 /** Keeps an action and tells the show's moderators. */
-async function keepAction(core: Core, action: Omit<NewModeration, 'createdAt'>) {
+export async function keepAction(core: Core, action: Omit<NewModeration, 'createdAt'>) {
   const kept = await core.store.appendModeration({ ...action, createdAt: isoNow(core) })
   const entry = entryOf(kept)
   core.events.emit('moderation', { livestreamId: action.livestreamId, entry })
@@ -106,6 +106,20 @@ export async function assertMayTakePart(core: Core, livestreamId: string, who: P
     if (!await reaches(core, restriction, who, load)) continue
     if (restriction.kind === 'ban') throw new DomainError('forbidden', `you were removed from this show by its moderators and cannot ${doing} here`)
     throw new DomainError('forbidden', `a moderator paused you: you can ${doing} again in ${remaining(Date.parse(restriction.until!) - core.clock.now())}`, { until: restriction.until })
+  }
+}
+
+/**
+ * Many participants checked against the show's bans and pauses, read once (a giveaway's draw over
+ * thousands of entries): answers whether each may still take part.
+ */
+export async function participationCheck(core: Core, livestreamId: string) {
+  const restrictions = await activeRestrictions(core, livestreamId)
+  return async (who: Participant) => {
+    if (isStaff(who.user.role)) return true
+    const load = () => core.store.getUser(who.user.id)
+    for (const restriction of restrictions) if (await reaches(core, restriction, who, load)) return false
+    return true
   }
 }
 

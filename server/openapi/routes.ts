@@ -10,6 +10,7 @@ import { FunnelEventsBody } from '#shared/schemas/funnel'
 import { AnalyticsExportQuery, ChatPageQuery, CreateLivestreamBody, LikeBody, ListLivestreamsQuery, PatchLivestreamBody, PinProductBody, ViewBody } from '#shared/schemas/livestream'
 import { CreateOrderBody, ListOrdersQuery } from '#shared/schemas/order'
 import { CreateProductBody, ImportQuery, PatchProductBody, StockBySkuBody } from '#shared/schemas/product'
+import { GiveawayParams, PollParams, PreparePollBody } from '#shared/schemas/on-air'
 import { ReminderBody, ReminderTokenQuery } from '#shared/schemas/reminder'
 import { RecordingChunkParams } from '../domain/recording'
 
@@ -82,6 +83,12 @@ export const API_ROUTES: ApiRoute[] = [
   route('get', '/api/moderators', 'Chat and moderation', 'admin', 'The brand\'s moderators'),
   route('post', '/api/moderators', 'Chat and moderation', 'admin', 'Add a moderator', { body: RegisterBody, status: 201 }),
   route('delete', '/api/moderators/{id}', 'Chat and moderation', 'admin', 'Remove a moderator', { ...show, answers: 'empty' }),
+
+  route('get', '/api/livestreams/{id}/on-air', 'On air', 'public', 'Polls, questions and giveaways (with a token: what this account voted and entered)', show),
+  route('get', '/api/livestreams/{id}/polls', 'On air', 'staff', 'Polls prepared and not started', show),
+  route('post', '/api/livestreams/{id}/polls', 'On air', 'staff', 'Prepare a poll before the show', { ...show, body: PreparePollBody, status: 201 }),
+  route('delete', '/api/livestreams/{id}/polls/{pollId}', 'On air', 'staff', 'Remove a prepared poll', { params: PollParams, answers: 'empty' }),
+  route('get', '/api/livestreams/{id}/giveaways/{giveawayId}', 'On air', 'public', 'A giveaway; once drawn, its seed and sorted pool to check the draw', { params: GiveawayParams }),
 
   route('post', '/api/livestreams/{id}/pin-product', 'Selling', 'admin', 'Pin or unpin a product', { ...show, body: PinProductBody }),
   route('get', '/api/livestreams/{id}/pins', 'Selling', 'public', 'Every pin period (the replay\'s chapters)', show),

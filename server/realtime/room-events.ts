@@ -5,6 +5,7 @@ import { announcePins, liveShowsPinning, viewLivestream } from '../domain/livest
 import { keyedThrottle } from '../utils/keyed-throttle'
 import type { Presence } from './bus'
 import type { Fanout } from './fanout'
+import { wireOnAirEvents } from './on-air-events'
 
 /** How often at most a room hears about its counters. */
 export const COUNTER_INTERVAL_MS = 250
@@ -55,7 +56,14 @@ export function wireRoomEvents(core: Core, fanout: Fanout, presence: Presence) {
         .catch(error => console.error('[hub] could not refresh pins', error))
     },
   })
-  return { detach, flush: () => Promise.all([counters.flush(), dealUpdates.flush()]).then(() => {}) }
+  const onAir = wireOnAirEvents(core, fanout, COUNTER_INTERVAL_MS)
+  return {
+    detach: () => {
+      detach()
+      onAir.detach()
+    },
+    flush: () => Promise.all([counters.flush(), dealUpdates.flush(), onAir.flush()]).then(() => {}),
+  }
 }
 
 /**

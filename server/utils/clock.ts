@@ -17,3 +17,29 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(timer) }
   },
 }
+
+/**
+ * One timer per key, each due at a moment (an ISO time): set again replaces, run once at most.
+ * What ends deals and polls by themselves keeps its timers here.
+ */
+export function timersAt(clock: Clock) {
+  const timers = new Map<string, Timer>()
+  const cancel = (key: string) => {
+    timers.get(key)?.cancel()
+    timers.delete(key)
+  }
+  return {
+    at(key: string, iso: string, run: () => void) {
+      cancel(key)
+      timers.set(key, clock.after(Math.max(0, Date.parse(iso) - clock.now()), () => {
+        timers.delete(key)
+        run()
+      }))
+    },
+    cancel,
+    clear() {
+      for (const timer of timers.values()) timer.cancel()
+      timers.clear()
+    },
+  }
+}

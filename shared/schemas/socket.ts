@@ -1,9 +1,10 @@
 // The WebSocket protocol of PROTOCOL.md as one zod discriminated union: the server parses every
 // frame with it, and the browser types what it sends and receives with the inferred types.
 import { z } from 'zod'
-import type { ChatMessage, ChatSettings, Deal, Livestream, ModerationEntry, Product } from '../types/models'
+import type { ChatMessage, ChatSettings, Deal, Giveaway, Livestream, ModerationEntry, Poll, Product, Question } from '../types/models'
 import { Id } from './common'
 import { ChatMessageText } from './livestream'
+import { OnAirMessages } from './on-air'
 
 /** Who a signaling message is for: a connection id the server handed out. */
 const ConnectionId = z.string().min(1).max(64).regex(/^[\w-]+$/)
@@ -40,6 +41,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
     blockedWords: z.array(z.string().trim().min(1).max(60)).max(200).optional(),
     holdLinks: z.boolean().optional(),
   }),
+  // On air: polls, questions, giveaways.
+  ...OnAirMessages,
 ])
 
 export type ClientMessage = z.infer<typeof ClientMessage>
@@ -84,6 +87,17 @@ export type ServerMessage
     | { type: 'deal_started', deal: Deal, serverTime: number }
     | { type: 'deal_updated', livestreamId: string, dealId: string, remaining: number, serverTime: number }
     | { type: 'deal_ended', livestreamId: string, dealId: string, deal: Deal, serverTime: number }
+    | { type: 'poll_started', poll: Poll }
+    | { type: 'poll_updated', livestreamId: string, pollId: string, counts: number[] }
+    | { type: 'poll_ended', livestreamId: string, pollId: string, counts: number[], poll: Poll }
+    | { type: 'question_asked', question: Question }
+    | { type: 'question_pinned', question: Question }
+    | { type: 'question_answered', livestreamId: string, questionId: string }
+    | { type: 'giveaway_started', giveaway: Giveaway }
+    // This project's additions: how many have entered (coalesced), and the entrant's own confirmation.
+    | { type: 'giveaway_updated', livestreamId: string, giveawayId: string, entries: number }
+    | { type: 'giveaway_entered', giveawayId: string }
+    | { type: 'giveaway_drawn', livestreamId: string, giveawayId: string, winners: Giveaway['winners'] & object, seed: string, giveaway: Giveaway }
     | { type: 'pong' }
     | { type: 'error', code: ErrorCode, message: string, ref?: string }
 

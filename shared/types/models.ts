@@ -137,7 +137,7 @@ export interface ChatSettings {
   holdLinks: boolean
 }
 
-export type ModerationAction = 'delete' | 'timeout' | 'ban' | 'unban' | 'settings' | 'release'
+export type ModerationAction = 'delete' | 'timeout' | 'ban' | 'unban' | 'settings' | 'release' | 'giveaway'
 
 /** One action as the record shows it (GET /moderation, the export). */
 export interface ModerationEntry {
@@ -257,4 +257,64 @@ export interface MediaInfo {
   publishing: boolean
   /** Relay and janus modes: this process's WHEP viewers of the show and how many it takes (503 past it). */
   capacity?: { viewers: number, max: number, overflow?: string }
+}
+
+/** Someone named on screen: an asker, a poll's starter, a giveaway's winner. */
+export interface PersonRef { id: string, displayName: string }
+
+/** A question to the room (PROTOCOL.md "On air"): `counts[i]` votes for `options[i]`, one vote per account. */
+export interface Poll {
+  id: string
+  livestreamId: string
+  question: string
+  options: string[]
+  counts: number[]
+  startedBy: PersonRef
+  startedAt: string
+  /** When it closes by itself; without it, when staff end it (or the show ends). */
+  endsAt?: string
+  endedAt?: string
+}
+
+export type QuestionStatus = 'open' | 'pinned' | 'answered'
+
+/** A customer's question for the host: staff see the queue, pin one over the video, mark it answered. */
+export interface Question {
+  id: string
+  livestreamId: string
+  user: PersonRef
+  text: string
+  status: QuestionStatus
+  createdAt: string
+  pinnedAt?: string
+  answeredAt?: string
+}
+
+/**
+ * A giveaway with a verifiable draw: `seedHash` (SHA-256 of the seed, hex) is published when it
+ * starts; the seed and the winners when it is drawn (README, "Giveaways": how to check a draw).
+ */
+export interface Giveaway {
+  id: string
+  livestreamId: string
+  prize: string
+  /** Sending it in chat enters, as the button does. */
+  keyword?: string
+  seedHash: string
+  startsAt: string
+  endsAt: string
+  /** People entered (one per account and per browser). */
+  entries: number
+  drawnAt?: string
+  seed?: string
+  winners?: PersonRef[]
+}
+
+/** What a show has on air, for a page that arrives late or reconnects; `mine` is the asking account's. */
+export interface OnAir {
+  polls: Poll[]
+  /** Customers get the pinned and answered ones; staff the whole queue. */
+  questions: Question[]
+  giveaways: Giveaway[]
+  mine: { votes: Record<string, number>, entered: string[] }
 }

@@ -116,6 +116,50 @@ describe.skipIf(!haveRedis)('two processes, one room, through Redis', () => {
     expect(statuses.filter(status => status === 429)).toHaveLength(5)
   })
 
+  it('polls and giveaways across the processes: a vote on B is counted once on A\'s screens, a draw on A sees entries made on both', { timeout: 60_000 }, async () => {
+    const { token: adminToken, stream, studio } = await studioOn(a, 'On air in a cluster')
+    sockets.push(studio)
+    await api(`/api/livestreams/${stream.id}/start`, { base: a.baseURL, method: 'POST', token: adminToken })
+    const viewer = async (server: RunningServer, name: string) => {
+      const { token, user } = (await api('/api/auth/guest', { base: server.baseURL, body: { displayName: name } })).body
+      const socket = await socketOn(server, token)
+      socket.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+      await socket.next('registered')
+      return { socket, token, user }
+    }
+    const onB = await viewer(b, 'Bea on B')
+    const onA = await viewer(a, 'Ada on A')
+
+    studio.send({ type: 'poll_start', question: 'Rose or coral?', options: ['Rose', 'Coral'] })
+    const { poll } = await onB.socket.next('poll_started')
+    onB.socket.send({ type: 'poll_vote', pollId: poll.id, option: 1 })
+    await onA.socket.next('poll_updated', frame => frame.counts[1] === 1)
+    onA.socket.send({ type: 'poll_vote', pollId: poll.id, option: 0 })
+    expect((await onB.socket.next('poll_updated', frame => frame.counts[0] === 1)).counts).toEqual([1, 1])
+    // Bea changes her mind on B: one vote moves, none is added, on either process.
+    onB.socket.send({ type: 'poll_vote', pollId: poll.id, option: 0 })
+    expect((await studio.next('poll_updated', frame => frame.counts[0] === 2)).counts).toEqual([2, 0])
+    for (const server of [a, b]) {
+      expect((await api(`/api/livestreams/${stream.id}/on-air`, { base: server.baseURL })).body.polls[0].counts).toEqual([2, 0])
+    }
+
+    studio.send({ type: 'giveaway_start', prize: 'A Glow set', seconds: 30, keyword: 'glow' })
+    const { giveaway } = await onB.socket.next('giveaway_started')
+    onB.socket.send({ type: 'giveaway_enter', giveawayId: giveaway.id })
+    await onB.socket.next('giveaway_entered')
+    onA.socket.send({ type: 'chat_message', message: 'glow' })
+    await onA.socket.next('giveaway_entered')
+    expect((await studio.next('giveaway_updated', frame => frame.entries === 2)).entries).toBe(2)
+    // The entry window is 30 s at least (PROTOCOL.md): draw once it has closed.
+    await new Promise(resolve => setTimeout(resolve, Date.parse(giveaway.endsAt) - Date.now() + 200))
+    studio.send({ type: 'giveaway_draw', giveawayId: giveaway.id, winners: 2 })
+    const drawn = await onB.socket.next('giveaway_drawn')
+    expect(drawn.winners.map((winner: { id: string }) => winner.id).sort()).toEqual([onA.user.id, onB.user.id].sort())
+    const proof = (await api(`/api/livestreams/${stream.id}/giveaways/${giveaway.id}`, { base: b.baseURL })).body
+    expect(proof.pool).toEqual([onA.user.id, onB.user.id].sort())
+    expect(proof.giveaway.seed).toBe(drawn.seed)
+  })
+
   it('moderates across the processes: a delete on A leaves B\'s screens, a ban on A holds on B at once, a held line reaches B\'s moderator', async () => {
     const { token: adminToken, stream, studio } = await studioOn(a, 'Moderated cluster')
     sockets.push(studio)

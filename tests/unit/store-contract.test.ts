@@ -557,4 +557,38 @@ forEachStore('Store contract', (name) => {
       ])
     })
   })
+
+  describe('on-air items and their responses', () => {
+    it('changes an item only from the statuses named, keeps one vote per account (the newest) and one entry per account and per browser', async () => {
+      const show = await store.createLivestream({ title: 'On air', description: '', quality: '480p' })
+      const id = newId()
+      await store.createOnAir({ id, livestreamId: show.id, kind: 'poll', status: 'open', userId: 'host', data: { question: 'Q', options: ['a', 'b'] }, createdAt: '2030-01-01T00:00:00.000Z', endsAt: '2030-01-01T00:01:00.000Z' })
+      expect(await store.getOnAir(id)).toMatchObject({ id, kind: 'poll', status: 'open', data: { options: ['a', 'b'] }, endsAt: '2030-01-01T00:01:00.000Z' })
+      expect(await store.updateOnAir(id, { status: 'ended', endedAt: '2030-01-01T00:00:30.000Z' }, ['draft'])).toBeNull()
+      const vote = (userId: string, value: number) => store.respondOnAir({ itemId: id, livestreamId: show.id, userId, displayName: userId, value, at: '2030-01-01T00:00:05.000Z' }, 'replace')
+      await vote('u1', 0)
+      await vote('u2', 1)
+      await vote('u1', 1)
+      expect(await store.countOnAirResponses(id)).toEqual({ 1: 2 })
+      expect(await store.updateOnAir(id, { status: 'ended', endedAt: '2030-01-01T00:00:30.000Z' }, ['open'])).toMatchObject({ status: 'ended', endedAt: '2030-01-01T00:00:30.000Z' })
+      expect(await store.updateOnAir(id, { status: 'ended' }, ['open'])).toBeNull()
+
+      const giveaway = newId()
+      await store.createOnAir({ id: giveaway, livestreamId: show.id, kind: 'giveaway', status: 'open', userId: 'host', data: {}, createdAt: '2030-01-01T00:02:00.000Z' })
+      const enter = (userId: string, deviceId?: string) => store.respondOnAir({ itemId: giveaway, livestreamId: show.id, userId, displayName: userId, ...(deviceId ? { deviceId } : {}), value: 1, at: '2030-01-01T00:02:05.000Z' }, 'once')
+      const kept = await Promise.all([enter('g1', 'browser-1'), enter('g2', 'browser-1'), enter('g1', 'browser-2'), enter('g3'), enter('g3'), enter('g4', 'browser-3')])
+      expect(kept.filter(Boolean)).toHaveLength(3)
+      // browser-1's first entrant (g1 or g2, whichever landed first), g3 once, g4.
+      const entrants = (await store.listOnAirResponses(giveaway)).map(entry => entry.userId).sort()
+      expect(entrants.slice(1)).toEqual(['g3', 'g4'])
+      expect(entrants[0]).toMatch(/^g[12]$/)
+      expect((await store.listOnAir(show.id)).map(item => item.kind)).toEqual(['poll', 'giveaway'])
+      expect((await store.listOnAir(show.id, 'giveaway')).map(item => item.id)).toEqual([giveaway])
+      expect((await store.onAirResponsesOf(show.id, 'u1')).map(response => [response.itemId, response.value])).toEqual([[id, 1]])
+
+      await store.deleteLivestreamParts(show.id, ['onAir', 'onAirResponses'])
+      expect(await store.listOnAir(show.id)).toEqual([])
+      expect(await store.listOnAirResponses(giveaway)).toEqual([])
+    })
+  })
 })

@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -125,6 +125,16 @@ const Attribution = schemaOf(ATTRIBUTION_FIELDS, { livestreamId: required, order
 Attribution.index({ orderId: 1 }, { unique: true })
 Attribution.index({ livestreamId: 1, createdAt: 1 })
 
+const OnAir = schemaOf(ON_AIR_FIELDS, { livestreamId: required, kind: required, status: required, userId: required, data: required, createdAt: required })
+OnAir.index({ livestreamId: 1, kind: 1, _id: 1 })
+OnAir.index({ userId: 1 })
+
+// One response per account to an item; an entry also one per browser.
+const OnAirResponse = schemaOf(ON_AIR_RESPONSE_FIELDS, { itemId: required, livestreamId: required, userId: required, displayName: required, value: required, at: required })
+OnAirResponse.index({ itemId: 1, userId: 1 }, { unique: true })
+OnAirResponse.index({ itemId: 1, deviceId: 1 }, { unique: true, partialFilterExpression: { deviceId: { $type: 'string' } } })
+OnAirResponse.index({ livestreamId: 1, userId: 1 })
+
 const Funnel = new Schema({
   livestreamId: { type: String, required: true },
   sessionId: { type: String, required: true },
@@ -168,6 +178,8 @@ export function defineModels(connection: Connection) {
     mails: model('Mail', Mail),
     audit: model('AuditEntry', Audit),
     attributions: model('Attribution', Attribution),
+    onAir: model('OnAirItem', OnAir),
+    onAirResponses: model('OnAirResponse', OnAirResponse),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

@@ -3,7 +3,7 @@
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
 import type { Order, Product, ProductVariant } from '#shared/types/models'
-import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 import { mergeVariantsBySku, stockByKey, variantStockSum } from '../variants'
@@ -40,16 +40,29 @@ function updateOf(changes: object, times: string[] = []) {
 }
 
 const DELIVERY_TIMES = ['nextAttemptAt', 'lastAttemptAt', 'deliveredAt']
+const ON_AIR_TIMES = ['createdAt', 'endsAt', 'endedAt']
 /** A new outbox document: due now. */
 const deliveryDoc = (delivery: NewDelivery) => ({ ...delivery, createdAt: new Date(delivery.createdAt), status: 'pending', attempts: 0, nextAttemptAt: new Date(delivery.createdAt) })
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails', attributions: 'attributions',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'onAir', onAirResponses: 'onAirResponses',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
+
+/** Whether an insert kept its document: false when a unique index already had one like it. */
+async function createUnlessDuplicate(insert: Promise<unknown>) {
+  try {
+    await insert
+    return true
+  }
+  catch (error) {
+    if (isDuplicateKey(error)) return false
+    throw error
+  }
+}
 
 /** Connects, checks that transactions are possible, and makes sure every index exists before the first request. */
 export async function openMongoStore(uri: string): Promise<Store> {
@@ -588,15 +601,55 @@ class MongoStore implements Store {
     return docs.map(doc => plain<Order>(doc))
   }
 
-  async addAttribution(attribution: AttributionRecord) {
-    try {
-      await this.m.attributions.create({ ...attribution, createdAt: new Date(attribution.createdAt) })
+  // On air
+
+  async createOnAir({ id, ...item }: OnAirRecord) {
+    await this.m.onAir.create({ _id: id, ...updateOf(item, ON_AIR_TIMES).$set })
+  }
+
+  async getOnAir(id: string) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.onAir.findById(id).lean()
+    return doc ? plain<OnAirRecord>(doc) : null
+  }
+
+  async listOnAir(livestreamId: string, kind?: OnAirRecord['kind']) {
+    const docs = await this.m.onAir.find({ livestreamId, ...(kind ? { kind } : {}) }).sort({ _id: 1 }).lean()
+    return docs.map(doc => plain<OnAirRecord>(doc))
+  }
+
+  async updateOnAir(id: string, changes: Parameters<Store['updateOnAir']>[1], onlyIf: string[]) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.onAir.findOneAndUpdate({ _id: id, status: { $in: onlyIf } }, updateOf(changes, ON_AIR_TIMES), { new: true }).lean()
+    return doc ? plain<OnAirRecord>(doc) : null
+  }
+
+  async respondOnAir(response: OnAirResponseRecord, mode: 'replace' | 'once') {
+    const doc = { ...response, at: new Date(response.at) }
+    if (mode === 'replace') {
+      await this.m.onAirResponses.updateOne({ itemId: response.itemId, userId: response.userId }, { $set: doc }, { upsert: true })
       return true
     }
-    catch (error) {
-      if (isDuplicateKey(error)) return false
-      throw error
-    }
+    return createUnlessDuplicate(this.m.onAirResponses.create(doc))
+  }
+
+  async listOnAirResponses(itemId: string) {
+    const docs = await this.m.onAirResponses.find({ itemId }).sort({ at: 1, userId: 1 }).lean()
+    return docs.map(doc => plain<OnAirResponseRecord>(doc, ['_id']))
+  }
+
+  async countOnAirResponses(itemId: string) {
+    const groups = await this.m.onAirResponses.aggregate<{ _id: number, n: number }>([{ $match: { itemId } }, { $group: { _id: '$value', n: { $sum: 1 } } }])
+    return Object.fromEntries(groups.map(group => [group._id, group.n]))
+  }
+
+  async onAirResponsesOf(livestreamId: string, userId: string) {
+    const docs = await this.m.onAirResponses.find({ livestreamId, userId }).lean()
+    return docs.map(doc => plain<OnAirResponseRecord>(doc, ['_id']))
+  }
+
+  async addAttribution(attribution: AttributionRecord) {
+    return createUnlessDuplicate(this.m.attributions.create({ ...attribution, createdAt: new Date(attribution.createdAt) }))
   }
 
   async listAttributions(livestreamId: string) {

@@ -283,6 +283,36 @@ const MIGRATIONS: string[] = [
   ALTER TABLE products ADD COLUMN variants TEXT;
   ALTER TABLE deals ADD COLUMN variant_id TEXT;
   `,
+  // On air: polls, questions and giveaways, and the audience's votes and entries (one per account;
+  // an entry also one per browser, so guests made in one browser enter once).
+  `
+  CREATE TABLE on_air (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    livestream_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('poll', 'question', 'giveaway')),
+    status TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    ends_at TEXT,
+    ended_at TEXT
+  );
+  CREATE INDEX on_air_by_stream ON on_air (livestream_id, kind, seq);
+  CREATE INDEX on_air_by_user ON on_air (user_id);
+  CREATE TABLE on_air_responses (
+    item_id TEXT NOT NULL,
+    livestream_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    device_id TEXT,
+    value INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (item_id, user_id)
+  );
+  CREATE UNIQUE INDEX on_air_responses_one_per_device ON on_air_responses (item_id, device_id) WHERE device_id IS NOT NULL;
+  CREATE INDEX on_air_responses_by_stream ON on_air_responses (livestream_id, user_id);
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

@@ -5,10 +5,10 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product, ProductVariant } from '#shared/types/models'
-import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
 import { mergeVariantsBySku, setVariantStock, stockByKey, variantStockSum } from '../variants'
-import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -48,11 +48,13 @@ const toReminder = rowsOf<ReminderRecord>(REMINDER_FIELDS)
 const toMail = rowsOf<MailRecord>(MAIL_FIELDS)
 const toAudit = rowsOf<AuditRecord>(AUDIT_FIELDS)
 const toAttribution = rowsOf<AttributionRecord>(ATTRIBUTION_FIELDS)
+const toOnAir = rowsOf<OnAirRecord>(ON_AIR_FIELDS)
+const toOnAirResponse = rowsOf<OnAirResponseRecord>(ON_AIR_RESPONSE_FIELDS)
 const toFunnelEvent = rowsOf<FunnelEventRecord>({ livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time', userId: 'text' })
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'on_air', onAirResponses: 'on_air_responses',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -567,6 +569,51 @@ class SqliteStore implements Store {
         ? this.all('SELECT * FROM orders WHERE user_id = ? ORDER BY created_at, id', userId)
         : this.all('SELECT * FROM orders ORDER BY created_at, id')
     return rows.map(toOrder)
+  }
+
+  // On air
+
+  async createOnAir(item: OnAirRecord) {
+    this.insert('on_air', item, ON_AIR_FIELDS)
+  }
+
+  async getOnAir(id: string) {
+    const row = this.one('SELECT * FROM on_air WHERE id = ?', id)
+    return row ? toOnAir(row) : null
+  }
+
+  async listOnAir(livestreamId: string, kind?: OnAirRecord['kind']) {
+    const rows = kind
+      ? this.all('SELECT * FROM on_air WHERE livestream_id = ? AND kind = ? ORDER BY seq', livestreamId, kind)
+      : this.all('SELECT * FROM on_air WHERE livestream_id = ? ORDER BY seq', livestreamId)
+    return rows.map(toOnAir)
+  }
+
+  async updateOnAir(id: string, changes: Parameters<Store['updateOnAir']>[1], onlyIf: string[]) {
+    const { sql, params } = setClause(changes, ON_AIR_FIELDS)
+    const row = this.statement(`UPDATE on_air SET ${sql} WHERE id = @id AND status IN (${onlyIf.map((_, n) => `@s${n}`).join(',')}) RETURNING *`)
+      .get({ ...params, id, ...Object.fromEntries(onlyIf.map((status, n) => [`s${n}`, status])) }) as Row | undefined
+    return row ? toOnAir(row) : null
+  }
+
+  async respondOnAir(response: OnAirResponseRecord, mode: 'replace' | 'once') {
+    const { sql, params } = insertClause(response, ON_AIR_RESPONSE_FIELDS)
+    // A vote changed replaces the account's; an entry is kept once (by account, and by browser).
+    const clause = mode === 'replace' ? 'ON CONFLICT (item_id, user_id) DO UPDATE SET value = excluded.value, at = excluded.at' : 'ON CONFLICT DO NOTHING'
+    return this.statement(`INSERT INTO on_air_responses ${sql} ${clause}`).run(params).changes > 0
+  }
+
+  async listOnAirResponses(itemId: string) {
+    return this.all('SELECT * FROM on_air_responses WHERE item_id = ? ORDER BY at, user_id', itemId).map(toOnAirResponse)
+  }
+
+  async countOnAirResponses(itemId: string) {
+    const rows = this.all('SELECT value, COUNT(*) AS n FROM on_air_responses WHERE item_id = ? GROUP BY value', itemId)
+    return Object.fromEntries(rows.map(row => [row.value as number, row.n as number]))
+  }
+
+  async onAirResponsesOf(livestreamId: string, userId: string) {
+    return this.all('SELECT * FROM on_air_responses WHERE livestream_id = ? AND user_id = ?', livestreamId, userId).map(toOnAirResponse)
   }
 
   // A customer's data

@@ -1,4 +1,5 @@
 import { frame } from '../frames'
+import { giveawayDrawHandler, giveawayEnterHandler, giveawayStartHandler, pollEndHandler, pollStartHandler, pollVoteHandler, questionAnsweredHandler, questionAskHandler, questionPinHandler } from './on-air'
 import { chatDelete, chatRelease, chatSettings, modBan, modTimeout, modUnban } from './moderation'
 import { registerAdmin, registerViewer, webrtcRegister } from './registration'
 import { newCustomer, relaySignal } from './signaling'
@@ -27,4 +28,13 @@ export const HANDLERS: HandlerTable = {
   mod_ban: modBan,
   mod_unban: modUnban,
   chat_settings: chatSettings,
+  poll_start: pollStartHandler,
+  poll_vote: pollVoteHandler,
+  poll_end: pollEndHandler,
+  question_ask: questionAskHandler,
+  question_pin: questionPinHandler,
+  question_answered: questionAnsweredHandler,
+  giveaway_start: giveawayStartHandler,
+  giveaway_enter: giveawayEnterHandler,
+  giveaway_draw: giveawayDrawHandler,
 }

@@ -8,7 +8,7 @@ import type { MessageHandler } from './types'
  * An admin or moderator acting in the room their socket registered in. The role is the account's
  * as stored now, so a moderator removed mid-show can no longer act from a socket still open.
  */
-async function moderating(ctx: HubContext, connection: Connection) {
+export async function moderating(ctx: HubContext, connection: Connection) {
   // Anyone else, signed in or not, is FORBIDDEN (PROTOCOL.md, "Moderation").
   const account = await moderatorOf(ctx.core, connection.user?.id ?? '')
   const room = requireRoom(connection)

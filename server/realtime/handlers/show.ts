@@ -1,4 +1,5 @@
 import { postChat } from '../../domain/chat'
+import { enterByKeyword } from '../../domain/giveaways'
 import { findLivestream, startLivestream, stopLivestream } from '../../domain/livestreams'
 import { frame } from '../frames'
 import { requireBroadcasterOf, requireRoom, requireUser } from './guards'
@@ -11,6 +12,11 @@ export const chatMessage: MessageHandler<'chat_message'> = async (ctx, connectio
   const chat = await postChat(ctx.core, room, { user, deviceId: connection.deviceId, address: connection.address }, message.message, message.clientId)
   // A held line reaches the room's moderators; its author hears it is waiting (from this socket, which is theirs).
   if (chat.held) connection.send(frame({ type: 'chat_held', message: chat }))
+  // The open giveaway's keyword, said in chat, enters its sender as the button does.
+  else {
+    const giveawayId = await enterByKeyword(ctx.core, room, { user, deviceId: connection.deviceId, address: connection.address }, message.message)
+    if (giveawayId) connection.send(frame({ type: 'giveaway_entered', giveawayId }))
+  }
 }
 
 export const streamStarted: MessageHandler<'stream_started'> = async (ctx, connection, { livestreamId, streamData }) => {
