@@ -5,6 +5,7 @@ import { useRoomStore } from '../stores/room'
 import { apiErrorMessage } from '../utils/api-error'
 import { viewerSessionId } from '../utils/viewer-session'
 import { useLiveSocket } from './useLiveSocket'
+import { useOnAir } from './useOnAir'
 
 /** How often expired pauses leave the list (no frame says a pause ran out). */
 const PRUNE_EVERY_MS = 5000
@@ -19,6 +20,7 @@ export function useModerationSession(initial: Livestream) {
   const room = useRoomStore()
   const moderation = useModerationStore()
   const socket = useLiveSocket(undefined, { immediate: false })
+  const onAir = useOnAir(socket, id)
   let pruneTimer: ReturnType<typeof setInterval> | undefined
 
   function open() {
@@ -27,9 +29,11 @@ export function useModerationSession(initial: Livestream) {
     moderation.reset()
     room.attach(socket)
     moderation.attach(socket)
+    onAir.open()
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', () => {
       moderation.load(id).catch(error => (moderation.problem = apiErrorMessage(error)))
+      void onAir.load()
     })
     pruneTimer = setInterval(() => moderation.prune(), PRUNE_EVERY_MS)
     socket.open()
@@ -38,6 +42,7 @@ export function useModerationSession(initial: Livestream) {
   function close() {
     clearInterval(pruneTimer)
     moderation.detach()
+    onAir.close()
     room.detach()
     socket.close()
   }
@@ -53,6 +58,7 @@ export function useModerationSession(initial: Livestream) {
     settings: computed(() => moderation.settings),
     problem: computed(() => moderation.problem),
     socketStatus: socket.status,
+    onAir,
     open,
     close,
     sendChat: (text: string) => room.sendChat(socket, text),

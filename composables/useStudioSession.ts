@@ -10,6 +10,7 @@ import { useRoomStore } from '../stores/room'
 import { useAction } from './useAction'
 import { useCamera } from './useCamera'
 import { useLiveSocket } from './useLiveSocket'
+import { useOnAir } from './useOnAir'
 import { uploadChunkTo, useRecorder } from './useRecorder'
 
 /**
@@ -49,6 +50,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   // The WHIP path on this site (the URL's host is as the server saw the page's own request).
   const whip = media && media.mode !== 'p2p' && media.whipUrl ? new URL(media.whipUrl).pathname : null
   const socket = useLiveSocket(undefined, { immediate: false })
+  const onAir = useOnAir(socket, id)
   const camera = useCamera()
   const recorder = useRecorder(uploadChunkTo(id))
   const { problem, run } = useAction()
@@ -88,9 +90,11 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     moderation.attach(socket)
     deals.reset()
     deals.attach(socket)
+    onAir.open()
     socket.on('admin_registered', () => {
       void moderation.load(id).catch(() => {})
       void deals.load(id).catch(() => {})
+      void onAir.load()
     })
     if (!whip) broadcast.attach({ socket, iceServers, quality: quality.value })
     let reopened = false
@@ -229,6 +233,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     publisher.stop()
     moderation.detach()
     deals.detach()
+    onAir.close()
     room.detach()
     socket.close()
     camera.stop()
@@ -295,6 +300,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     toggleMute: camera.toggleMute,
     toggleCamera: camera.toggleCamera,
     sendChat: (text: string) => room.sendChat(socket, text),
+    onAir,
     deals: {
       list: computed(() => deals.deals),
       /** Starts a flash deal (the product is pinned with it); answers it, or undefined with `problem` set. */

@@ -9,6 +9,7 @@ import { useWhepViewerStore } from '../stores/whep-viewer'
 import { apiErrorMessage } from '../utils/api-error'
 import { viewerSessionId } from '../utils/viewer-session'
 import { useLiveSocket } from './useLiveSocket'
+import { useOnAir } from './useOnAir'
 
 /** Hearts tapped within this window go to the server as one request with a count. */
 const HEART_BATCH_MS = 400
@@ -30,6 +31,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
   const cart = useCartStore()
   const deals = useDealsStore()
   const socket = useLiveSocket(undefined, { immediate: false })
+  const onAir = useOnAir(socket, id)
   const livestream = computed(() => room.livestream ?? initial)
   const heartNotice = ref<string | null>(null)
   const needsName = ref<NameReason | null>(null)
@@ -46,11 +48,13 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     room.attach(socket)
     deals.reset()
     deals.attach(socket)
+    onAir.open()
     viewer.attach({ socket, iceServers, url: whep ?? '' })
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', (message) => {
       // Again after each reconnect: deals may have started or ended while the socket was down.
       deals.load(id).catch(() => {})
+      void onAir.load()
       if (message.livestream.status === 'live') viewer.start()
       if (pendingChat && session.user) room.sendChat(socket, pendingChat)
       pendingChat = null
@@ -109,6 +113,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     clearTimeout(heartTimer)
     viewer.detach()
     deals.detach()
+    onAir.close()
     room.detach()
     socket.close()
   }
@@ -128,6 +133,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     /** The newest deal on each product (open, sold out or ended), and whether it can be bought now. */
     dealOf: (productId: string) => deals.latestFor(productId),
     dealOpen: (productId: string) => !!deals.openFor(productId),
+    onAir,
     open,
     close,
     join,

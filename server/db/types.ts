@@ -358,6 +358,8 @@ export interface Store {
   countOnAirResponses(itemId: string): Promise<Record<number, number>>
   /** One account's responses in one show (a page that comes back: its votes and entries). */
   onAirResponsesOf(livestreamId: string, userId: string): Promise<OnAirResponseRecord[]>
+  /** What one account did on air in every show, for its data export: the items it made (questions) and its responses. */
+  onAirOfUser(userId: string): Promise<{ items: OnAirRecord[], responses: OnAirResponseRecord[] }>
 
   addAttribution(attribution: AttributionRecord): Promise<boolean>
   listAttributions(livestreamId: string): Promise<AttributionRecord[]>

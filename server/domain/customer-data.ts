@@ -2,11 +2,13 @@
 // admin, or the customer from their own account, exports everything the shop holds about them as
 // JSON, or erases it. Erasure removes the account and what identifies the person; the orders stay
 // for the shop's accounts with the person's details replaced, the chat lines stay in the replays
-// as from "Deleted user", the funnel rows stay counted but unlinked, reminders go. The admin's
+// as from "Deleted user" (so do their questions, votes, entries and giveaway wins), the funnel
+// rows stay counted but unlinked, reminders go. The admin's
 // exports and erasures are kept in the audit log (a customer's own are not the shop's acts).
 import type { AuditRecord, UserRecord } from '../db'
 import { isoNow, type Core } from './core'
 import { DomainError } from './errors'
+import { presentQuestion } from './questions'
 
 export const ERASED_AS = {
   displayName: 'Deleted user',
@@ -30,12 +32,13 @@ async function audit(core: Core, requester: DataRequester, action: AuditRecord['
 /** Everything the shop holds about one customer, as they would read it (no password hash). */
 export async function exportCustomer(core: Core, id: string, requester: DataRequester) {
   const user = await findCustomer(core, id)
-  const [orders, chat, reminders, funnel, sessions] = await Promise.all([
+  const [orders, chat, reminders, funnel, sessions, onAir] = await Promise.all([
     core.store.listOrders({ userId: id }),
     core.store.listChatOfUser(id),
     user.email ? core.store.listRemindersOf(user.email) : [],
     core.store.listFunnelEventsOfUser(id),
     core.store.listSessionsOf(id),
+    core.store.onAirOfUser(id),
   ])
   await audit(core, requester, 'customer.exported', id)
   const { passwordHash, ...account } = user
@@ -47,6 +50,9 @@ export async function exportCustomer(core: Core, id: string, requester: DataRequ
     chat: chat.map(({ userId: _userId, ...line }) => line),
     reminders: reminders.map(({ id: _id, origin: _origin, ...reminder }) => reminder),
     funnel: funnel.map(({ userId: _userId, ...row }) => row),
+    questions: onAir.items.filter(item => item.kind === 'question').map(presentQuestion),
+    // Votes (the option's number) and giveaway entries.
+    onAirAnswers: onAir.responses.map(({ userId: _userId, deviceId: _deviceId, ...response }) => response),
   }
 }
 

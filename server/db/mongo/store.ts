@@ -6,6 +6,7 @@ import type { Order, Product, ProductVariant } from '#shared/types/models'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
+import { renamePerson } from '../erase-names'
 import { mergeVariantsBySku, stockByKey, variantStockSum } from '../variants'
 
 type Doc = Record<string, unknown>
@@ -648,6 +649,14 @@ class MongoStore implements Store {
     return docs.map(doc => plain<OnAirResponseRecord>(doc, ['_id']))
   }
 
+  async onAirOfUser(userId: string) {
+    const [items, responses] = await Promise.all([
+      this.m.onAir.find({ userId }).sort({ _id: 1 }).lean(),
+      this.m.onAirResponses.find({ userId }).sort({ at: 1 }).lean(),
+    ])
+    return { items: items.map(doc => plain<OnAirRecord>(doc)), responses: responses.map(doc => plain<OnAirResponseRecord>(doc, ['_id'])) }
+  }
+
   async addAttribution(attribution: AttributionRecord) {
     return createUnlessDuplicate(this.m.attributions.create({ ...attribution, createdAt: new Date(attribution.createdAt) }))
   }
@@ -683,6 +692,11 @@ class MongoStore implements Store {
         await this.m.chat.updateMany({ userId }, { $set: { displayName: erased.displayName } }, { session })
         await this.m.moderation.updateMany({ targetUserId: userId }, { $set: { targetName: erased.displayName } }, { session })
         await this.m.funnel.updateMany({ userId }, { $unset: { userId: 1 } }, { session })
+        await this.m.onAirResponses.updateMany({ userId }, { $set: { displayName: erased.displayName } }, { session })
+        // Their questions and the giveaways they won name them inside the items' data.
+        for (const item of await this.m.onAir.find({ $or: [{ 'data.user.id': userId }, { 'data.winners.id': userId }] }, { data: 1 }, { session }).lean()) {
+          await this.m.onAir.updateOne({ _id: item._id }, { $set: { data: renamePerson(item.data, userId, erased.displayName) } }, { session })
+        }
         if (email) {
           await this.m.mails.deleteMany({ recipient: email, status: 'pending' }, { session })
           await this.m.reminders.deleteMany({ email }, { session })

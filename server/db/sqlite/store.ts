@@ -9,6 +9,7 @@ import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS
 import { newId } from '../ids'
 import { mergeVariantsBySku, setVariantStock, stockByKey, variantStockSum } from '../variants'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { renamePerson } from '../erase-names'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
 
@@ -616,6 +617,13 @@ class SqliteStore implements Store {
     return this.all('SELECT * FROM on_air_responses WHERE livestream_id = ? AND user_id = ?', livestreamId, userId).map(toOnAirResponse)
   }
 
+  async onAirOfUser(userId: string) {
+    return {
+      items: this.all('SELECT * FROM on_air WHERE user_id = ? ORDER BY seq', userId).map(toOnAir),
+      responses: this.all('SELECT * FROM on_air_responses WHERE user_id = ? ORDER BY at', userId).map(toOnAirResponse),
+    }
+  }
+
   // A customer's data
 
   async addAttribution(attribution: AttributionRecord) {
@@ -645,6 +653,11 @@ class SqliteStore implements Store {
       this.statement('UPDATE chat_messages SET display_name = ? WHERE user_id = ?').run(erased.displayName, userId)
       this.statement('UPDATE moderation_actions SET target_name = ? WHERE target_user_id = ?').run(erased.displayName, userId)
       this.statement('UPDATE funnel_events SET user_id = NULL WHERE user_id = ?').run(userId)
+      this.statement('UPDATE on_air_responses SET display_name = ? WHERE user_id = ?').run(erased.displayName, userId)
+      // Their questions and the giveaways they won name them inside the items' data.
+      for (const row of this.all('SELECT id, data FROM on_air WHERE instr(data, ?) > 0', userId)) {
+        this.statement('UPDATE on_air SET data = ? WHERE id = ?').run(JSON.stringify(renamePerson(JSON.parse(row.data as string), userId, erased.displayName)), row.id)
+      }
       if (email) {
         this.statement(`DELETE FROM mails WHERE recipient = ? AND status = 'pending'`).run(email)
         this.statement('DELETE FROM reminders WHERE email = ?').run(email)

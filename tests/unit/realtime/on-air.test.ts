@@ -5,6 +5,9 @@ import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuthUser } from '../../../server/utils/jwt'
 import { startLivestream, stopLivestream } from '../../../server/domain/livestreams'
+import { eraseCustomer, exportCustomer } from '../../../server/domain/customer-data'
+import { enterGiveaway } from '../../../server/domain/giveaways'
+import { onAirOf } from '../../../server/domain/on-air'
 import { wirePolls } from '../../../server/domain/poll-lifecycle'
 import { BATCH_TICK_MS } from '../../../server/realtime/room-batcher'
 import { COUNTER_INTERVAL_MS } from '../../../server/realtime/room-events'
@@ -113,7 +116,6 @@ describe('polls', () => {
     await settle()
     const { poll } = ann.last('poll_started')!
     await ann.say({ type: 'poll_vote', pollId: poll.id, option: 1 })
-    const { onAirOf } = await import('../../../server/domain/on-air')
     expect((await onAirOf(harness.core, id, ann.user!)).mine.votes).toEqual({ [poll.id]: 1 })
     await harness.tick(30_000)
     await settle()
@@ -218,5 +220,44 @@ describe('giveaways', () => {
     // Kept in the moderation record.
     const record = (await harness.store.listModeration(id)).filter(action => action.action === 'giveaway')
     expect(record.map(action => action.details?.seed)).toEqual([undefined, drawn.seed])
+  })
+
+  it('1,000 entries from 500 guest accounts made in 20 browsers, sent at once, count as 20 people', async () => {
+    const { id, host } = await setUp()
+    await host.say({ type: 'giveaway_start', prize: 'A lipstick', seconds: 120 })
+    await settle()
+    const { giveaway } = host.last('giveaway_started')!
+    const guests = await Promise.all(Array.from({ length: 500 }, async (_, n) => ({ user: await account('customer', `Guest ${n}`), deviceId: `browser-${n % 20}`, address: '203.0.113.9' })))
+    // Each guest enters twice, all at once: the store keeps one entry per account and per browser.
+    const kept = await Promise.all(guests.flatMap(guest => [guest, guest]).map(guest => enterGiveaway(harness.core, id, guest, giveaway.id)))
+    expect(kept.filter(Boolean)).toHaveLength(20)
+    expect((await onAirOf(harness.core, id)).giveaways[0]!.entries).toBe(20)
+  })
+})
+
+describe('a customer\'s data', () => {
+  it('exports their questions, votes and entries, and erasure renames them there and in the giveaways they won', async () => {
+    const { id, host, mod } = await setUp()
+    const ann = await join(id, await account('customer', 'Ann'), { deviceId: 'ann-phone' })
+    await ann.say({ type: 'question_ask', text: 'Does it suit oily skin?' })
+    await mod.say({ type: 'poll_start', question: 'Matte or gloss?', options: ['Matte', 'Gloss'] })
+    await host.say({ type: 'giveaway_start', prize: 'A set', seconds: 30 })
+    await settle()
+    await ann.say({ type: 'poll_vote', pollId: ann.last('poll_started')!.poll.id, option: 1 })
+    const giveawayId = ann.last('giveaway_started')!.giveaway.id
+    await ann.say({ type: 'giveaway_enter', giveawayId })
+    await harness.tick(30_000)
+    await host.say({ type: 'giveaway_draw', giveawayId })
+    await settle()
+    expect(ann.last('giveaway_drawn')!.winners).toEqual([{ id: ann.user!.id, displayName: 'Ann' }])
+
+    const exported = await exportCustomer(harness.core, ann.user!.id, { kind: 'self' })
+    expect(exported.questions.map(question => question.text)).toEqual(['Does it suit oily skin?'])
+    expect(exported.onAirAnswers.map(answer => answer.value)).toEqual([1, 1])
+    await eraseCustomer(harness.core, ann.user!.id, { kind: 'self' })
+    const after = await onAirOf(harness.core, id, { id: 'staff', role: 'admin' })
+    expect(after.questions[0]!.user).toEqual({ id: ann.user!.id, displayName: 'Deleted user' })
+    expect(after.giveaways[0]!.winners).toEqual([{ id: ann.user!.id, displayName: 'Deleted user' }])
+    expect((await harness.store.listOnAirResponses(giveawayId)).map(entry => entry.displayName)).toEqual(['Deleted user'])
   })
 })
