@@ -11,6 +11,7 @@ import { useAction } from './useAction'
 import { useCamera } from './useCamera'
 import { useLiveSocket } from './useLiveSocket'
 import { useOnAir } from './useOnAir'
+import { useDestinationsStore } from '../stores/destinations'
 import { uploadChunkTo, useRecorder } from './useRecorder'
 
 /**
@@ -51,6 +52,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const whip = media && media.mode !== 'p2p' && media.whipUrl ? new URL(media.whipUrl).pathname : null
   const socket = useLiveSocket(undefined, { immediate: false })
   const onAir = useOnAir(socket, id)
+  const destinations = useDestinationsStore()
   const camera = useCamera()
   const recorder = useRecorder(uploadChunkTo(id))
   const { problem, run } = useAction()
@@ -91,7 +93,10 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     deals.reset()
     deals.attach(socket)
     onAir.open()
+    destinations.reset()
+    destinations.attach(socket)
     socket.on('admin_registered', () => {
+      void destinations.load(id).catch(() => {})
       void moderation.load(id).catch(() => {})
       void deals.load(id).catch(() => {})
       void onAir.load()
@@ -234,6 +239,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     moderation.detach()
     deals.detach()
     onAir.close()
+    destinations.reset()
     room.detach()
     socket.close()
     camera.stop()

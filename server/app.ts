@@ -7,6 +7,8 @@ import { seedDemoData } from './domain/demo'
 import type { BucketStore, LimitOverrides } from './domain/limits'
 import { wireDeals } from './domain/deal-lifecycle'
 import { wirePolls } from './domain/poll-lifecycle'
+import { ffmpegInstalled } from './media/restream/ffmpeg-process'
+import { wireRestream } from './media/restream/restreamer'
 import { wireWebhooks } from './domain/webhook-sender'
 import { wireReminders } from './domain/mail-sender'
 import type { MailConfig } from './domain/reminders'
@@ -90,12 +92,13 @@ export async function startApp(config: AppConfig): Promise<App> {
   const media = await openMedia(config)
   console.info(`[wrencos] media: ${media.mode}`)
   const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks, mail: config.mail,
-    slots: bus.slots, viewerCaps: { ...DEFAULT_VIEWER_CAPS, ...(config.maxSocketsPerAddress ? { perAddress: config.maxSocketsPerAddress } : {}) },
+    slots: bus.slots, restream: { secret: config.mail?.secret ?? '', ffmpeg: ffmpegInstalled() }, viewerCaps: { ...DEFAULT_VIEWER_CAPS, ...(config.maxSocketsPerAddress ? { perAddress: config.maxSocketsPerAddress } : {}) },
   })
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)
   const detachDeals = wireDeals(core)
   const detachPolls = wirePolls(core)
+  const stopRestreams = wireRestream(core)
   const detachWebhooks = wireWebhooks(core)
   const detachReminders = wireReminders(core)
 
@@ -140,6 +143,7 @@ export async function startApp(config: AppConfig): Promise<App> {
       detachMedia()
       detachDeals()
       detachPolls()
+      await stopRestreams()
       detachWebhooks()
       detachReminders()
       await media.close()

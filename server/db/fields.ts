@@ -3,7 +3,7 @@
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
 import type { Order, Product } from '#shared/types/models'
-import type { AttributionRecord, AuditRecord, OnAirRecord, OnAirResponseRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
+import type { AttributionRecord, AuditRecord, DestinationRecord, OnAirRecord, OnAirResponseRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json'
@@ -141,3 +141,7 @@ export const ON_AIR_FIELDS = {
 export const ON_AIR_RESPONSE_FIELDS = {
   itemId: 'text', livestreamId: 'text', userId: 'text', displayName: 'text', deviceId: 'text', value: 'number', at: 'time',
 } as const satisfies Fields<OnAirResponseRecord>
+
+export const DESTINATION_FIELDS = {
+  id: 'text', livestreamId: 'text', name: 'text', url: 'text', keyCipher: 'text', createdAt: 'time',
+} as const satisfies Fields<DestinationRecord>

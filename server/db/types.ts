@@ -146,7 +146,7 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions' | 'onAir' | 'onAirResponses'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions' | 'onAir' | 'onAirResponses' | 'destinations'
 
 /** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
 export interface FunnelEventRecord {
@@ -237,6 +237,16 @@ export interface OnAirResponseRecord {
   deviceId?: string
   value: number
   at: string
+}
+
+/** An RTMP(S) destination a show is pushed to while live; its stream key sealed (server/utils/secret-box.ts). */
+export interface DestinationRecord {
+  id: string
+  livestreamId: string
+  name: string
+  url: string
+  keyCipher: string
+  createdAt: string
 }
 
 /** One action on people's data, kept for the record (who exported or erased whom, and when). */
@@ -360,6 +370,11 @@ export interface Store {
   onAirResponsesOf(livestreamId: string, userId: string): Promise<OnAirResponseRecord[]>
   /** What one account did on air in every show, for its data export: the items it made (questions) and its responses. */
   onAirOfUser(userId: string): Promise<{ items: OnAirRecord[], responses: OnAirResponseRecord[] }>
+
+  addDestination(destination: DestinationRecord): Promise<void>
+  /** Oldest first. */
+  listDestinations(livestreamId: string): Promise<DestinationRecord[]>
+  deleteDestination(livestreamId: string, id: string): Promise<boolean>
 
   addAttribution(attribution: AttributionRecord): Promise<boolean>
   listAttributions(livestreamId: string): Promise<AttributionRecord[]>

@@ -1,3 +1,4 @@
+import type { DestinationStateName } from '#shared/types/models'
 // The core: what the app does, built in one place from its parts (a Store, a clock, a data
 // directory) and knowing nothing of HTTP or sockets. The API handlers and the socket's message
 // handlers call the domain functions with it; tests build one on an in-memory store and a hand-moved clock.
@@ -42,7 +43,12 @@ export interface CoreParts {
   slots?: SlotStore
   /** WHEP sessions per address and per browser. */
   viewerCaps?: ViewerCaps
+  /** Restreaming to RTMP: the secret that seals stream keys, and whether ffmpeg is installed. */
+  restream?: { secret: string, ffmpeg: boolean }
 }
+
+/** Each restream destination's last state, as this process's pushes report them. */
+export interface RestreamState { secret: string, ffmpeg: boolean, states: Map<string, { state: DestinationStateName, error?: string }> }
 
 export interface Core {
   readonly store: Store
@@ -55,6 +61,7 @@ export interface Core {
   readonly media: MediaBackend
   readonly webhooks: WebhookConfig
   readonly mail: MailConfig
+  readonly restream: RestreamState
   readonly slots: SlotStore
   /** Who may open another WHEP session, and the places each one holds until it ends. */
   readonly viewers: ViewerAdmission
@@ -84,6 +91,7 @@ export function createCore(parts: CoreParts): Core {
     media: parts.media ?? p2pBackend(),
     webhooks: parts.webhooks ?? NO_WEBHOOKS,
     mail: parts.mail ?? NO_MAIL,
+    restream: { secret: parts.restream?.secret ?? parts.mail?.secret ?? '', ffmpeg: parts.restream?.ffmpeg ?? false, states: new Map() },
     slots,
     viewers: createViewerAdmission(slots, parts.viewerCaps),
     locks: createKeyedMutex(),

@@ -2,7 +2,7 @@
 // (server/realtime/room-events.ts) is wired to it explicitly where the app is put together, so a
 // change made over REST and one made over the socket reach viewers the same way.
 import { EventEmitter } from 'node:events'
-import type { ChatMessage, ChatSettings, Deal, Giveaway, Livestream, ModerationEntry, Order, Poll, Product, Question } from '#shared/types/models'
+import type { ChatMessage, ChatSettings, Deal, DestinationStateName, Giveaway, Livestream, ModerationEntry, Order, Poll, Product, Question } from '#shared/types/models'
 import type { Counters } from '#shared/schemas/socket'
 
 export interface DomainEventMap {
@@ -49,6 +49,10 @@ export interface DomainEventMap {
   /** Someone entered: the count is read again (coalesced). */
   giveawayEntered: [entry: { livestreamId: string, giveawayId: string }]
   giveawayDrawn: [giveaway: Giveaway]
+  /** A show's restream destinations were added or removed. */
+  destinations: [change: { livestreamId: string }]
+  /** A destination's push changed state (this process pushes the show). */
+  destinationState: [state: { livestreamId: string, destinationId: string, state: DestinationStateName, error?: string }]
   /** The host's media started or stopped flowing (relay and janus modes). */
   media: [state: { livestreamId: string, publishing: boolean }]
 }

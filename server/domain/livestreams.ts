@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor'
 import { DomainError, notFound } from './errors'
 
 /** What a show owns: deleted with it. Its orders are the brand's records and stay. */
-const OWNED_PARTS: LivestreamPart[] = ['chat', 'pins', 'views', 'samples', 'moderation', 'deals', 'funnel', 'reminders', 'mails', 'attributions', 'onAir', 'onAirResponses']
+const OWNED_PARTS: LivestreamPart[] = ['chat', 'pins', 'views', 'samples', 'moderation', 'deals', 'funnel', 'reminders', 'mails', 'attributions', 'onAir', 'onAirResponses', 'destinations']
 
 /** The products pinned on a stream now, in the order they were pinned. */
 export async function pinnedProductsOf({ store }: Pick<Core, 'store'>, id: string) {

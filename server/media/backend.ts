@@ -1,6 +1,7 @@
 // How video reaches viewers (NUXT_MEDIA_MODE): the core talks to one MediaBackend, whichever
 // carries the media: the relay in a worker of this process, Janus, or nobody (p2p).
 import type { ShowStatus } from './relay/relay'
+import type { RtpTarget, ShowCodecs } from './relay/rtp-out'
 
 export type MediaMode = 'relay' | 'janus' | 'p2p'
 export type SessionKind = 'publisher' | 'viewer'
@@ -36,6 +37,11 @@ export interface MediaBackend {
   setLive(livestreamId: string, recording: { dir: string, firstSeq: number } | null): Promise<void>
   /** The show ended: every session closes; the recording's last chunk is on disk when this resolves. */
   stopShow(livestreamId: string): Promise<void>
+  /**
+   * The show's media as plain RTP to local ports (a restreamer's ffmpeg), or stop (null); answers
+   * the publisher's codecs, or null when this process has no media of the show to send.
+   */
+  forwardRtp(livestreamId: string, target: RtpTarget | null): Promise<ShowCodecs | null>
   status(livestreamId: string): Promise<ShowStatus>
   stats(): Promise<Record<string, ShowStatus>>
   onEvent(listener: (event: MediaEvent) => void): void
@@ -57,6 +63,9 @@ export function p2pBackend(): MediaBackend {
     end: none,
     async setLive() {},
     async stopShow() {},
+    async forwardRtp() {
+      return null
+    },
     async status() {
       return { publishing: false, viewers: 0, layers: [] }
     },

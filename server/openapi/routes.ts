@@ -11,6 +11,7 @@ import { AnalyticsExportQuery, ChatPageQuery, CreateLivestreamBody, LikeBody, Li
 import { CreateOrderBody, ListOrdersQuery } from '#shared/schemas/order'
 import { CreateProductBody, ImportQuery, PatchProductBody, StockBySkuBody } from '#shared/schemas/product'
 import { GiveawayParams, PollParams, PreparePollBody } from '#shared/schemas/on-air'
+import { AddDestinationBody, DestinationParams } from '#shared/schemas/destination'
 import { ReminderBody, ReminderTokenQuery } from '#shared/schemas/reminder'
 import { RecordingChunkParams } from '../domain/recording'
 
@@ -89,6 +90,10 @@ export const API_ROUTES: ApiRoute[] = [
   route('post', '/api/livestreams/{id}/polls', 'On air', 'staff', 'Prepare a poll before the show', { ...show, body: PreparePollBody, status: 201 }),
   route('delete', '/api/livestreams/{id}/polls/{pollId}', 'On air', 'staff', 'Remove a prepared poll', { params: PollParams, answers: 'empty' }),
   route('get', '/api/livestreams/{id}/giveaways/{giveawayId}', 'On air', 'public', 'A giveaway; once drawn, its seed and sorted pool to check the draw', { params: GiveawayParams }),
+
+  route('get', '/api/livestreams/{id}/destinations', 'On air', 'admin', 'Restream destinations with their push state (keys never answered)', show),
+  route('post', '/api/livestreams/{id}/destinations', 'On air', 'admin', 'Also live on: an RTMP(S) destination', { ...show, body: AddDestinationBody, status: 201 }),
+  route('delete', '/api/livestreams/{id}/destinations/{destId}', 'On air', 'admin', 'Stop pushing to a destination and forget it', { params: DestinationParams, answers: 'empty' }),
 
   route('post', '/api/livestreams/{id}/pin-product', 'Selling', 'admin', 'Pin or unpin a product', { ...show, body: PinProductBody }),
   route('get', '/api/livestreams/{id}/pins', 'Selling', 'public', 'Every pin period (the replay\'s chapters)', show),

@@ -36,6 +36,8 @@ export function wireOnAirEvents(core: Core, fanout: Fanout, intervalMs: number) 
     questionAnswered: ({ livestreamId, questionId }) => fanout.publish(livestreamId, { type: 'question_answered', livestreamId, questionId }),
     giveawayStarted: giveaway => fanout.publish(giveaway.livestreamId, { type: 'giveaway_started', giveaway }),
     giveawayEntered: ({ livestreamId, giveawayId }) => entryCounts.note(giveawayId, { livestreamId }),
+    // The studio's "Also live on" panel: each destination's push as it goes.
+    destinationState: state => fanout.publish(state.livestreamId, { type: 'destination_state', ...state }, { audience: 'staff' }),
     giveawayDrawn: giveaway => fanout.publish(giveaway.livestreamId, { type: 'giveaway_drawn', livestreamId: giveaway.livestreamId, giveawayId: giveaway.id, winners: giveaway.winners ?? [], seed: giveaway.seed!, giveaway }),
   })
   return { detach, flush: () => Promise.all([pollCounts.flush(), entryCounts.flush()]).then(() => {}) }

@@ -1,7 +1,7 @@
 // The WebSocket protocol of PROTOCOL.md as one zod discriminated union: the server parses every
 // frame with it, and the browser types what it sends and receives with the inferred types.
 import { z } from 'zod'
-import type { ChatMessage, ChatSettings, Deal, Giveaway, Livestream, ModerationEntry, Poll, Product, Question } from '../types/models'
+import type { ChatMessage, ChatSettings, Deal, DestinationStateName, Giveaway, Livestream, ModerationEntry, Poll, Product, Question } from '../types/models'
 import { Id } from './common'
 import { ChatMessageText } from './livestream'
 import { OnAirMessages } from './on-air'
@@ -98,6 +98,7 @@ export type ServerMessage
     | { type: 'giveaway_updated', livestreamId: string, giveawayId: string, entries: number }
     | { type: 'giveaway_entered', giveawayId: string }
     | { type: 'giveaway_drawn', livestreamId: string, giveawayId: string, winners: Giveaway['winners'] & object, seed: string, giveaway: Giveaway }
+    | { type: 'destination_state', livestreamId: string, destinationId: string, state: DestinationStateName, error?: string }
     | { type: 'pong' }
     | { type: 'error', code: ErrorCode, message: string, ref?: string }
 

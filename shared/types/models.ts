@@ -318,3 +318,17 @@ export interface OnAir {
   giveaways: Giveaway[]
   mine: { votes: Record<string, number>, entered: string[] }
 }
+
+export type DestinationStateName = 'idle' | 'connecting' | 'live' | 'retrying' | 'failed'
+
+/** Where a show is restreamed; the stream key is never sent back. */
+export interface Destination {
+  id: string
+  livestreamId: string
+  name: string
+  url: string
+  createdAt: string
+  state: DestinationStateName
+  /** Why it is retrying or failed, in ffmpeg's words (the key blanked out). */
+  error?: string
+}

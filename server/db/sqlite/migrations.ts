@@ -313,6 +313,19 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX on_air_responses_one_per_device ON on_air_responses (item_id, device_id) WHERE device_id IS NOT NULL;
   CREATE INDEX on_air_responses_by_stream ON on_air_responses (livestream_id, user_id);
   `,
+  // Where a show is restreamed (RTMP), with the stream keys sealed.
+  `
+  CREATE TABLE destinations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    livestream_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    key_cipher TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX destinations_by_stream ON destinations (livestream_id, seq);
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

@@ -5,10 +5,10 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Order, Product, ProductVariant } from '#shared/types/models'
-import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, DESTINATION_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
 import { mergeVariantsBySku, setVariantStock, stockByKey, variantStockSum } from '../variants'
-import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
+import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type DestinationRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { renamePerson } from '../erase-names'
 import { migrate } from './migrations'
 import { fromRow, insertClause, rowsOf, setClause } from './rows'
@@ -50,12 +50,13 @@ const toMail = rowsOf<MailRecord>(MAIL_FIELDS)
 const toAudit = rowsOf<AuditRecord>(AUDIT_FIELDS)
 const toAttribution = rowsOf<AttributionRecord>(ATTRIBUTION_FIELDS)
 const toOnAir = rowsOf<OnAirRecord>(ON_AIR_FIELDS)
+const toDestination = rowsOf<DestinationRecord>(DESTINATION_FIELDS)
 const toOnAirResponse = rowsOf<OnAirResponseRecord>(ON_AIR_RESPONSE_FIELDS)
 const toFunnelEvent = rowsOf<FunnelEventRecord>({ livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time', userId: 'text' })
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'on_air', onAirResponses: 'on_air_responses',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'on_air', onAirResponses: 'on_air_responses', destinations: 'destinations',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -622,6 +623,20 @@ class SqliteStore implements Store {
       items: this.all('SELECT * FROM on_air WHERE user_id = ? ORDER BY seq', userId).map(toOnAir),
       responses: this.all('SELECT * FROM on_air_responses WHERE user_id = ? ORDER BY at', userId).map(toOnAirResponse),
     }
+  }
+
+  // Restream destinations
+
+  async addDestination(destination: DestinationRecord) {
+    this.insert('destinations', destination, DESTINATION_FIELDS)
+  }
+
+  async listDestinations(livestreamId: string) {
+    return this.all('SELECT * FROM destinations WHERE livestream_id = ? ORDER BY seq', livestreamId).map(toDestination)
+  }
+
+  async deleteDestination(livestreamId: string, id: string) {
+    return this.statement('DELETE FROM destinations WHERE livestream_id = ? AND id = ?').run(livestreamId, id).changes > 0
   }
 
   // A customer's data

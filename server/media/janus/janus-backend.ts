@@ -5,6 +5,8 @@ import { MediaError, UNUSABLE_OFFER, type MediaBackend, type MediaEvent, type Se
 import { ShowRecording } from '../relay/recorder'
 import { parseIceFragment } from '../relay/sdp-fragment'
 import { CONNECT_WITHIN_MS } from '../relay/session-setup'
+import type { RtpOutSink } from '../relay/rtp-out'
+import { switchRtpOut } from '../relay/rtp-out'
 import { Show } from '../relay/show'
 import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle, type JanusPlugin } from './janus-link'
 import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
@@ -70,6 +72,8 @@ interface Entry {
   /** Viewers being set up: they count against the capacity from their first request on. */
   joining: number
   recording: ShowRecording
+  /** The show as plain RTP to a local restreamer, while one asks (fed by this process's rtp_forward). */
+  rtpOut?: RtpOutSink
 }
 
 const mids = (sdp: ParsedSdp, kind: string) => sdp.media.filter(section => section.kind === kind && section.port !== 0)
@@ -469,6 +473,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     const found = entries.get(livestreamId)
     if (found) {
       entries.delete(livestreamId)
+      switchRtpOut(found, null)
       await found.recording.stop()
       for (const viewer of found.viewers.values()) {
         sessionEnded(livestreamId, 'viewer', viewer.id)
@@ -516,6 +521,11 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     },
     stopShow,
     status,
+    // The media this process receives from Janus for recording (its publisher's rtp_forward).
+    async forwardRtp(livestreamId, target) {
+      const found = target ? entry(livestreamId) : entries.get(livestreamId)
+      return found ? switchRtpOut(found, target) : null
+    },
     async stats() {
       const all: Record<string, ShowStatus> = {}
       for (const id of entries.keys()) all[id] = await status(id)

@@ -85,6 +85,7 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
     end: (livestreamId, kind, sessionId) => call('end', livestreamId, kind, sessionId),
     setLive: (livestreamId, recording) => call('setLive', livestreamId, recording),
     stopShow: livestreamId => call('stopShow', livestreamId),
+    forwardRtp: (livestreamId, target) => call('forwardRtp', livestreamId, target),
     status: livestreamId => call('status', livestreamId),
     stats: () => call('stats'),
     onEvent: listener => void listeners.push(listener),

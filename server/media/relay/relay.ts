@@ -2,6 +2,8 @@ import type { RelayNetwork } from './peer-config'
 import { MediaError, type MediaEvent, type SessionKind } from '../backend'
 import { PublisherSession } from './publisher'
 import { ShowRecording } from './recorder'
+import type { RtpOutSink, RtpTarget } from './rtp-out'
+import { switchRtpOut } from './rtp-out'
 import { Show } from './show'
 import { ViewerSession } from './viewer'
 
@@ -22,6 +24,8 @@ interface Entry {
   viewers: Map<string, ViewerSession>
   /** Where to record while the show is live, and the next chunk number. */
   recording: ShowRecording
+  /** The show as plain RTP to a local restreamer, while one asks. */
+  rtpOut?: RtpOutSink
 }
 
 export interface ShowStatus {
@@ -138,11 +142,18 @@ export class Relay {
     else await entry.recording.stop()
   }
 
+  /** The show's media to a local restreamer (null: stop); its codecs, or null while nothing is published. */
+  forwardRtp(livestreamId: string, target: RtpTarget | null) {
+    const entry = target ? this.entry(livestreamId) : this.entries.get(livestreamId)
+    return entry ? switchRtpOut(entry, target) : null
+  }
+
   /** The show ended: every session closes, and the recording's last chunk is written before this resolves. */
   async stopShow(livestreamId: string) {
     const entry = this.entries.get(livestreamId)
     if (!entry) return
     this.entries.delete(livestreamId)
+    switchRtpOut(entry, null)
     await entry.recording.stop()
     for (const viewer of entry.viewers.values()) viewer.close()
     entry.publisher?.close()
