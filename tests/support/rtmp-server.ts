@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so'
-export const haveRtmpServer = existsSync(MODULE) && spawnSync('nginx', ['-v']).status === 0
+/** CI installs it (.ci/run): there a missing module fails the test instead of skipping it. */
+export const haveRtmpServer = !!process.env.CI || (existsSync(MODULE) && spawnSync('nginx', ['-v']).status === 0)
 
 export interface RtmpServer {
   port: number
