@@ -2,7 +2,7 @@
 // mongoose schemas (server/db/mongo/models.ts) are derived from these tables, and `satisfies`
 // makes a field added to a record type a compile error here until it has its kind. (Migrations
 // stay hand-written SQL: a shipped schema step is never regenerated.)
-import type { Order, Product } from '#shared/types/models'
+import type { Clip, Order, Product } from '#shared/types/models'
 import type { AttributionRecord, AuditRecord, DestinationRecord, OnAirRecord, OnAirResponseRecord, ChatRecord, DealRecord, DeliveryRecord, LivestreamRecord, MailRecord, ModerationRecord, ReminderRecord, SampleRecord, SessionRecord, UserRecord } from './types'
 
 /** `text` and `number` as they are; `time` an ISO string (a Date in MongoDB); `json` a structured value. */
@@ -145,3 +145,7 @@ export const ON_AIR_RESPONSE_FIELDS = {
 export const DESTINATION_FIELDS = {
   id: 'text', livestreamId: 'text', name: 'text', url: 'text', keyCipher: 'text', createdAt: 'time',
 } as const satisfies Fields<DestinationRecord>
+
+export const CLIP_FIELDS = {
+  id: 'text', livestreamId: 'text', title: 'text', videoUrl: 'text', thumbnailUrl: 'text', productId: 'text', startSeconds: 'number', endSeconds: 'number', createdAt: 'time',
+} as const satisfies Fields<Clip>

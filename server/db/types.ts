@@ -2,7 +2,7 @@
 // (pricing, what a show owns, when a pin closes) are the core's (server/domain); a Store only keeps
 // records and takes stock atomically. Two implementations (embedded SQLite, MongoDB) pass the same
 // contract suite in tests/unit/store-contract.
-import type { ChatSettings, Deal, FunnelStep, Livestream, LivestreamStatus, ModerationAction, Order, Product, ProductVariant, Role } from '#shared/types/models'
+import type { ChatSettings, Clip, Deal, FunnelStep, Livestream, LivestreamStatus, ModerationAction, Order, Product, ProductVariant, Role } from '#shared/types/models'
 
 export interface UserRecord {
   id: string
@@ -146,7 +146,7 @@ export interface SampleRecord {
 }
 
 /** What belongs to one livestream and goes with it when it is deleted (orders are the brand's and stay). */
-export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions' | 'onAir' | 'onAirResponses' | 'destinations'
+export type LivestreamPart = 'chat' | 'pins' | 'views' | 'replayViews' | 'samples' | 'caps' | 'moderation' | 'deals' | 'funnel' | 'reminders' | 'mails' | 'attributions' | 'onAir' | 'onAirResponses' | 'destinations' | 'clips'
 
 /** A session's first time at one step of one product's funnel: later ones add nothing, which bounds what a session can store. */
 export interface FunnelEventRecord {
@@ -370,6 +370,11 @@ export interface Store {
   onAirResponsesOf(livestreamId: string, userId: string): Promise<OnAirResponseRecord[]>
   /** What one account did on air in every show, for its data export: the items it made (questions) and its responses. */
   onAirOfUser(userId: string): Promise<{ items: OnAirRecord[], responses: OnAirResponseRecord[] }>
+
+  addClip(clip: Clip): Promise<void>
+  getClip(id: string): Promise<Clip | null>
+  /** Oldest first. */
+  listClips(livestreamId: string): Promise<Clip[]>
 
   addDestination(destination: DestinationRecord): Promise<void>
   /** Oldest first. */

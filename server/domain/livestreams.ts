@@ -6,10 +6,11 @@ import { unpublish } from '../utils/files'
 import { isoNow, type Core } from './core'
 import { noteCounters } from './counters'
 import { decodeCursor, encodeCursor } from './cursor'
+import { removeClipFiles } from './clips'
 import { DomainError, notFound } from './errors'
 
 /** What a show owns: deleted with it. Its orders are the brand's records and stay. */
-const OWNED_PARTS: LivestreamPart[] = ['chat', 'pins', 'views', 'samples', 'moderation', 'deals', 'funnel', 'reminders', 'mails', 'attributions', 'onAir', 'onAirResponses', 'destinations']
+const OWNED_PARTS: LivestreamPart[] = ['chat', 'pins', 'views', 'samples', 'moderation', 'deals', 'funnel', 'reminders', 'mails', 'attributions', 'onAir', 'onAirResponses', 'destinations', 'clips']
 
 /** The products pinned on a stream now, in the order they were pinned. */
 export async function pinnedProductsOf({ store }: Pick<Core, 'store'>, id: string) {
@@ -58,6 +59,7 @@ export async function deleteLivestream(core: Core, id: string) {
     throw new DomainError('conflict', 'a live stream cannot be deleted; stop it first')
   }
   // After the row: a crash in between leaves parts nothing can reach, never a show without them.
+  await removeClipFiles(core, id)
   await core.store.deleteLivestreamParts(id, OWNED_PARTS)
   await rm(core.paths.recording(id), { recursive: true, force: true })
   await Promise.all([unpublish(core.paths, record.videoUrl), unpublish(core.paths, record.thumbnailUrl)])

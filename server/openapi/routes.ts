@@ -12,6 +12,7 @@ import { CreateOrderBody, ListOrdersQuery } from '#shared/schemas/order'
 import { CreateProductBody, ImportQuery, PatchProductBody, StockBySkuBody } from '#shared/schemas/product'
 import { GiveawayParams, PollParams, PreparePollBody } from '#shared/schemas/on-air'
 import { AddDestinationBody, DestinationParams } from '#shared/schemas/destination'
+import { CreateClipBody } from '#shared/schemas/clip'
 import { ReminderBody, ReminderTokenQuery } from '#shared/schemas/reminder'
 import { RecordingChunkParams } from '../domain/recording'
 
@@ -94,6 +95,10 @@ export const API_ROUTES: ApiRoute[] = [
   route('get', '/api/livestreams/{id}/destinations', 'On air', 'admin', 'Restream destinations with their push state (keys never answered)', show),
   route('post', '/api/livestreams/{id}/destinations', 'On air', 'admin', 'Also live on: an RTMP(S) destination', { ...show, body: AddDestinationBody, status: 201 }),
   route('delete', '/api/livestreams/{id}/destinations/{destId}', 'On air', 'admin', 'Stop pushing to a destination and forget it', { params: DestinationParams, answers: 'empty' }),
+
+  route('get', '/api/livestreams/{id}/clips', 'Sharing', 'public', 'A replay\'s clips', show),
+  route('post', '/api/livestreams/{id}/clips', 'Sharing', 'admin', 'Cut a clip of the replay (5 to 120 s, no re-encoding)', { ...show, body: CreateClipBody, status: 201 }),
+  route('get', '/api/clips/{id}', 'Sharing', 'public', 'A clip with its show, product and share card (/clip/:id)', show),
 
   route('post', '/api/livestreams/{id}/pin-product', 'Selling', 'admin', 'Pin or unpin a product', { ...show, body: PinProductBody }),
   route('get', '/api/livestreams/{id}/pins', 'Selling', 'public', 'Every pin period (the replay\'s chapters)', show),

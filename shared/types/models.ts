@@ -332,3 +332,17 @@ export interface Destination {
   /** Why it is retrying or failed, in ffmpeg's words (the key blanked out). */
   error?: string
 }
+
+/** A short cut of a replay (a product's chapter, or a chosen range), with its own share page at /clip/:id. */
+export interface Clip {
+  id: string
+  livestreamId: string
+  title: string
+  videoUrl: string
+  thumbnailUrl?: string
+  productId?: string
+  /** Where in the replay it was cut from. */
+  startSeconds: number
+  endSeconds: number
+  createdAt: string
+}

@@ -4,7 +4,7 @@
 import { Schema, type Connection, type Model, type SchemaDefinition } from 'mongoose'
 import { ROLES } from '#shared/schemas/common'
 import { STATUSES } from '#shared/schemas/livestream'
-import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, DESTINATION_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CLIP_FIELDS, DESTINATION_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS, type FieldKind } from '../fields'
 
 const TYPES = { text: String, number: Number, time: Date, json: Schema.Types.Mixed } as const satisfies Record<FieldKind, unknown>
 
@@ -135,6 +135,9 @@ OnAirResponse.index({ itemId: 1, userId: 1 }, { unique: true })
 OnAirResponse.index({ itemId: 1, deviceId: 1 }, { unique: true, partialFilterExpression: { deviceId: { $type: 'string' } } })
 OnAirResponse.index({ livestreamId: 1, userId: 1 })
 
+const ClipSchema = schemaOf(CLIP_FIELDS, { livestreamId: required, title: required, videoUrl: required, startSeconds: required, endSeconds: required, createdAt: required })
+ClipSchema.index({ livestreamId: 1, _id: 1 })
+
 const Destination = schemaOf(DESTINATION_FIELDS, { livestreamId: required, name: required, url: required, keyCipher: required, createdAt: required })
 Destination.index({ livestreamId: 1, _id: 1 })
 
@@ -184,6 +187,7 @@ export function defineModels(connection: Connection) {
     onAir: model('OnAirItem', OnAir),
     onAirResponses: model('OnAirResponse', OnAirResponse),
     destinations: model('RestreamDestination', Destination),
+    clips: model('Clip', ClipSchema),
     orders: model('Order', Order),
     samples: model('Sample', Sample),
   }

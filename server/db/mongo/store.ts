@@ -2,7 +2,7 @@
 // An order takes its stock in a multi-document transaction, so a crash or a short line never leaves
 // stock half taken; that needs a replica set (Atlas is one; a single-node one does for development).
 import mongoose, { type Connection } from 'mongoose'
-import type { Order, Product, ProductVariant } from '#shared/types/models'
+import type { Clip, Order, Product, ProductVariant } from '#shared/types/models'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type DestinationRecord, type FunnelEventRecord, type LivestreamChanges, type NewDelivery, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type NewMail, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
@@ -47,7 +47,7 @@ const deliveryDoc = (delivery: NewDelivery) => ({ ...delivery, createdAt: new Da
 
 const LIVESTREAM_TIMES = Object.entries(LIVESTREAM_FIELDS).filter(([, kind]) => kind === 'time').map(([field]) => field)
 const PART_MODELS = {
-  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'onAir', onAirResponses: 'onAirResponses', destinations: 'destinations',
+  chat: 'chat', pins: 'pins', views: 'views', replayViews: 'replayViews', samples: 'samples', caps: 'counters', moderation: 'moderation', deals: 'deals', funnel: 'funnel', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'onAir', onAirResponses: 'onAirResponses', destinations: 'destinations', clips: 'clips',
 } as const satisfies Record<LivestreamPart, keyof Models>
 const VIEW_MODELS = { live: ['views', 'viewCount'], replay: ['replayViews', 'replayViews'] } as const
 const statusIn = (onlyIf?: LivestreamStatus[]) => (onlyIf?.length ? { status: { $in: onlyIf } } : {})
@@ -655,6 +655,22 @@ class MongoStore implements Store {
       this.m.onAirResponses.find({ userId }).sort({ at: 1 }).lean(),
     ])
     return { items: items.map(doc => plain<OnAirRecord>(doc)), responses: responses.map(doc => plain<OnAirResponseRecord>(doc, ['_id'])) }
+  }
+
+  // Clips
+
+  async addClip({ id, createdAt, ...clip }: Clip) {
+    await this.m.clips.create({ _id: id, ...clip, createdAt: new Date(createdAt) })
+  }
+
+  async getClip(id: string) {
+    if (!isObjectId(id)) return null
+    const doc = await this.m.clips.findById(id).lean()
+    return doc ? plain<Clip>(doc) : null
+  }
+
+  async listClips(livestreamId: string) {
+    return (await this.m.clips.find({ livestreamId }).sort({ _id: 1 }).lean()).map(doc => plain<Clip>(doc))
   }
 
   // Restream destinations

@@ -326,6 +326,22 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX destinations_by_stream ON destinations (livestream_id, seq);
   `,
+  // Clips cut from replays, each with its share page.
+  `
+  CREATE TABLE clips (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    livestream_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    video_url TEXT NOT NULL,
+    thumbnail_url TEXT,
+    product_id TEXT,
+    start_seconds REAL NOT NULL,
+    end_seconds REAL NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX clips_by_stream ON clips (livestream_id, seq);
+  `,
 ]
 
 /** Brings the database file up to the newest schema (or, for tests of a step, to `target`), one transaction per step. */

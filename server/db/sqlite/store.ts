@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Order, Product, ProductVariant } from '#shared/types/models'
-import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, DESTINATION_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
+import type { Clip, Order, Product, ProductVariant } from '#shared/types/models'
+import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CLIP_FIELDS, DESTINATION_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
 import { mergeVariantsBySku, setVariantStock, stockByKey, variantStockSum } from '../variants'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type DestinationRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
@@ -51,12 +51,13 @@ const toAudit = rowsOf<AuditRecord>(AUDIT_FIELDS)
 const toAttribution = rowsOf<AttributionRecord>(ATTRIBUTION_FIELDS)
 const toOnAir = rowsOf<OnAirRecord>(ON_AIR_FIELDS)
 const toDestination = rowsOf<DestinationRecord>(DESTINATION_FIELDS)
+const toClip = rowsOf<Clip>(CLIP_FIELDS)
 const toOnAirResponse = rowsOf<OnAirResponseRecord>(ON_AIR_RESPONSE_FIELDS)
 const toFunnelEvent = rowsOf<FunnelEventRecord>({ livestreamId: 'text', sessionId: 'text', productId: 'text', type: 'text', at: 'time', userId: 'text' })
 
 /** The table of each part a livestream owns. */
 const PART_TABLES: Record<LivestreamPart, string> = {
-  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'on_air', onAirResponses: 'on_air_responses', destinations: 'destinations',
+  chat: 'chat_messages', pins: 'pins', views: 'livestream_views', replayViews: 'livestream_replay_views', samples: 'analytics_samples', caps: 'capped_counters', moderation: 'moderation_actions', deals: 'deals', funnel: 'funnel_events', reminders: 'reminders', mails: 'mails', attributions: 'attributions', onAir: 'on_air', onAirResponses: 'on_air_responses', destinations: 'destinations', clips: 'clips',
 }
 
 const VIEW_TABLES = { live: ['livestream_views', 'view_count'], replay: ['livestream_replay_views', 'replay_views'] } as const
@@ -623,6 +624,21 @@ class SqliteStore implements Store {
       items: this.all('SELECT * FROM on_air WHERE user_id = ? ORDER BY seq', userId).map(toOnAir),
       responses: this.all('SELECT * FROM on_air_responses WHERE user_id = ? ORDER BY at', userId).map(toOnAirResponse),
     }
+  }
+
+  // Clips
+
+  async addClip(clip: Clip) {
+    this.insert('clips', clip, CLIP_FIELDS)
+  }
+
+  async getClip(id: string) {
+    const row = this.one('SELECT * FROM clips WHERE id = ?', id)
+    return row ? toClip(row) : null
+  }
+
+  async listClips(livestreamId: string) {
+    return this.all('SELECT * FROM clips WHERE livestream_id = ? ORDER BY seq', livestreamId).map(toClip)
   }
 
   // Restream destinations
