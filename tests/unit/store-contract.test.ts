@@ -591,4 +591,28 @@ forEachStore('Store contract', (name) => {
       expect(await store.listOnAirResponses(giveaway)).toEqual([])
     })
   })
+
+  describe('clips and restream destinations', () => {
+    it('keeps a show\'s clips and destinations in order, finds a clip by id, removes a destination once, and deletes both with the show', async () => {
+      const show = await store.createLivestream({ title: 'Clipped', description: '', quality: '480p' })
+      const clip = { id: newId(), livestreamId: show.id, title: 'Serum · Clipped', videoUrl: '/uploads/videos/a.webm', thumbnailUrl: '/uploads/thumbnails/a.jpg', productId: 'p1', startSeconds: 12.5, endSeconds: 42, createdAt: '2030-01-01T00:00:00.000Z' }
+      await store.addClip(clip)
+      await store.addClip({ ...clip, id: newId(), title: 'Range', productId: undefined, thumbnailUrl: undefined })
+      expect(await store.getClip(clip.id)).toEqual(clip)
+      expect((await store.listClips(show.id)).map(one => one.title)).toEqual(['Serum · Clipped', 'Range'])
+      expect(await store.getClip(newId())).toBeNull()
+
+      const destination = { id: newId(), livestreamId: show.id, name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2', keyCipher: 'iv.tag.body', createdAt: '2030-01-01T00:00:00.000Z' }
+      await store.addDestination(destination)
+      expect(await store.listDestinations(show.id)).toEqual([destination])
+      expect(await store.deleteDestination('another-show', destination.id)).toBe(false)
+      expect(await store.deleteDestination(show.id, destination.id)).toBe(true)
+      expect(await store.deleteDestination(show.id, destination.id)).toBe(false)
+      await store.addDestination({ ...destination, id: newId() })
+
+      await store.deleteLivestreamParts(show.id, ['clips', 'destinations'])
+      expect(await store.listClips(show.id)).toEqual([])
+      expect(await store.listDestinations(show.id)).toEqual([])
+    })
+  })
 })
