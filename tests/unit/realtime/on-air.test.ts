@@ -109,6 +109,18 @@ describe('polls', () => {
     expect(ann.all('poll_ended')).toHaveLength(1)
   })
 
+  it('limits how fast one person answers: a burst of five votes, then slow down', async () => {
+    const { id, mod } = await setUp()
+    const ann = await join(id, await account('customer', 'Ann'))
+    await mod.say({ type: 'poll_start', question: 'A or B?', options: ['A', 'B'] })
+    await settle()
+    const { poll } = ann.last('poll_started')!
+    for (let n = 0; n < 6; n++) await ann.say({ type: 'poll_vote', pollId: poll.id, option: n % 2 })
+    expect(ann.all('error').map(frame => frame.code)).toEqual(['RATE_LIMITED'])
+    // The fifth vote (option 0) stands; the sixth was refused.
+    expect(await harness.store.countOnAirResponses(poll.id)).toEqual({ 0: 1 })
+  })
+
   it('ends by itself when its time is up, and with the show; a page that comes back gets it and its own vote', async () => {
     const { id, mod } = await setUp()
     const ann = await join(id, await account('customer', 'Ann'))
