@@ -45,6 +45,8 @@ export default defineNuxtConfig({
     metricsAllow: '',
     // How video reaches viewers (README, "Media"): relay (default), janus or p2p.
     mediaMode: '',
+    // NUXT_HLS=true: live shows also as HLS at /live/:id/hls/index.m3u8 (needs ffmpeg; README, "HLS").
+    hls: '',
     mediaMaxViewers: '',
     mediaPublicIp: '',
     mediaPortRange: '',

@@ -37,6 +37,8 @@ export interface AppConfig {
   webhooks?: WebhookConfig
   /** Reminder mails; off unless given. */
   mail?: MailConfig
+  /** Live shows packaged as HLS too (NUXT_HLS); needs ffmpeg. */
+  hls?: boolean
 }
 
 /** The media backend of `config.media.mode` (relay by default; p2p carries none). */
@@ -92,7 +94,7 @@ export async function startApp(config: AppConfig): Promise<App> {
   const media = await openMedia(config)
   console.info(`[wrencos] media: ${media.mode}`)
   const core = createCore({ store, dataDir: config.dataDir, buckets, limits: config.limits, orderCaps: config.orderCaps, media, webhooks: config.webhooks, mail: config.mail,
-    slots: bus.slots, restream: { secret: config.mail?.secret ?? '', ffmpeg: ffmpegInstalled() }, viewerCaps: { ...DEFAULT_VIEWER_CAPS, ...(config.maxSocketsPerAddress ? { perAddress: config.maxSocketsPerAddress } : {}) },
+    slots: bus.slots, restream: { secret: config.mail?.secret ?? '', ffmpeg: ffmpegInstalled(), hls: !!config.hls }, viewerCaps: { ...DEFAULT_VIEWER_CAPS, ...(config.maxSocketsPerAddress ? { perAddress: config.maxSocketsPerAddress } : {}) },
   })
   const hub = new RoomHub({ core, bus })
   const detachMedia = wireMediaLifecycle(core)

@@ -43,12 +43,12 @@ export interface CoreParts {
   slots?: SlotStore
   /** WHEP sessions per address and per browser. */
   viewerCaps?: ViewerCaps
-  /** Restreaming to RTMP: the secret that seals stream keys, and whether ffmpeg is installed. */
-  restream?: { secret: string, ffmpeg: boolean }
+  /** Restreaming to RTMP and HLS: the secret that seals stream keys, whether ffmpeg is installed, whether shows are packaged as HLS. */
+  restream?: { secret: string, ffmpeg: boolean, hls?: boolean }
 }
 
 /** Each restream destination's last state, as this process's pushes report them. */
-export interface RestreamState { secret: string, ffmpeg: boolean, states: Map<string, { state: DestinationStateName, error?: string }> }
+export interface RestreamState { secret: string, ffmpeg: boolean, hls: boolean, states: Map<string, { state: DestinationStateName, error?: string }> }
 
 export interface Core {
   readonly store: Store
@@ -91,7 +91,7 @@ export function createCore(parts: CoreParts): Core {
     media: parts.media ?? p2pBackend(),
     webhooks: parts.webhooks ?? NO_WEBHOOKS,
     mail: parts.mail ?? NO_MAIL,
-    restream: { secret: parts.restream?.secret ?? parts.mail?.secret ?? '', ffmpeg: parts.restream?.ffmpeg ?? false, states: new Map() },
+    restream: { secret: parts.restream?.secret ?? parts.mail?.secret ?? '', ffmpeg: parts.restream?.ffmpeg ?? false, hls: !!parts.restream?.hls && !!parts.restream.ffmpeg, states: new Map() },
     slots,
     viewers: createViewerAdmission(slots, parts.viewerCaps),
     locks: createKeyedMutex(),

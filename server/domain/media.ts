@@ -24,7 +24,9 @@ export async function mediaInfo(core: Core, id: string, base: string, iceServers
   const { publishing, viewers } = await core.media.status(id)
   // How full the show is on this process (PROTOCOL.md, "Capacity and overload"): a page can say so before it asks.
   const capacity = mode === 'p2p' ? {} : { capacity: { viewers, max: core.media.maxViewers } }
-  return { mode, ...urls, iceServers, publishing, ...capacity }
+  // HLS (NUXT_HLS): where a page that WebRTC cannot reach plays the show, a few seconds behind.
+  const hls = mode !== 'p2p' && core.restream.hls ? { hlsUrl: `${base}/live/${id}/hls/index.m3u8` } : {}
+  return { mode, ...urls, iceServers, publishing, ...capacity, ...hls }
 }
 
 /** A new stream key for an encoder (OBS: Service "WHIP"); the old one stops working. Only its digest is kept. */

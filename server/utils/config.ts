@@ -95,6 +95,8 @@ export function serverConfig() {
       smtpUrl: String(config.smtpUrl || ''),
       from: String(config.mailFrom || ''),
     },
+    /** NUXT_HLS: live shows packaged as HLS too, for a CDN and for viewers WebRTC cannot reach. */
+    hls: ['true', '1'].includes(String(config.hls ?? '')),
     media: {
       mode: mediaModeOf(config.mediaMode),
       maxViewers: positive(config.mediaMaxViewers, 500),

@@ -25,6 +25,8 @@ export interface StoragePaths {
   readonly recordings: string
   /** The chunks of one show's recording as the studio sends them. */
   recording(livestreamId: string): string
+  /** A live show's HLS playlist and segments (NUXT_HLS), removed when it ends. */
+  hls(livestreamId: string): string
 }
 
 export function storagePaths(dataDir: string): StoragePaths {
@@ -33,6 +35,7 @@ export function storagePaths(dataDir: string): StoragePaths {
     incoming: join(dataDir, 'incoming'),
     recordings: join(dataDir, 'recordings'),
     recording: livestreamId => join(dataDir, 'recordings', livestreamId),
+    hls: livestreamId => join(dataDir, 'hls', livestreamId),
   }
 }
 

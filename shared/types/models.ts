@@ -257,6 +257,8 @@ export interface MediaInfo {
   publishing: boolean
   /** Relay and janus modes: this process's WHEP viewers of the show and how many it takes (503 past it). */
   capacity?: { viewers: number, max: number, overflow?: string }
+  /** With NUXT_HLS: the show as HLS, for players WebRTC cannot reach (a few seconds behind). */
+  hlsUrl?: string
 }
 
 /** Someone named on screen: an asker, a poll's starter, a giveaway's winner. */

@@ -1,22 +1,42 @@
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Core } from '../../domain/core'
 import { pushUrlOf } from '../../domain/destinations'
 import { listenTo } from '../../domain/events'
 import { createKeyedMutex } from '../../utils/keyed-mutex'
+import { rtmpOutput, type CopyTarget } from './copy-output'
 import { ShowRestream } from './show-restream'
 
+/** The HLS output's id among a show's outputs (destinations have theirs). */
+const HLS = 'hls'
+
 /**
- * Pushes each live show that has destinations, from the process that has its media: started when
+ * HLS for a CDN (NUXT_HLS, PROTOCOL.md "Past one box"): 1 s segments (the transcoder makes a key
+ * frame every second; an encoder's own H.264 is cut at its key frames), the last 6 in the playlist,
+ * older ones deleted; `temp_file` writes each whole before the playlist names it.
+ */
+const hlsOutput = (dir: string): CopyTarget => ({
+  // Numbered from the epoch second it starts: a packager started again never reuses a name a CDN cached.
+  output: ['-f', 'hls', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', 'delete_segments+independent_segments+temp_file', '-hls_start_number_source', 'epoch',
+    '-hls_segment_filename', join(dir, '%06d.ts'), join(dir, 'index.m3u8')],
+})
+
+/**
+ * Pushes each live show that has destinations (and, with HLS on, every live show) from the
+ * process that has its media: started when
  * the host's media arrives here, changed when a destination is added or removed, stopped when the
  * show ends or its media stops. Each push's state goes to the studio (`destination_state`).
  * Without ffmpeg, or in p2p mode (no media on the server), it does nothing: the studio says why.
  */
 export function wireRestream(core: Core): () => Promise<void> {
   if (!core.restream.ffmpeg || core.media.mode === 'p2p') return async () => {}
+  if (core.restream.hls) console.info('[hls] live shows are packaged as HLS at /live/:id/hls/index.m3u8')
   const shows = new Map<string, ShowRestream>()
   const serial = createKeyedMutex()
   let closing = false
 
   const report = (livestreamId: string) => (destinationId: string, state: Parameters<ConstructorParameters<typeof ShowRestream>[2]>[1], error?: string) => {
+    if (destinationId === HLS) return console.info(`[hls] ${livestreamId}: ${state}${error ? ` (${error})` : ''}`)
     core.restream.states.set(destinationId, { state, ...(error ? { error } : {}) })
     core.events.emit('destinationState', { livestreamId, destinationId, state, ...(error ? { error } : {}) })
     console.info(`[restream] ${livestreamId} -> ${destinationId}: ${state}${error ? ` (${error})` : ''}`)
@@ -27,22 +47,29 @@ export function wireRestream(core: Core): () => Promise<void> {
     const wanted = !closing && stream?.status === 'live' && (await core.media.status(livestreamId)).publishing
     const records = wanted ? await core.store.listDestinations(livestreamId) : []
     let show = shows.get(livestreamId)
-    if (!records.length) {
+    if (!records.length && !(wanted && core.restream.hls)) {
       shows.delete(livestreamId)
-      return show?.stop()
+      await show?.stop()
+      // The HLS of a show that is no longer live goes: its replay is the server's recording.
+      if (core.restream.hls) await rm(core.paths.hls(livestreamId), { recursive: true, force: true })
+      return
     }
     if (!show) {
       show = new ShowRestream(livestreamId, core.media, report(livestreamId))
       if (!await show.start()) return show.stop()
       shows.set(livestreamId, show)
     }
-    const targets = new Map<string, { url: string, key: string }>()
+    const targets = new Map<string, CopyTarget>()
     for (const record of records) {
       const target = pushUrlOf(core, record)
-      if (target) targets.set(record.id, target)
+      if (target) targets.set(record.id, rtmpOutput(target))
       else report(livestreamId)(record.id, 'failed', 'the stream key cannot be read (the server\'s secret changed): add the destination again')
     }
-    show.setDestinations(targets)
+    if (core.restream.hls) {
+      await mkdir(core.paths.hls(livestreamId), { recursive: true })
+      targets.set(HLS, hlsOutput(core.paths.hls(livestreamId)))
+    }
+    show.setOutputs(targets)
   }).catch(error => console.error(`[restream] could not update the restream of ${livestreamId}`, error))
 
   const detach = listenTo(core.events, {

@@ -7,7 +7,7 @@ import { backoffDelay } from '#shared/utils/backoff'
 import type { MediaBackend } from '../backend'
 import { describeRtp, type RtpTarget, type ShowCodecs } from '../relay/rtp-out'
 import { runFfmpeg } from './ffmpeg-process'
-import { RtmpPusher } from './rtmp-pusher'
+import { CopyOutput, type CopyTarget } from './copy-output'
 
 /** An even UDP port whose next one is free too: ffmpeg takes RTP on the port and RTCP on the next. */
 async function freePortPair(host: string): Promise<number> {
@@ -28,11 +28,11 @@ async function freePortPair(host: string): Promise<number> {
 
 /**
  * One show's restream on this process: the show's media as RTP to an ffmpeg that transcodes it
- * once (VP8 or H.264 to H.264, Opus to AAC; H.264 is copied) into MPEG-TS, whose bytes every
- * destination's push gets. The transcoder is started again if it stops while the show is pushed.
+ * once (VP8 to H.264 with a key frame every second, Opus to AAC; H.264 is copied) into MPEG-TS,
+ * whose bytes every output gets: each destination's push, and the HLS packager. The transcoder is started again if it stops while the show is pushed.
  */
 export class ShowRestream {
-  private readonly pushers = new Map<string, RtmpPusher>()
+  private readonly outputs = new Map<string, CopyOutput>()
   private transcoder?: ReturnType<typeof runFfmpeg>
   private dir?: string
   private stopped = false
@@ -65,14 +65,14 @@ export class ShowRestream {
       '-map', '0:v:0', '-map', codecs.audio ? '0:a:0' : '1:a:0',
       ...(copyVideo
         ? ['-c:v', 'copy']
-        : ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-b:v', '2500k', '-maxrate', '3000k', '-bufsize', '5000k', '-force_key_frames', 'expr:gte(t,n_forced*2)']),
+        : ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-b:v', '2500k', '-maxrate', '3000k', '-bufsize', '5000k', '-force_key_frames', 'expr:gte(t,n_forced*1)']),
       '-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-ac', '2',
       '-f', 'mpegts', '-muxdelay', '0', 'pipe:1',
     ]
     const run = runFfmpeg(args)
     this.transcoder = run
     run.child.stdout!.on('data', (chunk: Buffer) => {
-      for (const pusher of this.pushers.values()) pusher.write(chunk)
+      for (const output of this.outputs.values()) output.write(chunk)
     })
     run.child.on('exit', () => {
       if (this.transcoder !== run || this.stopped) return
@@ -85,23 +85,23 @@ export class ShowRestream {
     }, 500).unref()
   }
 
-  /** The destinations to push to now: new ones start, removed ones stop; the others carry on untouched. */
-  setDestinations(targets: Map<string, { url: string, key: string }>) {
-    for (const [id, pusher] of this.pushers) {
+  /** The outputs to copy to now (destinations, HLS): new ones start, removed ones stop; the others carry on untouched. */
+  setOutputs(targets: Map<string, CopyTarget>) {
+    for (const [id, output] of this.outputs) {
       if (targets.has(id)) continue
-      pusher.stop()
-      this.pushers.delete(id)
+      output.stop()
+      this.outputs.delete(id)
     }
     for (const [id, target] of targets) {
-      if (!this.pushers.has(id)) this.pushers.set(id, new RtmpPusher(target, (state, error) => this.onState(id, state, error)))
+      if (!this.outputs.has(id)) this.outputs.set(id, new CopyOutput(target, (state, error) => this.onState(id, state, error)))
     }
   }
 
   async stop() {
     this.stopped = true
     clearTimeout(this.retry)
-    for (const pusher of this.pushers.values()) pusher.stop()
-    this.pushers.clear()
+    for (const output of this.outputs.values()) output.stop()
+    this.outputs.clear()
     this.transcoder?.stop()
     await this.media.forwardRtp(this.livestreamId, null).catch(() => {})
     if (this.dir) await rm(this.dir, { recursive: true, force: true })

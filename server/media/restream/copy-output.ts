@@ -2,18 +2,28 @@ import type { DestinationStateName } from '#shared/types/models'
 import { backoffDelay } from '#shared/utils/backoff'
 import { runFfmpeg } from './ffmpeg-process'
 
-/** A push that never got through this many times in a row has a wrong URL or key: it stops, `failed`. */
+/** A copy that never got going this many times in a row (a wrong URL or key): it stops, `failed`. */
 const ATTEMPTS_BEFORE_FAILED = 3
-/** A destination that is this far behind (a slow network) loses data rather than holding the others up. */
+/** An output this far behind (a slow network) loses data rather than holding the others up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
+/** Where a copy goes: ffmpeg's output options and target, and a secret to keep out of its messages. */
+export interface CopyTarget { output: string[], secret?: string }
+
+/** An RTMP(S) destination's output: FLV, the key in the URL (and blanked from every message). */
+export const rtmpOutput = (target: { url: string, key: string }): CopyTarget => ({
+  output: ['-bsf:a', 'aac_adtstoasc', '-f', 'flv', '-flvflags', 'no_duration_filesize', target.url],
+  secret: target.key,
+})
+
 /**
- * One destination's push: an ffmpeg that copies the show's transcoded MPEG-TS (written to it by
- * the show's restream) into FLV over RTMP(S). A push that drops is started again with backoff and
- * picks the stream up at its next key frame (2 s at most); one that never connected, three times
- * running, is `failed` with ffmpeg's own words. Another destination's trouble never touches it.
+ * One output of a show's restream: an ffmpeg that copies the show's transcoded MPEG-TS (written to
+ * it by the show's restream) into FLV over RTMP(S) for a destination, or into HLS segments. A copy
+ * that drops is started again with backoff and picks the stream up at its next key frame; one
+ * that never got going, three times running, is `failed` with ffmpeg's own words. Another
+ * output's trouble never touches it.
  */
-export class RtmpPusher {
+export class CopyOutput {
   state: DestinationStateName = 'connecting'
   private process?: ReturnType<typeof runFfmpeg>
   private failures = 0
@@ -21,7 +31,7 @@ export class RtmpPusher {
   private stopped = false
   private retry?: ReturnType<typeof setTimeout>
 
-  constructor(private readonly target: { url: string, key: string }, private readonly onState: (state: DestinationStateName, error?: string) => void) {
+  constructor(private readonly target: CopyTarget, private readonly onState: (state: DestinationStateName, error?: string) => void) {
     this.start()
   }
 
@@ -33,11 +43,8 @@ export class RtmpPusher {
   private start() {
     if (this.stopped) return
     this.set(this.everLive ? 'retrying' : 'connecting')
-    const run = runFfmpeg([
-      '-hide_banner', '-nostdin', '-loglevel', 'info', '-f', 'mpegts', '-i', 'pipe:0',
-      '-c', 'copy', '-bsf:a', 'aac_adtstoasc', '-f', 'flv', '-flvflags', 'no_duration_filesize', this.target.url,
-    ], {
-      secret: this.target.key,
+    const run = runFfmpeg(['-hide_banner', '-nostdin', '-loglevel', 'info', '-f', 'mpegts', '-i', 'pipe:0', '-c', 'copy', ...this.target.output], {
+      secret: this.target.secret,
       // The output is open once ffmpeg describes it: the server took the connection and the key.
       onLine: (line) => {
         if (line.startsWith('Output #0') && this.state !== 'live') {

@@ -1,0 +1,27 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { Id } from '#shared/schemas/common'
+
+// A live show's HLS (PROTOCOL.md "Past one box"): the playlist, cached for at most a segment, and
+// its segments, immutable (each name is used once), so a CDN in front serves the crowd. Any origin
+// may play them, as with any public video.
+const HlsParams = z.object({ id: Id, file: z.string().regex(/^(index\.m3u8|\d{6,20}\.ts)$/, 'not a file of this playlist') })
+
+export default defineEventHandler(async (event) => {
+  const { id, file } = await getValidatedRouterParams(event, zodCheck(HlsParams))
+  const core = await useCore()
+  if (!core.restream.hls) throw createError({ statusCode: 404, statusMessage: 'HLS is off on this server (NUXT_HLS)' })
+  const path = join(core.paths.hls(id), file)
+  const found = await stat(path).catch(() => null)
+  if (!found?.isFile()) throw createError({ statusCode: 404, statusMessage: 'no such HLS file: the show is not live here, or the segment has expired' })
+  const playlist = file === 'index.m3u8'
+  setResponseHeaders(event, {
+    'Content-Type': playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
+    'Cache-Control': playlist ? 'public, max-age=1' : 'public, max-age=86400, immutable',
+    'Content-Length': String(found.size),
+    'Access-Control-Allow-Origin': '*',
+  })
+  return sendStream(event, createReadStream(path))
+})
