@@ -5,8 +5,10 @@ import type { ClientMessage } from '#shared/schemas/socket'
 import type { LiveSocket } from '../composables/useLiveSocket'
 import { useSessionStore } from './session'
 
-type OnAirType = 'poll_start' | 'poll_vote' | 'poll_end' | 'question_ask' | 'question_pin' | 'question_answered' | 'giveaway_start' | 'giveaway_enter' | 'giveaway_draw'
-const ON_AIR_TYPES = new Set<string>(['poll_start', 'poll_vote', 'poll_end', 'question_ask', 'question_pin', 'question_answered', 'giveaway_start', 'giveaway_enter', 'giveaway_draw'])
+// Listed here rather than read off the zod schemas: the page does not load zod until checkout.
+const ON_AIR_TYPES = ['poll_start', 'poll_vote', 'poll_end', 'question_ask', 'question_pin', 'question_answered', 'giveaway_start', 'giveaway_enter', 'giveaway_draw'] as const
+type OnAirType = typeof ON_AIR_TYPES[number]
+const isOnAirType = (type: string): type is OnAirType => (ON_AIR_TYPES as readonly string[]).includes(type)
 
 const upsert = <T extends { id: string }>(list: T[], item: T) => [...list.filter(known => known.id !== item.id), item]
 
@@ -70,7 +72,7 @@ export const useOnAirStore = defineStore('on-air', () => {
       }),
       socket.on('giveaway_drawn', message => (giveaways.value = upsert(giveaways.value, message.giveaway))),
       socket.on('error', (message) => {
-        if (message.ref && ON_AIR_TYPES.has(message.ref)) problem.value = message.message
+        if (message.ref && isOnAirType(message.ref)) problem.value = message.message
       }),
     ]
     return detach

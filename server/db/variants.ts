@@ -27,18 +27,29 @@ export function mergeVariantsBySku(existing: ProductVariant[] | undefined, incom
   return merged
 }
 
+/**
+ * An imported product as both stores write it: its shades merged by SKU into those it has (a
+ * product with shades keeps them when the file lists none), and then its stock is theirs.
+ */
+export function importedProduct<T extends { stock: number }>(product: T, incoming: Array<Omit<ProductVariant, 'id'>> | undefined, known: ProductVariant[] | undefined) {
+  const variants = incoming?.length || known?.length ? mergeVariantsBySku(known, incoming ?? []) : undefined
+  return variants ? { ...product, variants, stock: variantStockSum(variants) } : product
+}
+
 /** The shades with this SKU set to `stock`; undefined when none has it. */
 export function setVariantStock(variants: ProductVariant[] | undefined, sku: string, stock: number): ProductVariant[] | undefined {
   if (!variants?.some(variant => variant.sku === sku)) return undefined
   return variants.map(variant => variant.sku === sku ? { ...variant, stock } : variant)
 }
 
-/** What each line of a take has now: a product's stock, or its shade's (deleted or unknown: 0). */
-export function stockByKey(items: Array<{ productId: string, variantId?: string }>, products: Array<{ id: string, stock: number, variants?: ProductVariant[] }>) {
+type Stocked = { stock: number, variants?: ProductVariant[] }
+
+/** What a product has, or one shade of it (a deleted or unknown one: 0). */
+export const stockOf = (product: Stocked | undefined, variantId?: string) =>
+  (variantId ? product?.variants?.find(variant => variant.id === variantId)?.stock : product?.stock) ?? 0
+
+/** What each line of a take has now, by `stockKey`. */
+export function stockByKey(items: Array<{ productId: string, variantId?: string }>, products: Array<Stocked & { id: string }>) {
   const byId = new Map(products.map(product => [product.id, product]))
-  return Object.fromEntries(items.map((item) => {
-    const product = byId.get(item.productId)
-    const stock = item.variantId ? product?.variants?.find(variant => variant.id === item.variantId)?.stock : product?.stock
-    return [stockKey(item.productId, item.variantId), stock ?? 0]
-  }))
+  return Object.fromEntries(items.map(item => [stockKey(item.productId, item.variantId), stockOf(byId.get(item.productId), item.variantId)]))
 }

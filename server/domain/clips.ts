@@ -12,7 +12,7 @@ import { CONTENT_TYPES, publishFile, removeQuietly, unpublish } from '../utils/f
 import { isoNow, type Core } from './core'
 import { DomainError, notFound } from './errors'
 import { findLivestream } from './livestreams'
-import { DEFAULT_CARD, isoDuration } from './share-card'
+import { absolute, DEFAULT_CARD, isoDuration } from './share-card'
 
 export async function createClip(core: Core, livestreamId: string, input: CreateClipInput): Promise<Clip> {
   const show = await findLivestream(core, livestreamId)
@@ -68,7 +68,7 @@ export async function clipPage(core: Core, clipId: string, origin: string): Prom
   const show = await findLivestream(core, clip.livestreamId)
   const [product] = clip.productId ? await core.store.getProducts([clip.productId], { includeDeleted: true }) : []
   const url = `${origin}/clip/${clip.id}`
-  const image = new URL(clip.thumbnailUrl ?? product?.imageUrl ?? show.thumbnailUrl ?? DEFAULT_CARD, `${origin}/`).href
+  const image = absolute(origin, clip.thumbnailUrl ?? product?.imageUrl ?? show.thumbnailUrl ?? DEFAULT_CARD)
   const description = product ? `${product.name}, from ${show.title}: watch it and shop it on WrenCos Live.` : `From ${show.title} on WrenCos Live.`
   const jsonLd = {
     '@context': 'https://schema.org',
@@ -78,7 +78,7 @@ export async function clipPage(core: Core, clipId: string, origin: string): Prom
     'thumbnailUrl': [image],
     'uploadDate': clip.createdAt,
     'url': url,
-    'contentUrl': new URL(clip.videoUrl, `${origin}/`).href,
+    'contentUrl': absolute(origin, clip.videoUrl),
     'duration': isoDuration(clip.endSeconds - clip.startSeconds),
   }
   return { clip, show: { id: show.id, title: show.title }, ...(product ? { product } : {}), share: { title: clip.title, description, url, image, jsonLd, reminders: false } }

@@ -98,15 +98,18 @@ async function reaches(core: Core, restriction: ActiveRestriction, who: Particip
  */
 export async function assertMayTakePart(core: Core, livestreamId: string, who: Participant, doing: string) {
   if (isStaff(who.user.role)) return
-  const restrictions = await activeRestrictions(core, livestreamId)
-  if (!restrictions.length) return
+  const restriction = await restrictionOn(core, await activeRestrictions(core, livestreamId), who)
+  if (!restriction) return
+  if (restriction.kind === 'ban') throw new DomainError('forbidden', `you were removed from this show by its moderators and cannot ${doing} here`)
+  throw new DomainError('forbidden', `a moderator paused you: you can ${doing} again in ${remaining(Date.parse(restriction.until!) - core.clock.now())}`, { until: restriction.until })
+}
+
+/** The first of `restrictions` that reaches this participant (their account read once, if needed). */
+async function restrictionOn(core: Core, restrictions: ActiveRestriction[], who: Participant) {
   let account: Promise<UserRecord | null> | undefined
   const load = () => (account ??= core.store.getUser(who.user.id))
-  for (const restriction of restrictions) {
-    if (!await reaches(core, restriction, who, load)) continue
-    if (restriction.kind === 'ban') throw new DomainError('forbidden', `you were removed from this show by its moderators and cannot ${doing} here`)
-    throw new DomainError('forbidden', `a moderator paused you: you can ${doing} again in ${remaining(Date.parse(restriction.until!) - core.clock.now())}`, { until: restriction.until })
-  }
+  for (const restriction of restrictions) if (await reaches(core, restriction, who, load)) return restriction
+  return undefined
 }
 
 /**
@@ -115,12 +118,7 @@ export async function assertMayTakePart(core: Core, livestreamId: string, who: P
  */
 export async function participationCheck(core: Core, livestreamId: string) {
   const restrictions = await activeRestrictions(core, livestreamId)
-  return async (who: Participant) => {
-    if (isStaff(who.user.role)) return true
-    const load = () => core.store.getUser(who.user.id)
-    for (const restriction of restrictions) if (await reaches(core, restriction, who, load)) return false
-    return true
-  }
+  return async (who: Participant) => isStaff(who.user.role) || !await restrictionOn(core, restrictions, who)
 }
 
 /** "40 seconds", "12 minutes", "3 hours": how long a pause still lasts, in the words a customer reads. */

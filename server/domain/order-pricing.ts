@@ -1,5 +1,5 @@
 import type { OrderItem, Product } from '#shared/types/models'
-import { stockKey } from '../db/variants'
+import { stockKey, stockOf } from '../db/variants'
 import { DomainError } from './errors'
 import { shadeOf, unitPriceOf } from './products'
 
@@ -40,8 +40,7 @@ export function shortagesOf(lines: OrderLine[], stockOf: (key: string) => number
 export function stockIn(products: Map<string, Product>) {
   return (key: string) => {
     const [productId, variantId] = key.split('/')
-    const product = products.get(productId!)
-    return (variantId ? product?.variants?.find(variant => variant.id === variantId)?.stock : product?.stock) ?? 0
+    return stockOf(products.get(productId!), variantId)
   }
 }
 

@@ -12,7 +12,8 @@ export const DEFAULT_CARD = '/share-card.jpg'
 
 interface Chapter { name: string, from: number, to: number }
 
-const absolute = (origin: string, url: string) => new URL(url, `${origin}/`).href
+/** A site path (or a full URL) as an absolute URL of the site's public origin. */
+export const absolute = (origin: string, url: string) => new URL(url, `${origin}/`).href
 
 /** ISO 8601 duration of whole seconds: 3725 -> PT1H2M5S. */
 export function isoDuration(totalSeconds: number): string {

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process'
-import { stat } from 'node:fs/promises'
+import { ffmpegToFile } from './ffmpeg-file'
 
 /**
  * Cuts `seconds` of a replay from `fromSeconds` without re-encoding (ffmpeg's stream copy): the cut
@@ -7,18 +6,6 @@ import { stat } from 'node:fs/promises'
  * asked where the recording's key frames are far apart. Answers false when ffmpeg is missing or
  * made nothing.
  */
-export async function cutClip(input: string, out: string, fromSeconds: number, seconds: number): Promise<boolean> {
-  const made = await new Promise<boolean>((resolve) => {
-    const ffmpeg = spawn('ffmpeg', [
-      '-loglevel', 'error', '-nostdin', '-y', '-ss', String(fromSeconds), '-i', input, '-t', String(seconds),
-      '-map', '0', '-c', 'copy', '-avoid_negative_ts', 'make_zero', out,
-    ], { stdio: 'ignore' })
-    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), 120_000)
-    ffmpeg.on('error', () => resolve(false))
-    ffmpeg.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve(code === 0)
-    })
-  })
-  return made && ((await stat(out).catch(() => null))?.size ?? 0) > 0
+export function cutClip(input: string, out: string, fromSeconds: number, seconds: number): Promise<boolean> {
+  return ffmpegToFile(['-ss', String(fromSeconds), '-i', input, '-t', String(seconds), '-map', '0', '-c', 'copy', '-avoid_negative_ts', 'make_zero'], out, 120_000)
 }

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process'
-import { stat } from 'node:fs/promises'
+import { ffmpegToFile } from './ffmpeg-file'
 
 /**
  * Draws one frame of a WebM as a 640-pixel-wide JPEG with ffmpeg, the frame at `atSeconds` or the
@@ -7,21 +6,12 @@ import { stat } from 'node:fs/promises'
  * so the first chunks of a recording in progress serve as well as a whole replay. ffmpeg is
  * optional at run time: answers false when it is not installed or drew nothing.
  */
-export async function grabFrame(inputs: string[], out: string, atSeconds: number): Promise<boolean> {
+export function grabFrame(inputs: string[], out: string, atSeconds: number): Promise<boolean> {
   const input = inputs.length === 1 ? inputs[0]! : `concat:${inputs.join('|')}`
-  const drew = await new Promise<boolean>((resolve) => {
-    const ffmpeg = spawn('ffmpeg', [
-      '-loglevel', 'error', '-nostdin', '-y', '-i', input,
-      // Not -ss: a recording in progress has no cues to seek by. select keeps the frames from
-      // atSeconds on; -update writes each over the last, so a short input still gives its last frame.
-      '-vf', `select='gte(t,${atSeconds})+eq(n,0)',scale=640:-2`, '-fps_mode', 'vfr', '-frames:v', '2', '-update', '1', '-q:v', '4', out,
-    ], { stdio: 'ignore' })
-    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), 20_000)
-    ffmpeg.on('error', () => resolve(false))
-    ffmpeg.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve(code === 0)
-    })
-  })
-  return drew && ((await stat(out).catch(() => null))?.size ?? 0) > 0
+  return ffmpegToFile([
+    '-i', input,
+    // Not -ss: a recording in progress has no cues to seek by. select keeps the frames from
+    // atSeconds on; -update writes each over the last, so a short input still gives its last frame.
+    '-vf', `select='gte(t,${atSeconds})+eq(n,0)',scale=640:-2`, '-fps_mode', 'vfr', '-frames:v', '2', '-update', '1', '-q:v', '4',
+  ], out, 20_000)
 }

@@ -7,7 +7,7 @@ import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, 
 import { LIVESTREAM_FIELDS } from '../fields'
 import { defineModels, type Models } from './models'
 import { renamePerson } from '../erase-names'
-import { mergeVariantsBySku, stockByKey, variantStockSum } from '../variants'
+import { importedProduct, stockByKey } from '../variants'
 
 type Doc = Record<string, unknown>
 
@@ -464,9 +464,7 @@ class MongoStore implements Store {
         const updated: string[] = []
         for (const { variants: incoming, ...product } of products) {
           const known = existing.get(product.sku)
-          // A product with shades keeps them when a file lists none: its stock stays theirs.
-          const variants = incoming?.length || known?.variants?.length ? mergeVariantsBySku(known?.variants, incoming ?? []) : undefined
-          const doc = variants ? { ...product, variants, stock: variantStockSum(variants) } : product
+          const doc = importedProduct(product, incoming, known?.variants)
           if (known) {
             await this.m.products.updateOne({ _id: known.id }, { $set: doc }, { session })
             updated.push(known.id)

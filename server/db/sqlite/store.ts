@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { Clip, Order, Product, ProductVariant } from '#shared/types/models'
 import { ATTRIBUTION_FIELDS, AUDIT_FIELDS, CLIP_FIELDS, DESTINATION_FIELDS, ON_AIR_FIELDS, ON_AIR_RESPONSE_FIELDS, CHAT_FIELDS, DEAL_FIELDS, DELIVERY_FIELDS, LIVESTREAM_FIELDS, MAIL_FIELDS, MODERATION_FIELDS, ORDER_FIELDS, PRODUCT_FIELDS, REMINDER_FIELDS, SAMPLE_FIELDS, SESSION_FIELDS, USER_FIELDS } from '../fields'
 import { newId } from '../ids'
-import { mergeVariantsBySku, setVariantStock, stockByKey, variantStockSum } from '../variants'
+import { importedProduct, setVariantStock, stockByKey, variantStockSum } from '../variants'
 import { StoreError, type AttributionRecord, type AuditRecord, type CappedTake, type ChatRecord, type ChatStatus, type DealRecord, type DeliveryRecord, type DestinationRecord, type FunnelEventRecord, type LivestreamPart, type LivestreamRecord, type LivestreamStatus, type MailRecord, type ModerationRecord, type OnAirRecord, type OnAirResponseRecord, type ReminderRecord, type SampleRecord, type SessionRecord, type Store, type TakeStockResult, type UserRecord } from '../types'
 import { renamePerson } from '../erase-names'
 import { migrate } from './migrations'
@@ -328,10 +328,7 @@ class SqliteStore implements Store {
       const at = new Date().toISOString()
       for (const { variants: incoming, ...product } of products) {
         const existing = find.get(product.sku) as Row | undefined
-        const known = existing?.variants ? JSON.parse(existing.variants as string) : undefined
-        // A product with shades keeps them when a file lists none: its stock stays theirs.
-        const variants = incoming?.length || known?.length ? mergeVariantsBySku(known, incoming ?? []) : undefined
-        const row = variants ? { ...product, variants, stock: variantStockSum(variants) } : product
+        const row = importedProduct(product, incoming, existing?.variants ? JSON.parse(existing.variants as string) : undefined)
         if (existing) {
           const { sql, params } = setClause(row, PRODUCT_FIELDS)
           this.statement(`UPDATE products SET ${sql} WHERE id = @id`).run({ ...params, id: existing.id })

@@ -54,7 +54,7 @@ export class RecorderSink implements Sink {
     const { video, audio } = show.codecs ?? {}
     if (video) {
       this.videoTrack = new MediaStreamTrack({ kind: 'video', codec: trackCodec(video) })
-      this.video = new Forwarder(this.bestLayer(), 90000, packet => this.videoTrack!.writeRtp(packet))
+      this.video = new Forwarder(this.show.bestLayer(), 90000, packet => this.videoTrack!.writeRtp(packet))
     }
     if (audio) {
       this.audioTrack = new MediaStreamTrack({ kind: 'audio', codec: trackCodec(audio) })
@@ -62,14 +62,10 @@ export class RecorderSink implements Sink {
     }
     this.upgrade = setInterval(() => {
       if (!this.video) return
-      this.video.target = this.bestLayer()
+      this.video.target = this.show.bestLayer()
       if (this.recorder && this.now() - this.lastKeyframeAt >= KEYFRAME_EVERY_MS) this.show.keyframe(this.video.target)
     }, UPGRADE_EVERY_MS)
     this.upgrade.unref?.()
-  }
-
-  private bestLayer() {
-    return this.show.activeVideo().at(-1)?.source ?? 'single'
   }
 
   handle(packet: SourcePacket) {

@@ -30,19 +30,15 @@ export class RtpOutSink implements Sink {
     const send = (port: number | undefined) => (packet: { serialize(): Buffer }) => {
       if (port) this.socket.send(packet.serialize(), port, target.host)
     }
-    if (video) this.video = new Forwarder(this.bestLayer(), video.clockRate, send(target.videoPort))
+    if (video) this.video = new Forwarder(this.show.bestLayer(), video.clockRate, send(target.videoPort))
     if (audio) this.audio = new Forwarder('audio', audio.clockRate, send(target.audioPort))
     this.keyframes = setInterval(() => {
       if (!this.video) return
-      this.video.target = this.bestLayer()
+      this.video.target = this.show.bestLayer()
       if (this.video.waiting) this.show.keyframe(this.video.target)
     }, KEYFRAME_RETRY_MS)
     this.keyframes.unref?.()
     if (this.video) this.show.keyframe(this.video.target)
-  }
-
-  private bestLayer() {
-    return this.show.activeVideo().at(-1)?.source ?? 'single'
   }
 
   handle(packet: SourcePacket) {

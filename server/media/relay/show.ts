@@ -104,6 +104,11 @@ export class Show {
       .sort((a, b) => a.bitrate - b.bitrate)
   }
 
+  /** The best video source sending now (what the recorder and the restream follow); 'single' before any. */
+  bestLayer(): string {
+    return this.activeVideo().at(-1)?.source ?? 'single'
+  }
+
   /** Asks for a key frame of `source`, at most once per KEYFRAME_REQUEST_MS. */
   keyframe(source: string) {
     const state = this.sources.get(source)
