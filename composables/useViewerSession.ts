@@ -9,6 +9,7 @@ import { useWhepViewerStore } from '../stores/whep-viewer'
 import { apiErrorMessage } from '../utils/api-error'
 import { viewerSessionId } from '../utils/viewer-session'
 import { useLiveSocket } from './useLiveSocket'
+import { useDelayed } from './useDelayed'
 import { useOnAir } from './useOnAir'
 
 /** Hearts tapped within this window go to the server as one request with a count. */
@@ -26,6 +27,8 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
   const room = useRoomStore()
   // Relay and janus modes: one WHEP connection to the server. p2p: the studio's own connection to this page.
   const whep = media && media.mode !== 'p2p' && media.whepUrl ? new URL(media.whepUrl).pathname : null
+  // The HLS stand-in on the page's own origin (the embed's too): its pictures may be read back, as WebRTC's can.
+  const hls = media?.hlsUrl ? new URL(media.hlsUrl).pathname : undefined
   const viewer = whep ? useWhepViewerStore() : useViewerStore()
   const session = useSessionStore()
   const cart = useCartStore()
@@ -38,6 +41,8 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
   /** A line typed before the customer had a name: sent once the socket knows them. */
   let pendingChat: string | null = null
   let unsentHearts = 0
+  let videoLagMs = 0
+  const pinnedProducts = useDelayed(() => room.pinnedProducts, () => videoLagMs)
   let heartTimer: ReturnType<typeof setTimeout> | undefined
 
   /** Wires the parts together and connects: call once the page is on screen. */
@@ -49,7 +54,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     deals.reset()
     deals.attach(socket)
     onAir.open()
-    viewer.attach({ socket, iceServers, url: whep ?? '' })
+    viewer.attach({ socket, iceServers, url: whep ?? '', hlsUrl: hls })
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', (message) => {
       // Again after each reconnect: deals may have started or ended while the socket was down.
@@ -122,10 +127,12 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     livestream,
     heartNotice: readonly(heartNotice),
     needsName: readonly(needsName),
-    video: computed(() => ({ stream: viewer.stream, state: viewer.state })),
+    video: computed(() => ({ stream: viewer.stream, state: viewer.state, hlsUrl: 'hlsUrl' in viewer ? viewer.hlsUrl : null })),
+    /** How far behind the live moment the picture is (HLS): pins wait as long, so they appear with the video. */
+    setVideoLag: (ms: number) => (videoLagMs = ms),
     chat: computed(() => room.chat),
     chatNotice: computed(() => room.chatNotice),
-    pinnedProducts: computed(() => room.pinnedProducts),
+    pinnedProducts,
     socketStatus: socket.status,
     user: computed(() => session.user),
     cartCount: computed(() => cart.count),

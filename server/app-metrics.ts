@@ -73,6 +73,41 @@ export function createMetrics(app: Pick<App, 'core' | 'hub' | 'bus'>) {
       }
     },
   })
+  // The two ways a picture leaves this process: WebRTC (WHEP sessions here) and HLS (players of the playlist here).
+  new Gauge({
+    name: 'wrencos_viewers_by_path',
+    help: 'Viewers of each show on this process by the way the video reaches them (webrtc, hls)',
+    labelNames: ['livestream', 'path'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const [livestream, show] of Object.entries(await readMedia())) this.set({ livestream, path: 'webrtc' }, show.viewers)
+      const audience = app.core.restream.hlsAudience
+      for (const livestream of audience.livestreams()) this.set({ livestream, path: 'hls' }, audience.count(livestream))
+    },
+  })
+  new Gauge({
+    name: 'wrencos_hls_segments_written',
+    help: 'HLS segments the packager of each show has finished on this process since it started',
+    labelNames: ['livestream'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [livestream, progress] of app.core.restream.hlsProgress) this.set({ livestream }, progress.segments)
+    },
+  })
+  new Gauge({
+    name: 'wrencos_hls_segment_age_seconds',
+    help: 'How long ago the newest HLS segment of each show was finished (a stuck packager grows it)',
+    labelNames: ['livestream'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [livestream, progress] of app.core.restream.hlsProgress) {
+        if (progress.lastAt) this.set({ livestream }, (Date.now() - progress.lastAt) / 1000)
+      }
+    },
+  })
   const refusals = new Counter({
     name: 'wrencos_rate_limit_refusals_total',
     help: 'Requests and messages refused by a rate limit, by limit and what it counts',

@@ -5,6 +5,7 @@ import type { LiveSocket } from '../composables/useLiveSocket'
 import { HttpSignaling, SignalingError } from '../utils/http-signaling'
 import { takeEarlyWhep } from '../utils/early-whep'
 import { PeerLink } from '../utils/peer-link'
+import { viewerSessionId } from '../utils/viewer-session'
 import type { VideoState } from './viewer'
 
 /** A connection left 'disconnected' this long is given up and made again. */
@@ -13,16 +14,33 @@ const DISCONNECTED_GRACE_MS = 5000
 const NOT_PUBLISHED_RETRY_MS = 3000
 /** How long after the server says media flows this connection must have received some. */
 const FLOW_CHECK_MS = 2500
+/** WebRTC not playing this long after the show is wanted: the page plays HLS (where there is one) meanwhile. */
+const HLS_AFTER_MS = 3000
+/**
+ * A playing connection that receives nothing this long, while the host is sending (the room has
+ * not said otherwise), lost its media server (a Janus edge that died): a new session now, which
+ * lands on one that is up, rather than when ICE gives up many seconds later. Longer than the
+ * server takes to tell the room the host stopped (SOURCE_SILENT_MS and a socket frame).
+ */
+const STALLED_MS = 2500
+const STALL_CHECK_MS = 500
 
 /**
  * The customer's side in relay and janus modes: the show played with WHEP, one connection to the
  * server whatever the audience. While the host reconnects the connection stays and the last frame
  * with it (the room says so with media_state); a full show is asked again after its Retry-After;
- * a connection that fails is made again, with backoff.
+ * a connection that fails is made again, with backoff. Where the server packages HLS, a page that
+ * WebRTC cannot serve (full, or no connection within HLS_AFTER_MS) plays that meanwhile (`hlsUrl`),
+ * and goes back to WebRTC when a connection comes up.
  */
 export const useWhepViewerStore = defineStore('whep-viewer', () => {
   const stream = shallowRef<MediaStream | null>(null)
   const state = ref<VideoState>('off')
+  /** The HLS playlist the player shows while WebRTC cannot (null: WebRTC, or nothing). */
+  const hlsUrl = ref<string | null>(null)
+  let hlsSource: string | undefined
+  let hlsTimer: ReturnType<typeof setTimeout> | undefined
+  let stallTimer: ReturnType<typeof setInterval> | undefined
   let link: PeerLink | null = null
   let signaling: HttpSignaling | null = null
   let url = ''
@@ -33,9 +51,9 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
 
   const wanted = () => state.value !== 'off'
 
-  function attach(options: { socket: LiveSocket, iceServers: RTCIceServer[], url: string }) {
+  function attach(options: { socket: LiveSocket, iceServers: RTCIceServer[], url: string, hlsUrl?: string }) {
     detach()
-    ;({ iceServers, url } = options)
+    ;({ iceServers, url, hlsUrl: hlsSource } = options)
     unsubscribe = [
       options.socket.on('stream_started', () => start()),
       // The show ended: the server has closed every session already, so none is DELETEd.
@@ -66,10 +84,20 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
     if (state.value !== 'off') return
     state.value = 'connecting'
     failures = 0
+    clearTimeout(hlsTimer)
+    hlsTimer = setTimeout(toHls, HLS_AFTER_MS)
     void connect()
   }
 
+  /** WebRTC cannot serve this page now: HLS, named by this viewer's session (the server counts its players). */
+  function toHls() {
+    if (!hlsSource || hlsUrl.value || !['connecting', 'full'].includes(state.value)) return
+    hlsUrl.value = `${hlsSource}?v=${encodeURIComponent(viewerSessionId())}`
+  }
+
   function stop(options: { endedByServer?: boolean } = {}) {
+    clearTimeout(hlsTimer)
+    hlsUrl.value = null
     clearTimeout(retryTimer)
     if (options.endedByServer) signaling?.forget()
     closeLink()
@@ -100,6 +128,26 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
     if (after === null || after <= (before ?? 0)) void connect()
   }
 
+  /** Watches a playing connection for media that stops while the host still sends (see STALLED_MS). */
+  function watchStalls(made: PeerLink) {
+    clearInterval(stallTimer)
+    let last: number | null = null
+    let lastGrewAt = Date.now()
+    stallTimer = setInterval(async () => {
+      if (link !== made) return clearInterval(stallTimer)
+      const now = await receivedBytes(made)
+      // Only while playing: a host who stopped (the room said so) is not a stall.
+      if (now !== last || state.value !== 'playing') {
+        last = now
+        lastGrewAt = Date.now()
+      }
+      else if (Date.now() - lastGrewAt > STALLED_MS) {
+        clearInterval(stallTimer)
+        void connect()
+      }
+    }, STALL_CHECK_MS)
+  }
+
   function connectSoon(ms: number) {
     clearTimeout(retryTimer)
     retryTimer = setTimeout(() => void connect(), ms)
@@ -124,6 +172,9 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
         if (link !== made || phase !== 'connected') return
         state.value = 'playing'
         failures = 0
+        clearTimeout(hlsTimer)
+        hlsUrl.value = null
+        watchStalls(made)
       },
       onGiveUp: () => {
         if (link !== made) return
@@ -149,6 +200,7 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
       if (!wanted()) return
       if (error instanceof SignalingError && error.status === 503) {
         state.value = 'full'
+        toHls()
         connectSoon((error.retryAfterSeconds ?? 5) * 1000)
       }
       else if (error instanceof SignalingError && error.status === 404) {
@@ -164,6 +216,7 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
   }
 
   function closeLink() {
+    clearInterval(stallTimer)
     signaling?.close()
     signaling = null
     link?.close()
@@ -171,5 +224,5 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
     stream.value = null
   }
 
-  return { stream, state, attach, detach, start, stop }
+  return { stream, state, hlsUrl, attach, detach, start, stop }
 })

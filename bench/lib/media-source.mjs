@@ -13,18 +13,34 @@ async function receiver() {
   return socket
 }
 
+/** The clock block's period: its brightness says the stream's time modulo this many seconds. */
+export const CLOCK_PERIOD_SECONDS = 10
+
+/**
+ * The stream's own time as a picture reads it: the clock block (top left, 160x90) is a flat grey
+ * whose brightness is the time modulo CLOCK_PERIOD_SECONDS, black at 0 and white at the period.
+ * `red` is the block's mean red (0-255) as a page or a decoder reads it back.
+ */
+export const clockSecondsOf = red => red / 255 * CLOCK_PERIOD_SECONDS
+
 /**
  * Starts ffmpeg: `width`x`height` (1280x720) at 30 fps, VP8 at `videoKbps` with a key frame every
- * `keyframeSeconds`, and Opus; runs for `seconds` (or until stopped).
+ * `keyframeSeconds`, and Opus; runs for `seconds` (or until stopped). With `clock`, the picture
+ * carries the clock block (clockSecondsOf), so a viewer's delay is read off the picture it shows:
+ * `startedAt` is when ffmpeg was started, the stream's time 0 (within its start-up time).
  */
 export async function startMediaSource(options = {}) {
-  const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720 } = options
+  const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720, clock = false } = options
   if (!ffmpegInstalled()) throw new Error('ffmpeg is not installed (apt-get install -y ffmpeg): it makes the stream these runs publish')
   const [video, audio] = await Promise.all([receiver(), receiver()])
   const port = socket => socket.address().port
+  const pattern = `testsrc2=size=${width}x${height}:rate=30`
+  // geq on a 16x9 grey, scaled up: a flat block costs nothing to draw and survives two encodings.
+  const withClock = `${pattern}[p];color=c=black:size=16x9:rate=30,format=yuv420p,geq=lum='16+mod(T,${CLOCK_PERIOD_SECONDS})*219/${CLOCK_PERIOD_SECONDS}':cb=128:cr=128,scale=160:90[c];[p][c]overlay=0:0,format=yuv420p`
+  const startedAt = Date.now()
   const ffmpeg = spawn('ffmpeg', [
     '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30`,
+    '-f', 'lavfi', '-i', clock ? withClock : pattern,
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
     '-t', String(seconds),
     '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${videoKbps}k`,
@@ -33,6 +49,7 @@ export async function startMediaSource(options = {}) {
     '-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-f', 'rtp', '-payload_type', '111', '-ssrc', '2222', `rtp://127.0.0.1:${port(audio)}?pkt_size=1200`,
   ], { stdio: ['ignore', 'ignore', 'inherit'] })
   return {
+    startedAt,
     onPacket(kind, handler) {
       (kind === 'video' ? video : audio).on('message', handler)
     },

@@ -4,6 +4,8 @@ import type { DestinationStateName } from '#shared/types/models'
 // handlers call the domain functions with it; tests build one on an in-memory store and a hand-moved clock.
 import type { Store } from '../db'
 import { p2pBackend, type MediaBackend } from '../media/backend'
+import { HlsAudience } from '../media/hls/hls-audience'
+import type { HlsProgress } from '../media/hls/hls-progress'
 import { systemClock, type Clock } from '../utils/clock'
 import { storagePaths, type StoragePaths } from '../utils/files'
 import { createKeyedMutex, type KeyedMutex } from '../utils/keyed-mutex'
@@ -48,7 +50,16 @@ export interface CoreParts {
 }
 
 /** Each restream destination's last state, as this process's pushes report them. */
-export interface RestreamState { secret: string, ffmpeg: boolean, hls: boolean, states: Map<string, { state: DestinationStateName, error?: string }> }
+export interface RestreamState {
+  secret: string
+  ffmpeg: boolean
+  hls: boolean
+  states: Map<string, { state: DestinationStateName, error?: string }>
+  /** What each live show's HLS packager has written on this process (metrics). */
+  hlsProgress: Map<string, HlsProgress>
+  /** Who plays each show's HLS from this server (metrics). */
+  hlsAudience: HlsAudience
+}
 
 export interface Core {
   readonly store: Store
@@ -91,7 +102,7 @@ export function createCore(parts: CoreParts): Core {
     media: parts.media ?? p2pBackend(),
     webhooks: parts.webhooks ?? NO_WEBHOOKS,
     mail: parts.mail ?? NO_MAIL,
-    restream: { secret: parts.restream?.secret ?? parts.mail?.secret ?? '', ffmpeg: parts.restream?.ffmpeg ?? false, hls: !!parts.restream?.hls && !!parts.restream.ffmpeg, states: new Map() },
+    restream: { secret: parts.restream?.secret ?? parts.mail?.secret ?? '', ffmpeg: parts.restream?.ffmpeg ?? false, hls: !!parts.restream?.hls && !!parts.restream.ffmpeg, states: new Map(), hlsProgress: new Map(), hlsAudience: new HlsAudience() },
     slots,
     viewers: createViewerAdmission(slots, parts.viewerCaps),
     locks: createKeyedMutex(),

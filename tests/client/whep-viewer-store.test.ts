@@ -53,10 +53,10 @@ describe('the WHEP viewer store', () => {
     expect(viewer.state).toBe('reconnecting')
     socket.receive({ type: 'media_state', livestreamId: 's1', publishing: true })
     expect(viewer.state).toBe('playing')
-    // The host's media reaches this connection again.
-    await vi.advanceTimersByTimeAsync(1000)
-    FakePeerConnection.all[0]!.bytesReceived += 50_000
+    // The host's media reaches this connection again, and keeps coming.
+    const flowing = keepFlowing(FakePeerConnection.all[0]!)
     await vi.advanceTimersByTimeAsync(30_000)
+    clearInterval(flowing)
     expect(server.of('POST')).toHaveLength(1)
     expect(FakePeerConnection.all[0]!.closed).toBe(false)
   })
@@ -147,9 +147,64 @@ describe('the WHEP viewer store', () => {
     await settle()
     socket.receive({ type: 'media_state', livestreamId: 's1', publishing: true })
     FakePeerConnection.all[0]!.become('connected')
-    FakePeerConnection.all[0]!.bytesReceived = 20_000
+    const flowing = keepFlowing(FakePeerConnection.all[0]!)
     await vi.advanceTimersByTimeAsync(10_000)
+    clearInterval(flowing)
     expect(server.of('POST')).toHaveLength(1)
     expect(viewer.state).toBe('playing')
   })
+
+  it('opens a new session when a playing connection stops receiving while the host sends (its media server died)', async () => {
+    const { server, viewer } = setUp()
+    viewer.start()
+    await settle()
+    FakePeerConnection.all[0]!.become('connected')
+    const flowing = keepFlowing(FakePeerConnection.all[0]!)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(server.of('POST')).toHaveLength(1)
+    clearInterval(flowing)
+    // Nothing more arrives; the room never said the host stopped.
+    await vi.advanceTimersByTimeAsync(3500)
+    expect(server.of('POST')).toHaveLength(2)
+    expect(FakePeerConnection.all[0]!.closed).toBe(true)
+  })
+
+  it('plays the HLS stand-in while the show is full, and leaves it when WebRTC comes up', async () => {
+    let full = true
+    const server = fakeSignalingServer((_, index) => full
+      ? Response.json({ message: 'the show is full' }, { status: 503, headers: { 'retry-after': '5' } })
+      : new Response('v=0 answer', { status: 201, headers: { location: `/session/${index}` } }))
+    const viewer = useWhepViewerStore()
+    viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
+    viewer.start()
+    await settle()
+    expect(viewer.state).toBe('full')
+    expect(viewer.hlsUrl).toMatch(/^\/live\/s1\/hls\/index\.m3u8\?v=[\w-]+$/)
+    full = false
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(server.of('POST')).toHaveLength(2)
+    FakePeerConnection.all.at(-1)!.become('connected')
+    expect(viewer.state).toBe('playing')
+    expect(viewer.hlsUrl).toBeNull()
+  })
+
+  it('plays HLS when WebRTC has not connected within three seconds, and never without an HLS stream', async () => {
+    for (const hlsUrl of ['/live/s1/hls/index.m3u8', undefined]) {
+      fakeSignalingServer()
+      const viewer = useWhepViewerStore()
+      viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH, hlsUrl })
+      viewer.start()
+      await vi.advanceTimersByTimeAsync(2900)
+      expect(viewer.hlsUrl).toBeNull()
+      await vi.advanceTimersByTimeAsync(200)
+      expect(viewer.state).toBe('connecting')
+      expect(viewer.hlsUrl === null).toBe(!hlsUrl)
+      viewer.detach()
+    }
+  })
 })
+
+/** Media arriving on `peer`, as a real connection receives it: more bytes every 100 ms. */
+function keepFlowing(peer: FakePeerConnection) {
+  return setInterval(() => (peer.bytesReceived += 5000), 100)
+}

@@ -1,8 +1,9 @@
-// HLS for a CDN (PROTOCOL.md "Past one box", in part: the packaging; the page's fallback to it is
-// still to come): with NUXT_HLS=true a live show published over WHIP is also served at
-// /live/:id/hls/index.m3u8 as H.264 and AAC in segments of at most 2 s, with the cache headers a
-// CDN honours; the files go when the show ends. The delay from publishing to the first playable
-// playlist is measured and printed.
+// HLS for a CDN (PROTOCOL.md "Past one box"): with NUXT_HLS=true a live show published over WHIP
+// is also served at /live/:id/hls/index.m3u8 as H.264 and AAC in segments of at most 2 s, stamped
+// with the wall clock, with the cache headers a CDN honours; a full show's WHEP names it; the
+// metrics count its segments and players; the files go when the show ends. The delay from
+// publishing to the first playable playlist is measured and printed. (The page's fallback to it:
+// tests/e2e/hls.test.ts.)
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../support/api'
 import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
 import { startServer, type RunningServer } from '../support/server'
-import { publishWithWerift } from '../support/werift-clients'
+import { publishWithWerift, watchWithWerift } from '../support/werift-clients'
 
 let server: RunningServer
 let admin: string
@@ -20,7 +21,7 @@ const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 describe.skipIf(!haveFfmpeg)('HLS packaging', () => {
   beforeAll(async () => {
-    server = await startServer({ NUXT_MEDIA_MODE: 'relay', NUXT_HLS: 'true' })
+    server = await startServer({ NUXT_MEDIA_MODE: 'relay', NUXT_HLS: 'true', NUXT_MEDIA_MAX_VIEWERS: '1' })
     admin = (await api('/api/auth/login', { base: server.baseURL, body: { email: server.env.NUXT_ADMIN_EMAIL, password: server.env.NUXT_ADMIN_PASSWORD } })).body.token
     media = await startMediaSource({ videoKbps: 600, width: 640, height: 360 })
   })
@@ -61,6 +62,10 @@ describe.skipIf(!haveFfmpeg)('HLS packaging', () => {
       await wait(300)
     }
     console.info(`HLS: a playlist with 3 segments ${((Date.now() - publishedAt) / 1000).toFixed(1)} s after the publisher connected`)
+    // Each segment says when it was live (players measure how far behind they are from it), within a few seconds of now.
+    const stamps = [...playlist.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)/g)].map(match => Date.parse(match[1]!))
+    expect(stamps.length).toBeGreaterThanOrEqual(3)
+    expect(Math.abs(Date.now() - stamps.at(-1)!)).toBeLessThan(10_000)
     const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map(match => Number(match[1]))
     expect(durations.length).toBeGreaterThanOrEqual(3)
     for (const seconds of durations) expect(seconds).toBeLessThanOrEqual(2)
@@ -72,6 +77,32 @@ describe.skipIf(!haveFfmpeg)('HLS packaging', () => {
     // ffprobe lists an HLS program's streams once under the program and once on their own.
     const codecs = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', playlistUrl]).toString().split('\n').filter(Boolean)
     expect([...new Set(codecs)].sort()).toEqual(['aac', 'h264'])
+
+    // Full (one WebRTC viewer here): the next WHEP is told to come back, and where else to watch.
+    const exchange = async (offer: string) => (await fetch(`${server.baseURL}/api/livestreams/${id}/whep`, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })).text()
+    const viewer = await watchWithWerift(exchange)
+    closers.push(() => viewer.close())
+    const full = await fetch(`${server.baseURL}/api/livestreams/${id}/whep`, { method: 'POST', body: viewer.pc.localDescription!.sdp, headers: { 'content-type': 'application/sdp' } })
+    expect(full.status).toBe(503)
+    expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(full.headers.get('link')).toBe(`<${playlistUrl}>; rel="alternate"; type="application/vnd.apple.mpegurl"`)
+
+    // The metrics: segments written, the newest one's age, and who plays the HLS (two more players, one named twice;
+    // the players before them are this test's own fetches and ffprobe, each counted by address and user agent).
+    let metrics = ''
+    const metric = (name: string, labels: string) => Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(metrics)?.[1])
+    const scrape = async () => void (metrics = await (await fetch(`${server.baseURL}/metrics`)).text())
+    await scrape()
+    const playersBefore = metric('wrencos_viewers_by_path', `livestream="${id}",path="hls"`)
+    expect(playersBefore).toBeGreaterThanOrEqual(1)
+    await fetch(`${playlistUrl}?v=viewer-one`)
+    await fetch(`${playlistUrl}?v=viewer-one`)
+    await fetch(`${playlistUrl}?v=viewer-two`)
+    await scrape()
+    expect(metric('wrencos_hls_segments_written', `livestream="${id}"`)).toBeGreaterThanOrEqual(3)
+    expect(metric('wrencos_hls_segment_age_seconds', `livestream="${id}"`)).toBeLessThan(3)
+    expect(metric('wrencos_viewers_by_path', `livestream="${id}",path="hls"`)).toBe(playersBefore + 2)
+    expect(metric('wrencos_viewers_by_path', `livestream="${id}",path="webrtc"`)).toBe(1)
 
     await call(`/api/livestreams/${id}/stop`, { method: 'POST' })
     for (let i = 0; i < 50 && (await fetch(playlistUrl)).status !== 404; i++) await wait(200)

@@ -29,6 +29,23 @@ export function launchChromium(options: { askForCamera?: boolean } = {}): Promis
   return chromium.launch({ executablePath: chromiumPath(), args, headless: true })
 }
 
+/**
+ * The context's pages are on a network that lets no UDP through and has no TURN server (an
+ * office's, a hotel's): every RTCPeerConnection may use relay candidates only and knows no relay,
+ * so ICE finds no pair and never connects, as there. (Chromium's own switch for this,
+ * --force-webrtc-ip-handling-policy, still connected on loopback here.)
+ */
+export async function blockWebRtcMedia(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection
+    window.RTCPeerConnection = class extends Native {
+      constructor(config: RTCConfiguration = {}) {
+        super({ ...config, iceServers: [], iceTransportPolicy: 'relay' })
+      }
+    } as typeof RTCPeerConnection
+  })
+}
+
 /** One Chromium for the tests of a describe block or file: launched before them, closed after. */
 export function useChromium(options: { askForCamera?: boolean } = {}): () => Browser {
   let browser: Browser | undefined

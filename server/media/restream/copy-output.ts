@@ -1,6 +1,6 @@
 import type { DestinationStateName } from '#shared/types/models'
 import { backoffDelay } from '#shared/utils/backoff'
-import { runFfmpeg } from './ffmpeg-process'
+import { LIVE_INPUT, runFfmpeg } from './ffmpeg-process'
 
 /** A copy that never got going this many times in a row (a wrong URL or key): it stops, `failed`. */
 const ATTEMPTS_BEFORE_FAILED = 3
@@ -43,7 +43,7 @@ export class CopyOutput {
   private start() {
     if (this.stopped) return
     this.set(this.everLive ? 'retrying' : 'connecting')
-    const run = runFfmpeg(['-hide_banner', '-nostdin', '-loglevel', 'info', '-f', 'mpegts', '-i', 'pipe:0', '-c', 'copy', ...this.target.output], {
+    const run = runFfmpeg(['-hide_banner', '-nostdin', '-loglevel', 'info', ...LIVE_INPUT, '-fflags', '+nobuffer', '-f', 'mpegts', '-i', 'pipe:0', '-c', 'copy', ...this.target.output], {
       secret: this.target.secret,
       // The output is open once ffmpeg describes it: the server took the connection and the key.
       onLine: (line) => {

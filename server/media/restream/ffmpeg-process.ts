@@ -43,3 +43,11 @@ export function runFfmpeg(args: string[], options: { secret?: string, onLine?: (
     },
   }
 }
+
+/**
+ * A live input is read as it comes (with `-fflags +nobuffer`): ffmpeg otherwise buffers up to 5 s of it to learn the streams
+ * (analyzeduration) and then works through that backlog at full speed, so everything it writes
+ * stays that far behind the show (and HLS's wall-clock stamps run ahead of the clock). What it
+ * needs is in the first key frame: at most two seconds of looking.
+ */
+export const LIVE_INPUT = ['-analyzeduration', '2000000', '-probesize', '2000000']

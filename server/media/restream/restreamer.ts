@@ -4,6 +4,7 @@ import type { Core } from '../../domain/core'
 import { pushUrlOf } from '../../domain/destinations'
 import { listenTo } from '../../domain/events'
 import { createKeyedMutex } from '../../utils/keyed-mutex'
+import { watchHlsProgress } from '../hls/hls-progress'
 import { rtmpOutput, type CopyTarget } from './copy-output'
 import { ShowRestream } from './show-restream'
 
@@ -17,7 +18,9 @@ const HLS = 'hls'
  */
 const hlsOutput = (dir: string): CopyTarget => ({
   // Numbered from the epoch second it starts: a packager started again never reuses a name a CDN cached.
-  output: ['-f', 'hls', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', 'delete_segments+independent_segments+temp_file', '-hls_start_number_source', 'epoch',
+  // program_date_time stamps each segment with the wall clock: a player knows how far behind it is
+  // and what moment of the show it shows (the page holds pins back by as much).
+  output: ['-f', 'hls', '-hls_time', '1', '-hls_list_size', '6', '-hls_flags', 'delete_segments+independent_segments+temp_file+program_date_time', '-hls_start_number_source', 'epoch',
     '-hls_segment_filename', join(dir, '%06d.ts'), join(dir, 'index.m3u8')],
 })
 
@@ -32,6 +35,15 @@ export function wireRestream(core: Core): () => Promise<void> {
   if (!core.restream.ffmpeg || core.media.mode === 'p2p') return async () => {}
   if (core.restream.hls) console.info('[hls] live shows are packaged as HLS at /live/:id/hls/index.m3u8')
   const shows = new Map<string, ShowRestream>()
+  /** The segment counters of the shows packaged as HLS here (their metrics). */
+  const hlsWatches = new Map<string, () => void>()
+  const stopHls = async (livestreamId: string) => {
+    hlsWatches.get(livestreamId)?.()
+    hlsWatches.delete(livestreamId)
+    core.restream.hlsProgress.delete(livestreamId)
+    // The HLS of a show that is no longer live goes: its replay is the server's recording.
+    await rm(core.paths.hls(livestreamId), { recursive: true, force: true })
+  }
   const serial = createKeyedMutex()
   let closing = false
 
@@ -50,8 +62,7 @@ export function wireRestream(core: Core): () => Promise<void> {
     if (!records.length && !(wanted && core.restream.hls)) {
       shows.delete(livestreamId)
       await show?.stop()
-      // The HLS of a show that is no longer live goes: its replay is the server's recording.
-      if (core.restream.hls) await rm(core.paths.hls(livestreamId), { recursive: true, force: true })
+      if (core.restream.hls) await stopHls(livestreamId)
       return
     }
     if (!show) {
@@ -66,8 +77,14 @@ export function wireRestream(core: Core): () => Promise<void> {
       else report(livestreamId)(record.id, 'failed', 'the stream key cannot be read (the server\'s secret changed): add the destination again')
     }
     if (core.restream.hls) {
-      await mkdir(core.paths.hls(livestreamId), { recursive: true })
-      targets.set(HLS, hlsOutput(core.paths.hls(livestreamId)))
+      const dir = core.paths.hls(livestreamId)
+      await mkdir(dir, { recursive: true })
+      if (!hlsWatches.has(livestreamId)) {
+        const progress = { segments: 0, lastAt: 0 }
+        core.restream.hlsProgress.set(livestreamId, progress)
+        hlsWatches.set(livestreamId, watchHlsProgress(dir, progress))
+      }
+      targets.set(HLS, hlsOutput(dir))
     }
     show.setOutputs(targets)
   }).catch(error => console.error(`[restream] could not update the restream of ${livestreamId}`, error))
@@ -82,5 +99,7 @@ export function wireRestream(core: Core): () => Promise<void> {
     detach()
     await Promise.all([...shows.values()].map(show => show.stop()))
     shows.clear()
+    for (const unwatch of hlsWatches.values()) unwatch()
+    hlsWatches.clear()
   }
 }

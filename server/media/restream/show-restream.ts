@@ -6,7 +6,7 @@ import type { DestinationStateName } from '#shared/types/models'
 import { backoffDelay } from '#shared/utils/backoff'
 import type { MediaBackend } from '../backend'
 import { describeRtp, type RtpTarget, type ShowCodecs } from '../relay/rtp-out'
-import { runFfmpeg } from './ffmpeg-process'
+import { LIVE_INPUT, runFfmpeg } from './ffmpeg-process'
 import { CopyOutput, type CopyTarget } from './copy-output'
 
 /** An even UDP port whose next one is free too: ffmpeg takes RTP on the port and RTCP on the next. */
@@ -59,7 +59,7 @@ export class ShowRestream {
     const copyVideo = codecs.video?.mimeType.toLowerCase() === 'video/h264'
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp',
-      '-fflags', '+genpts', '-reorder_queue_size', '500', '-i', sdp,
+      ...LIVE_INPUT, '-fflags', '+genpts+nobuffer', '-reorder_queue_size', '500', '-i', sdp,
       // RTMP ingests want sound: a show without it gets silence.
       ...(codecs.audio ? [] : ['-f', 'lavfi', '-i', 'anullsrc=channel_layout=stereo:sample_rate=44100']),
       '-map', '0:v:0', '-map', codecs.audio ? '0:a:0' : '1:a:0',

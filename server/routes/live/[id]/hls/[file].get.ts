@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { H3Event } from 'h3'
 import { z } from 'zod'
 import { Id } from '#shared/schemas/common'
 
@@ -8,6 +9,13 @@ import { Id } from '#shared/schemas/common'
 // its segments, immutable (each name is used once), so a CDN in front serves the crowd. Any origin
 // may play them, as with any public video.
 const HlsParams = z.object({ id: Id, file: z.string().regex(/^(index\.m3u8|\d{6,20}\.ts)$/, 'not a file of this playlist') })
+
+/** The live page says which viewer it is (`?v=`); any other player is its address and browser. */
+function playerOf(event: H3Event) {
+  const named = getQuery(event).v
+  if (typeof named === 'string' && /^[\w-]{1,64}$/.test(named)) return named
+  return `${clientAddress(event)} ${getRequestHeader(event, 'user-agent') ?? ''}`.slice(0, 300)
+}
 
 export default defineEventHandler(async (event) => {
   const { id, file } = await getValidatedRouterParams(event, zodCheck(HlsParams))
@@ -17,6 +25,8 @@ export default defineEventHandler(async (event) => {
   const found = await stat(path).catch(() => null)
   if (!found?.isFile()) throw createError({ statusCode: 404, statusMessage: 'no such HLS file: the show is not live here, or the segment has expired' })
   const playlist = file === 'index.m3u8'
+  // A player reloads the playlist every segment: who fetched it lately is who watches (metrics).
+  if (playlist) core.restream.hlsAudience.seen(id, playerOf(event))
   setResponseHeaders(event, {
     'Content-Type': playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
     'Cache-Control': playlist ? 'public, max-age=1' : 'public, max-age=86400, immutable',
