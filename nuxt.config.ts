@@ -62,6 +62,8 @@ export default defineNuxtConfig({
     mailFrom: '',
     // janus mode (README, "Janus"): its WebSocket API, its API secret, and this process's address as Janus sees it.
     janusUrl: '',
+    // NUXT_JANUS_EDGES: comma-separated WebSocket URLs of the Janus edges viewers are spread over.
+    janusEdges: '',
     janusAdminSecret: '',
     janusForwardHost: '',
     public: {

@@ -108,6 +108,31 @@ export function createMetrics(app: Pick<App, 'core' | 'hub' | 'bus'>) {
       }
     },
   })
+  // Janus edges (NUXT_JANUS_EDGES): how the viewers spread, and which edges are up.
+  let edgeStats: ReturnType<typeof app.core.media.edges> = Promise.resolve([])
+  new Gauge({
+    name: 'wrencos_media_edge_viewers',
+    help: 'WHEP viewers on each Janus edge: this process\'s (scope="process") and every process\'s as the edge reports them (scope="edge")',
+    labelNames: ['edge', 'scope'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const edge of await edgeStats) {
+        this.set({ edge: edge.url, scope: 'process' }, edge.viewers)
+        this.set({ edge: edge.url, scope: 'edge' }, edge.reported)
+      }
+    },
+  })
+  new Gauge({
+    name: 'wrencos_media_edge_up',
+    help: 'Whether this process is connected to each Janus edge (1) or not (0)',
+    labelNames: ['edge'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const edge of await edgeStats) this.set({ edge: edge.url }, edge.up ? 1 : 0)
+    },
+  })
   const refusals = new Counter({
     name: 'wrencos_rate_limit_refusals_total',
     help: 'Requests and messages refused by a rate limit, by limit and what it counts',
@@ -137,6 +162,7 @@ export function createMetrics(app: Pick<App, 'core' | 'hub' | 'bus'>) {
     async text() {
       readRefusals()
       mediaStats = app.core.media.stats().catch(() => ({}))
+      edgeStats = app.core.media.edges().catch(() => [])
       return registry.metrics()
     },
     detach,

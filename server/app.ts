@@ -31,7 +31,7 @@ export interface AppConfig {
   demoData: boolean
   limits?: LimitOverrides
   orderCaps?: OrderCaps
-  media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork, janus?: { url: string, apiSecret: string, forwardHost: string } }
+  media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork, janus?: { url: string, edges?: string[], apiSecret: string, forwardHost: string } }
   /** Sockets, and so WHEP sessions, one address may hold. */
   maxSocketsPerAddress?: number
   webhooks?: WebhookConfig
@@ -51,7 +51,7 @@ async function openMedia(config: AppConfig): Promise<MediaBackend> {
   if (media.mode === 'janus') {
     const { janusBackend } = await import('./media/janus/janus-backend')
     const janus = media.janus ?? { url: 'ws://127.0.0.1:8188', apiSecret: '', forwardHost: '127.0.0.1' }
-    return janusBackend({ url: janus.url, apiSecret: janus.apiSecret, maxViewers: media.maxViewers, forwardHost: janus.forwardHost })
+    return janusBackend({ url: janus.url, edges: janus.edges, apiSecret: janus.apiSecret, maxViewers: media.maxViewers, forwardHost: janus.forwardHost })
   }
   const { p2pBackend } = await import('./media/backend')
   return p2pBackend()

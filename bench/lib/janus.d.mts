@@ -9,4 +9,4 @@ export interface RunningJanus {
   stop(): Promise<void>
   output(): string
 }
-export declare function startJanus(): Promise<RunningJanus>
+export declare function startJanus(options?: { secret?: string }): Promise<RunningJanus>

@@ -19,9 +19,10 @@ const answers = port => new Promise((resolve) => {
   socket.connect(port, '127.0.0.1')
 })
 
-export async function startJanus() {
+/** `secret`: the API secret, shared by an origin and its edges (one is made up when not given). */
+export async function startJanus(options = {}) {
   const port = await freePort()
-  const secret = `test-${Math.random().toString(36).slice(2)}`
+  const secret = options.secret ?? `test-${Math.random().toString(36).slice(2)}`
   const dir = mkdtempSync(join(tmpdir(), 'wrencos-janus-'))
   let child
   let log = ''
@@ -41,7 +42,8 @@ export async function startJanus() {
     throw new Error(`janus did not start on ${port}:\n${log}`)
   }
   const end = signal => new Promise((resolve) => {
-    if (!child || child.exitCode !== null) return resolve()
+    // Gone already (an exit code, or the signal that ended it: kill()).
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once('exit', () => resolve())
     child.kill(signal)
   })

@@ -22,6 +22,16 @@ export class MediaError extends Error {
 /** Why an offer the media engine refused is refused, in the offer's terms (never the engine's own words). */
 export const UNUSABLE_OFFER = 'the SDP offer could not be used: its media sections, codecs or ICE and DTLS attributes are not ones this server can answer'
 
+/** A Janus edge (NUXT_JANUS_EDGES), as the metrics report it. */
+export interface EdgeStatus {
+  url: string
+  up: boolean
+  /** This process's viewers on it. */
+  viewers: number
+  /** Every process's viewers on it, as it last reported them. */
+  reported: number
+}
+
 export interface MediaBackend {
   readonly mode: MediaMode
   /** Viewers one show may have on this process (NUXT_MEDIA_MAX_VIEWERS); 0 when the server carries no media. */
@@ -44,6 +54,8 @@ export interface MediaBackend {
   forwardRtp(livestreamId: string, target: RtpTarget | null): Promise<ShowCodecs | null>
   status(livestreamId: string): Promise<ShowStatus>
   stats(): Promise<Record<string, ShowStatus>>
+  /** The edges viewers are spread over (janus mode with NUXT_JANUS_EDGES); none otherwise. */
+  edges(): Promise<EdgeStatus[]>
   onEvent(listener: (event: MediaEvent) => void): void
   ping(): Promise<void>
   close(): Promise<void>
@@ -71,6 +83,9 @@ export function p2pBackend(): MediaBackend {
     },
     async stats() {
       return {}
+    },
+    async edges() {
+      return []
     },
     onEvent() {},
     async ping() {},

@@ -11,6 +11,15 @@ export function proxyHopsOf(value: unknown): number {
 
 const list = (value: unknown) => String(value || '').split(',').map(item => item.trim()).filter(Boolean)
 
+/** NUXT_JANUS_EDGES: Janus WebSocket URLs; anything else stops the start with what is wrong. */
+function janusEdgesOf(value: unknown): string[] {
+  const edges = list(value)
+  for (const edge of edges) {
+    if (!/^wss?:\/\/[^/\s]+/i.test(edge) || !URL.canParse(edge)) throw new Error(`NUXT_JANUS_EDGES: "${edge}" is not a Janus WebSocket URL (ws://host:port or wss://host:port)`)
+  }
+  return edges
+}
+
 const positive = (value: unknown, fallback: number) => {
   const number = Number(value)
   return Number.isFinite(number) && number > 0 ? Math.floor(number) : fallback
@@ -108,6 +117,7 @@ export function serverConfig() {
       },
       janus: {
         url: String(config.janusUrl || 'ws://127.0.0.1:8188'),
+        edges: janusEdgesOf(config.janusEdges),
         apiSecret: String(config.janusAdminSecret || ''),
         // Where Janus sends this process the host's media to record: this process's address as Janus sees it.
         forwardHost: String(config.janusForwardHost || '127.0.0.1'),

@@ -1,6 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
-import StreamingPlugin from 'janode/plugins/streaming'
-import VideoRoomPlugin from 'janode/plugins/videoroom'
+import { randomUUID } from 'node:crypto'
 import { MediaError, UNUSABLE_OFFER, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { ShowRecording } from '../relay/recorder'
 import { parseIceFragment } from '../relay/sdp-fragment'
@@ -8,13 +6,17 @@ import { CONNECT_WITHIN_MS } from '../relay/session-setup'
 import type { RtpOutSink } from '../relay/rtp-out'
 import { switchRtpOut } from '../relay/rtp-out'
 import { Show } from '../relay/show'
-import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle, type JanusPlugin } from './janus-link'
+import { JanusEdges, type MediaServer } from './edges'
+import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle } from './janus-link'
+import { describesAShow, janusId, janusProvisioning, NO_SUCH_MOUNTPOINT, streaming, videoroom, type PublisherInfo } from './provisioning'
 import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
 import { answerForJanus, answerForViewer, firstMid, parseSdp, payloadTypeOf, payloadTypesFor, type ParsedSdp } from './sdp-bridge'
 
 export interface JanusOptions {
   url: string
-  /** Janus's api_secret, also the VideoRoom's and Streaming's admin_key (deploy/janus/start sets all three). */
+  /** Further Janus servers that carry viewers (NUXT_JANUS_EDGES): each gets a show by rtp_forward while it has viewers of it. */
+  edges?: string[]
+  /** Janus's api_secret, also the VideoRoom's and Streaming's admin_key (deploy/janus/start sets all three; the same on every edge). */
   apiSecret?: string
   /** Viewers this process takes per show (NUXT_MEDIA_MAX_VIEWERS). */
   maxViewers: number
@@ -22,32 +24,12 @@ export interface JanusOptions {
   forwardHost: string
 }
 
-/** Janus's codes for "already there" and "not there". */
-const ROOM_EXISTS = 427
-const NO_SUCH_ROOM = 426
-const MOUNTPOINT_EXISTS = 456
-const NO_SUCH_MOUNTPOINT = 455
 const ENDED_KEPT_MS = 60_000
 /** A little over the time Janus waits before a viewer drops to the layer below a missing one (250 ms). */
 const LAYER_FALLBACK_MS = 400
 const ENDED_KEPT_MAX = 10_000
-
-const videoroom: JanusPlugin = VideoRoomPlugin
-const streaming: JanusPlugin = StreamingPlugin
-
-/** Janus ids are numbers: a show's room, publisher and mountpoints get stable ones from its id, the same in every process. */
-export const janusId = (key: string) => Number.parseInt(createHash('sha256').update(key).digest('hex').slice(0, 12), 16)
-
-/** Mountpoints say whose they are in their description, so any process finds a show's mountpoints. */
-const describe = (livestreamId: string) => `wrencos ${livestreamId}`
-
-/** What any process needs to know of a show's publisher to feed a mountpoint from it. */
-interface PublisherInfo {
-  codec: 'vp8' | 'h264'
-  videoMid: string
-  audioMid?: string
-  simulcast: boolean
-}
+/** An edge keeps a show this long after this process's last viewer of it there left (one may come back). */
+const EDGE_IDLE_MS = 30_000
 
 interface Publisher {
   id: string
@@ -63,6 +45,8 @@ interface Viewer {
   offer: ParsedSdp
   janusOffer: ParsedSdp
   mountpoint: number
+  /** The Janus it watches on: the origin, or an edge. */
+  server: MediaServer
 }
 
 interface Entry {
@@ -90,20 +74,6 @@ function infoOf(offer: ParsedSdp): PublisherInfo | undefined {
   return { codec, videoMid, audioMid: mids(offer, 'audio')[0], simulcast: simulcast(offer) }
 }
 
-/** A PublisherInfo read back from the room's participant list (another process's publisher). */
-function parseInfo(display: string | undefined): PublisherInfo | undefined {
-  try {
-    const info = JSON.parse(display ?? '') as Partial<PublisherInfo>
-    if ((info.codec === 'vp8' || info.codec === 'h264') && typeof info.videoMid === 'string') {
-      return { codec: info.codec, videoMid: info.videoMid, audioMid: typeof info.audioMid === 'string' ? info.audioMid : undefined, simulcast: !!info.simulcast }
-    }
-  }
-  catch {
-    // Not a display this project wrote (a participant Janus's own demos added): no publisher of ours.
-  }
-  return undefined
-}
-
 /**
  * janus mode: the media carried by Janus, driven over its WebSocket API with janode. The host
  * publishes into a VideoRoom (one room per show); the room forwards (rtp_forward) each simulcast
@@ -111,7 +81,10 @@ function parseInfo(display: string | undefined): PublisherInfo | undefined {
  * relay's recorder writes the same chunks as in relay mode. Room, publisher and mountpoint ids come
  * from the show's id, so several Nuxt processes share one Janus: a viewer who came in through
  * another process than the host watches the same mountpoint. Sessions (WHIP/WHEP resources) live
- * in the process that opened them.
+ * in the process that opened them. With edges (NUXT_JANUS_EDGES) viewers watch there instead:
+ * each new one on the least loaded edge that is up, which gets the show from the origin's room
+ * while it has viewers of it; an edge that dies takes its viewers' sessions with it, and their
+ * pages open new ones, which land on an edge that is up (or the origin, when none is).
  */
 export function janusBackend(options: JanusOptions): MediaBackend {
   const listeners: Array<(event: MediaEvent) => void> = []
@@ -122,6 +95,16 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     for (const entry of entries.values()) void dropSessions(entry)
   })
   link.start()
+  const origin: MediaServer = { url: options.url, link, rtpHost: '127.0.0.1', edge: false, viewers: 0, reported: 0, joinedSince: 0 }
+  const provisioning = janusProvisioning(origin, secret)
+  const edges = new JanusEdges(options.edges ?? [], secret, (edge) => {
+    // Its viewers' handles went with it (their pages come back through another edge), and the origin stops feeding it.
+    for (const found of entries.values()) {
+      for (const viewer of found.viewers.values()) if (viewer.server === edge) removeViewer(found, viewer)
+    }
+    void provisioning.edgeLost(edge)
+  }, describesAShow)
+  edges.start()
 
   const emit = (event: MediaEvent) => {
     for (const listener of listeners) listener(event)
@@ -135,138 +118,6 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       entries.set(livestreamId, found)
     }
     return found
-  }
-
-  /** A handle for one-off requests (create, list, forward), detached after. */
-  async function withHandle<T>(plugin: JanusPlugin, work: (handle: JanusHandle) => Promise<T>): Promise<T> {
-    const handle = await link.attach(plugin)
-    try {
-      return await work(handle)
-    }
-    finally {
-      void handle.detach().catch(() => {})
-    }
-  }
-
-  async function ensureRoom(handle: JanusHandle, livestreamId: string) {
-    try {
-      await ask(handle, {
-        request: 'create', room: janusId(livestreamId), admin_key: secret, secret, description: describe(livestreamId),
-        publishers: 1, videocodec: 'vp8,h264', audiocodec: 'opus', bitrate: 0,
-        // A key frame asked of the host every 2 s: late viewers start soon, and the replay has seek points.
-        fir_freq: 2, notify_joining: false,
-      })
-    }
-    catch (error) {
-      if (janusCode(error) !== ROOM_EXISTS) throw error
-    }
-  }
-
-  /**
-   * Is a publisher in the show's room (in whichever process it came in)? Asked of Janus when the
-   * publisher is not in this process: every socket's registration asks (media_state), so the
-   * questions in flight for a show are shared, one round trip for a crowd arriving at once.
-   */
-  const asking = new Map<string, Promise<PublisherInfo | undefined>>()
-  function roomPublisher(livestreamId: string): Promise<PublisherInfo | undefined> {
-    const local = entries.get(livestreamId)?.publisher
-    if (local) return Promise.resolve(local.info)
-    let question = asking.get(livestreamId)
-    if (!question) {
-      question = askRoom(livestreamId).finally(() => asking.delete(livestreamId))
-      asking.set(livestreamId, question)
-    }
-    return question
-  }
-
-  function askRoom(livestreamId: string): Promise<PublisherInfo | undefined> {
-    return withHandle(videoroom, async (handle) => {
-      try {
-        const { data } = await ask(handle, { request: 'listparticipants', room: janusId(livestreamId) })
-        const participants = (data.participants ?? []) as { id: number, publisher?: boolean, display?: string }[]
-        const publisher = participants.find(participant => participant.id === janusId(livestreamId) && participant.publisher)
-        // The publisher's display is its PublisherInfo (see publish): another process knows how to feed a mountpoint from it.
-        return publisher ? parseInfo(publisher.display) : undefined
-      }
-      catch (error) {
-        if (janusCode(error) === NO_SUCH_ROOM) return undefined
-        throw error
-      }
-    })
-  }
-
-  interface Mountpoint {
-    id: number
-    /** The payload types it was made with (its metadata), which its forwarder must use. */
-    pts: { video: number, audio?: number }
-    video?: { port: number, port2?: number, port3?: number, rtcpport?: number }
-    audio?: { port: number }
-  }
-
-  /** The show's mountpoints, with their ports (asked with the secret), for forwarding to them. */
-  async function mountpointsOf(handle: JanusHandle, livestreamId: string): Promise<Mountpoint[]> {
-    const { data } = await ask(handle, { request: 'list', admin_key: secret })
-    const ours = ((data.list ?? []) as { id: number, description?: string, metadata?: string }[]).filter(item => item.description === describe(livestreamId))
-    const found: Mountpoint[] = []
-    for (const item of ours) {
-      const { data: info } = await ask(handle, { request: 'info', id: item.id, secret }).catch(() => ({ data: {} as Record<string, unknown> }))
-      const media = ((info.info as { media?: Record<string, unknown>[] } | undefined)?.media ?? [])
-      const video = media.find(stream => stream.type === 'video') as Mountpoint['video'] | undefined
-      const audio = media.find(stream => stream.type === 'audio') as Mountpoint['audio'] | undefined
-      const pts = JSON.parse(item.metadata || '{}') as Mountpoint['pts']
-      if (typeof pts.video === 'number') found.push({ id: item.id, pts, video, audio })
-    }
-    return found
-  }
-
-  /** Forwards the room's publisher to a mountpoint (each simulcast layer to its port, with PLI fed back). */
-  async function forward(handle: JanusHandle, livestreamId: string, from: PublisherInfo, to: Mountpoint) {
-    const { pts } = to
-    const streams: Record<string, unknown>[] = []
-    if (to.video) {
-      streams.push({
-        mid: from.videoMid, port: to.video.port, pt: pts.video, rtcp_port: to.video.rtcpport,
-        ...(from.simulcast && to.video.port2 ? { port_2: to.video.port2, pt_2: pts.video, port_3: to.video.port3, pt_3: pts.video } : {}),
-      })
-    }
-    if (to.audio && from.audioMid) streams.push({ mid: from.audioMid, port: to.audio.port, pt: pts.audio })
-    await ask(handle, { request: 'rtp_forward', room: janusId(livestreamId), publisher_id: janusId(livestreamId), host: '127.0.0.1', admin_key: secret, secret, streams })
-  }
-
-  /** The mountpoint for a show's codec and a viewer's payload types, made (and fed from `from`) if it is new. */
-  async function ensureMountpoint(livestreamId: string, from: PublisherInfo, pts: { video: number, audio?: number }) {
-    const { codec } = from
-    const id = janusId(`${livestreamId}/${codec}/${pts.video}/${pts.audio ?? '-'}`)
-    return withHandle(streaming, async (handle) => {
-      const media: Record<string, unknown>[] = [{
-        type: 'video', mid: 'v', port: 0, rtcpport: 0, pt: pts.video, codec,
-        ...(codec === 'h264' ? { fmtp: 'profile-level-id=42e01f;packetization-mode=1' } : {}),
-        // New viewers get the last key frame at once, and a layer that stops falls back to the one below.
-        buffer: true, simulcast: true, port2: 0, port3: 0,
-      }]
-      if (pts.audio !== undefined) media.push({ type: 'audio', mid: 'a', port: 0, pt: pts.audio, codec: 'opus', fmtp: 'minptime=10;useinbandfec=1' })
-      try {
-        const { data } = await ask(handle, { request: 'create', type: 'rtp', id, admin_key: secret, secret, description: describe(livestreamId), metadata: JSON.stringify(pts), media })
-        const ports = ((data.stream as { ports?: Record<string, number | string>[] }).ports ?? [])
-        const video = ports.find(port => port.type === 'video')
-        const audio = ports.find(port => port.type === 'audio')
-        const to: Mountpoint = {
-          id,
-          pts,
-          video: video ? { port: Number(video.port), port2: Number(video.port_2), port3: Number(video.port_3), rtcpport: Number(video.rtcp_port) } : undefined,
-          audio: audio ? { port: Number(audio.port) } : undefined,
-        }
-        await withHandle(videoroom, room => forward(room, livestreamId, from, to)).catch(async (error) => {
-          // Unfed, it would serve nobody: gone, so the next viewer makes it again.
-          await ask(handle, { request: 'destroy', id, secret }).catch(() => {})
-          throw error
-        })
-      }
-      catch (error) {
-        if (janusCode(error) !== MOUNTPOINT_EXISTS) throw error
-      }
-      return id
-    })
   }
 
   /** Trickled candidates from a PATCH, for a handle whose candidates go under `mid`. */
@@ -288,6 +139,26 @@ export function janusBackend(options: JanusOptions): MediaBackend {
   }
   const endedLately = (sessionId: string) => Date.now() - (ended.get(sessionId) ?? 0) < ENDED_KEPT_MS
 
+  /**
+   * A viewer's session ended (answers false if it had already): its places free, and an edge
+   * that has no viewer of the show left from this process may give the show up (EDGE_IDLE_MS).
+   */
+  function removeViewer(found: Entry | undefined, viewer: Viewer) {
+    if (!found?.viewers.delete(viewer.id)) return false
+    const { server } = viewer
+    server.viewers = Math.max(0, server.viewers - 1)
+    sessionEnded(found.show.id, 'viewer', viewer.id)
+    if (server.edge && ![...found.viewers.values()].some(other => other.server === server)) {
+      setTimeout(() => {
+        const now = entries.get(found.show.id)
+        if (now && [...now.viewers.values()].some(other => other.server === server)) return
+        // Only if no process has a viewer there either (the edge says).
+        void provisioning.removeMountpoints(found.show.id, server, { ifIdle: true })
+      }, EDGE_IDLE_MS).unref?.()
+    }
+    return true
+  }
+
   function publisherGone(livestreamId: string, gone: Publisher) {
     sessionEnded(livestreamId, 'publisher', gone.id)
     const found = entries.get(livestreamId)
@@ -301,8 +172,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
   async function dropSessions(found: Entry) {
     const publisher = found.publisher
     if (publisher) publisherGone(found.show.id, publisher)
-    for (const viewer of found.viewers.values()) sessionEnded(found.show.id, 'viewer', viewer.id)
-    found.viewers.clear()
+    for (const viewer of found.viewers.values()) removeViewer(found, viewer)
   }
 
   async function publish(livestreamId: string, sdp: string) {
@@ -317,7 +187,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     let answer: string
     let receiver: RtpReceiver | undefined
     try {
-      await ensureRoom(handle, livestreamId)
+      await provisioning.ensureRoom(handle, livestreamId)
       // A publisher left behind (a host who came back through another process, a session Janus has not timed out yet) makes way.
       await ask(handle, { request: 'kick', room: feed, id: feed, secret }).catch(() => {})
       const joined = await ask(handle, { request: 'joinandconfigure', ptype: 'publisher', room: feed, id: feed, display: JSON.stringify(info), audio: true, video: true }, { type: 'offer', sdp })
@@ -348,13 +218,16 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     found.show.requestKeyframe = () => void ask(handle, { request: 'configure', keyframe: true }).catch(() => {})
     for (const event of HANDLE_GONE) handle.once(event, () => publisherGone(livestreamId, publisher))
     // Viewers' mountpoints made before this publisher (a host who came back) are fed by it now.
-    void withHandle(streaming, handleForList => mountpointsOf(handleForList, livestreamId))
-      .then(mountpoints => withHandle(videoroom, async (room) => {
-        for (const mountpoint of mountpoints) await forward(room, livestreamId, info, mountpoint).catch(() => {})
-      }))
+    void provisioning.feedMountpoints(livestreamId, info, [origin, ...edges.servers])
       .catch(error => console.error('[janus] could not feed the show\'s mountpoints', error))
     await found.recording.restart(true)
     return { sessionId: publisher.id, sdp: answer }
+  }
+
+  /** The publisher of the show: this process's, else whoever is in the room (Janus knows). */
+  function roomPublisher(livestreamId: string): Promise<PublisherInfo | undefined> {
+    const local = entries.get(livestreamId)?.publisher
+    return local ? Promise.resolve(local.info) : provisioning.roomPublisher(livestreamId)
   }
 
   async function play(livestreamId: string, sdp: string) {
@@ -378,19 +251,18 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     const offer = parseSdp(sdp)
     const pts = payloadTypesFor(offer, published.codec)
     if (pts.video === undefined) throw new MediaError('invalid', `this player does not take the show's video (${published.codec.toUpperCase()})`)
-    const mountpoint = await ensureMountpoint(livestreamId, published, { video: pts.video, audio: pts.audio }).catch((error) => {
-      if (error instanceof MediaError) throw error
-      console.error('[janus] could not set up a mountpoint', error)
-      throw new MediaError('unavailable', 'the show\'s stream could not be set up; try again')
-    })
-    const handle = await link.attach(streaming)
+    // The least loaded edge that is up; the origin when there are no edges, or none is up.
+    const server = edges.pick() ?? origin
+    const mountpoint = await provisioning.mountpointFor(livestreamId, published, { video: pts.video, audio: pts.audio }, server)
+    const handle = await server.link.attach(streaming)
     try {
       const watched = await ask(handle, { request: 'watch', id: mountpoint })
       if (!watched.jsep) throw new Error('no offer from the mountpoint')
       const janusOffer = parseSdp(watched.jsep.sdp)
       await ask(handle, { request: 'start' }, { type: 'answer', sdp: answerForJanus(janusOffer, offer) })
-      const viewer: Viewer = { id: randomUUID(), handle, offer, janusOffer, mountpoint }
+      const viewer: Viewer = { id: randomUUID(), handle, offer, janusOffer, mountpoint, server }
       found.viewers.set(viewer.id, viewer)
+      server.viewers++
       // A key frame asked of the host as soon as the viewer's connection is up (at most every
       // 300 ms however many join), so its picture starts now, not at the room's next periodic
       // one; and again once Janus has fallen back from a layer the host is not sending yet (its
@@ -400,9 +272,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
         setTimeout(() => entries.get(livestreamId)?.show.keyframe('single'), LAYER_FALLBACK_MS).unref?.()
       })
       const gone = () => {
-        if (!found.viewers.delete(viewer.id)) return
-        sessionEnded(livestreamId, 'viewer', viewer.id)
-        void handle.detach().catch(() => {})
+        if (removeViewer(found, viewer)) void handle.detach().catch(() => {})
       }
       for (const event of HANDLE_GONE) handle.once(event, gone)
       // A viewer whose connection is not up by then never will be: its handle and places go.
@@ -465,7 +335,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     if (endedLately(sessionId)) return
     const current = session(livestreamId, kind, sessionId)
     if (kind === 'publisher') publisherGone(livestreamId, current as Publisher)
-    else if (entries.get(livestreamId)?.viewers.delete(sessionId)) sessionEnded(livestreamId, 'viewer', sessionId)
+    else removeViewer(entries.get(livestreamId), current as Viewer)
     await current.handle.detach().catch(() => {})
   }
 
@@ -476,6 +346,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       switchRtpOut(found, null)
       await found.recording.stop()
       for (const viewer of found.viewers.values()) {
+        viewer.server.viewers = Math.max(0, viewer.server.viewers - 1)
         sessionEnded(livestreamId, 'viewer', viewer.id)
         void viewer.handle.detach().catch(() => {})
       }
@@ -486,15 +357,9 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       }
       found.show.close()
     }
-    if (!link.up) return
-    // Janus-wide: the show's room and mountpoints go, whichever process made them; viewers elsewhere are hung up.
-    await withHandle(streaming, async (handle) => {
-      for (const mountpoint of await mountpointsOf(handle, livestreamId)) await ask(handle, { request: 'destroy', id: mountpoint.id, secret }).catch(() => {})
-    }).catch(error => console.error('[janus] could not remove the show\'s mountpoints', error))
-    await withHandle(videoroom, handle => ask(handle, { request: 'destroy', room: janusId(livestreamId), secret }))
-      .catch((error) => {
-        if (janusCode(error) !== NO_SUCH_ROOM) console.error('[janus] could not remove the show\'s room', error)
-      })
+    // Janus-wide (the origin and every edge): the show's room and mountpoints go, whichever process made them; viewers elsewhere are hung up.
+    await Promise.all([origin, ...edges.servers].map(server => provisioning.removeMountpoints(livestreamId, server)))
+    if (link.up) await provisioning.removeRoom(livestreamId)
   }
 
   async function status(livestreamId: string): Promise<ShowStatus> {
@@ -531,6 +396,9 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       for (const id of entries.keys()) all[id] = await status(id)
       return all
     },
+    async edges() {
+      return edges.status()
+    },
     onEvent: listener => void listeners.push(listener),
     ping: () => link.ping(),
     async close() {
@@ -545,7 +413,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
         found.show.close()
       }
       entries.clear()
-      await link.close()
+      await Promise.all([link.close(), edges.close()])
     },
   }
 }

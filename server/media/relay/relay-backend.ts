@@ -88,6 +88,8 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
     forwardRtp: (livestreamId, target) => call('forwardRtp', livestreamId, target),
     status: livestreamId => call('status', livestreamId),
     stats: () => call('stats'),
+    // One relay, in this process: no edges.
+    edges: async () => [],
     onEvent: listener => void listeners.push(listener),
     ping: () => call('stats').then(() => {}),
     async close() {

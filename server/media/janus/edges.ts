@@ -1,0 +1,108 @@
+import type { EdgeStatus } from '../backend'
+import { ask, JanusLink } from './janus-link'
+import { streaming } from './provisioning'
+
+/** How often each edge is asked how many viewers it has. */
+const LOAD_POLL_MS = 2000
+
+/**
+ * One Janus that serves viewers: the origin (where the host publishes) or an edge
+ * (NUXT_JANUS_EDGES) that the origin forwards each show to, as plain RTP, while it has viewers.
+ */
+export interface MediaServer {
+  /** Its WebSocket URL, also its name in the metrics. */
+  readonly url: string
+  readonly link: JanusLink
+  /** Where the origin's VideoRoom sends it RTP for its mountpoints. */
+  readonly rtpHost: string
+  readonly edge: boolean
+  /** Viewers this process has on it now. */
+  viewers: number
+  /** Viewers it reported having (every process's) at the last poll, and the ones this process sent it since. */
+  reported: number
+  joinedSince: number
+}
+
+/**
+ * The Janus edges of this process (PROTOCOL.md, "Past one box"): a connection to each, kept up
+ * as the origin's is, and its load (the viewers it reports across every process, polled, plus the
+ * ones sent to it since), so each new viewer goes to the least loaded edge that is up. `onLost`
+ * hears of an edge whose connection dropped: its viewers' sessions went with it.
+ */
+export class JanusEdges {
+  readonly servers: MediaServer[]
+  private poller?: ReturnType<typeof setInterval>
+
+  constructor(urls: string[], private readonly secret: string | undefined, onLost: (server: MediaServer) => void, private readonly describedAs: (description: string) => boolean) {
+    this.servers = urls.map((url) => {
+      const server: MediaServer = {
+        url,
+        edge: true,
+        rtpHost: new URL(url).hostname.replace(/^\[|\]$/g, ''),
+        viewers: 0,
+        reported: 0,
+        joinedSince: 0,
+        link: new JanusLink(url, secret, () => {
+          server.viewers = 0
+          server.reported = 0
+          onLost(server)
+        }),
+      }
+      return server
+    })
+  }
+
+  start() {
+    for (const server of this.servers) server.link.start()
+    this.poller = setInterval(() => void this.poll(), LOAD_POLL_MS)
+    this.poller.unref?.()
+  }
+
+  /** The least loaded edge that is up; none when no edge is (the origin serves then). */
+  pick(): MediaServer | undefined {
+    let best: MediaServer | undefined
+    for (const server of this.servers) {
+      if (!server.link.up) continue
+      if (!best || load(server) < load(best)) best = server
+    }
+    if (best) best.joinedSince++
+    return best
+  }
+
+  status(): EdgeStatus[] {
+    return this.servers.map(({ url, link, viewers, reported }) => ({ url, up: link.up, viewers, reported }))
+  }
+
+  /** Asks each edge how many viewers its mountpoints of ours have (Streaming's `info`). */
+  private async poll() {
+    await Promise.all(this.servers.filter(server => server.link.up).map(async (server) => {
+      const handle = await server.link.attach(streaming).catch(() => undefined)
+      if (!handle) return
+      try {
+        const { data } = await ask(handle, { request: 'list', admin_key: this.secret })
+        const ours = ((data.list ?? []) as { id: number, description?: string }[]).filter(item => this.describedAs(item.description ?? ''))
+        let viewers = 0
+        for (const item of ours) {
+          const { data: info } = await ask(handle, { request: 'info', id: item.id, secret: this.secret }).catch(() => ({ data: {} as Record<string, unknown> }))
+          viewers += Number((info.info as { viewers?: number } | undefined)?.viewers ?? 0)
+        }
+        server.reported = viewers
+        server.joinedSince = 0
+      }
+      catch {
+        // An edge that does not answer now keeps its last figure; its connection's loss is heard of separately.
+      }
+      finally {
+        void handle.detach().catch(() => {})
+      }
+    }))
+  }
+
+  async close() {
+    clearInterval(this.poller)
+    await Promise.all(this.servers.map(server => server.link.close()))
+  }
+}
+
+/** An edge's load: every process's viewers at the last poll and those sent since, and at least this process's own now. */
+const load = (server: MediaServer) => Math.max(server.reported + server.joinedSince, server.viewers)
