@@ -8,8 +8,10 @@
 // the media carried by a Janus of the run's own), and its CPU counts as the server's; and again
 // against the peer, bare Janus: its Streaming plugin fed the same source directly, the same
 // viewers asking Janus themselves (./lib/bare-janus.mjs). Ours / bare Janus is the ratio of the
-// largest audiences meeting both targets.
-//   node bench/relay.mjs [--sizes=50,100,200,300] [--seconds=10] [--processes=2] [--chat-sockets=5000] [--chat-viewers=100] [--janus=true] [--quick]
+// largest audiences meeting both targets. And in janus mode with two edges (NUXT_JANUS_EDGES): an
+// origin Janus and two edges, their three CPUs counted as the server's.
+//   node bench/relay.mjs [--sizes=50,100,200,300] [--seconds=10] [--processes=2] [--chat-sockets=5000] [--chat-viewers=100]
+//     [--modes=relay,janus,bare,edges] [--quick]
 import { fork } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { measureChat } from './lib/chat-load.mjs'
@@ -20,7 +22,8 @@ import { adminToken, liveShow, processCpuSeconds, startServer, watchRss } from '
 import { mb, options, printTable, round, saveResults, sleep, summarize } from './lib/stats.mjs'
 import { publishWithWerift } from './lib/werift-peers.mjs'
 
-const opts = options({ 'sizes': '50,100,200,300', 'seconds': 10, 'processes': 2, 'chat-sockets': 5000, 'chat-viewers': 100, 'rate': 20, 'kbps': 1500, 'janus': 'true' })
+const opts = options({ 'sizes': '50,100,200,300', 'seconds': 10, 'processes': 2, 'chat-sockets': 5000, 'chat-viewers': 100, 'rate': 20, 'kbps': 1500, 'modes': 'relay,janus,bare,edges', 'chat': 'true' })
+const modes = new Set(opts.modes.split(','))
 const sizes = opts.quick ? [4] : opts.sizes.split(',').map(Number)
 const seconds = opts.quick ? 3 : opts.seconds
 const chatSockets = opts.quick ? 200 : opts['chat-sockets']
@@ -31,18 +34,23 @@ const TARGET = { lossPercent: 0.5, p99DelayMs: 150 }
 
 const now = () => performance.timeOrigin + performance.now()
 
-/** A relay server (or a janus-mode one, with its Janus) with room for every viewer of the run. */
+/** A relay server (or a janus-mode one, with its Janus, and with `edges` its edges too) with room for every viewer of the run. */
 async function relayServer(maxViewers, mode = 'relay') {
-  const janus = mode === 'janus' ? await startJanus() : undefined
-  const server = await startServer({ env: { NUXT_MEDIA_MODE: 'relay', NUXT_MEDIA_LOOPBACK: 'true', NUXT_MEDIA_MAX_VIEWERS: String(maxViewers + 10), ...janus?.env } })
+  const secret = `bench-${Math.random().toString(36).slice(2)}`
+  const januses = mode === 'janus' ? [await startJanus()] : mode === 'edges' ? await Promise.all([0, 1, 2].map(() => startJanus({ secret }))) : []
+  const [janus, ...edges] = januses
+  const server = await startServer({ env: {
+    NUXT_MEDIA_MODE: 'relay', NUXT_MEDIA_LOOPBACK: 'true', NUXT_MEDIA_MAX_VIEWERS: String(maxViewers + 10), ...janus?.env,
+    ...(edges.length ? { NUXT_JANUS_EDGES: edges.map(edge => edge.url).join(',') } : {}),
+  } })
   if (!janus) return server
   return {
     ...server,
     // What carries the media is Janus: its CPU is the server's as much as the Nuxt process's.
-    cpuSeconds: () => server.cpuSeconds() + processCpuSeconds(janus.pid),
+    cpuSeconds: () => server.cpuSeconds() + januses.reduce((sum, one) => sum + processCpuSeconds(one.pid), 0),
     async stop() {
       await server.stop()
-      await janus.stop()
+      await Promise.all(januses.map(one => one.stop()))
     },
   }
 }
@@ -303,23 +311,20 @@ async function runChat(viewerCount) {
   }
 }
 
-const runs = []
-for (const size of sizes) {
-  console.log(`relay: ${size} viewers of one ${opts.kbps} kbit/s publisher for ${seconds} s`)
-  runs.push(await runViewers(size))
-}
-const janusRuns = []
-const bareJanusRuns = []
-if (haveJanus && opts.janus !== 'false') {
+/** Every size in `mode`, when it is asked for (and, beyond the relay, when Janus is installed). */
+async function runMode(mode, name, label) {
+  const runs = []
+  if (!modes.has(name) || (mode !== 'relay' && !haveJanus)) return runs
   for (const size of sizes) {
-    console.log(`janus mode: ${size} viewers of one ${opts.kbps} kbit/s publisher for ${seconds} s`)
-    janusRuns.push(await runViewers(size, 'janus'))
+    console.log(`${label}: ${size} viewers of one ${opts.kbps} kbit/s publisher for ${seconds} s`)
+    runs.push(await runViewers(size, mode))
   }
-  for (const size of sizes) {
-    console.log(`bare Janus (Streaming fed directly): ${size} viewers of the same ${opts.kbps} kbit/s source for ${seconds} s`)
-    bareJanusRuns.push(await runViewers(size, 'bare janus'))
-  }
+  return runs
 }
+const runs = await runMode('relay', 'relay', 'relay')
+const janusRuns = await runMode('janus', 'janus', 'janus mode')
+const bareJanusRuns = await runMode('bare janus', 'bare', 'bare Janus (Streaming fed directly)')
+const edgeRuns = await runMode('edges', 'edges', 'janus mode, an origin and two edges')
 const tableRow = run => ({
   'mode': run.mode,
   'viewers': run.viewers,
@@ -335,29 +340,34 @@ const tableRow = run => ({
   'server RSS MB': run.serverRssMB,
   'met': run.met ? 'yes' : 'no',
 })
-printTable('Relay, janus mode and bare Janus: one publisher, N viewers', [...runs, ...janusRuns, ...bareJanusRuns].map(tableRow))
-console.log(`chat: ${chatSockets} sockets, ${opts.rate} lines/s, without media and with ${chatViewers} relay viewers`)
-const chat = await runChat(chatViewers)
-printTable('Chat fan-out while the relay serves viewers', chat.rows)
-console.log(`chat p99 with media / without: ${chat.p99Ratio}`)
+printTable('Relay, janus mode, bare Janus and Janus edges: one publisher, N viewers', [...runs, ...janusRuns, ...bareJanusRuns, ...edgeRuns].map(tableRow))
+let chat
+if (opts.chat !== 'false') {
+  console.log(`chat: ${chatSockets} sockets, ${opts.rate} lines/s, without media and with ${chatViewers} relay viewers`)
+  chat = await runChat(chatViewers)
+  printTable('Chat fan-out while the relay serves viewers', chat.rows)
+  console.log(`chat p99 with media / without: ${chat.p99Ratio}`)
+}
 const largestOf = list => list.length ? list.filter(run => run.met).at(-1)?.viewers ?? 0 : undefined
 const largestMet = largestOf(runs)
 const largestJanusMet = largestOf(janusRuns)
 const largestBareJanusMet = largestOf(bareJanusRuns)
+const largestEdgesMet = largestOf(edgeRuns)
 // Ours / bare Janus: the largest audience meeting both targets, each against the peer's.
 const vsBare = largest => (largestBareJanusMet ? round(largest / largestBareJanusMet, 2) : undefined)
-if (janusRuns.length) console.log(`most viewers meeting both targets: relay ${largestMet}, janus mode ${largestJanusMet}, bare Janus ${largestBareJanusMet}; relay / bare ${vsBare(largestMet)}, janus mode / bare ${vsBare(largestJanusMet)}`)
+if (janusRuns.length || edgeRuns.length) console.log(`most viewers meeting both targets: relay ${largestMet}, janus mode ${largestJanusMet}, bare Janus ${largestBareJanusMet}, edges ${largestEdgesMet}; relay / bare ${vsBare(largestMet)}, janus mode / bare ${vsBare(largestJanusMet)}, edges / bare ${vsBare(largestEdgesMet)}`)
 saveResults('relay', opts.quick, {
   seconds, kbps: opts.kbps, target: TARGET, runs, largestViewersMeetingTargets: largestMet,
   janusRuns, largestJanusViewersMeetingTargets: largestJanusMet,
   bareJanusRuns, largestBareJanusViewersMeetingTargets: largestBareJanusMet,
-  relayVsBareJanus: vsBare(largestMet), janusVsBareJanus: vsBare(largestJanusMet),
+  edgeRuns, largestEdgeViewersMeetingTargets: largestEdgesMet,
+  relayVsBareJanus: vsBare(largestMet), janusVsBareJanus: vsBare(largestJanusMet), edgesVsBareJanus: vsBare(largestEdgesMet),
   chat,
 })
 // Its own checks: at the smallest size every viewer connected and got video, and nothing of the
 // chat was lost. The larger sizes and the targets are reported (bench/README.md), not failed on:
 // they are what this machine reaches.
 const smallestOf = list => list[0] && (list[0].received !== list[0].viewers || list[0].fps.min < 10)
-if (smallestOf(runs) || smallestOf(janusRuns) || smallestOf(bareJanusRuns) || chat.lost) process.exitCode = 1
+if (smallestOf(runs) || smallestOf(janusRuns) || smallestOf(bareJanusRuns) || smallestOf(edgeRuns) || chat?.lost) process.exitCode = 1
 // werift's closed peer connections can leave timers and sockets behind: the run is over, so is the process.
 process.exit()

@@ -18,6 +18,7 @@ const runs = [
   ['http.mjs'],
   ['upload.mjs'],
   ['relay.mjs'],
+  ['hls.mjs'],
 ]
 
 const failed = []

@@ -17,9 +17,10 @@ async function receiver() {
 export const CLOCK_PERIOD_SECONDS = 10
 
 /**
- * The stream's own time as a picture reads it: the clock block (top left, 160x90) is a flat grey
+ * The stream's own time as a picture reads it: the clock block (top left) is a flat grey
  * whose brightness is the time modulo CLOCK_PERIOD_SECONDS, black at 0 and white at the period.
- * `red` is the block's mean red (0-255) as a page or a decoder reads it back.
+ * `red` is the block's mean red (0-255) as a page or a decoder reads it back. The block is a quarter
+ * of the picture's width and height, top left: read the middle of it (an eighth of each, from a sixteenth).
  */
 export const clockSecondsOf = red => red / 255 * CLOCK_PERIOD_SECONDS
 
@@ -36,7 +37,7 @@ export async function startMediaSource(options = {}) {
   const port = socket => socket.address().port
   const pattern = `testsrc2=size=${width}x${height}:rate=30`
   // geq on a 16x9 grey, scaled up: a flat block costs nothing to draw and survives two encodings.
-  const withClock = `${pattern}[p];color=c=black:size=16x9:rate=30,format=yuv420p,geq=lum='16+mod(T,${CLOCK_PERIOD_SECONDS})*219/${CLOCK_PERIOD_SECONDS}':cb=128:cr=128,scale=160:90[c];[p][c]overlay=0:0,format=yuv420p`
+  const withClock = `${pattern}[p];color=c=black:size=16x9:rate=30,format=yuv420p,geq=lum='16+mod(T,${CLOCK_PERIOD_SECONDS})*219/${CLOCK_PERIOD_SECONDS}':cb=128:cr=128,scale=${width / 4}:${height / 4}[c];[p][c]overlay=0:0,format=yuv420p`
   const startedAt = Date.now()
   const ffmpeg = spawn('ffmpeg', [
     '-loglevel', 'error', '-re',

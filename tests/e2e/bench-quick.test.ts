@@ -95,12 +95,24 @@ describe.sequential('benchmarks, quick mode', () => {
     expect(viewers.fps.min).toBeGreaterThan(10)
     expect(viewers.viewerKbps.min).toBeGreaterThan(100)
     expect(figures.chat.lost).toBe(0)
-    // With Janus: janus mode and the peer, bare Janus fed directly, carried the same source to every viewer.
+    // With Janus: janus mode, the peer (bare Janus fed directly) and an origin with two edges carried the same source to every viewer.
     if (haveJanus) {
-      for (const runs of [figures.janusRuns, figures.bareJanusRuns]) {
+      for (const runs of [figures.janusRuns, figures.bareJanusRuns, figures.edgeRuns]) {
         expect(runs[0].received).toBe(runs[0].viewers)
         expect(runs[0].fps.min).toBeGreaterThan(10)
       }
     }
   }, 300_000)
+
+  it.skipIf(!haveFfmpeg)('packages a show as HLS in segments of at most 2 s, each timed from the publisher\'s picture', async () => {
+    const run = await runQuick('hls.mjs')
+    expect(run.code, run.output).toBe(0)
+    const figures = results('hls')
+    expect(figures.segments.length).toBeGreaterThanOrEqual(3)
+    for (const segment of figures.segments) {
+      expect(segment.seconds).toBeLessThanOrEqual(2)
+      expect(segment.delayMs).toBeGreaterThan(0)
+    }
+    expect(figures.row['ffmpeg processes']).toBe(2)
+  }, 120_000)
 })
