@@ -17,12 +17,13 @@ const FLOW_CHECK_MS = 2500
 /** WebRTC not playing this long after the show is wanted: the page plays HLS (where there is one) meanwhile. */
 const HLS_AFTER_MS = 3000
 /**
- * A playing connection that receives nothing this long, while the host is sending (the room has
- * not said otherwise), lost its media server (a Janus edge that died): a new session now, which
- * lands on one that is up, rather than when ICE gives up many seconds later. Longer than the
- * server takes to tell the room the host stopped (SOURCE_SILENT_MS and a socket frame).
+ * A playing connection that receives nothing this long asks the server whether its session is
+ * still there (HttpSignaling.stillThere); a session the server dropped (its Janus edge died, the
+ * relay restarted) is given up at once and a new one opened, which lands on a server that is up,
+ * rather than when ICE notices seconds later. A host who stopped sending leaves the session in
+ * place: the page waits for the room's media_state.
  */
-const STALLED_MS = 2500
+const STALLED_MS = 1500
 const STALL_CHECK_MS = 500
 
 /**
@@ -128,7 +129,7 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
     if (after === null || after <= (before ?? 0)) void connect()
   }
 
-  /** Watches a playing connection for media that stops while the host still sends (see STALLED_MS). */
+  /** Watches a playing connection for media that stops with its server gone (see STALLED_MS). */
   function watchStalls(made: PeerLink) {
     clearInterval(stallTimer)
     let last: number | null = null
@@ -142,8 +143,13 @@ export const useWhepViewerStore = defineStore('whep-viewer', () => {
         lastGrewAt = Date.now()
       }
       else if (Date.now() - lastGrewAt > STALLED_MS) {
-        clearInterval(stallTimer)
-        void connect()
+        // Asked once per stall: the next question only after another STALLED_MS without media.
+        lastGrewAt = Date.now()
+        const asked = signaling
+        if (asked && !await asked.stillThere() && link === made) {
+          clearInterval(stallTimer)
+          void connect()
+        }
       }
     }, STALL_CHECK_MS)
   }

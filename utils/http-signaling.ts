@@ -105,6 +105,19 @@ export class HttpSignaling {
     }).catch(() => {})
   }
 
+  /**
+   * Whether the server still has this session: an end-of-candidates PATCH (harmless to repeat)
+   * answered 404 means it went (its media server died). Unknown (no session yet, the network
+   * down) counts as still there.
+   */
+  async stillThere(): Promise<boolean> {
+    if (!this.location || this.closed) return true
+    const response = await fetch(this.location, {
+      method: 'PATCH', body: fragmentOf([], true, '0'), headers: { 'content-type': 'application/trickle-ice-sdpfrag' }, credentials: 'same-origin',
+    }).catch(() => null)
+    return response?.status !== 404
+  }
+
   /** The server ended the session itself: closing then sends nothing. */
   forget() {
     this.location = undefined

@@ -164,13 +164,17 @@ export interface SignalingRequest { method: string, url: string, body: string, c
  * A WHIP/WHEP endpoint as `fetch`: each POST is answered by `answer` (201 with a Location by
  * default); PATCH and DELETE get 204. Every request is kept in `requests`.
  */
-export function fakeSignalingServer(answer: (post: SignalingRequest, index: number) => Response = (_, index) => new Response('v=0 answer', { status: 201, headers: { location: `/session/${index}` } })) {
+export function fakeSignalingServer(
+  answer: (post: SignalingRequest, index: number) => Response = (_, index) => new Response('v=0 answer', { status: 201, headers: { location: `/session/${index}` } }),
+  /** The answer to a PATCH or DELETE: 204 unless given. */
+  other: (request: SignalingRequest) => Response = () => new Response(null, { status: 204 }),
+) {
   const requests: SignalingRequest[] = []
   let posts = 0
   const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
     const request = { method: init.method ?? 'GET', url: String(url), body: String(init.body ?? ''), contentType: new Headers(init.headers).get('content-type') }
     requests.push(request)
-    return request.method === 'POST' ? answer(request, posts++) : new Response(null, { status: 204 })
+    return request.method === 'POST' ? answer(request, posts++) : other(request)
   })
   vi.stubGlobal('fetch', fetch)
   return { requests, of: (method: string) => requests.filter(request => request.method === method) }

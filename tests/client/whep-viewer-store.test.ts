@@ -154,19 +154,27 @@ describe('the WHEP viewer store', () => {
     expect(viewer.state).toBe('playing')
   })
 
-  it('opens a new session when a playing connection stops receiving while the host sends (its media server died)', async () => {
-    const { server, viewer } = setUp()
+  it('opens a new session at once when a playing connection stops receiving and the server no longer has its session (a Janus edge died)', async () => {
+    let gone = false
+    const server = fakeSignalingServer(undefined, () => gone ? Response.json({ message: 'no such session' }, { status: 404 }) : new Response(null, { status: 204 }))
+    const viewer = useWhepViewerStore()
+    viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH })
     viewer.start()
     await settle()
-    FakePeerConnection.all[0]!.become('connected')
-    const flowing = keepFlowing(FakePeerConnection.all[0]!)
+    const peer = FakePeerConnection.all[0]!
+    peer.become('connected')
+    const flowing = keepFlowing(peer)
     await vi.advanceTimersByTimeAsync(5000)
-    expect(server.of('POST')).toHaveLength(1)
     clearInterval(flowing)
-    // Nothing more arrives; the room never said the host stopped.
-    await vi.advanceTimersByTimeAsync(3500)
+    // Nothing more arrives, but the server still has the session (a host who stopped, before the room says so): the page waits.
+    await vi.advanceTimersByTimeAsync(4000)
+    expect(server.of('POST')).toHaveLength(1)
+    expect(server.of('PATCH').length).toBeGreaterThanOrEqual(1)
+    // The session went with its media server: a new one at the next question.
+    gone = true
+    await vi.advanceTimersByTimeAsync(2100)
     expect(server.of('POST')).toHaveLength(2)
-    expect(FakePeerConnection.all[0]!.closed).toBe(true)
+    expect(peer.closed).toBe(true)
   })
 
   it('plays the HLS stand-in while the show is full, and leaves it when WebRTC comes up', async () => {
