@@ -83,7 +83,11 @@ async function publish(base, token, livestreamId, onFrame) {
     const answer = await fetch(whipUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${streamKey}` } })
     if (answer.status !== 201) throw new Error(`WHIP ${answer.status}: ${await answer.text()}`)
     return answer.text()
-  }, video.onPacket)
+  }, video.onPacket).catch((error) => {
+    // Its ffmpeg would otherwise run on (ten minutes of a core) under every later run and test.
+    source.stop()
+    throw error
+  })
   // A publisher whose connection goes down mid-run explains viewers told "nothing is published".
   let stopping = false
   pc.connectionStateChange.subscribe(state => !stopping && state !== 'connected' && console.log(`  the publisher's connection is ${state}`))

@@ -28,8 +28,9 @@ beforeAll(async () => {
   useAppServer({ baseURL: server.baseURL, adminToken: admin })
 })
 afterAll(async () => {
-  for (const close of closers.splice(0).reverse()) await close()
+  // The publisher first (its ffmpeg), and each closer on its own.
   publisher?.stop()
+  for (const close of closers.splice(0).reverse()) await Promise.resolve().then(close).catch(() => {})
   await server?.stop()
 })
 
