@@ -15,7 +15,7 @@ const NOT_PUBLISHED_RETRY_MS = 3000
 /** How long after the server says media flows this connection must have received some. */
 const FLOW_CHECK_MS = 2500
 /** WebRTC not playing this long after the show is wanted: the page plays HLS (where there is one) meanwhile. */
-const HLS_AFTER_MS = 3000
+const HLS_AFTER_MS = 2500
 /**
  * A playing connection that receives nothing this long asks the server whether its session is
  * still there (HttpSignaling.stillThere); a session the server dropped (its Janus edge died, the

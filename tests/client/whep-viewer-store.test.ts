@@ -196,13 +196,13 @@ describe('the WHEP viewer store', () => {
     expect(viewer.hlsUrl).toBeNull()
   })
 
-  it('plays HLS when WebRTC has not connected within three seconds, and never without an HLS stream', async () => {
+  it('plays HLS when WebRTC has not connected within 2.5 seconds, and never without an HLS stream', async () => {
     for (const hlsUrl of ['/live/s1/hls/index.m3u8', undefined]) {
       fakeSignalingServer()
       const viewer = useWhepViewerStore()
       viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH, hlsUrl })
       viewer.start()
-      await vi.advanceTimersByTimeAsync(2900)
+      await vi.advanceTimersByTimeAsync(2400)
       expect(viewer.hlsUrl).toBeNull()
       await vi.advanceTimersByTimeAsync(200)
       expect(viewer.state).toBe('connecting')
