@@ -1,6 +1,5 @@
 import type { EdgeStatus } from '../backend'
-import { ask, JanusLink } from './janus-link'
-import { streaming } from './provisioning'
+import { JanusLink } from './janus-link'
 
 /** How often each edge is asked how many viewers it has. */
 const LOAD_POLL_MS = 2000
@@ -33,7 +32,7 @@ export class JanusEdges {
   readonly servers: MediaServer[]
   private poller?: ReturnType<typeof setInterval>
 
-  constructor(urls: string[], private readonly secret: string | undefined, onLost: (server: MediaServer) => void, private readonly describedAs: (description: string) => boolean) {
+  constructor(urls: string[], secret: string | undefined, onLost: (server: MediaServer) => void, private readonly viewersOn: (server: MediaServer) => Promise<number>) {
     this.servers = urls.map((url) => {
       const server: MediaServer = {
         url,
@@ -73,27 +72,15 @@ export class JanusEdges {
     return this.servers.map(({ url, link, viewers, reported }) => ({ url, up: link.up, viewers, reported }))
   }
 
-  /** Asks each edge how many viewers its mountpoints of ours have (Streaming's `info`). */
+  /** Asks each edge that is up how many viewers it has (`viewersOn`). */
   private async poll() {
     await Promise.all(this.servers.filter(server => server.link.up).map(async (server) => {
-      const handle = await server.link.attach(streaming).catch(() => undefined)
-      if (!handle) return
       try {
-        const { data } = await ask(handle, { request: 'list', admin_key: this.secret })
-        const ours = ((data.list ?? []) as { id: number, description?: string }[]).filter(item => this.describedAs(item.description ?? ''))
-        let viewers = 0
-        for (const item of ours) {
-          const { data: info } = await ask(handle, { request: 'info', id: item.id, secret: this.secret }).catch(() => ({ data: {} as Record<string, unknown> }))
-          viewers += Number((info.info as { viewers?: number } | undefined)?.viewers ?? 0)
-        }
-        server.reported = viewers
+        server.reported = await this.viewersOn(server)
         server.joinedSince = 0
       }
       catch {
         // An edge that does not answer now keeps its last figure; its connection's loss is heard of separately.
-      }
-      finally {
-        void handle.detach().catch(() => {})
       }
     }))
   }

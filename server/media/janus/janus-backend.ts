@@ -8,7 +8,7 @@ import { switchRtpOut } from '../relay/rtp-out'
 import { Show } from '../relay/show'
 import { JanusEdges, type MediaServer } from './edges'
 import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle } from './janus-link'
-import { describesAShow, janusId, janusProvisioning, NO_SUCH_MOUNTPOINT, streaming, videoroom, type PublisherInfo } from './provisioning'
+import { janusId, janusProvisioning, NO_SUCH_MOUNTPOINT, streaming, videoroom, type PublisherInfo } from './provisioning'
 import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
 import { answerForJanus, answerForViewer, firstMid, parseSdp, payloadTypeOf, payloadTypesFor, type ParsedSdp } from './sdp-bridge'
 
@@ -103,7 +103,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       for (const viewer of found.viewers.values()) if (viewer.server === edge) removeViewer(found, viewer)
     }
     void provisioning.edgeLost(edge)
-  }, describesAShow)
+  }, server => provisioning.viewersOn(server))
   edges.start()
 
   const emit = (event: MediaEvent) => {
@@ -151,7 +151,8 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     if (server.edge && ![...found.viewers.values()].some(other => other.server === server)) {
       setTimeout(() => {
         const now = entries.get(found.show.id)
-        if (now && [...now.viewers.values()].some(other => other.server === server)) return
+        // The show ended meanwhile (its mountpoints went with it), or a viewer came back there.
+        if (!now || [...now.viewers.values()].some(other => other.server === server)) return
         // Only if no process has a viewer there either (the edge says).
         void provisioning.removeMountpoints(found.show.id, server, { ifIdle: true })
       }, EDGE_IDLE_MS).unref?.()
@@ -346,8 +347,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
       switchRtpOut(found, null)
       await found.recording.stop()
       for (const viewer of found.viewers.values()) {
-        viewer.server.viewers = Math.max(0, viewer.server.viewers - 1)
-        sessionEnded(livestreamId, 'viewer', viewer.id)
+        removeViewer(found, viewer)
         void viewer.handle.detach().catch(() => {})
       }
       if (found.publisher) {

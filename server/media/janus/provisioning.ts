@@ -19,7 +19,7 @@ export const janusId = (key: string) => Number.parseInt(createHash('sha256').upd
 
 /** Mountpoints say whose they are in their description, so any process finds a show's mountpoints. */
 const describe = (livestreamId: string) => `wrencos ${livestreamId}`
-export const describesAShow = (description: string) => description.startsWith('wrencos ')
+const describesAShow = (description: string) => description.startsWith('wrencos ')
 
 /** What any process needs to know of a show's publisher to feed a mountpoint from it. */
 export interface PublisherInfo {
@@ -245,10 +245,7 @@ export function janusProvisioning(origin: MediaServer, secret: string | undefine
     await withHandle(streaming, async (handle) => {
       const mountpoints = await mountpointsOf(livestreamId, server)
       if (options.ifIdle) {
-        for (const mountpoint of mountpoints) {
-          const { data } = await ask(handle, { request: 'info', id: mountpoint.id, secret })
-          if (Number((data.info as { viewers?: number } | undefined)?.viewers ?? 0) > 0) return
-        }
+        for (const mountpoint of mountpoints) if (await viewersOf(handle, mountpoint.id) > 0) return
       }
       for (const mountpoint of mountpoints) await ask(handle, { request: 'destroy', id: mountpoint.id, secret }).catch(() => {})
       edgePorts.get(server)?.delete(livestreamId)
@@ -261,6 +258,22 @@ export function janusProvisioning(origin: MediaServer, secret: string | undefine
     const shows = edgePorts.get(server)
     edgePorts.delete(server)
     for (const [livestreamId, { ports }] of shows ?? []) await stopForwards(livestreamId, server.rtpHost, [...ports])
+  }
+
+  /** The viewers `server` reports on its mountpoints of our shows, every process's (Streaming's `info`). */
+  async function viewersOn(server: MediaServer): Promise<number> {
+    return withHandle(streaming, async (handle) => {
+      const { data } = await ask(handle, { request: 'list', admin_key: secret })
+      const ours = ((data.list ?? []) as { id: number, description?: string }[]).filter(item => describesAShow(item.description ?? ''))
+      let viewers = 0
+      for (const item of ours) viewers += await viewersOf(handle, item.id)
+      return viewers
+    }, server)
+  }
+
+  const viewersOf = async (handle: JanusHandle, id: number) => {
+    const { data } = await ask(handle, { request: 'info', id, secret }).catch(() => ({ data: {} as Record<string, unknown> }))
+    return Number((data.info as { viewers?: number } | undefined)?.viewers ?? 0)
   }
 
   /** The show's room goes from the origin (its publisher and forwards with it). */
@@ -280,7 +293,7 @@ export function janusProvisioning(origin: MediaServer, secret: string | undefine
     })
   }
 
-  return { withHandle, ensureRoom, roomPublisher, mountpointFor, feedMountpoints, removeMountpoints, removeRoom, edgeLost }
+  return { withHandle, ensureRoom, roomPublisher, mountpointFor, feedMountpoints, removeMountpoints, removeRoom, edgeLost, viewersOn }
 }
 
 export type JanusProvisioning = ReturnType<typeof janusProvisioning>
