@@ -23,8 +23,8 @@ const HLS_AFTER_MS = 2500
  * rather than when ICE notices seconds later. A host who stopped sending leaves the session in
  * place: the page waits for the room's media_state.
  */
-const STALLED_MS = 1500
-const STALL_CHECK_MS = 500
+const STALLED_MS = 1000
+const STALL_CHECK_MS = 250
 
 /**
  * The customer's side in relay and janus modes: the show played with WHEP, one connection to the
