@@ -1,11 +1,19 @@
 // How video reaches viewers (NUXT_MEDIA_MODE): the core talks to one MediaBackend, whichever
 // carries the media: the relay in a worker of this process, Janus, or nobody (p2p).
-import type { ShowStatus } from './relay/relay'
-import type { RtpTarget, ShowCodecs } from './relay/rtp-out'
+import type { RtpTarget, ShowCodecs } from './common/rtp-out'
 
 export type MediaMode = 'relay' | 'janus' | 'p2p'
 export type SessionKind = 'publisher' | 'viewer'
-export type { ShowStatus }
+
+/** What a show's media is doing on this process (GET .../media, /metrics). */
+export interface ShowStatus {
+  publishing: boolean
+  viewers: number
+  layers: { source: string, bitrate: number, width?: number, height?: number }[]
+}
+
+/** A session whose ICE and DTLS have not connected by then never will: it is closed and its ports freed. */
+export const CONNECT_WITHIN_MS = 20_000
 
 /** What a backend tells: the host's media started or stopped flowing; a session ended (its admission places are free). */
 export type MediaEvent

@@ -2,7 +2,7 @@
 // through WHIP) and a viewer that counts what it gets (as a WHEP player would).
 import type { RTCPeerConnection, RtpPacket } from 'werift'
 import { negotiate, peer } from '../../bench/lib/werift-peers.mjs'
-import { vp8Info } from '../../server/media/relay/vp8'
+import { vp8Info } from '../../server/media/common/vp8'
 
 export { connected, publishWithWerift } from '../../bench/lib/werift-peers.mjs'
 

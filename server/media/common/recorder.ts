@@ -4,7 +4,7 @@ import { MediaStreamTrack, RTCRtpCodecParameters } from 'werift'
 import { MediaRecorder } from 'werift/nonstandard'
 import { chunkName } from '../chunks'
 import { Forwarder, type SourcePacket } from './forwarder'
-import type { CodecChoice } from './peer-config'
+import type { CodecChoice } from './codec'
 import type { Show, Sink } from './show'
 
 /**

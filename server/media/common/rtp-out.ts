@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { Forwarder, type SourcePacket } from './forwarder'
-import type { CodecChoice } from './peer-config'
+import type { CodecChoice } from './codec'
 import type { Show, Sink } from './show'
 
 /** Where a show's media is sent as plain RTP on this host: an ffmpeg that restreams it (server/restream). */

@@ -1,5 +1,5 @@
 import type { RtpPacket } from 'werift'
-import type { CodecChoice } from './peer-config'
+import type { CodecChoice } from './codec'
 import type { SourcePacket } from './forwarder'
 
 /** A source (a simulcast layer, or audio) as the relay sees it arrive. */

@@ -1,8 +1,8 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { RtpPacket } from 'werift'
-import { h264Startable } from '../relay/h264'
-import type { Show } from '../relay/show'
-import { vp8Info } from '../relay/vp8'
+import { h264Startable } from '../common/h264'
+import type { Show } from '../common/show'
+import { vp8Info } from '../common/vp8'
 
 /** The payload types the recorder's forwarder is asked to use (Janus rewrites them to these). */
 export const RECORDED_PT = { vp8: 96, h264: 102, opus: 111 } as const

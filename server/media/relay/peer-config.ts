@@ -1,4 +1,5 @@
 import { RTCRtpCodecParameters, useAbsSendTime, useFIR, useNACK, usePLI, useREMB, useRepairedRtpStreamId, useSdesMid, useSdesRTPStreamId, type PeerConfig } from 'werift'
+import type { CodecChoice } from '../common/codec'
 
 /** Where the relay's ICE candidates come from (README, "The media relay in production"). */
 export interface RelayNetwork {
@@ -20,9 +21,6 @@ export const PUBLISH_CODECS = {
   ],
   audio: () => [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
 }
-
-/** A codec as the publisher negotiated it, for the viewers (the relay forwards, it never transcodes). */
-export interface CodecChoice { mimeType: string, clockRate: number, channels?: number, parameters?: string, payloadType?: number }
 
 export function codecOf({ payloadType: _publishers, ...choice }: CodecChoice) {
   return new RTCRtpCodecParameters({ ...choice, rtcpFeedback: choice.mimeType.startsWith('video/') ? feedback() : [] })

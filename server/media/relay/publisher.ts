@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { RTCPeerConnection, type MediaStreamTrack, type RTCRtpTransceiver } from 'werift'
 import { MediaError } from '../backend'
-import { h264Startable } from './h264'
-import { PUBLISH_CODECS, peerConfig, type CodecChoice, type RelayNetwork } from './peer-config'
+import { h264Startable } from '../common/h264'
+import type { CodecChoice } from '../common/codec'
+import { PUBLISH_CODECS, peerConfig, type RelayNetwork } from './peer-config'
 import { answerOf, applyOffer, connectDeadline } from './session-setup'
 import { remb } from './rtcp'
-import { parseIceFragment, iceFragmentOf } from './sdp-fragment'
-import type { Show } from './show'
-import { vp8Info } from './vp8'
+import { parseIceFragment, iceFragmentOf } from '../common/sdp-fragment'
+import type { Show } from '../common/show'
+import { vp8Info } from '../common/vp8'
 
 /** What the relay tells a publisher it may send, at most (above 1080p's 4.5 Mbit/s preset). */
 const MAX_PUBLISH_BITS = 6_000_000

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { MediaError, type MediaBackend, type MediaEvent, type SessionKind } from '../backend'
 import type { RelayOptions } from './relay'
-import { isEvent, type RpcAnswer, type WorkerMessage } from './rpc'
+import { isEvent, type RelayApi, type RelayMethod, type RelayResult, type RpcAnswer, type RpcCall, type WorkerMessage } from './rpc'
 
 /** How long a call to the worker may take before it is given up (an SDP negotiation is milliseconds). */
 const CALL_TIMEOUT_MS = 15_000
@@ -63,15 +63,15 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
     })
   }
 
-  function call<T>(method: string, ...args: unknown[]): Promise<T> {
+  function call<M extends RelayMethod>(method: M, ...args: Parameters<RelayApi[M]>): Promise<RelayResult<M>> {
     const id = nextId++
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<RelayResult<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiting.delete(id)
         reject(new MediaError('unavailable', 'the media relay did not answer in time'))
       }, CALL_TIMEOUT_MS)
       waiting.set(id, { resolve: resolve as (value: unknown) => void, reject, timer })
-      worker.postMessage({ id, method, args })
+      worker.postMessage({ id, method, args } satisfies RpcCall<M>)
     })
   }
 
@@ -79,8 +79,8 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
   return {
     mode: 'relay',
     maxViewers: options.maxViewers,
-    publish: (livestreamId, sdp) => call<{ sessionId: string, sdp: string }>('publish', livestreamId, sdp).then(opened(livestreamId, 'publisher')),
-    play: (livestreamId, sdp) => call<{ sessionId: string, sdp: string }>('play', livestreamId, sdp).then(opened(livestreamId, 'viewer')),
+    publish: (livestreamId, sdp) => call('publish', livestreamId, sdp).then(opened(livestreamId, 'publisher')),
+    play: (livestreamId, sdp) => call('play', livestreamId, sdp).then(opened(livestreamId, 'viewer')),
     patch: (livestreamId, kind, sessionId, fragment) => call('patch', livestreamId, kind, sessionId, fragment),
     end: (livestreamId, kind, sessionId) => call('end', livestreamId, kind, sessionId),
     setLive: (livestreamId, recording) => call('setLive', livestreamId, recording),

@@ -1,10 +1,10 @@
 import type { RelayNetwork } from './peer-config'
-import { MediaError, type MediaEvent, type SessionKind } from '../backend'
+import { MediaError, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { PublisherSession } from './publisher'
-import { ShowRecording } from './recorder'
-import type { RtpOutSink, RtpTarget } from './rtp-out'
-import { switchRtpOut } from './rtp-out'
-import { Show } from './show'
+import { ShowRecording } from '../common/recorder'
+import type { RtpOutSink, RtpTarget } from '../common/rtp-out'
+import { switchRtpOut } from '../common/rtp-out'
+import { Show } from '../common/show'
 import { ViewerSession } from './viewer'
 
 export type RelayEvent = MediaEvent
@@ -26,12 +26,6 @@ interface Entry {
   recording: ShowRecording
   /** The show as plain RTP to a local restreamer, while one asks. */
   rtpOut?: RtpOutSink
-}
-
-export interface ShowStatus {
-  publishing: boolean
-  viewers: number
-  layers: { source: string, bitrate: number, width?: number, height?: number }[]
 }
 
 /**

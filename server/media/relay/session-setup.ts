@@ -2,11 +2,8 @@
 // the client's offer with errors a client can act on, answer only when the answer can work, and
 // give up on a connection that never comes up.
 import type { RTCPeerConnection } from 'werift'
-import { MediaError, UNUSABLE_OFFER } from '../backend'
+import { CONNECT_WITHIN_MS, MediaError, UNUSABLE_OFFER } from '../backend'
 import { announce, type RelayNetwork } from './peer-config'
-
-/** A session whose ICE and DTLS have not connected by then never will: it is closed and its ports freed. */
-export const CONNECT_WITHIN_MS = 20_000
 
 /** What an offer must carry for any WebRTC peer to use it; the first thing missing, in words. */
 export function offerProblem(sdp: string): string | undefined {

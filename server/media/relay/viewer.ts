@@ -1,10 +1,10 @@
 import { RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift'
-import { Forwarder, type SourcePacket } from './forwarder'
+import { Forwarder, type SourcePacket } from '../common/forwarder'
 import { codecOf, peerConfig, type RelayNetwork } from './peer-config'
 import { MediaError } from '../backend'
 import { patchIce, sessionId } from './publisher'
 import { answerOf, applyOffer, connectDeadline } from './session-setup'
-import type { Show, Sink, SourceState } from './show'
+import type { Show, Sink, SourceState } from '../common/show'
 
 /** How often a viewer's layer is reconsidered, and how long after a step up before another. */
 const ADAPT_EVERY_MS = 1000

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { DestinationStateName } from '#shared/types/models'
 import { backoffDelay } from '#shared/utils/backoff'
 import type { MediaBackend } from '../backend'
-import { describeRtp, type RtpTarget, type ShowCodecs } from '../relay/rtp-out'
+import { describeRtp, type RtpTarget, type ShowCodecs } from '../common/rtp-out'
 import { LIVE_INPUT, runFfmpeg } from './ffmpeg-process'
 import { CopyOutput, type CopyTarget } from './copy-output'
 

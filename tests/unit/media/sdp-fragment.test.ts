@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseIceFragment } from '../../../server/media/relay/sdp-fragment'
+import { parseIceFragment } from '../../../server/media/common/sdp-fragment'
 
 describe('ICE fragments of a WHIP/WHEP PATCH (RFC 8840)', () => {
   it('reads credentials and candidates by media section', () => {
