@@ -48,6 +48,9 @@ export default defineNuxtConfig({
     // NUXT_HLS=true: live shows also as HLS at /live/:id/hls/index.m3u8 (needs ffmpeg; README, "HLS").
     hls: '',
     mediaMaxViewers: '',
+    // What the relay may spend before it turns the next viewer away (README, "Capacity"): its thread's busy share, and egress.
+    mediaMaxLoad: '',
+    mediaMaxEgressMbps: '',
     mediaPublicIp: '',
     mediaPortRange: '',
     mediaLoopback: '',

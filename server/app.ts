@@ -16,6 +16,7 @@ import type { WebhookConfig } from './domain/webhooks'
 import { wireMediaLifecycle } from './domain/media-lifecycle'
 import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
 import type { MediaBackend, MediaMode } from './media/backend'
+import type { CapacityBudget } from './media/relay/capacity'
 import type { RelayNetwork } from './media/relay/peer-config'
 import { seedAdmin } from './domain/users'
 import { createMemoryBus, type Bus } from './realtime/bus'
@@ -31,7 +32,7 @@ export interface AppConfig {
   demoData: boolean
   limits?: LimitOverrides
   orderCaps?: OrderCaps
-  media?: { mode: MediaMode, maxViewers: number, network: RelayNetwork, janus?: { url: string, edges?: string[], apiSecret: string, forwardHost: string } }
+  media?: { mode: MediaMode, maxViewers: number, capacity?: CapacityBudget, network: RelayNetwork, janus?: { url: string, edges?: string[], apiSecret: string, forwardHost: string } }
   /** Sockets, and so WHEP sessions, one address may hold. */
   maxSocketsPerAddress?: number
   webhooks?: WebhookConfig
@@ -46,7 +47,7 @@ async function openMedia(config: AppConfig): Promise<MediaBackend> {
   const media = config.media ?? { mode: 'p2p', maxViewers: 0, network: { loopback: false } }
   if (media.mode === 'relay') {
     const [{ relayBackend }, { default: workerUrl }] = await Promise.all([import('./media/relay/relay-backend'), import('./media/relay/worker.ts?worker-url')])
-    return relayBackend(workerUrl, { network: media.network, maxViewers: media.maxViewers })
+    return relayBackend(workerUrl, { network: media.network, maxViewers: media.maxViewers, capacity: media.capacity })
   }
   if (media.mode === 'janus') {
     const { janusBackend } = await import('./media/janus/janus-backend')

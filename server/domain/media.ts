@@ -21,12 +21,12 @@ export async function mediaInfo(core: Core, id: string, base: string, iceServers
   await findLivestream(core, id)
   const { mode } = core.media
   const urls = mode === 'p2p' ? {} : { whipUrl: `${base}/api/livestreams/${id}/whip`, whepUrl: `${base}/api/livestreams/${id}/whep` }
-  const { publishing, viewers } = await core.media.status(id)
-  // How full the show is on this process (PROTOCOL.md, "Capacity and overload"): a page can say so before it asks.
-  const capacity = mode === 'p2p' ? {} : { capacity: { viewers, max: core.media.maxViewers } }
+  const { publishing, viewers, max } = await core.media.status(id)
   // HLS (NUXT_HLS): where a page that WebRTC cannot reach plays the show, a few seconds behind.
-  const hls = mode !== 'p2p' && core.restream.hls ? { hlsUrl: `${base}/live/${id}/hls/index.m3u8` } : {}
-  return { mode, ...urls, iceServers, publishing, ...capacity, ...hls }
+  const hlsUrl = mode !== 'p2p' && core.restream.hls ? `${base}/live/${id}/hls/index.m3u8` : undefined
+  // How full the show is on this process, and where the ones it turns away can watch (PROTOCOL.md, "Capacity and overload").
+  const capacity = mode === 'p2p' ? {} : { capacity: { viewers, max: max ?? core.media.maxViewers, ...(hlsUrl ? { overflow: hlsUrl } : {}) } }
+  return { mode, ...urls, iceServers, publishing, ...capacity, ...(hlsUrl ? { hlsUrl } : {}) }
 }
 
 /** A new stream key for an encoder (OBS: Service "WHIP"); the old one stops working. Only its digest is kept. */

@@ -9,6 +9,8 @@ export type SessionKind = 'publisher' | 'viewer'
 export interface ShowStatus {
   publishing: boolean
   viewers: number
+  /** The viewers the show can have on this process now, as measured (relay mode); the configured ceiling otherwise. */
+  max?: number
   layers: { source: string, bitrate: number, width?: number, height?: number }[]
 }
 

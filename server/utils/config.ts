@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { LimitOverrides } from '../domain/limits'
+import { DEFAULT_MAX_LOAD } from '../media/relay/capacity'
 
 /** NUXT_TRUST_PROXY: `true` is one proxy in front; a number is that many; anything else none. */
 export function proxyHopsOf(value: unknown): number {
@@ -23,6 +24,12 @@ function janusEdgesOf(value: unknown): string[] {
 const positive = (value: unknown, fallback: number) => {
   const number = Number(value)
   return Number.isFinite(number) && number > 0 ? Math.floor(number) : fallback
+}
+
+/** A share between 0 and 1 (exclusive of 0), or the fallback. */
+const fraction = (value: unknown, fallback: number) => {
+  const number = Number(value)
+  return String(value ?? '') !== '' && Number.isFinite(number) && number > 0 && number <= 1 ? number : fallback
 }
 
 /** NUXT_RATE_LIMITS: JSON such as `{"chat":{"perAddress":{"burst":40,"perSecond":5}}}`; a bad value is reported and ignored. */
@@ -109,6 +116,11 @@ export function serverConfig() {
     media: {
       mode: mediaModeOf(config.mediaMode),
       maxViewers: positive(config.mediaMaxViewers, 500),
+      /** The relay's budget (server/media/relay/capacity.ts): past it the next viewer gets 503. */
+      capacity: {
+        maxLoad: fraction(config.mediaMaxLoad, DEFAULT_MAX_LOAD),
+        ...(Number(config.mediaMaxEgressMbps) > 0 ? { maxEgressBps: Number(config.mediaMaxEgressMbps) * 1_000_000 } : {}),
+      },
       network: {
         // Loopback candidates serve a viewer on the relay's own machine: on in dev, off in production unless asked for.
         loopback: String(config.mediaLoopback ?? '') === '' ? import.meta.dev : ['true', '1'].includes(String(config.mediaLoopback)),

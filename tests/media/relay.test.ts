@@ -16,9 +16,9 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step()
 })
 
-function relay(options: { maxViewers?: number } = {}) {
+function relay(options: { maxViewers?: number, readLoad?: () => number } = {}) {
   const events: RelayEvent[] = []
-  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, onEvent: event => events.push(event) })
+  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, readLoad: options.readLoad, onEvent: event => events.push(event) })
   cleanup.push(() => made.close())
   return { relay: made, events }
 }
@@ -86,6 +86,28 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
     // Still serving.
     await wait(1500)
     expect(first.video.packets).toBeGreaterThan(20)
+  })
+
+  it('turns the next viewer away while its thread is nearly full, says so in its status, and takes viewers again when it is not', { timeout: 30_000 }, async () => {
+    let load = 0.69
+    const { relay: sfu } = relay({ readLoad: () => load })
+    const media = await source()
+    const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-l', offer)).sdp)
+    cleanup.push(() => publisher.close())
+    // Read twice a second: at 0.69 of the thread (the budget is 0.7) there is room for one viewer, the prior cost of one.
+    await wait(1200)
+    expect(sfu.status('show-l')).toMatchObject({ viewers: 0, max: 1 })
+    const first = await watchWithWerift(async offer => (await sfu.play('show-l', offer)).sdp)
+    cleanup.push(() => first.close())
+    await expect(watchWithWerift(async offer => (await sfu.play('show-l', offer)).sdp)).rejects.toMatchObject({ code: 'unavailable' })
+    expect(sfu.status('show-l')).toMatchObject({ viewers: 1, max: 1 })
+    load = 0.1
+    await wait(3000)
+    const second = await watchWithWerift(async offer => (await sfu.play('show-l', offer)).sdp)
+    cleanup.push(() => second.close())
+    await wait(1500)
+    expect(first.video.packets).toBeGreaterThan(50)
+    expect(second.video.packets).toBeGreaterThan(20)
   })
 
   it('carries viewers over to a publisher who came back, without them renegotiating', { timeout: 30_000 }, async () => {

@@ -42,6 +42,8 @@ export class Show {
   epoch = 0
   /** The publisher's codecs, which the viewers get too (nothing is transcoded). */
   codecs?: { video?: CodecChoice, audio?: CodecChoice }
+  /** Whether the server carrying it is short of time (relay/capacity.ts): its viewers are held below the top layer. */
+  underPressure: () => boolean = () => false
   /** Asks the publisher for a key frame of a source (set by the publisher session). */
   requestKeyframe: (ssrc: number) => void = () => {}
   private requestedAt = new Map<string, number>()
@@ -102,6 +104,22 @@ export class Show {
     return [...this.sources.values()]
       .filter(state => state.source !== 'audio' && now - state.lastAt < SOURCE_SILENT_MS)
       .sort((a, b) => a.bitrate - b.bitrate)
+  }
+
+  /** The video sources a viewer may be given now: under pressure, all but the top one. */
+  viewableVideo(): SourceState[] {
+    const layers = this.activeVideo()
+    return this.underPressure() && layers.length > 1 ? layers.slice(0, -1) : layers
+  }
+
+  /** What one viewer at the top layer is sent, in bits/s: the best video layer and the audio. */
+  viewerBitrate(): number {
+    return (this.activeVideo().at(-1)?.bitrate ?? 0) + (this.sources.get('audio')?.bitrate ?? 0)
+  }
+
+  /** The bits/s a viewer following `layer` is sent (its video and the audio). */
+  bitrateOf(layer: string | undefined): number {
+    return (layer ? this.sources.get(layer)?.bitrate ?? 0 : 0) + (this.sources.get('audio')?.bitrate ?? 0)
   }
 
   /** The best video source sending now (what the recorder and the restream follow); 'single' before any. */

@@ -1,4 +1,5 @@
 import type { RelayNetwork } from './peer-config'
+import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget } from './capacity'
 import { MediaError, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { PublisherSession } from './publisher'
 import { ShowRecording } from '../common/recorder'
@@ -13,6 +14,10 @@ export interface RelayOptions {
   network: RelayNetwork
   /** Viewers one show may have at once (NUXT_MEDIA_MAX_VIEWERS); past it WHEP answers 503. */
   maxViewers: number
+  /** What the process may spend on viewers before it turns the next one away (default: DEFAULT_MAX_LOAD of its thread). */
+  capacity?: CapacityBudget
+  /** The thread's load as tests choose it (RelayCapacity's own reading otherwise). */
+  readLoad?: () => number
   onEvent: (event: RelayEvent) => void
 }
 
@@ -35,13 +40,37 @@ interface Entry {
  */
 export class Relay {
   private readonly entries = new Map<string, Entry>()
+  private readonly capacity: RelayCapacity
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount(), options.readLoad)
+  }
+
+  /** Viewers of every show, connected or connecting. */
+  private viewerCount() {
+    let count = 0
+    for (const entry of this.entries.values()) count += entry.viewers.size
+    return count
+  }
+
+  /** What every viewer is sent now, in bits/s, by the layer each follows. */
+  private egress() {
+    let bits = 0
+    for (const { show, viewers } of this.entries.values()) for (const viewer of viewers.values()) bits += show.bitrateOf(viewer.layer)
+    return bits
+  }
+
+  /** The viewers `entry`'s show can have on this process now: its ceiling, or fewer when the process is nearly full. */
+  private maxViewersOf(entry: Entry) {
+    const room = this.capacity.room(this.viewerCount(), entry.show.viewerBitrate(), this.egress())
+    return Math.min(this.options.maxViewers, entry.viewers.size + room)
+  }
 
   private entry(livestreamId: string): Entry {
     let entry = this.entries.get(livestreamId)
     if (!entry) {
       const show = new Show(livestreamId, publishing => this.options.onEvent({ type: 'media_state', livestreamId, publishing }))
+      show.underPressure = () => this.capacity.underPressure
       entry = { show, viewers: new Map(), recording: new ShowRecording(show) }
       this.entries.set(livestreamId, entry)
     }
@@ -78,13 +107,14 @@ export class Relay {
   }
 
   /**
-   * A viewer's offer: 404 while nothing is published, 503 at the show's capacity. The viewer
-   * counts from before its negotiation, so parallel offers cannot pass the capacity together.
+   * A viewer's offer: 404 while nothing is published, 503 at the show's ceiling or when the
+   * process is nearly full (capacity.ts). The viewer counts from before its negotiation, so
+   * parallel offers cannot pass the capacity together.
    */
   async play(livestreamId: string, sdp: string): Promise<{ sessionId: string, sdp: string }> {
     const entry = this.entries.get(livestreamId)
     if (!entry?.publisher || !entry.show.codecs) throw new MediaError('not_found', 'nothing is published for this show yet')
-    if (entry.viewers.size >= this.options.maxViewers) throw new MediaError('unavailable', 'the show is full')
+    if (entry.viewers.size >= this.maxViewersOf(entry)) throw new MediaError('unavailable', 'the show is full')
     const session = new ViewerSession(entry.show, this.options.network, (gone) => {
       if (entry.viewers.get(gone.id) !== gone) return
       entry.viewers.delete(gone.id)
@@ -160,6 +190,7 @@ export class Relay {
     return {
       publishing: entry.show.publishing,
       viewers: entry.viewers.size,
+      max: this.maxViewersOf(entry),
       layers: entry.show.activeVideo().map(({ source, bitrate, width, height }) => ({ source, bitrate: Math.round(bitrate), width, height })),
     }
   }
@@ -170,6 +201,7 @@ export class Relay {
   }
 
   async close() {
+    this.capacity.close()
     await Promise.all([...this.entries.keys()].map(id => this.stopShow(id)))
   }
 }

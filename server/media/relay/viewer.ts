@@ -83,7 +83,7 @@ export class ViewerSession implements Sink {
     if (!this.video && !this.audioForwarder) throw new MediaError('invalid', 'the offer receives neither the show\'s audio nor its video')
     if (this.video) {
       const video = this.video
-      const start = fittingLayer(this.show.activeVideo(), 0)?.source ?? 'single'
+      const start = fittingLayer(this.show.viewableVideo(), 0)?.source ?? 'single'
       this.videoForwarder = new Forwarder(start, 90000, packet => this.send(video, packet))
       video.sender.onPictureLossIndication.subscribe(() => this.show.keyframe(this.videoForwarder!.following ?? this.videoForwarder!.target))
     }
@@ -146,7 +146,8 @@ export class ViewerSession implements Sink {
     const forwarder = this.videoForwarder
     const video = this.video
     if (!forwarder || !video || this.closed) return
-    const layers = this.show.activeVideo()
+    // Under pressure the top layer is not on offer: a viewer on it steps down (PROTOCOL.md, "Capacity and overload").
+    const layers = this.show.viewableVideo()
     if (!layers.length) return
     const sender = video.sender as unknown as { receiverEstimatedMaxBitrate: bigint, remoteFractionLost?: number }
     const estimate = Number(sender.receiverEstimatedMaxBitrate ?? 0n)
