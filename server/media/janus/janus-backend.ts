@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { CONNECT_WITHIN_MS, MediaError, UNUSABLE_OFFER, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { ShowRecording } from '../common/recorder'
-import { parseIceFragment } from '../common/sdp-fragment'
 import type { RtpOutSink } from '../common/rtp-out'
 import { switchRtpOut } from '../common/rtp-out'
 import { Show } from '../common/show'
 import { JanusEdges, type MediaServer } from './edges'
-import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink, type JanusHandle } from './janus-link'
+import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink } from './janus-link'
 import { janusId, janusProvisioning, NO_SUCH_MOUNTPOINT, streaming, videoroom, type PublisherInfo } from './provisioning'
 import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
-import { answerForJanus, answerForViewer, firstMid, parseSdp, payloadTypeOf, payloadTypesFor, type ParsedSdp } from './sdp-bridge'
+import { answerForJanus, answerForViewer, parseSdp, payloadTypesFor } from './sdp-bridge'
+import { EndedSessions, infoOf, patchSession, type Publisher, type Viewer } from './sessions'
 
 export interface JanusOptions {
   url: string
@@ -23,30 +23,10 @@ export interface JanusOptions {
   forwardHost: string
 }
 
-const ENDED_KEPT_MS = 60_000
 /** A little over the time Janus waits before a viewer drops to the layer below a missing one (250 ms). */
 const LAYER_FALLBACK_MS = 400
-const ENDED_KEPT_MAX = 10_000
 /** An edge keeps a show this long after this process's last viewer of it there left (one may come back). */
 const EDGE_IDLE_MS = 30_000
-
-interface Publisher {
-  id: string
-  handle: JanusHandle
-  offer: ParsedSdp
-  info: PublisherInfo
-  receiver: RtpReceiver
-}
-
-interface Viewer {
-  id: string
-  handle: JanusHandle
-  offer: ParsedSdp
-  janusOffer: ParsedSdp
-  mountpoint: number
-  /** The Janus it watches on: the origin, or an edge. */
-  server: MediaServer
-}
 
 interface Entry {
   show: Show
@@ -57,20 +37,6 @@ interface Entry {
   recording: ShowRecording
   /** The show as plain RTP to a local restreamer, while one asks (fed by this process's rtp_forward). */
   rtpOut?: RtpOutSink
-}
-
-const mids = (sdp: ParsedSdp, kind: string) => sdp.media.filter(section => section.kind === kind && section.port !== 0)
-  .map(section => section.lines.find(line => line.startsWith('a=mid:'))?.slice(6)).filter((mid): mid is string => !!mid)
-const simulcast = (sdp: ParsedSdp) => sdp.media.some(section => section.kind === 'video' && section.lines.some(line => line.startsWith('a=simulcast:')))
-
-/** What the VideoRoom will take from a publisher's offer: VP8 first (browsers), else H.264 (encoders such as OBS), and Opus. */
-function infoOf(offer: ParsedSdp): PublisherInfo | undefined {
-  const video = offer.media.find(section => section.kind === 'video' && section.port !== 0)
-  const [videoMid] = mids(offer, 'video')
-  if (!video || videoMid === undefined) return undefined
-  const codec = payloadTypeOf(video, 'vp8') !== undefined ? 'vp8' : payloadTypeOf(video, 'h264') !== undefined ? 'h264' : undefined
-  if (!codec) return undefined
-  return { codec, videoMid, audioMid: mids(offer, 'audio')[0], simulcast: simulcast(offer) }
 }
 
 /**
@@ -119,24 +85,12 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     return found
   }
 
-  /** Trickled candidates from a PATCH, for a handle whose candidates go under `mid`. */
-  async function trickle(handle: JanusHandle, mid: string, fragment: ReturnType<typeof parseIceFragment> & object) {
-    for (const { candidate } of fragment.candidates) await handle.trickle({ candidate, sdpMid: mid, sdpMLineIndex: 0 })
-    if (fragment.endOfCandidates) await handle.trickleComplete()
-  }
-
-  /** Sessions that ended by themselves (a hangup) in the last minute: their DELETE still succeeds. */
-  const ended = new Map<string, number>()
+  /** A session ended: the core hears it, and its DELETE still succeeds for a while. */
+  const ended = new EndedSessions()
   function sessionEnded(livestreamId: string, kind: SessionKind, sessionId: string) {
     emit({ type: 'session_ended', livestreamId, kind, sessionId })
-    const now = Date.now()
-    ended.set(sessionId, now)
-    for (const [id, at] of ended) {
-      if (now - at < ENDED_KEPT_MS && ended.size <= ENDED_KEPT_MAX) break
-      ended.delete(id)
-    }
+    ended.add(sessionId)
   }
-  const endedLately = (sessionId: string) => Date.now() - (ended.get(sessionId) ?? 0) < ENDED_KEPT_MS
 
   /**
    * A viewer's session ended (answers false if it had already): its places free, and an edge
@@ -295,44 +249,9 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     return session
   }
 
-  /** ICE credentials in an SDP, replaced (an ICE restart's offer is the first offer with new ones). */
-  const withCredentials = (sdp: ParsedSdp, ufrag: string, pwd: string): ParsedSdp => {
-    const swap = (line: string) => line.startsWith('a=ice-ufrag:') ? `a=ice-ufrag:${ufrag}` : line.startsWith('a=ice-pwd:') ? `a=ice-pwd:${pwd}` : line
-    return { session: sdp.session.map(swap), media: sdp.media.map(section => ({ ...section, lines: section.lines.filter(line => !line.startsWith('a=candidate:')).map(swap) })) }
-  }
-  const fragmentOf = (sdp: string) => sdp.split('\r\n').filter(line => /^a=(ice-ufrag|ice-pwd|candidate|end-of-candidates)/.test(line)).join('\r\n') + '\r\n'
-
-  async function patch(livestreamId: string, kind: SessionKind, sessionId: string, text: string) {
-    const current = session(livestreamId, kind, sessionId)
-    const fragment = parseIceFragment(text)
-    if (!fragment) throw new MediaError('invalid', 'the body must be an SDP fragment (application/trickle-ice-sdpfrag)')
-    const restart = fragment.ufrag && fragment.pwd && !current.offer.media.some(section => section.lines.includes(`a=ice-ufrag:${fragment.ufrag}`))
-      && !current.offer.session.includes(`a=ice-ufrag:${fragment.ufrag}`)
-    if (!restart) {
-      const mid = kind === 'publisher' ? (current as Publisher).info.videoMid : firstMid((current as Viewer).janusOffer)
-      await trickle(current.handle, mid, fragment).catch(() => {})
-      return undefined
-    }
-    current.offer = withCredentials(current.offer, fragment.ufrag!, fragment.pwd!)
-    const offerText = `${[...current.offer.session, ...current.offer.media.flatMap(section => [`m=${section.kind} 9 UDP/TLS/RTP/SAVPF ${section.formats.join(' ')}`, ...section.lines])].join('\r\n')}\r\n`
-    if (kind === 'publisher') {
-      const { jsep } = await ask(current.handle, { request: 'configure' }, { type: 'offer', sdp: offerText })
-      if (!jsep) throw new MediaError('invalid', 'the media server did not restart ICE')
-      await trickle(current.handle, (current as Publisher).info.videoMid, fragment).catch(() => {})
-      return fragmentOf(jsep.sdp)
-    }
-    const viewer = current as Viewer
-    const { jsep } = await ask(viewer.handle, { request: 'watch', id: viewer.mountpoint, restart: true })
-    if (!jsep) throw new MediaError('invalid', 'the media server did not restart ICE')
-    viewer.janusOffer = parseSdp(jsep.sdp)
-    await ask(viewer.handle, { request: 'start' }, { type: 'answer', sdp: answerForJanus(viewer.janusOffer, viewer.offer) })
-    await trickle(viewer.handle, firstMid(viewer.janusOffer), fragment).catch(() => {})
-    return fragmentOf(answerForViewer(viewer.offer, viewer.janusOffer))
-  }
-
   async function end(livestreamId: string, kind: SessionKind, sessionId: string) {
     // A browser that closes its connection and then DELETEs races Janus's hangup: its session just ended, which is what it asked.
-    if (endedLately(sessionId)) return
+    if (ended.lately(sessionId)) return
     const current = session(livestreamId, kind, sessionId)
     if (kind === 'publisher') publisherGone(livestreamId, current as Publisher)
     else removeViewer(entries.get(livestreamId), current as Viewer)
@@ -375,7 +294,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     maxViewers: options.maxViewers,
     publish,
     play,
-    patch,
+    patch: async (livestreamId, kind, sessionId, text) => patchSession(session(livestreamId, kind, sessionId), kind, text),
     end,
     async setLive(livestreamId, recording) {
       const found = entry(livestreamId)
