@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import { createError, defineEventHandler, isError, setResponseHeader, type H3Error, type H3Event } from 'h3'
 import { StoreError } from '../db/types'
 import { DomainError, type DomainErrorCode } from '../domain/errors'
-import { logServerError } from './server-error-log'
+import { logRefusal, logServerError } from './server-error-log'
 
 /** The HTTP status of each of the core's refusals: the socket's twin is server/realtime/refusals.ts. */
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -57,7 +57,9 @@ export function answerError(event: H3Event, error: unknown): unknown {
   const answer = toHttpError(error)
   const status = isError(answer) ? answer.statusCode : 500
   if (status < 500) return answer
-  logServerError(`${event.method} ${event.path.split('?')[0]}`, isError(answer) && answer.cause ? answer.cause : error, event)
+  const where = `${event.method} ${event.path.split('?')[0]}`
+  if (error instanceof DomainError) logRefusal(where, error, event)
+  else logServerError(where, isError(answer) && answer.cause instanceof Error ? answer.cause : error, event)
   return isError(answer) ? answer : createError({ statusCode: 500, statusMessage: 'Internal Server Error', message: 'something went wrong on our side; it has been logged' })
 }
 
