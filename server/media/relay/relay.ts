@@ -1,5 +1,6 @@
 import type { RelayNetwork } from './peer-config'
 import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget } from './capacity'
+import { JoinQueue } from './join-queue'
 import { MediaError, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { PublisherSession } from './publisher'
 import { ShowRecording } from '../common/recorder'
@@ -23,6 +24,10 @@ export interface RelayOptions {
 
 export type { SessionKind }
 
+/** Viewers whose connection (ICE, DTLS) is set up at once, and how long an offer waits for its turn (join-queue.ts). */
+const JOINING_AT_ONCE = 8
+const JOIN_WAIT_MS = 10_000
+
 interface Entry {
   show: Show
   publisher?: PublisherSession
@@ -41,6 +46,7 @@ interface Entry {
 export class Relay {
   private readonly entries = new Map<string, Entry>()
   private readonly capacity: RelayCapacity
+  private readonly joins = new JoinQueue(JOINING_AT_ONCE, JOIN_WAIT_MS)
 
   constructor(private readonly options: RelayOptions) {
     this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount(), options.readLoad)
@@ -121,11 +127,16 @@ export class Relay {
       this.ended(livestreamId, 'viewer', gone.id)
     })
     entry.viewers.set(session.id, session)
+    let done = () => {}
     try {
+      done = await this.joins.turn()
+      // The turn is given back once the connection is up, or has failed, or never came up in time.
+      session.pc.connectionStateChange.subscribe(state => state !== 'new' && state !== 'connecting' && done())
       const answer = await session.answer(sdp)
       return { sessionId: session.id, sdp: answer }
     }
     catch (error) {
+      done()
       session.close()
       throw error
     }

@@ -36,8 +36,20 @@ describe('relay capacity', () => {
     expect(relay.room(20, 1_000_000, 0)).toBe(12)
     // Five more still connecting (not measured yet) count already: parallel offers cannot pass together.
     expect(relay.room(25, 1_000_000, 0)).toBe(7)
+    // A burst of joins (their handshakes run on the thread) is not what a viewer costs for good.
+    Object.assign(state, { load: 0.9, viewers: 25 })
+    relay.sample()
+    relay.sample()
+    expect(relay.perViewer()).toBeCloseTo(0.02, 2)
+    expect(relay.room(25, 1_000_000, 0)).toBe(7)
+    // A thread saturated right now takes nobody, whatever a viewer costs.
+    state.load = 1
+    relay.sample()
+    relay.sample()
+    relay.sample()
+    expect(relay.room(25, 1_000_000, 0)).toBe(0)
     // At the budget, nobody more.
-    state.load = 0.72
+    Object.assign(state, { load: 0.72, viewers: 20 })
     settle(relay)
     expect(relay.room(20, 1_000_000, 0)).toBe(0)
   })
