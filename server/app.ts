@@ -46,8 +46,10 @@ export interface AppConfig {
 async function openMedia(config: AppConfig): Promise<MediaBackend> {
   const media = config.media ?? { mode: 'p2p', maxViewers: 0, network: { loopback: false } }
   if (media.mode === 'relay') {
-    const [{ relayBackend }, { default: workerUrl }] = await Promise.all([import('./media/relay/relay-backend'), import('./media/relay/worker.ts?worker-url')])
-    return relayBackend(workerUrl, { network: media.network, maxViewers: media.maxViewers, capacity: media.capacity })
+    const [{ relayBackend }, { default: relay }, { default: ingest }] = await Promise.all([
+      import('./media/relay/relay-backend'), import('./media/relay/worker.ts?worker-url'), import('./media/relay/ingest-worker.ts?worker-url'),
+    ])
+    return relayBackend({ relay, ingest }, { network: media.network, maxViewers: media.maxViewers, capacity: media.capacity })
   }
   if (media.mode === 'janus') {
     const { janusBackend } = await import('./media/janus/janus-backend')

@@ -46,20 +46,31 @@ const choiceOf = (transceiver: RTCRtpTransceiver): CodecChoice | undefined => {
   return codec && { mimeType: codec.mimeType, clockRate: codec.clockRate, channels: codec.channels, parameters: codec.parameters, payloadType: codec.payloadType }
 }
 
+/** What a publisher's session feeds: the show (in the relay's thread), or its stand-in on the ingest thread (ingest-worker.ts). */
+export type PublishTarget = Pick<Show, 'newPublisher' | 'receive' | 'codecs' | 'requestKeyframe' | 'sources'>
+
+/** A publisher's session as the relay holds it: here, or on the ingest thread (RemotePublisher). */
+export interface Publishing {
+  readonly id: string
+  readonly state: string
+  answer(sdp: string): Promise<string>
+  patch(text: string): Promise<string | undefined>
+  close(): void
+}
+
 /**
  * The host's upload (WHIP): one werift connection whose tracks feed the show. A browser studio
  * sends three simulcast layers (rids l, m, h); OBS sends one (`single`). The relay asks for key
  * frames on the viewers' behalf and tells the publisher how much it may send (REMB).
  */
-export class PublisherSession {
-  readonly id = sessionId()
+export class PublisherSession implements Publishing {
   readonly pc: RTCPeerConnection
   private readonly offer = { sdp: '' }
   private rembTimer?: ReturnType<typeof setInterval>
   private cancelDeadline = () => {}
   private closed = false
 
-  constructor(private readonly show: Show, private readonly network: RelayNetwork, private readonly onGone: (session: PublisherSession) => void) {
+  constructor(private readonly show: PublishTarget, private readonly network: RelayNetwork, private readonly onGone: (session: PublisherSession) => void, readonly id = sessionId()) {
     this.pc = new RTCPeerConnection(peerConfig(network, { video: PUBLISH_CODECS.video(), audio: PUBLISH_CODECS.audio() }))
   }
 

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, Worker } from 'node:worker_threads'
 import { MediaError, type MediaBackend, type MediaEvent, type SessionKind } from '../backend'
 import type { RelayOptions } from './relay'
 import { isEvent, type RelayApi, type RelayMethod, type RelayResult, type RpcAnswer, type RpcCall, type WorkerMessage } from './rpc'
@@ -7,12 +7,17 @@ import { isEvent, type RelayApi, type RelayMethod, type RelayResult, type RpcAns
 const CALL_TIMEOUT_MS = 15_000
 const CODES = new Set(['invalid', 'not_found', 'conflict', 'unavailable'])
 
+/** The relay's two threads: the relay with the viewers (worker.ts), and the hosts' uploads (ingest-worker.ts). */
+export interface RelayThreads { relay: URL, ingest: URL }
+
 /**
  * relay mode: the relay in a worker thread of this process (server/media/relay/worker.ts), called
- * through messages. A worker that dies is started again: sessions are lost (publishers and
- * viewers reconnect by themselves) and every show is said to have stopped publishing.
+ * through messages, and the publishers' sessions in a thread of their own that feeds it
+ * (ingest-worker.ts; the two talk over a MessageChannel). A thread that dies is started again
+ * with the other: sessions are lost (publishers and viewers reconnect by themselves) and every
+ * show is said to have stopped publishing.
  */
-export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEvent'>): MediaBackend {
+export function relayBackend(threads: RelayThreads, options: Omit<RelayOptions, 'onEvent' | 'ingest' | 'readLoad'>): MediaBackend {
   const listeners: Array<(event: MediaEvent) => void> = []
   const waiting = new Map<number, { resolve: (value: unknown) => void, reject: (error: unknown) => void, timer: ReturnType<typeof setTimeout> }>()
   const publishing = new Set<string>()
@@ -21,6 +26,7 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
   let nextId = 1
   let closing = false
   let worker: Worker
+  let ingest: Worker
 
   function emit(event: MediaEvent) {
     if (event.type === 'session_ended') sessions.delete(event.sessionId)
@@ -36,8 +42,16 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
   }
 
   function start() {
-    worker = new Worker(workerUrl, { workerData: options })
-    worker.unref()
+    const channel = new MessageChannel()
+    const ingestThread = new Worker(threads.ingest, { workerData: { port: channel.port2, network: options.network }, transferList: [channel.port2] })
+    const relayThread = new Worker(threads.relay, { workerData: { ...options, ingest: channel.port1 }, transferList: [channel.port1] })
+    ingest = ingestThread
+    worker = relayThread
+    ingestThread.unref()
+    ingestThread.on('error', error => console.error('[relay] the ingest thread failed', error))
+    // One without the other is no relay: the relay thread goes too, and both start again (below).
+    ingestThread.on('exit', () => void relayThread.terminate())
+    relayThread.unref()
     worker.on('message', (message: WorkerMessage) => {
       if (isEvent(message)) return emit(message.event as MediaEvent)
       const call = waiting.get((message as RpcAnswer).id)
@@ -49,6 +63,7 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
     })
     worker.on('error', error => console.error('[relay] the worker failed', error))
     worker.on('exit', (code) => {
+      void ingestThread.terminate()
       for (const call of waiting.values()) {
         clearTimeout(call.timer)
         call.reject(new MediaError('unavailable', 'the media relay restarted; try again'))
@@ -95,7 +110,7 @@ export function relayBackend(workerUrl: URL, options: Omit<RelayOptions, 'onEven
     async close() {
       closing = true
       await call('close').catch(() => {})
-      await worker.terminate()
+      await Promise.all([worker.terminate(), ingest.terminate()])
     },
   }
 }

@@ -2,7 +2,9 @@ import type { RelayNetwork } from './peer-config'
 import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget } from './capacity'
 import { JoinQueue } from './join-queue'
 import { MediaError, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
-import { PublisherSession } from './publisher'
+import { PublisherSession, type Publishing } from './publisher'
+import { IngestLink } from './remote-publisher'
+import type { MessagePort } from 'node:worker_threads'
 import { ShowRecording } from '../common/recorder'
 import type { RtpOutSink, RtpTarget } from '../common/rtp-out'
 import { switchRtpOut } from '../common/rtp-out'
@@ -17,6 +19,8 @@ export interface RelayOptions {
   maxViewers: number
   /** What the process may spend on viewers before it turns the next one away (default: DEFAULT_MAX_LOAD of its thread). */
   capacity?: CapacityBudget
+  /** The ingest thread's port (ingest-worker.ts), where the publishers' sessions live; none: on this thread (tests). */
+  ingest?: MessagePort
   /** The thread's load as tests choose it (RelayCapacity's own reading otherwise). */
   readLoad?: () => number
   onEvent: (event: RelayEvent) => void
@@ -30,7 +34,7 @@ const JOIN_WAIT_MS = 10_000
 
 interface Entry {
   show: Show
-  publisher?: PublisherSession
+  publisher?: Publishing
   viewers: Map<string, ViewerSession>
   /** Where to record while the show is live, and the next chunk number. */
   recording: ShowRecording
@@ -47,8 +51,10 @@ export class Relay {
   private readonly entries = new Map<string, Entry>()
   private readonly capacity: RelayCapacity
   private readonly joins = new JoinQueue(JOINING_AT_ONCE, JOIN_WAIT_MS)
+  private readonly ingest?: IngestLink
 
   constructor(private readonly options: RelayOptions) {
+    this.ingest = options.ingest && new IngestLink(options.ingest)
     this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount(), options.readLoad)
   }
 
@@ -94,10 +100,11 @@ export class Relay {
     if (current && current.state === 'connected' && entry.show.publishing) {
       throw new MediaError('conflict', 'another publisher is sending this show')
     }
-    const session = new PublisherSession(entry.show, this.options.network, (gone) => {
+    const onGone = (gone: Publishing) => {
       this.publisherGone(livestreamId, gone)
       this.ended(livestreamId, 'publisher', gone.id)
-    })
+    }
+    const session = this.ingest ? this.ingest.publisher(entry.show, onGone) : new PublisherSession(entry.show, this.options.network, onGone)
     let answer: string
     try {
       answer = await session.answer(sdp)
@@ -163,7 +170,7 @@ export class Relay {
     this.options.onEvent({ type: 'session_ended', livestreamId, kind, sessionId })
   }
 
-  private publisherGone(livestreamId: string, gone: PublisherSession) {
+  private publisherGone(livestreamId: string, gone: Publishing) {
     const entry = this.entries.get(livestreamId)
     if (entry?.publisher !== gone) return
     entry.publisher = undefined
