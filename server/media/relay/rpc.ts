@@ -4,7 +4,7 @@
 import type { Relay } from './relay'
 
 /** What the main thread may ask of the relay. */
-export const RELAY_METHODS = ['publish', 'play', 'patch', 'end', 'setLive', 'stopShow', 'forwardRtp', 'status', 'stats', 'close'] as const
+export const RELAY_METHODS = ['publish', 'play', 'patch', 'end', 'setLive', 'stopShow', 'forwardRtp', 'stats', 'close'] as const
 export type RelayMethod = typeof RELAY_METHODS[number]
 export type RelayApi = Pick<Relay, RelayMethod>
 /** What a call to `method` resolves to in the main thread. */
