@@ -4,7 +4,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LoadReading } from '../../server/media/relay/capacity'
 import { Relay, type RelayEvent } from '../../server/media/relay/relay'
 import { makeSeekable } from '../../server/media/webm-seekable'
 import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
@@ -17,13 +16,9 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step()
 })
 
-/**
- * A relay in this test's process. Its thread's load is given (light unless a test says otherwise):
- * this thread also runs the publisher and the viewers, so what it measures is not the relay's.
- */
-function relay(options: { maxViewers?: number, readLoad?: () => LoadReading } = {}) {
+function relay(options: { maxViewers?: number, readLoad?: () => number } = {}) {
   const events: RelayEvent[] = []
-  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, readLoad: options.readLoad ?? (() => ({ utilization: 0.1 })), onEvent: event => events.push(event) })
+  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, readLoad: options.readLoad, onEvent: event => events.push(event) })
   cleanup.push(() => made.close())
   return { relay: made, events }
 }
@@ -95,7 +90,7 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
 
   it('turns the next viewer away while its thread is nearly full, says so in its status, and takes viewers again when it is not', { timeout: 30_000 }, async () => {
     let load = 0.69
-    const { relay: sfu } = relay({ readLoad: () => ({ utilization: load }) })
+    const { relay: sfu } = relay({ readLoad: () => load })
     const media = await source()
     const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-l', offer)).sdp)
     cleanup.push(() => publisher.close())

@@ -2,7 +2,7 @@
 // of its thread's time it is busy, and what it sends. A process that is nearly full turns the
 // next viewer away (503) before it starves the ones it has or the publisher, whose ICE consent
 // checks and packets share this thread: at 200 viewers an unguarded relay lost the publisher.
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks'
+import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 
 /** What the relay may spend. */
 export interface CapacityBudget {
@@ -12,21 +12,14 @@ export interface CapacityBudget {
   maxEgressBps?: number
 }
 
-/** One reading of the thread: its busy share, and how late its timers ran (p90, ms). */
-export interface LoadReading { utilization: number, lagMs?: number }
-
-/** This thread's event loop utilization and delay since the previous call. */
+/** This thread's event loop utilization since the previous call. */
 function threadLoad() {
   let last: EventLoopUtilization = performance.eventLoopUtilization()
-  const delay = monitorEventLoopDelay({ resolution: 10 })
-  delay.enable()
-  return (): LoadReading => {
+  return () => {
     const now = performance.eventLoopUtilization()
     const { utilization } = performance.eventLoopUtilization(now, last)
     last = now
-    const lagMs = delay.percentile(90) / 1e6
-    delay.reset()
-    return { utilization, lagMs }
+    return utilization
   }
 }
 
@@ -44,12 +37,6 @@ const WINDOW = 20
 const LASTING = 4
 /** A thread this busy right now takes nobody more, whatever the viewers were measured to cost. */
 const SATURATED = 0.95
-/**
- * Nor one whose timers run this late (p90 over the last reading): it is behind with what it
- * forwards. In benchmark 7 a relay whose thread read busy but not saturated admitted 82 viewers
- * on a machine its load generator shared, and then delivered to them 2.4 s late.
- */
-const BEHIND_MS = 50
 
 /**
  * The relay thread's load and what its viewers cost. `room` answers how many more viewers the
@@ -65,19 +52,16 @@ export class RelayCapacity {
   /** The load with no viewer (the publishers, the recorders). */
   private idleLoad = 0
   private readonly readings: Array<{ utilization: number, viewers: number }> = []
-  /** How late the thread's timers ran at the last reading (ms). */
-  private lagMs = 0
   private readonly timer: ReturnType<typeof setInterval>
 
-  /** `readLoad`: the thread's busy share and delay since the last call (tests give readings of their choosing). */
+  /** `readLoad`: the thread's busy share since the last call (tests give one of their choosing). */
   constructor(readonly budget: CapacityBudget, private readonly viewers: () => number, private readonly readLoad = threadLoad()) {
     this.timer = setInterval(() => this.sample(), SAMPLE_MS)
     this.timer.unref?.()
   }
 
   sample() {
-    const { utilization, lagMs = 0 } = this.readLoad()
-    this.lagMs = lagMs
+    const utilization = this.readLoad()
     this.load = this.load ? this.load * 0.5 + utilization * 0.5 : utilization
     const viewers = this.viewers()
     this.readings.push({ utilization, viewers })
@@ -105,7 +89,7 @@ export class RelayCapacity {
    * holds (connected or connecting) and the `egressBps` it sends.
    */
   room(viewers: number, bitrate: number, egressBps: number): number {
-    if (this.load > SATURATED || this.lagMs > BEHIND_MS) return 0
+    if (this.load > SATURATED) return 0
     const cost = this.perViewer()
     const byLoad = Math.floor((this.budget.maxLoad - (this.idleLoad + cost * viewers)) / cost)
     const { maxEgressBps } = this.budget

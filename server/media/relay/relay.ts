@@ -1,5 +1,5 @@
 import type { RelayNetwork } from './peer-config'
-import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget, type LoadReading } from './capacity'
+import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget } from './capacity'
 import { JoinQueue } from './join-queue'
 import { MediaError, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { PublisherSession, type Publishing } from './publisher'
@@ -22,7 +22,7 @@ export interface RelayOptions {
   /** The ingest thread's port (ingest-worker.ts), where the publishers' sessions live; none: on this thread (tests). */
   ingest?: MessagePort
   /** The thread's load as tests choose it (RelayCapacity's own reading otherwise). */
-  readLoad?: () => LoadReading
+  readLoad?: () => number
   onEvent: (event: RelayEvent) => void
 }
 

@@ -10,9 +10,9 @@ afterEach(() => {
   for (const capacity of made.splice(0)) capacity.close()
 })
 
-/** A capacity whose thread load is `state.load` (its timers `state.lagMs` late), with `state.viewers` watching. */
-function capacity(budget: CapacityBudget, state: { load: number, viewers: number, lagMs?: number }) {
-  const one = new RelayCapacity(budget, () => state.viewers, () => ({ utilization: state.load, lagMs: state.lagMs }))
+/** A capacity whose thread load is `state.load`, with `state.viewers` watching. */
+function capacity(budget: CapacityBudget, state: { load: number, viewers: number }) {
+  const one = new RelayCapacity(budget, () => state.viewers, () => state.load)
   made.push(one)
   return one
 }
@@ -42,14 +42,6 @@ describe('relay capacity', () => {
     relay.sample()
     expect(relay.perViewer()).toBeCloseTo(0.02, 2)
     expect(relay.room(25, 1_000_000, 0)).toBe(7)
-    // A thread behind with its work (its timers 80 ms late) takes nobody, however idle it reads.
-    const behind = { load: 0.45, viewers: 20, lagMs: 80 }
-    const late = capacity({ maxLoad: 0.7 }, behind)
-    late.sample()
-    expect(late.room(20, 1_000_000, 0)).toBe(0)
-    behind.lagMs = 5
-    late.sample()
-    expect(late.room(20, 1_000_000, 0)).toBeGreaterThan(0)
     // A thread saturated right now takes nobody, whatever a viewer costs.
     state.load = 1
     relay.sample()
