@@ -45,6 +45,8 @@ export function useRecorder(upload: ChunkUpload, timesliceMs = 2000) {
   let nextSeq = 0
   let uploading = false
   const drainedWaiters: Array<() => void> = []
+  /** Ends the wait before the next try of a refused chunk, when there is one. */
+  let retryNow: (() => void) | null = null
 
   /** Starts recording `stream`; `fromSeq` continues a recording the server already holds part of. */
   function start(stream: MediaStream, options: { fromSeq?: number, videoBitsPerSecond?: number } = {}) {
@@ -111,16 +113,24 @@ export function useRecorder(upload: ChunkUpload, timesliceMs = 2000) {
       }
       catch (error) {
         lastError.value = error instanceof Error ? error.message : String(error)
-        await new Promise(resolve => setTimeout(resolve, backoffDelay(attempt++, 500, 15_000)))
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoffDelay(attempt++, 500, 15_000))
+          retryNow = () => (clearTimeout(timer), resolve())
+        })
+        retryNow = null
       }
     }
     uploading = false
     drainedWaiters.splice(0).forEach(resolve => resolve())
   }
 
-  /** Resolves once every queued chunk has been acknowledged. */
+  /**
+   * Resolves once every queued chunk has been acknowledged. The host is now waiting for the
+   * replay, so a chunk waiting out its backoff (up to 15 s) is tried again at once.
+   */
   function drained(): Promise<void> {
     if (!queue.length) return Promise.resolve()
+    retryNow?.()
     return new Promise(resolve => drainedWaiters.push(resolve))
   }
 

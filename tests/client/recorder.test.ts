@@ -58,6 +58,30 @@ describe('useRecorder', () => {
     expect(recorder.lastError.value).toBeNull()
   })
 
+  it('tries a chunk waiting out its backoff again at once when the show ends and the replay waits for it', async () => {
+    vi.useFakeTimers()
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const attempts: number[] = []
+    let failures = 6
+    const recorder = useRecorder(async (seq) => {
+      attempts.push(Date.now())
+      if (seq === 0 && failures-- > 0) throw new Error('HTTP 503')
+    })
+    recorder.start(fakeStream())
+    FakeMediaRecorder.all[0]!.emit('a')
+    // Six refusals at full backoff (0.5, 1, 2, 4, 8 s apart): the next try is 15 s away.
+    await vi.advanceTimersByTimeAsync(0.5e3 + 1e3 + 2e3 + 4e3 + 8e3)
+    expect(attempts).toHaveLength(6)
+    const askedAt = Date.now()
+    const drained = recorder.drained()
+    await vi.advanceTimersByTimeAsync(0)
+    await drained
+    expect(attempts).toHaveLength(7)
+    expect(attempts.at(-1)).toBe(askedAt)
+    expect(recorder.pendingChunks.value).toBe(0)
+    vi.restoreAllMocks()
+  })
+
   it('warns before the page is left while chunks are unsent, and not after', async () => {
     let acknowledge = () => {}
     const recorder = useRecorder(() => new Promise<void>(resolve => (acknowledge = resolve)))

@@ -4,12 +4,13 @@ import { adminToken, api, createProduct, createStream } from '../support/api'
 import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
 import { chat, expectLiveVideo, giveName, openLivePage } from '../support/customer-page'
 import { seekReplay, playFor } from '../support/replay'
-import { endShow, goLive, livestreamOf, openConsole, startCamera } from '../support/studio'
+import { endShow, expectReplaySaved, goLive, livestreamOf, openConsole, startCamera } from '../support/studio'
 
 describe('customers on /live/:id with the host in the studio (Chromium, fake camera)', () => {
   const chromium = useChromium()
 
-  it('three customers watch, chat, heart and buy; the show turns into a shoppable replay', async () => {
+  // Four browsers at once: on a machine busy with other test files this takes well over a minute.
+  it('three customers watch, chat, heart and buy; the show turns into a shoppable replay', { timeout: 150_000 }, async () => {
     const product = await createProduct({ name: `Peony Blush ${Date.now()}`, stock: 5, priceCents: 2400 })
     const title = `Live test ${Date.now()}`
     const stream = await createStream({ title, quality: '480p', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
@@ -103,9 +104,14 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
     // The host ends: the pages turn to the replay by themselves.
     await studio.waitForTimeout(1500)
     await endShow(studio)
+    const endedAt = Date.now()
+    await expectReplaySaved(studio, stream.id)
+    const savedAt = Date.now()
+    // Once saved, the customers' pages hear of it from the room at once.
     const replay = desktop.getByTestId('replay-video')
-    await replay.waitFor({ timeout: 30_000 })
-    await phone.getByTestId('replay-video').waitFor({ timeout: 30_000 })
+    await replay.waitFor({ timeout: 10_000 })
+    await phone.getByTestId('replay-video').waitFor({ timeout: 10_000 })
+    console.info(`live: replay saved ${savedAt - endedAt} ms after the show ended, on the customers' pages ${Date.now() - savedAt} ms later`)
     const ended = await livestreamOf(stream.id)
     expect(await playFor(replay, 800)).toBeGreaterThan(0.3)
     await seekReplay(replay, 0.5)

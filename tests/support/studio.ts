@@ -1,7 +1,7 @@
 // The host's steps in the broadcast console, as a presenter would take them, for the e2e tests.
 import type { Page } from 'playwright'
 import { expect } from 'vitest'
-import { api } from './api'
+import { adminToken, api } from './api'
 import { appURL } from './browser'
 import { seekReplay } from './replay'
 
@@ -44,6 +44,22 @@ export async function waitForSavedParts(page: Page, parts: number) {
 export async function endShow(page: Page) {
   await page.getByRole('button', { name: 'End show' }).click()
   await page.getByRole('button', { name: 'Yes, end the show' }).click()
+}
+
+/**
+ * Waits for the console to say the replay is saved: the last parts uploaded, then joined by the
+ * server, which on a busy machine takes a while. When it does not come, the failure says where the
+ * console and the server stopped, not only that an element never showed.
+ */
+export async function expectReplaySaved(page: Page, livestreamId: string, timeout = 60_000) {
+  try {
+    await expect.poll(() => page.getByTestId('replay-state').textContent().catch(() => ''), { timeout, interval: 250 }).toContain('Replay saved')
+  }
+  catch (error) {
+    const said = await page.locator('[data-testid="broadcast-state"], [data-testid="recording-status"], [data-testid="replay-state"], [role="alert"]').allTextContents()
+    const kept = (await api(`/api/livestreams/${livestreamId}/recording`, { token: adminToken() })).body
+    throw new Error(`no replay saved within ${timeout} ms: the console said ${JSON.stringify(said)}, the server holds ${JSON.stringify(kept)}`, { cause: error })
+  }
 }
 
 /**
