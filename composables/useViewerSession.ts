@@ -4,13 +4,13 @@ import { useCartStore } from '../stores/cart'
 import { useDealsStore } from '../stores/deals'
 import { useRoomStore } from '../stores/room'
 import { useSessionStore } from '../stores/session'
-import { useViewerStore } from '../stores/viewer'
-import { useWhepViewerStore } from '../stores/whep-viewer'
+import { useVideoStore } from '../stores/video'
 import { apiErrorMessage } from '../utils/api-error'
 import { viewerSessionId } from '../utils/viewer-session'
 import { useLiveSocket } from './useLiveSocket'
 import { useDelayed } from './useDelayed'
 import { useOnAir } from './useOnAir'
+import { createViewerVideo } from './video/viewer-video'
 
 /** Hearts tapped within this window go to the server as one request with a count. */
 const HEART_BATCH_MS = 400
@@ -25,15 +25,12 @@ export type NameReason = 'chat' | 'heart' | 'checkout'
 export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[], media?: MediaInfo) {
   const id = initial.id
   const room = useRoomStore()
-  // Relay and janus modes: one WHEP connection to the server. p2p: the studio's own connection to this page.
-  const whep = media && media.mode !== 'p2p' && media.whepUrl ? new URL(media.whepUrl).pathname : null
-  // The HLS stand-in on the page's own origin (the embed's too): its pictures may be read back, as WebRTC's can.
-  const hls = media?.hlsUrl ? new URL(media.hlsUrl).pathname : undefined
-  const viewer = whep ? useWhepViewerStore() : useViewerStore()
+  const picture = useVideoStore()
   const session = useSessionStore()
   const cart = useCartStore()
   const deals = useDealsStore()
   const socket = useLiveSocket(undefined, { immediate: false })
+  const video = createViewerVideo(media, { socket, iceServers, picture })
   const onAir = useOnAir(socket, id)
   const livestream = computed(() => room.livestream ?? initial)
   const heartNotice = ref<string | null>(null)
@@ -54,22 +51,18 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     deals.reset()
     deals.attach(socket)
     onAir.open()
-    viewer.attach({ socket, iceServers, url: whep ?? '', hlsUrl: hls })
+    video.open({ live: initial.status === 'live' })
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', (message) => {
       // Again after each reconnect: deals may have started or ended while the socket was down.
       deals.load(id).catch(() => {})
       void onAir.load()
-      if (message.livestream.status === 'live') viewer.start()
+      if (message.livestream.status === 'live') video.start()
       if (pendingChat && session.user) room.sendChat(socket, pendingChat)
       pendingChat = null
     })
     watch(() => room.pinnedProducts, products => cart.refresh(products))
     socket.open()
-    // The server carries the video (WHEP): a show the page already knows is live starts it now,
-    // beside the socket's connect and register rather than after them ('registered' then finds
-    // it started). p2p waits: the studio answers through the room.
-    if (whep && initial.status === 'live') viewer.start()
   }
 
   /** Signs in as a guest under `displayName`, then reconnects so the socket knows who this is. */
@@ -116,7 +109,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
 
   function close() {
     clearTimeout(heartTimer)
-    viewer.detach()
+    video.close()
     deals.detach()
     onAir.close()
     room.detach()
@@ -127,7 +120,7 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     livestream,
     heartNotice: readonly(heartNotice),
     needsName: readonly(needsName),
-    video: computed(() => ({ stream: viewer.stream, state: viewer.state, hlsUrl: 'hlsUrl' in viewer ? viewer.hlsUrl : null })),
+    video: computed(() => ({ stream: picture.stream, state: picture.state, hlsUrl: picture.hlsUrl })),
     /** How far behind the live moment the picture is (HLS): pins wait as long, so they appear with the video. */
     setVideoLag: (ms: number) => (videoLagMs = ms),
     chat: computed(() => room.chat),

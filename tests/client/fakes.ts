@@ -4,6 +4,8 @@ import { afterEach, beforeEach, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import type { ServerMessage } from '#shared/schemas/socket'
 import type { LiveSocket } from '~/composables/useLiveSocket'
+import type { ViewerVideo } from '~/composables/video/types'
+import { useVideoStore, type VideoPicture } from '~/stores/video'
 
 /** A LiveSocket whose frames a test delivers with `receive` and reads back from `sent`. */
 export function fakeSocket() {
@@ -194,4 +196,21 @@ export function withFakeWebRtc(options: { fakeTimers?: boolean } = {}) {
     vi.unstubAllGlobals()
     vi.useRealTimers()
   })
+}
+
+/**
+ * A customer's video made by `create` on a fresh picture, following the room as the live page has
+ * it follow (the show not yet known live): its calls and what its picture shows, in one object.
+ */
+export function viewerOf(create: (picture: VideoPicture) => ViewerVideo) {
+  const picture = useVideoStore()
+  const video = create(picture)
+  video.open({ live: false })
+  return {
+    start: () => video.start(),
+    close: () => video.close(),
+    get state() { return picture.state },
+    get stream() { return picture.stream },
+    get hlsUrl() { return picture.hlsUrl },
+  }
 }

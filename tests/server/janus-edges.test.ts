@@ -15,7 +15,7 @@ import { TestSocket } from '../support/socket'
 import { publishWithWerift, watchWithWerift, type WatchedMedia } from '../support/werift-clients'
 
 const VIEWERS = 6
-/** What the live page waits before it gives up on a connection that stopped receiving (stores/whep-viewer.ts). */
+/** What the live page waits before it gives up on a connection that stopped receiving (composables/video/whep-viewer.ts). */
 const STALLED_MS = 2500
 const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 

@@ -1,23 +1,24 @@
 import { describe, expect, it, vi } from 'vitest'
-import { useWhepViewerStore } from '~/stores/whep-viewer'
-import { FakePeerConnection, fakeSignalingServer, fakeSocket, fakeStream, withFakeWebRtc } from './fakes'
+import { createWhepViewer, type WhepViewerOptions } from '~/composables/video/whep-viewer'
+import { FakePeerConnection, fakeSignalingServer, fakeSocket, fakeStream, viewerOf, withFakeWebRtc } from './fakes'
 
 const URL_PATH = '/api/livestreams/s1/whep'
 
 function setUp(answer?: Parameters<typeof fakeSignalingServer>[0]) {
   const server = fakeSignalingServer(answer)
   const socket = fakeSocket()
-  const viewer = useWhepViewerStore()
-  viewer.attach({ socket, iceServers: [], url: URL_PATH })
+  const viewer = whepViewer({ socket, url: URL_PATH })
   return { server, socket, viewer }
 }
+
+const whepViewer = (options: Omit<WhepViewerOptions, 'picture' | 'iceServers'>) => viewerOf(picture => createWhepViewer({ iceServers: [], picture, ...options }))
 
 /** Lets the offer, the POST and the answer run. */
 const settle = () => vi.advanceTimersByTimeAsync(0)
 
 withFakeWebRtc({ fakeTimers: true })
 
-describe('the WHEP viewer store', () => {
+describe('the WHEP viewer', () => {
   it('offers to the WHEP endpoint, plays the answer, and trickles later candidates to the session', async () => {
     const { server, socket, viewer } = setUp()
     socket.receive({ type: 'stream_started', livestreamId: 's1', streamData: null })
@@ -121,7 +122,7 @@ describe('the WHEP viewer store', () => {
     const { server, viewer } = setUp()
     viewer.start()
     await settle()
-    viewer.detach()
+    viewer.close()
     expect(server.of('DELETE')).toHaveLength(1)
   })
 
@@ -157,8 +158,7 @@ describe('the WHEP viewer store', () => {
   it('opens a new session at once when a playing connection stops receiving and the server no longer has its session (a Janus edge died)', async () => {
     let gone = false
     const server = fakeSignalingServer(undefined, () => gone ? Response.json({ message: 'no such session' }, { status: 404 }) : new Response(null, { status: 204 }))
-    const viewer = useWhepViewerStore()
-    viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH })
+    const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH })
     viewer.start()
     await settle()
     const peer = FakePeerConnection.all[0]!
@@ -182,8 +182,7 @@ describe('the WHEP viewer store', () => {
     const server = fakeSignalingServer((_, index) => full
       ? Response.json({ message: 'the show is full' }, { status: 503, headers: { 'retry-after': '5' } })
       : new Response('v=0 answer', { status: 201, headers: { location: `/session/${index}` } }))
-    const viewer = useWhepViewerStore()
-    viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
+    const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
     viewer.start()
     await settle()
     expect(viewer.state).toBe('full')
@@ -199,15 +198,14 @@ describe('the WHEP viewer store', () => {
   it('plays HLS when WebRTC has not connected within 2.5 seconds, and never without an HLS stream', async () => {
     for (const hlsUrl of ['/live/s1/hls/index.m3u8', undefined]) {
       fakeSignalingServer()
-      const viewer = useWhepViewerStore()
-      viewer.attach({ socket: fakeSocket(), iceServers: [], url: URL_PATH, hlsUrl })
+      const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl })
       viewer.start()
       await vi.advanceTimersByTimeAsync(2400)
       expect(viewer.hlsUrl).toBeNull()
       await vi.advanceTimersByTimeAsync(200)
       expect(viewer.state).toBe('connecting')
       expect(viewer.hlsUrl === null).toBe(!hlsUrl)
-      viewer.detach()
+      viewer.close()
     }
   })
 })

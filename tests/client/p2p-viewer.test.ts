@@ -1,19 +1,18 @@
 import { describe, expect, it, vi } from 'vitest'
-import { useViewerStore } from '~/stores/viewer'
-import { FakePeerConnection, fakeSocket, fakeStream, withFakeWebRtc } from './fakes'
+import { createP2pViewer } from '~/composables/video/p2p-viewer'
+import { FakePeerConnection, fakeSocket, fakeStream, viewerOf, withFakeWebRtc } from './fakes'
 
 const OFFER = { type: 'offer' as const, sdp: 'v=0 offer' }
 
 function setUp() {
   const socket = fakeSocket()
-  const viewer = useViewerStore()
-  viewer.attach({ socket, iceServers: [] })
+  const viewer = viewerOf(picture => createP2pViewer({ socket, iceServers: [], picture }))
   return { socket, viewer }
 }
 
 withFakeWebRtc({ fakeTimers: true })
 
-describe('the viewer store', () => {
+describe('the p2p viewer', () => {
   it('asks for video when the show is live, answers the studio, and plays its stream', async () => {
     const { socket, viewer } = setUp()
     viewer.start()

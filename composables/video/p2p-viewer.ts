@@ -1,0 +1,101 @@
+import type { ServerMessageOf } from '#shared/schemas/socket'
+import type { ViewerVideo, ViewerVideoOptions } from './types'
+import { ViewerLink } from './viewer-link'
+
+/** A request no offer answered (a studio that is connected but not sending): ask again. */
+const NO_OFFER_MS = 8000
+
+/**
+ * The customer's side of peer-to-peer video: asks the studio for video (`webrtc_new_customer`)
+ * when the show is live, answers its offer, and plays the studio's stream. A connection that gives
+ * up, or a studio that comes back, leads to a new request, with backoff after failures, until
+ * video flows.
+ */
+export function createP2pViewer({ socket, iceServers, picture }: ViewerVideoOptions): ViewerVideo {
+  let studioId: string | null = null
+  /** Candidates that arrived before the offer they belong to, by the studio that sent them. */
+  let early: Array<{ from: string, candidate: RTCIceCandidateInit }> = []
+  let unsubscribe: Array<() => void> = []
+  const links = new ViewerLink({
+    picture,
+    iceServers,
+    again: () => ask(),
+    onGiveUp: () => (early = []),
+    onClose: () => (studioId = null),
+  })
+
+  // p2p waits for the room, whatever the page knows: the studio answers through it.
+  function open(_: { live: boolean }) {
+    close()
+    unsubscribe = [
+      socket.on('webrtc_offer', message => void acceptOffer(message)),
+      socket.on('webrtc_ice_candidate', message => void addCandidate(message)),
+      // The studio (re)connected: if video is not flowing, ask it now.
+      socket.on('broadcaster_ready', () => links.wanted() && picture.state !== 'playing' && ask()),
+      socket.on('stream_started', () => start()),
+      socket.on('stream_stopped', () => stop()),
+      socket.on('error', (message) => {
+        if (message.ref === 'webrtc_new_customer' && message.code === 'NOT_FOUND' && links.wanted()) picture.state = 'waiting'
+      }),
+    ]
+  }
+
+  function close() {
+    unsubscribe.forEach(stop => stop())
+    unsubscribe = []
+    stop()
+  }
+
+  function start() {
+    if (picture.state === 'off') picture.state = 'connecting'
+    ask()
+  }
+
+  function stop() {
+    links.retry.cancel()
+    links.close()
+    picture.state = 'off'
+  }
+
+  /** Asks the studio for video now; if no offer comes, the studio is not sending: wait, and ask again. */
+  function ask() {
+    links.retry.cancel()
+    if (!links.wanted()) return
+    socket.send({ type: 'webrtc_register', userType: 'customer' })
+    socket.send({ type: 'webrtc_new_customer' })
+    links.retry.after(NO_OFFER_MS, () => {
+      if (links.current) return
+      picture.state = 'waiting'
+      ask()
+    })
+  }
+
+  async function acceptOffer(message: ServerMessageOf<'webrtc_offer'>) {
+    if (!links.wanted()) return
+    links.retry.cancel()
+    if (picture.state !== 'playing') picture.state = 'connecting'
+    // An offer from the same studio on a live connection is an ICE restart: answered on that connection.
+    let link = links.current
+    if (!link || studioId !== message.from || link.phase === 'gave-up') {
+      link = links.open({
+        onCandidate: (candidate) => {
+          if (studioId) socket.send({ type: 'webrtc_ice_candidate', to: studioId, candidate: candidate as never })
+        },
+      })
+    }
+    studioId = message.from
+    for (const { candidate } of early.filter(pending => pending.from === message.from)) await link.addRemoteCandidate(candidate)
+    early = []
+    const answer = await link.acceptOffer(message.offer as RTCSessionDescriptionInit)
+    socket.send({ type: 'webrtc_answer', to: message.from, answer: answer as { type: 'answer', sdp?: string } })
+  }
+
+  async function addCandidate(message: ServerMessageOf<'webrtc_ice_candidate'>) {
+    if (!message.candidate) return
+    if (links.current && message.from === studioId) await links.current.addRemoteCandidate(message.candidate)
+    // Its offer is still on the way: kept for that offer.
+    else early.push({ from: message.from, candidate: message.candidate })
+  }
+
+  return { open, start, close }
+}
