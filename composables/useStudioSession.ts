@@ -1,18 +1,17 @@
 import { computed, readonly, ref, watch } from 'vue'
 import type { StartDealInput } from '#shared/schemas/deal'
 import type { Deal, Livestream, MediaInfo, Quality } from '#shared/types/models'
-import { QUALITY_PRESETS } from '#shared/utils/quality'
-import { useBroadcastStore } from '../stores/broadcast'
 import { useDealsStore } from '../stores/deals'
+import { useHostVideoStore } from '../stores/host-video'
 import { useModerationStore } from '../stores/moderation'
-import { usePublisherStore } from '../stores/publisher'
 import { useRoomStore } from '../stores/room'
 import { useAction } from './useAction'
 import { useCamera } from './useCamera'
 import { useLiveSocket } from './useLiveSocket'
 import { useOnAir } from './useOnAir'
 import { useDestinationsStore } from '../stores/destinations'
-import { uploadChunkTo, useRecorder } from './useRecorder'
+import { createHostVideo } from './video/host-video'
+import type { RecordingStatus } from './video/types'
 
 /**
  * Where the studio stands, as one value every part of the console reads:
@@ -26,8 +25,6 @@ import { uploadChunkTo, useRecorder } from './useRecorder'
  */
 export type StudioPhase = 'preparing' | 'camera-on' | 'live' | 'reconnecting' | 'resumable' | 'ending' | 'ended'
 
-export interface RecordingStatus { chunks: number, bytes: number, nextSeq: number, missing: { from: number, to: number }[], videoUrl: string | null }
-
 const THUMBNAIL_AFTER_MS = 3000
 
 const phaseOf = (status: Livestream['status']): StudioPhase =>
@@ -35,26 +32,24 @@ const phaseOf = (status: Livestream['status']): StudioPhase =>
 
 /**
  * The broadcast console's state and what the host can do, wired together: the socket (registered
- * as the studio), the camera, the video path, the recorder and the room. The video path is the
- * mode's: in relay and janus modes the camera is published once with WHIP (publisher store) and
- * the server records; in p2p a connection per customer (broadcast store) and the browser records.
+ * as the studio), the camera, the host's video and the room. The video is the mode's, picked once
+ * (composables/video/host-video.ts): in relay and janus modes the camera is published once with
+ * WHIP and the server records; in p2p a connection per customer and the browser records.
  * Nothing happens until `open` (on mount); the console shows the values and calls the actions.
  */
 export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[], media?: MediaInfo) {
   const id = initial.id
   const room = useRoomStore()
-  const broadcast = useBroadcastStore()
-  const publisher = usePublisherStore()
+  const hostState = useHostVideoStore()
   // The host moderates too: the same actions as a moderator, on the console's chat.
   const moderation = useModerationStore()
   const deals = useDealsStore()
-  // The WHIP path on this site (the URL's host is as the server saw the page's own request).
-  const whip = media && media.mode !== 'p2p' && media.whipUrl ? new URL(media.whipUrl).pathname : null
   const socket = useLiveSocket(undefined, { immediate: false })
+  const video = createHostVideo(media, { socket, iceServers, livestreamId: id, state: hostState })
+  const { recorder } = video
   const onAir = useOnAir(socket, id)
   const destinations = useDestinationsStore()
   const camera = useCamera()
-  const recorder = useRecorder(uploadChunkTo(id))
   const { problem, run } = useAction()
   const phase = ref<StudioPhase>(phaseOf(initial.status))
   const replaced = ref(false)
@@ -64,7 +59,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   const quality = computed(() => livestream.value.quality)
   const sendingHere = computed(() => phase.value === 'live' || phase.value === 'reconnecting')
   /** Relay and janus: media flows that this tab does not send (an encoder such as OBS). */
-  const encoderPublishing = computed(() => !!whip && room.mediaPublishing && publisher.state === 'idle')
+  const encoderPublishing = computed(() => video.carriedByServer && room.mediaPublishing && hostState.publisherState === 'idle')
 
   // The phase follows what happens, in one place.
   watch(camera.ready, (ready) => {
@@ -72,7 +67,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     if (!ready && phase.value === 'camera-on') phase.value = 'preparing'
   })
   // Reconnecting while the socket is down, or (relay) while the publisher makes a new session.
-  const connectionDown = computed(() => socket.status.value !== 'open' || publisher.state === 'reconnecting')
+  const connectionDown = computed(() => socket.status.value !== 'open' || hostState.publisherState === 'reconnecting')
   watch(connectionDown, (down) => {
     if (down && phase.value === 'live') phase.value = 'reconnecting'
     if (!down && phase.value === 'reconnecting') phase.value = 'live'
@@ -101,11 +96,11 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
       void deals.load(id).catch(() => {})
       void onAir.load()
     })
-    if (!whip) broadcast.attach({ socket, iceServers, quality: quality.value })
+    video.open()
     let reopened = false
     socket.onOpen(() => {
       socket.send({ type: 'register_admin', livestreamId: id })
-      if (broadcast.sending) broadcast.startSending()
+      video.socketOpened()
     })
     watch(socket.status, (status, before) => {
       if (before === 'open' && status !== 'open') reopened = true
@@ -115,20 +110,16 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     socket.on('media_state', (message) => {
       if (!reopened) return
       reopened = false
-      if (!message.publishing) publisher.renew()
+      if (!message.publishing) video.serverLostMedia()
     })
     socket.on('admin_replaced', () => {
       replaced.value = true
       void stopSendingHere()
     })
     // A new device or quality: the connections and the recorder follow the new tracks.
-    camera.onTracksChanged((stream) => {
-      if (whip) return publisher.setMedia(stream)
-      broadcast.setMedia(stream)
-      void recorder.switchTo(stream, QUALITY_PRESETS[quality.value].videoBitsPerSecond)
-    })
-    watch(quality, next => whip ? publisher.setQuality(next) : broadcast.setQuality(next))
-    if (initial.status === 'live' && !whip) {
+    camera.onTracksChanged(stream => video.setMedia(stream, quality.value))
+    watch(quality, next => video.setQuality(next))
+    if (initial.status === 'live' && recorder) {
       void $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`).then(kept => (keptBefore.value = kept)).catch(() => {})
     }
     socket.open()
@@ -153,15 +144,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     await run(async () => {
       await startShow()
       replaced.value = false
-      if (whip) {
-        publisher.start(camera.stream.value!, { url: whip, iceServers, quality: quality.value })
-      }
-      else {
-        const kept = await $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`)
-        broadcast.setMedia(camera.stream.value)
-        broadcast.startSending()
-        recorder.start(camera.stream.value!, { fromSeq: kept.nextSeq, videoBitsPerSecond: QUALITY_PRESETS[quality.value].videoBitsPerSecond })
-      }
+      await video.start(camera.stream.value!, quality.value)
       phase.value = socket.status.value === 'open' ? 'live' : 'reconnecting'
       setTimeout(() => void takeThumbnail(), THUMBNAIL_AFTER_MS)
     })
@@ -175,10 +158,9 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
 
   /** Stops sending and recording from this tab, leaving the show itself live. */
   async function stopSendingHere() {
-    broadcast.stopSending()
-    publisher.stop()
+    const stopped = video.stop()
     if (sendingHere.value) phase.value = 'resumable'
-    await recorder.stop()
+    await stopped
   }
 
   /**
@@ -188,24 +170,14 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   async function endShow() {
     phase.value = 'ending'
     await run(async () => {
-      broadcast.stopSending()
-      publisher.stop()
-      await recorder.stop()
+      await video.stop()
       camera.stop()
       room.set((await $fetch<{ livestream: Livestream }>(`/api/livestreams/${id}/stop`, { method: 'POST' })).livestream)
-      if (whip) return
-      await recorder.drained()
-      await saveReplay()
+      // Relay and janus: the server recorded the show and saves the replay itself.
+      const videoUrl = await video.saveReplay()
+      if (videoUrl) room.patch(id, { videoUrl })
     })
     phase.value = livestream.value.status === 'ended' ? 'ended' : 'resumable'
-  }
-
-  /** Joins what the server holds into the replay; also what rescues a show whose tab died. */
-  async function saveReplay() {
-    const kept = await $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`)
-    if (!kept.chunks) return
-    const { videoUrl } = await $fetch<{ videoUrl: string }>(`/api/livestreams/${id}/recording/finalize`, { method: 'POST' })
-    room.patch(id, { videoUrl })
   }
 
   async function pin(productId: string, pinned: boolean) {
@@ -233,9 +205,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
   }
 
   function close() {
-    broadcast.stopSending()
-    broadcast.detach()
-    publisher.stop()
+    video.close()
     moderation.detach()
     deals.detach()
     onAir.close()
@@ -260,14 +230,14 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
 
   /** What is saved of the recording, and what is still on its way. */
   const recording = computed(() => ({
-    recording: recorder.recording.value,
-    sentChunks: recorder.sentChunks.value,
-    sentBytes: recorder.sentBytes.value,
-    pendingChunks: recorder.pendingChunks.value,
-    pendingBytes: recorder.pendingBytes.value,
-    lastError: recorder.lastError.value,
+    recording: recorder?.recording.value ?? false,
+    sentChunks: recorder?.sentChunks.value ?? 0,
+    sentBytes: recorder?.sentBytes.value ?? 0,
+    pendingChunks: recorder?.pendingChunks.value ?? 0,
+    pendingBytes: recorder?.pendingBytes.value ?? 0,
+    lastError: recorder?.lastError.value ?? null,
     keptBefore: keptBefore.value,
-    onServer: !!whip,
+    onServer: !recorder,
   }))
 
   /** Issues a new stream key for an encoder (the old one stops working). */
@@ -286,12 +256,12 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     socketStatus: socket.status,
     mode: media?.mode ?? 'p2p',
     /** p2p: the customers this tab sends to; relay and janus: null (the server sends). */
-    connectedPeers: computed(() => whip ? null : broadcast.connectedPeers),
-    publisherState: computed(() => publisher.state),
-    publisherProblem: computed(() => publisher.problem),
+    connectedPeers: computed(() => video.carriedByServer ? null : hostState.connectedPeers),
+    publisherState: computed(() => hostState.publisherState),
+    publisherProblem: computed(() => hostState.publisherProblem),
     encoderPublishing,
     newStreamKey,
-    publisherStats: () => publisher.stats(),
+    publisherStats: () => video.stats(),
     chat: computed(() => room.chat),
     chatNotice: computed(() => room.chatNotice),
     pinnedProducts: computed(() => room.pinnedProducts),

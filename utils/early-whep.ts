@@ -2,7 +2,7 @@
 // the server renders as live in relay or janus mode, the page's HTML carries a small inline
 // script (earlyWhepScript) that opens the WHEP session while the app's bundle is still on its way:
 // its offer leaves at once, the answer is applied, and the picture goes to the server-rendered
-// <video data-early-video>. When the room mounts, the WHEP store adopts that session
+// <video data-early-video>. When the room mounts, the WHEP viewer (composables/video) adopts that session
 // (takeEarlyWhep) instead of opening another.
 
 /** What the inline script leaves on `window` for the store to adopt. */

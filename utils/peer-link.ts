@@ -38,8 +38,8 @@ export interface PeerLinkOptions {
 /**
  * One RTCPeerConnection's whole life: its tracks, offer and answer, the candidates that arrive
  * before the description they belong to, ICE restarts with a limit (a failure restarts at once, a
- * disconnection after a grace period), stats and closing. The broadcast store keeps one per
- * customer, the viewer store one for the show, and the WHIP/WHEP clients one each; their UI state
+ * disconnection after a grace period), stats and closing. The p2p host keeps one per customer,
+ * each viewer one for the show, and the WHIP host one (composables/video); their UI state
  * lives with them, not here (as in livekit's PCTransport).
  */
 export class PeerLink {

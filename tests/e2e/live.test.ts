@@ -130,9 +130,10 @@ describe('customers on /live/:id with the host in the studio (Chromium, fake cam
 
     // The refused order's 409 is the one error a browser console may show; nothing else.
     const expected = (problem: string) => problem.includes('status of 409')
-    expect(customers[0]!.problems().filter(problem => !expected(problem))).toEqual([])
-    for (const { problems } of customers.slice(1)) expect(problems()).toEqual([])
-    expect(studioProblems()).toEqual([])
+    // Joined into one string, so that a failure prints each problem whole.
+    expect(customers[0]!.problems().filter(problem => !expected(problem)).join('\n')).toBe('')
+    for (const { problems } of customers.slice(1)) expect(problems().join('\n')).toBe('')
+    expect(studioProblems().join('\n')).toBe('')
     for (const { context } of customers) await context.close()
     await host.close()
   })

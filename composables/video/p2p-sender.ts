@@ -1,11 +1,10 @@
-import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
 import type { Quality } from '#shared/types/models'
 import type { ServerMessageOf } from '#shared/schemas/socket'
 import { QUALITY_PRESETS } from '#shared/utils/quality'
-import type { LiveSocket } from '../composables/useLiveSocket'
-import { PeerLink } from '../utils/peer-link'
-import { withStartBitrate } from '../utils/start-bitrate'
+import type { HostVideoState } from '../../stores/host-video'
+import type { LiveSocket } from '../useLiveSocket'
+import { PeerLink } from '../../utils/peer-link'
+import { withStartBitrate } from '../../utils/start-bitrate'
 
 /** A customer whose connection stays 'disconnected' this long gets an ICE restart. */
 const DISCONNECTED_GRACE_MS = 4000
@@ -21,42 +20,45 @@ const START_KBPS = 1000
 /**
  * Offers waiting for their answer, at most: each is a connection the host's browser encodes for.
  * A flood of requests (200 a second from 20 sockets was seen) must not make it build hundreds; a
- * customer refused here asks again by itself (the viewer store's no-offer timer).
+ * customer refused here asks again by itself (the p2p viewer's no-offer timer).
  */
 const MAX_UNANSWERED_OFFERS = 8
 /** An offer with no answer after this long is given up, and its connection closed. */
 const OFFER_TIMEOUT_MS = 10_000
 
+export interface P2pSenderOptions {
+  socket: LiveSocket
+  iceServers: RTCIceServer[]
+  quality: Quality
+  state: HostVideoState
+}
+
 /**
- * The host's side of peer-to-peer video: one PeerLink per customer, made when the server says
+ * The host's connections in p2p: one PeerLink per customer, made when the server says
  * `webrtc_new_customer` (only while sending), offered the camera's tracks with the preset's bitrate
  * cap, restarted by the link when it fails, closed on `viewer_left`.
  */
-export const useBroadcastStore = defineStore('broadcast', () => {
-  const peerStates = ref<Record<string, RTCPeerConnectionState>>({})
-  const sending = ref(false)
-  const connectedPeers = computed(() => Object.values(peerStates.value).filter(state => state === 'connected').length)
-  const links = new Map<string, PeerLink>()
-  let socket: LiveSocket | null = null
+export function createP2pSender(options: P2pSenderOptions) {
+  const { socket, iceServers, state } = options
+  let quality = options.quality
+  let sending = false
   let media: MediaStream | null = null
-  let iceServers: RTCIceServer[] = []
-  let quality: Quality = '720p'
+  const links = new Map<string, PeerLink>()
+  const unanswered = new Map<string, ReturnType<typeof setTimeout>>()
   let unsubscribe: Array<() => void> = []
 
-  /** Listens to the signaling on `socket`; answers a function that stops listening. */
-  function attach(options: { socket: LiveSocket, iceServers: RTCIceServer[], quality: Quality }) {
-    detach()
-    ;({ socket, iceServers, quality } = options)
+  /** Listens to the signaling on the socket. */
+  function open() {
+    close()
     unsubscribe = [
       socket.on('webrtc_new_customer', message => void offerTo(message.customerId)),
       socket.on('webrtc_answer', message => void acceptAnswer(message)),
       socket.on('webrtc_ice_candidate', message => void addCandidate(message)),
       socket.on('viewer_left', message => closePeer(message.customerId)),
     ]
-    return detach
   }
 
-  function detach() {
+  function close() {
     unsubscribe.forEach(stop => stop())
     unsubscribe = []
   }
@@ -72,22 +74,20 @@ export const useBroadcastStore = defineStore('broadcast', () => {
     for (const link of links.values()) void link.capVideoBitrate(QUALITY_PRESETS[quality].videoBitsPerSecond)
   }
 
-  /** Starts answering customers and tells those already waiting that video is ready. */
+  /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
   function startSending() {
-    sending.value = true
-    socket?.send({ type: 'webrtc_register', userType: 'admin' })
+    sending = true
+    socket.send({ type: 'webrtc_register', userType: 'admin' })
   }
 
   function stopSending() {
-    sending.value = false
+    sending = false
     for (const id of [...links.keys()]) closePeer(id)
   }
 
-  const unanswered = new Map<string, ReturnType<typeof setTimeout>>()
-
   /** A customer asking (again) has no working connection: it gets a fresh one, if not too many wait already. */
   async function offerTo(customerId: string) {
-    if (!sending.value || !media) return
+    if (!sending || !media) return
     closePeer(customerId)
     if (unanswered.size >= MAX_UNANSWERED_OFFERS) return
     const link = createLink(customerId, media)
@@ -103,7 +103,7 @@ export const useBroadcastStore = defineStore('broadcast', () => {
   async function sendOffer(customerId: string, link: PeerLink, iceRestart = false) {
     const offer = await link.createOffer({ iceRestart })
     // The offer leaves before any ICE candidate can (they are gathered only from here on).
-    socket?.send({ type: 'webrtc_offer', to: customerId, offer: offer as { type: 'offer', sdp?: string } })
+    socket.send({ type: 'webrtc_offer', to: customerId, offer: offer as { type: 'offer', sdp?: string } })
     await link.capVideoBitrate(QUALITY_PRESETS[quality].videoBitsPerSecond)
   }
 
@@ -112,16 +112,16 @@ export const useBroadcastStore = defineStore('broadcast', () => {
       iceServers,
       maxRestarts: MAX_RESTARTS,
       disconnectedGraceMs: DISCONNECTED_GRACE_MS,
-      onCandidate: candidate => socket?.send({ type: 'webrtc_ice_candidate', to: customerId, candidate: candidate as never }),
+      onCandidate: candidate => socket.send({ type: 'webrtc_ice_candidate', to: customerId, candidate: candidate as never }),
       onRestart: () => sendOffer(customerId, link, true),
       onGiveUp: () => closePeer(customerId),
-      onConnectionState: (state) => {
-        if (links.get(customerId) === link) peerStates.value = { ...peerStates.value, [customerId]: state }
+      onConnectionState: (connection) => {
+        if (links.get(customerId) === link) state.peerStates = { ...state.peerStates, [customerId]: connection }
       },
     })
     links.set(customerId, link)
     link.addTracks(stream)
-    peerStates.value = { ...peerStates.value, [customerId]: link.connectionState }
+    state.peerStates = { ...state.peerStates, [customerId]: link.connectionState }
     return link
   }
 
@@ -144,9 +144,11 @@ export const useBroadcastStore = defineStore('broadcast', () => {
     if (!link) return
     links.delete(customerId)
     link.close()
-    const { [customerId]: _closed, ...rest } = peerStates.value
-    peerStates.value = rest
+    const { [customerId]: _closed, ...rest } = state.peerStates
+    state.peerStates = rest
   }
 
-  return { peerStates, connectedPeers, sending, attach, detach, setMedia, setQuality, startSending, stopSending }
-})
+  return { open, close, setMedia, setQuality, startSending, stopSending, sending: () => sending }
+}
+
+export type P2pSender = ReturnType<typeof createP2pSender>

@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import { simulcastLayers } from '#shared/utils/quality'
-import { usePublisherStore } from '~/stores/publisher'
+import type { Quality } from '#shared/types/models'
+import type { HostVideo } from '~/composables/video/types'
+import { createWhipHost } from '~/composables/video/whip-host'
+import { useHostVideoStore } from '~/stores/host-video'
 import { FakePeerConnection, fakeSignalingServer, fakeStream, withFakeWebRtc } from './fakes'
 
 const WHIP = '/api/livestreams/s1/whip'
@@ -8,10 +11,26 @@ const settle = () => vi.advanceTimersByTimeAsync(0)
 
 withFakeWebRtc({ fakeTimers: true })
 
-describe('the publisher store (WHIP)', () => {
+/** The WHIP host, with its calls and the console state it fills in one object. */
+function whipHost() {
+  const state = useHostVideoStore()
+  let host: HostVideo | undefined
+  return {
+    start(stream: MediaStream, { url, iceServers, quality }: { url: string, iceServers: RTCIceServer[], quality: Quality }) {
+      host = createWhipHost({ url, iceServers, state })
+      void host.start(stream, quality)
+    },
+    stop: () => void host!.stop(),
+    renew: () => host!.serverLostMedia(),
+    get state() { return state.publisherState },
+    get problem() { return state.publisherProblem },
+  }
+}
+
+describe('the WHIP host', () => {
   it('publishes the camera once, as three simulcast layers, and says when it is on', async () => {
     const server = fakeSignalingServer()
-    const publisher = usePublisherStore()
+    const publisher = whipHost()
     publisher.start(fakeStream(), { url: WHIP, iceServers: [], quality: '720p' })
     expect(publisher.state).toBe('connecting')
     await settle()
@@ -27,7 +46,7 @@ describe('the publisher store (WHIP)', () => {
 
   it('makes a new session when the connection fails, ending the old one', async () => {
     const server = fakeSignalingServer()
-    const publisher = usePublisherStore()
+    const publisher = whipHost()
     publisher.start(fakeStream(), { url: WHIP, iceServers: [], quality: '480p' })
     await settle()
     FakePeerConnection.all[0]!.become('connected')
@@ -45,7 +64,7 @@ describe('the publisher store (WHIP)', () => {
     const server = fakeSignalingServer((_, index) => busy
       ? Response.json({ message: 'another publisher is on' }, { status: 409 })
       : new Response('v=0 answer', { status: 201, headers: { location: `/session/${index}` } }))
-    const publisher = usePublisherStore()
+    const publisher = whipHost()
     publisher.start(fakeStream(), { url: WHIP, iceServers: [], quality: '480p' })
     await settle()
     expect(publisher.problem).toContain('Another encoder')
@@ -59,7 +78,7 @@ describe('the publisher store (WHIP)', () => {
 
   it('ends its session on stop, and makes no other', async () => {
     const server = fakeSignalingServer()
-    const publisher = usePublisherStore()
+    const publisher = whipHost()
     publisher.start(fakeStream(), { url: WHIP, iceServers: [], quality: '480p' })
     await settle()
     publisher.stop()
@@ -72,7 +91,7 @@ describe('the publisher store (WHIP)', () => {
 
   it('makes a new session at once when the server says our media no longer arrives', async () => {
     const server = fakeSignalingServer()
-    const publisher = usePublisherStore()
+    const publisher = whipHost()
     publisher.start(fakeStream(), { url: WHIP, iceServers: [], quality: '480p' })
     await settle()
     // Not yet publishing: nothing to renew.

@@ -1,13 +1,25 @@
 import { describe, expect, it, vi } from 'vitest'
-import { useBroadcastStore } from '~/stores/broadcast'
+import { createP2pSender } from '~/composables/video/p2p-sender'
+import { useHostVideoStore } from '~/stores/host-video'
 import { FakePeerConnection, fakeSocket, fakeStream, fakeTrack, withFakeWebRtc } from './fakes'
 
 const ICE = [{ urls: 'stun:127.0.0.1:3478' }]
 
 function setUp() {
   const socket = fakeSocket()
-  const store = useBroadcastStore()
-  store.attach({ socket, iceServers: ICE, quality: '480p' })
+  const state = useHostVideoStore()
+  const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state })
+  sender.open()
+  // The sender's calls, and the connections it reports to the console.
+  const store = {
+    ...sender,
+    get connectedPeers() {
+      return state.connectedPeers
+    },
+    get peerStates() {
+      return state.peerStates
+    },
+  }
   const media = fakeStream()
   store.setMedia(media)
   return { socket, store, media }
@@ -18,7 +30,7 @@ const settle = () => new Promise(resolve => setTimeout(resolve, 0))
 
 withFakeWebRtc()
 
-describe('the broadcast store', () => {
+describe('the p2p host\'s connections', () => {
   it('ignores customers until the host goes live, then tells the room it is ready', () => {
     const { socket, store } = setUp()
     socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
