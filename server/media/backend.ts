@@ -24,7 +24,8 @@ export type MediaEvent
 
 /** A refusal of the media backend, in the core's words (mapped to DomainError by server/domain/media.ts). */
 export class MediaError extends Error {
-  constructor(readonly code: 'invalid' | 'not_found' | 'conflict' | 'unavailable', message: string) {
+  static readonly CODES = ['invalid', 'not_found', 'conflict', 'unavailable'] as const
+  constructor(readonly code: typeof MediaError.CODES[number], message: string) {
     super(message)
   }
 }

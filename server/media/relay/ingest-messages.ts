@@ -2,6 +2,7 @@
 // (ingest-worker.ts): calls on a publisher's session and their answers one way; its packets,
 // its state and its end the other.
 import type { CodecChoice } from '../common/codec'
+import type { ThreadError } from './rpc'
 
 export type IngestCall
   = | { type: 'answer', id: string, call: number, sdp: string }
@@ -11,7 +12,7 @@ export type IngestCall
 
 export type IngestNews
   = | { type: 'reply', call: number, ok: true, value: unknown }
-    | { type: 'reply', call: number, ok: false, error: { code?: string, message: string } }
+    | { type: 'reply', call: number, ok: false, error: ThreadError }
     /** The session's new run of packets: its numbering starts anew (Show.newPublisher). */
     | { type: 'new', id: string }
     | { type: 'rtp', id: string, source: string, data: Uint8Array, startable: boolean, width?: number, height?: number }

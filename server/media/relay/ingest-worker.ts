@@ -10,6 +10,7 @@ import type { SourceState } from '../common/show'
 import type { IngestCall, IngestNews } from './ingest-messages'
 import type { RelayNetwork } from './peer-config'
 import { PublisherSession, type PublishTarget } from './publisher'
+import { toThreadError } from './rpc'
 
 const { port, network } = workerData as { port: MessagePort, network: RelayNetwork }
 const sessions = new Map<string, { session: PublisherSession, target: PublishTarget }>()
@@ -65,6 +66,6 @@ port.on('message', async (message: IngestCall) => {
     tell({ type: 'reply', call: message.call, ok: true, value })
   }
   catch (error) {
-    tell({ type: 'reply', call: message.call, ok: false, error: { code: (error as { code?: string }).code, message: (error as Error).message } })
+    tell({ type: 'reply', call: message.call, ok: false, error: toThreadError(error) })
   }
 })

@@ -1,11 +1,10 @@
 import { MessageChannel, Worker } from 'node:worker_threads'
 import { MediaError, type MediaBackend, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import type { RelayOptions } from './relay'
-import { isEvent, type RelayApi, type RelayMethod, type RelayResult, type RpcAnswer, type RpcCall, type WorkerMessage } from './rpc'
+import { fromThreadError, isEvent, type RelayApi, type RelayMethod, type RelayResult, type RpcAnswer, type RpcCall, type WorkerMessage } from './rpc'
 
 /** How long a call to the worker may take before it is given up (an SDP negotiation is milliseconds). */
 const CALL_TIMEOUT_MS = 15_000
-const CODES = new Set(['invalid', 'not_found', 'conflict', 'unavailable'])
 /** How often the relay's view of every show (layers, the measured capacity) is asked for, for status(). */
 const STATUS_EVERY_MS = 1000
 
@@ -63,7 +62,7 @@ export function relayBackend(threads: RelayThreads, options: Omit<RelayOptions, 
       waiting.delete(message.id)
       clearTimeout(call.timer)
       if (message.ok) call.resolve(message.value)
-      else call.reject(CODES.has(message.error.code ?? '') ? new MediaError(message.error.code as MediaError['code'], message.error.message) : new Error(message.error.message))
+      else call.reject(fromThreadError(message.error))
     })
     worker.on('error', error => console.error('[relay] the worker failed', error))
     worker.on('exit', (code) => {

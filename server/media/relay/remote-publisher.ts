@@ -3,7 +3,7 @@
 import { Buffer } from 'node:buffer'
 import type { MessagePort } from 'node:worker_threads'
 import { RtpPacket } from 'werift'
-import { MediaError } from '../backend'
+import { fromThreadError } from './rpc'
 import type { Show } from '../common/show'
 import type { IngestCall, IngestNews } from './ingest-messages'
 import { sessionId, type Publishing } from './publisher'
@@ -43,7 +43,7 @@ export class IngestLink {
       const waiting = this.waiting.get(news.call)
       this.waiting.delete(news.call)
       if (news.ok) waiting?.resolve(news.value)
-      else waiting?.reject(news.error.code ? new MediaError(news.error.code as MediaError['code'], news.error.message) : new Error(news.error.message))
+      else waiting?.reject(fromThreadError(news.error))
       return
     }
     this.publishers.get(news.id)?.hear(news)

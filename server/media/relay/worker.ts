@@ -2,7 +2,7 @@
 // it can hold up the event loop that serves HTTP and the socket. It answers the main thread's calls.
 import { parentPort, workerData } from 'node:worker_threads'
 import { Relay, type RelayOptions } from './relay'
-import { isRelayMethod, type RpcAnswer, type RpcCall } from './rpc'
+import { isRelayMethod, toThreadError, type RpcAnswer, type RpcCall } from './rpc'
 
 const port = parentPort!
 const relay = new Relay({ ...(workerData as Omit<RelayOptions, 'onEvent'>), onEvent: event => port.postMessage({ event }) })
@@ -14,7 +14,7 @@ port.on('message', async ({ id, method, args }: RpcCall) => {
     answer = { id, ok: true, value: await (relay[method] as (...args: unknown[]) => unknown).apply(relay, args) }
   }
   catch (error) {
-    answer = { id, ok: false, error: { code: (error as { code?: string }).code, message: (error as Error).message } }
+    answer = { id, ok: false, error: toThreadError(error) }
   }
   port.postMessage(answer)
 })
