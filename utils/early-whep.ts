@@ -5,6 +5,9 @@
 // <video data-early-video>. When the room mounts, the WHEP viewer (composables/video) adopts that session
 // (takeEarlyWhep) instead of opening another.
 
+import { EARLY_WHEP_KEY } from '#shared/utils/early-entry'
+import { scriptSafeJson } from '#shared/utils/script-json'
+
 /** What the inline script leaves on `window` for the store to adopt. */
 export interface EarlyWhep {
   url: string
@@ -13,9 +16,11 @@ export interface EarlyWhep {
   answered: Promise<{ status: number, location?: string, retryAfter?: number, message?: string }>
   /** Settles once the offer has left (or could not be made). */
   posted: Promise<void>
+  /** Settles once the early player shows its first frame, or the session has failed. */
+  pictured: Promise<void>
+  /** When the session was started (performance.now()): the page has waited for WebRTC since then. */
+  startedAt: number
 }
-
-const KEY = '__wrencosEarlyWhep'
 
 /**
  * Runs in the page before anything else (serialized by earlyWhepScript): plain browser APIs only,
@@ -26,7 +31,10 @@ const KEY = '__wrencosEarlyWhep'
 function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
+    const startedAt = performance.now()
     performance.mark('wrencos:whep-start')
+    let shown = () => {}
+    const pictured = new Promise<void>(resolve => (shown = resolve))
     const pc = new RTCPeerConnection({ iceServers })
     pc.addTransceiver('video', { direction: 'recvonly' })
     pc.addTransceiver('audio', { direction: 'recvonly' })
@@ -36,17 +44,24 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
       if (!video || video.srcObject === stream) return
       video.srcObject = stream
       video.play().catch(() => {})
+      // Its first frame on screen (audio and video share the stream, so whichever track comes first).
+      video.requestVideoFrameCallback(() => {
+        performance.mark('wrencos:whep-frame')
+        shown()
+      })
     }
-    // The host candidates are in the offer (a few ms without STUN; at most 150 ms with it), so
-    // the relay can check towards the browser at once rather than when the store trickles them.
-    const gathered = () => new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve()
-      setTimeout(resolve, 150)
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve())
-    })
+    pc.addEventListener('connectionstatechange', () => pc.connectionState === 'failed' && shown())
+    // A host candidate is in the offer, so the server can check towards the browser at once
+    // rather than when the viewer trickles it. The offer leaves with the first one (Chromium's
+    // gathering ends only after 150 ms and more, waiting on every interface and protocol); those
+    // that follow are sent by PATCH once the viewer adopts this session (HttpSignaling.adopt).
+    let candidate = () => {}
+    const firstCandidate = new Promise<void>(resolve => (candidate = resolve))
+    pc.addEventListener('icecandidate', () => candidate())
     let sent = () => {}
     const posted = new Promise<void>(resolve => (sent = resolve))
-    const answered = pc.createOffer().then(offer => pc.setLocalDescription(offer)).then(gathered).then(() => {
+    // setLocalDescription() makes the offer itself: one turn of a busy main thread less.
+    const answered = pc.setLocalDescription().then(() => Promise.race([firstCandidate, new Promise(resolve => setTimeout(resolve, 150))])).then(() => {
       performance.mark('wrencos:whep-post')
       sent()
       return fetch(url, { method: 'POST', body: pc.localDescription!.sdp, headers: { 'content-type': 'application/sdp' }, credentials: 'same-origin' })
@@ -60,7 +75,8 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
       return { status: 201, location }
     })
     answered.catch(() => {}).finally(sent)
-    page[key] = { url, pc, answered, posted }
+    answered.then(outcome => outcome.status !== 201 && shown(), () => shown())
+    page[key] = { url, pc, answered, posted, pictured, startedAt }
   }
   catch {
     // No WebRTC here, or it refused: the room's player tries again and says why.
@@ -69,27 +85,23 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
 
 /** The inline script for a live show's page: its WHEP path and the ICE servers, escaped for a <script>. */
 export function earlyWhepScript(url: string, iceServers: RTCIceServer[]): string {
-  const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
-  return `(${startEarlyWhep.toString()})(${json(url)},${json(iceServers)},${json(KEY)})`
+  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${scriptSafeJson(EARLY_WHEP_KEY)})`
 }
 
-/**
- * Waits until the early session's offer has left, at most `ms`: the app mounts after it, so the
- * offer is not held behind hydration on a busy main thread (plugins/early-whep.client.ts).
- */
-export function earlyOfferSent(ms: number): Promise<void> {
-  const early = typeof window === 'undefined' ? undefined : (window as unknown as Record<string, EarlyWhep | undefined>)[KEY]
-  if (!early) return Promise.resolve()
-  return Promise.race([early.posted, new Promise<void>(resolve => setTimeout(resolve, ms))])
+/** How long the page has waited for WebRTC already: since its early session for `url` started (0: none). */
+export function earlyWhepAge(url: string): number {
+  if (typeof window === 'undefined') return 0
+  const early = (window as unknown as Record<string, EarlyWhep | undefined>)[EARLY_WHEP_KEY]
+  return early?.url === url ? performance.now() - early.startedAt : 0
 }
 
 /** The early session for `url`, taken once (a second call, or another show's page, gets none). */
 export function takeEarlyWhep(url: string): EarlyWhep | undefined {
   if (typeof window === 'undefined') return undefined
   const holder = window as unknown as Record<string, EarlyWhep | undefined>
-  const early = holder[KEY]
+  const early = holder[EARLY_WHEP_KEY]
   if (!early) return undefined
-  holder[KEY] = undefined
+  holder[EARLY_WHEP_KEY] = undefined
   if (early.url === url) return early
   early.pc.close()
   return undefined

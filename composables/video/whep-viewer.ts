@@ -1,4 +1,4 @@
-import { takeEarlyWhep } from '../../utils/early-whep'
+import { earlyWhepAge, takeEarlyWhep } from '../../utils/early-whep'
 import { HttpSignaling, SignalingError } from '../../utils/http-signaling'
 import { viewerSessionId } from '../../utils/viewer-session'
 import { mediaArrives, watchStalls } from './media-flow'
@@ -104,7 +104,8 @@ export function createWhepViewer(options: WhepViewerOptions): ViewerVideo {
     picture.state = 'connecting'
     links.retry.reset()
     clearTimeout(hlsTimer)
-    hlsTimer = setTimeout(toHls, HLS_AFTER_MS)
+    // Counted from when the page's early session started: the app may have loaded a while after it.
+    hlsTimer = setTimeout(toHls, Math.max(0, HLS_AFTER_MS - earlyWhepAge(url)))
     void connect()
   }
 

@@ -116,10 +116,13 @@ describe('relay mode (Chromium, fake camera)', () => {
       await expectLiveVideo(page)
       expect(await page.getByTestId('live-video').evaluate((video: HTMLVideoElement) => video.videoWidth)).toBe(1280)
       // The WHEP offer left before the page finished hydrating, and the room adopted that session.
-      const marks = await page.evaluate(() => Object.fromEntries(['wrencos:whep-start', 'wrencos:whep-post', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
-      console.info(`relay: WHEP session started ${Math.round(marks['wrencos:whep-start']!)} ms, its offer sent ${Math.round(marks['wrencos:whep-post']!)} ms after navigation, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
+      const marks = await page.evaluate(() => Object.fromEntries(['wrencos:whep-start', 'wrencos:whep-post', 'wrencos:whep-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
+      console.info(`relay: WHEP session started ${Math.round(marks['wrencos:whep-start']!)} ms, its offer sent ${Math.round(marks['wrencos:whep-post']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:whep-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
       expect(marks['wrencos:whep-post']).toBeGreaterThan(0)
       expect(marks['wrencos:whep-post']).toBeLessThan(marks['wrencos:hydrated']!)
+      // The app's modules waited for that first frame (or for 1 s after the page opened, whichever came first).
+      expect(marks['wrencos:whep-frame']).toBeGreaterThan(0)
+      expect(marks['wrencos:hydrated']).toBeGreaterThan(Math.min(marks['wrencos:whep-frame']!, 1000))
       expect(await page.evaluate(() => (window as unknown as { whepAnswers: number[] }).whepAnswers.length)).toBe(1)
       await page.waitForTimeout(3000)
       await endShow(studio)

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { deferredEntryScript, EARLY_WHEP_KEY } from '../../shared/utils/early-entry'
 import { earlyWhepScript } from '../../utils/early-whep'
 
 describe('the early WHEP script of a live page', () => {
@@ -10,5 +11,32 @@ describe('the early WHEP script of a live page', () => {
     // It is a function called at once, with nothing of the app's modules in it.
     expect(script).toMatch(/^\(function \w+\(url, iceServers, key\) \{/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
+  })
+})
+
+describe('the app\'s entry on a live page with an early session', () => {
+  /** Runs the entry script with the early session `pictured` makes on the window; answers when it loaded the app, by fake time. */
+  async function loadedAt(pictured?: () => Promise<void>) {
+    vi.useFakeTimers()
+    const early = pictured && { pictured: pictured() }
+    const script = deferredEntryScript('/_nuxt/entry.js')
+    expect(script).toContain('import("/_nuxt/entry.js")')
+    let loaded: number | undefined
+    const run = new Function('window', 'performance', 'load', `return (async () => { ${script.replace('import(', 'load(')} })()`)
+    const start = Date.now()
+    const done = run({ [EARLY_WHEP_KEY]: early }, { now: () => Date.now() - start }, () => (loaded = Date.now() - start))
+    await vi.advanceTimersByTimeAsync(2000)
+    await done
+    vi.useRealTimers()
+    return loaded
+  }
+
+  it('loads at once where there is no early session', async () => {
+    expect(await loadedAt(undefined)).toBe(0)
+  })
+
+  it('waits for the early picture, and no longer than 1 s after the page opened', async () => {
+    expect(await loadedAt(() => new Promise(resolve => setTimeout(resolve, 300)))).toBe(300)
+    expect(await loadedAt(() => new Promise(() => {}))).toBe(1000)
   })
 })

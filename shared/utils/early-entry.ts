@@ -1,0 +1,24 @@
+import { scriptSafeJson } from './script-json'
+
+/** Where a live show's page keeps its early WHEP session (utils/early-whep.ts) for the app to adopt. */
+export const EARLY_WHEP_KEY = '__wrencosEarlyWhep'
+
+/** The app's modules wait for the early picture until this long after the page opened, at most. */
+const ENTRY_WAITS_UNTIL_MS = 1000
+
+/**
+ * The app's entry, for a page with an early session: loaded once the early player shows its first
+ * frame (or the session failed), at most until ENTRY_WAITS_UNTIL_MS after the page opened, not
+ * beside it. Every step of the session (the offer, its candidate, the answer, the connection, the
+ * first frame) takes a turn of the main thread, and evaluating and hydrating the app's modules
+ * (about 145 KB gzip) holds it for 150 ms and more: the picture waited behind the app. The
+ * modules still download meanwhile (modulepreload), and the server-rendered page is on screen.
+ * Put in place of Nuxt's `<script type="module" src>` by server/plugins/early-entry.ts; the
+ * session is utils/early-whep.ts's.
+ */
+export function deferredEntryScript(src: string): string {
+  return `const early=window[${scriptSafeJson(EARLY_WHEP_KEY)}];if(early)await Promise.race([early.pictured,new Promise(r=>setTimeout(r,${ENTRY_WAITS_UNTIL_MS}-performance.now()))]);await import(${scriptSafeJson(src)})`
+}
+
+/** Whether a piece of a page's head is the early session's script. */
+export const isEarlyWhepScript = (html: string) => html.includes(EARLY_WHEP_KEY)
