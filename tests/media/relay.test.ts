@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { PictureLossIndication, RtcpPayloadSpecificFeedback } from 'werift'
 import { Relay, type RelayEvent } from '../../server/media/relay/relay'
 import { makeSeekable } from '../../server/media/webm-seekable'
 import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
@@ -49,7 +50,7 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
     expect(sfu.status('show-1')).toMatchObject({ publishing: true, viewers: 3, layers: [{ source: 'single', width: 1280, height: 720 }] })
   })
 
-  it('starts a late viewer at once from the cached picture: its first packet is a key frame, without one from the publisher', { timeout: 30_000 }, async () => {
+  it('starts a late viewer at once from the cached picture: its first packet is a key frame, without waiting for the publisher, who is asked for a fresh one for the next viewer', { timeout: 30_000 }, async () => {
     const { relay: sfu } = relay()
     // A key frame every 8 s, and ffmpeg answers no PLI: a key frame within the next second can only be the relay's cached one.
     const media = await source(8)
@@ -60,11 +61,18 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
     while (!sfu.status('show-k').layers[0]?.width && Date.now() - seen < 12_000) await wait(50)
     expect(sfu.status('show-k').layers[0]?.width).toBe(1280)
     await wait(1500)
+    // Key frame requests (PLI) the relay sends the publisher from here on.
+    let asked = 0
+    publisher.getTransceivers()[0]!.sender.onRtcp.subscribe((rtcp) => {
+      if (rtcp instanceof RtcpPayloadSpecificFeedback && rtcp.feedback instanceof PictureLossIndication) asked++
+    })
     const viewer = await watchWithWerift(async offer => (await sfu.play('show-k', offer)).sdp)
     cleanup.push(() => viewer.close())
     await wait(1000)
     expect(viewer.video.firstIsKeyframe).toBe(true)
     expect(viewer.video.firstAt! - viewer.connectedAt!).toBeLessThan(500)
+    // The cached picture was over 1 s long: the publisher is asked for a key frame, so the next viewer starts from a short one.
+    expect(asked).toBeGreaterThanOrEqual(1)
     // The cached packets and the live ones after them are one stream, nothing missing between them.
     expect(viewer.video.packets).toBeGreaterThan(60)
     expect(viewer.video.lost).toBe(0)
