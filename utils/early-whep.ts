@@ -8,7 +8,7 @@
 import { EARLY_WHEP_KEY } from '#shared/utils/early-entry'
 import { scriptSafeJson } from '#shared/utils/script-json'
 
-/** What the inline script leaves on `window` for the store to adopt. */
+/** What the inline script leaves on `window` for the WHEP viewer to adopt. */
 export interface EarlyWhep {
   url: string
   pc: RTCPeerConnection
@@ -25,8 +25,8 @@ export interface EarlyWhep {
 /**
  * Runs in the page before anything else (serialized by earlyWhepScript): plain browser APIs only,
  * nothing from the app, and the page reached through `globalThis` (the server build replaces the
- * names `window` and `document`, which it is compiled in). Failures are left for the store, which
- * opens a session of its own.
+ * names `window` and `document`, which it is compiled in). Failures are left for the WHEP viewer,
+ * which opens a session of its own.
  */
 function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
   const page = globalThis as unknown as Window & Record<string, unknown>
