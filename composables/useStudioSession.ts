@@ -119,9 +119,7 @@ export function useStudioSession(initial: Livestream, iceServers: RTCIceServer[]
     // A new device or quality: the connections and the recorder follow the new tracks.
     camera.onTracksChanged(stream => video.setMedia(stream, quality.value))
     watch(quality, next => video.setQuality(next))
-    if (initial.status === 'live' && recorder) {
-      void $fetch<RecordingStatus>(`/api/livestreams/${id}/recording`).then(kept => (keptBefore.value = kept)).catch(() => {})
-    }
+    if (initial.status === 'live') void video.recordingKept().then(kept => (keptBefore.value = kept)).catch(() => {})
     socket.open()
   }
 

@@ -88,19 +88,20 @@ export function earlyWhepScript(url: string, iceServers: RTCIceServer[]): string
   return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${scriptSafeJson(EARLY_WHEP_KEY)})`
 }
 
+/** Where the page keeps its early session; none on the server. */
+const earlyHolder = () => typeof window === 'undefined' ? undefined : window as unknown as Record<string, EarlyWhep | undefined>
+
 /** How long the page has waited for WebRTC already: since its early session for `url` started (0: none). */
 export function earlyWhepAge(url: string): number {
-  if (typeof window === 'undefined') return 0
-  const early = (window as unknown as Record<string, EarlyWhep | undefined>)[EARLY_WHEP_KEY]
+  const early = earlyHolder()?.[EARLY_WHEP_KEY]
   return early?.url === url ? performance.now() - early.startedAt : 0
 }
 
 /** The early session for `url`, taken once (a second call, or another show's page, gets none). */
 export function takeEarlyWhep(url: string): EarlyWhep | undefined {
-  if (typeof window === 'undefined') return undefined
-  const holder = window as unknown as Record<string, EarlyWhep | undefined>
-  const early = holder[EARLY_WHEP_KEY]
-  if (!early) return undefined
+  const holder = earlyHolder()
+  const early = holder?.[EARLY_WHEP_KEY]
+  if (!holder || !early) return undefined
   holder[EARLY_WHEP_KEY] = undefined
   if (early.url === url) return early
   early.pc.close()

@@ -37,6 +37,7 @@ export function createP2pHost({ socket, iceServers, livestreamId, state }: HostV
       sender.stopSending()
       await recorder.stop()
     },
+    recordingKept: recordingStatus,
     async saveReplay() {
       await recorder.drained()
       if (!(await recordingStatus()).chunks) return null

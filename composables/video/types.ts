@@ -47,6 +47,8 @@ export interface HostVideo {
   setQuality(quality: Quality): void
   /** Stops sending (and recording) from this tab; the show itself stays live. */
   stop(): Promise<void>
+  /** What the server already holds of this tab's recording (p2p: a crashed tab's parts); null where the server records. */
+  recordingKept(): Promise<RecordingStatus | null>
   /** After the show ended: saves the replay where this tab recorded it (p2p); answers its address, or null. */
   saveReplay(): Promise<string | null>
   /** What the browser sends now (the e2e tests read the upload's bitrate). */

@@ -107,6 +107,7 @@ export function createWhipHost({ url, iceServers, state }: WhipHostOptions): Hos
       void link?.capLayers(simulcastLayers(next))
     },
     stop: () => Promise.resolve(stop()),
+    recordingKept: () => Promise.resolve(null),
     saveReplay: () => Promise.resolve(null),
     stats: () => link?.stats() ?? Promise.resolve(null),
     close: stop,
