@@ -3,9 +3,23 @@ import { dirname, join } from 'node:path'
 import { workerUrl } from './build/worker-url'
 import { LOCALES } from './shared/utils/locales'
 
+const require = createRequire(import.meta.url)
 /** The files `import 'werift'` and `'werift/nonstandard'` load (its ESM builds), for the production build to carry along. */
-const weriftLib = join(dirname(createRequire(import.meta.url).resolve('werift')), '../..')
+const weriftLib = join(dirname(require.resolve('werift')), '../..')
 const weriftEsm = [join(weriftLib, 'index.mjs'), join(weriftLib, 'nonstandard/index.mjs')]
+/**
+ * node-datachannel as the relay's worker requires it, and its native library: a package of its own
+ * per platform, found by name at run time, so traced here by name (where this platform has one).
+ */
+const nativeWebrtc = [require.resolve('node-datachannel'), ...['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64-msvc']
+  .flatMap((platform) => {
+    try {
+      return [require.resolve(`@node-datachannel/${platform}`)]
+    }
+    catch {
+      return []
+    }
+  })]
 
 // The one app: Vue pages, Nitro API and the /_ws socket, shipped as one Node process.
 export default defineNuxtConfig({
@@ -54,6 +68,8 @@ export default defineNuxtConfig({
     mediaPublicIp: '',
     mediaPortRange: '',
     mediaLoopback: '',
+    // The relay viewers' WebRTC stack (README, "The media relay in production"): native (default) or werift.
+    mediaViewerStack: '',
     // The player on the brand's own site (README, "The player on your site"): origins that may frame /embed/:id.
     embedOrigins: '',
     // Webhooks (README, "Webhooks"): comma-separated receivers, the signing secret, the first retry's wait.
@@ -80,10 +96,10 @@ export default defineNuxtConfig({
   compatibilityDate: '2025-07-15',
   nitro: {
     experimental: { websocket: true },
-    // A native addon, and the WebRTC stack of the relay's worker (which only the worker imports, so
-    // it is traced by name): loaded from node_modules at run time.
-    externals: { external: ['better-sqlite3', 'werift'], traceInclude: weriftEsm },
-    rollupConfig: { plugins: [workerUrl({ external: ['werift', 'werift/*'] })] },
+    // A native addon, and the WebRTC stacks of the relay's worker (which only the worker imports, so
+    // they are traced by name): loaded from node_modules at run time.
+    externals: { external: ['better-sqlite3', 'werift', 'node-datachannel'], traceInclude: [...weriftEsm, ...nativeWebrtc] },
+    rollupConfig: { plugins: [workerUrl({ external: ['werift', 'werift/*', 'node-datachannel'] })] },
   },
   // zod is first needed by the studio's forms: without this, Vite discovers it on that first visit
   // in dev and reloads the page, dropping the navigation that led there (seen after signing in).

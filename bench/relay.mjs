@@ -129,6 +129,8 @@ async function startViewers(target, count, processes) {
       }
       child.on('message', onMessage)
       child.on('exit', onExit)
+      // A send racing the process's exit fails with EPIPE: its exit (above) is what fails the run.
+      child.on('error', () => {})
     })
     return { child, share, next }
   })

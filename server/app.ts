@@ -17,6 +17,7 @@ import { wireMediaLifecycle } from './domain/media-lifecycle'
 import { reconcileViewerCounts, recoverSamples, sweepLeftovers } from './domain/recovery'
 import type { MediaBackend, MediaMode } from './media/backend'
 import type { CapacityBudget } from './media/relay/capacity'
+import type { ViewerStack } from './media/relay/viewer-stack'
 import type { RelayNetwork } from './media/relay/peer-config'
 import { seedAdmin } from './domain/users'
 import { createMemoryBus, type Bus } from './realtime/bus'
@@ -32,7 +33,7 @@ export interface AppConfig {
   demoData: boolean
   limits?: LimitOverrides
   orderCaps?: OrderCaps
-  media?: { mode: MediaMode, maxViewers: number, capacity?: CapacityBudget, network: RelayNetwork, janus?: { url: string, edges?: string[], apiSecret: string, forwardHost: string } }
+  media?: { mode: MediaMode, maxViewers: number, capacity?: CapacityBudget, network: RelayNetwork, viewerStack?: ViewerStack, janus?: { url: string, edges?: string[], apiSecret: string, forwardHost: string } }
   /** Sockets, and so WHEP sessions, one address may hold. */
   maxSocketsPerAddress?: number
   webhooks?: WebhookConfig
@@ -49,7 +50,7 @@ async function openMedia(config: AppConfig): Promise<MediaBackend> {
     const [{ relayBackend }, { default: relay }, { default: ingest }] = await Promise.all([
       import('./media/relay/relay-backend'), import('./media/relay/worker.ts?worker-url'), import('./media/relay/ingest-worker.ts?worker-url'),
     ])
-    return relayBackend({ relay, ingest }, { network: media.network, maxViewers: media.maxViewers, capacity: media.capacity })
+    return relayBackend({ relay, ingest }, { network: media.network, maxViewers: media.maxViewers, capacity: media.capacity, viewerStack: media.viewerStack })
   }
   if (media.mode === 'janus') {
     const { janusBackend } = await import('./media/janus/janus-backend')

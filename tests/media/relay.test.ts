@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PictureLossIndication, RtcpPayloadSpecificFeedback } from 'werift'
 import { Relay, type RelayEvent } from '../../server/media/relay/relay'
+import type { ViewerStack } from '../../server/media/relay/viewer-stack'
 import { makeSeekable } from '../../server/media/webm-seekable'
 import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
 import { publishWithWerift, watchWithWerift } from '../support/werift-clients'
@@ -17,9 +18,9 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step()
 })
 
-function relay(options: { maxViewers?: number, readLoad?: () => number } = {}) {
+function relay(options: { maxViewers?: number, readLoad?: () => number, viewerStack?: ViewerStack } = {}) {
   const events: RelayEvent[] = []
-  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, readLoad: options.readLoad, onEvent: event => events.push(event) })
+  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, readLoad: options.readLoad, viewerStack: options.viewerStack, onEvent: event => events.push(event) })
   cleanup.push(() => made.close())
   return { relay: made, events }
 }
@@ -30,9 +31,10 @@ async function source(keyframeSeconds = 1): Promise<MediaSource> {
   return made
 }
 
-describe.skipIf(!haveFfmpeg)('the relay', () => {
+// Each viewer test runs on both WebRTC stacks the relay's viewers can have (viewer-stack.ts).
+describe.skipIf(!haveFfmpeg).each<ViewerStack>(['native', 'werift'])('the relay, its viewers on %s', (viewerStack) => {
   it('forwards one publisher to several viewers, each from a key frame, with nothing lost', { timeout: 30_000 }, async () => {
-    const { relay: sfu, events } = relay()
+    const { relay: sfu, events } = relay({ viewerStack })
     const media = await source()
     const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-1', offer)).sdp)
     cleanup.push(() => publisher.close())
@@ -51,7 +53,7 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
   })
 
   it('starts a late viewer at once from the cached picture: its first packet is a key frame, without waiting for the publisher, who is asked for a fresh one for the next viewer', { timeout: 30_000 }, async () => {
-    const { relay: sfu } = relay()
+    const { relay: sfu } = relay({ viewerStack })
     // A key frame every 8 s, and ffmpeg answers no PLI: a key frame within the next second can only be the relay's cached one.
     const media = await source(8)
     const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-k', offer)).sdp)
@@ -79,7 +81,7 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
   })
 
   it('refuses what it cannot do: nothing published, a full show, a second publisher, a bad offer', { timeout: 30_000 }, async () => {
-    const { relay: sfu } = relay({ maxViewers: 1 })
+    const { relay: sfu } = relay({ maxViewers: 1, viewerStack })
     await expect(sfu.play('show-2', 'v=0\r\n')).rejects.toMatchObject({ code: 'not_found' })
     await expect(sfu.publish('show-2', 'not sdp')).rejects.toMatchObject({ code: 'invalid' })
     const media = await source()
@@ -98,7 +100,7 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
 
   it('turns the next viewer away while its thread is nearly full, says so in its status, and takes viewers again when it is not', { timeout: 30_000 }, async () => {
     let load = 0.69
-    const { relay: sfu } = relay({ readLoad: () => load })
+    const { relay: sfu } = relay({ readLoad: () => load, viewerStack })
     const media = await source()
     const publisher = await publishWithWerift(media, async offer => (await sfu.publish('show-l', offer)).sdp)
     cleanup.push(() => publisher.close())
@@ -119,7 +121,7 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
   })
 
   it('carries viewers over to a publisher who came back, without them renegotiating', { timeout: 30_000 }, async () => {
-    const { relay: sfu, events } = relay()
+    const { relay: sfu, events } = relay({ viewerStack })
     const media = await source()
     const first = await publishWithWerift(media, async offer => (await sfu.publish('show-3', offer)).sdp)
     const viewer = await watchWithWerift(async offer => (await sfu.play('show-3', offer)).sdp)
@@ -138,7 +140,9 @@ describe.skipIf(!haveFfmpeg)('the relay', () => {
     expect(viewer.video.lost).toBe(0)
     expect(events.filter(event => event.type === 'media_state').at(-1)).toEqual({ type: 'media_state', livestreamId: 'show-3', publishing: true })
   })
+})
 
+describe.skipIf(!haveFfmpeg)('the relay\'s recording', () => {
   it('records what it carries while live, into chunks that finalize into one seekable WebM', { timeout: 40_000 }, async () => {
     const { relay: sfu } = relay()
     const dir = mkdtempSync(join(tmpdir(), 'wrencos-relay-rec-'))

@@ -96,8 +96,8 @@ export class PublisherSession implements Publishing {
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'failed' || state === 'closed') this.close()
     })
-    const answer = answerOf(this.pc, this.network)
-    this.cancelDeadline = connectDeadline(this.pc, () => this.close())
+    const answer = answerOf(this.pc.localDescription!.sdp, this.network)
+    this.cancelDeadline = connectDeadline(() => this.pc.connectionState, () => this.close())
     return answer
   }
 

@@ -10,6 +10,8 @@ import type { RtpOutSink, RtpTarget } from '../common/rtp-out'
 import { switchRtpOut } from '../common/rtp-out'
 import { Show } from '../common/show'
 import { ViewerSession } from './viewer'
+import type { ViewerLinkFactory } from './viewer-link'
+import { viewerLinks, type ViewerStack } from './viewer-stack'
 
 export type RelayEvent = MediaEvent
 
@@ -21,6 +23,8 @@ export interface RelayOptions {
   capacity?: CapacityBudget
   /** The ingest thread's port (ingest-worker.ts), where the publishers' sessions live; none: on this thread (tests). */
   ingest?: MessagePort
+  /** The WebRTC stack of the viewers (NUXT_MEDIA_VIEWER_STACK; default native, viewer-stack.ts). */
+  viewerStack?: ViewerStack
   /** The thread's load as tests choose it (RelayCapacity's own reading otherwise). */
   readLoad?: () => number
   onEvent: (event: RelayEvent) => void
@@ -28,8 +32,7 @@ export interface RelayOptions {
 
 export type { SessionKind }
 
-/** Viewers whose connection (ICE, DTLS) is set up at once, and how long an offer waits for its turn (join-queue.ts). */
-const JOINING_AT_ONCE = 8
+/** How long an offer waits for its turn to set its connection up (join-queue.ts; how many at once: viewer-stack.ts). */
 const JOIN_WAIT_MS = 10_000
 
 interface Entry {
@@ -50,10 +53,14 @@ interface Entry {
 export class Relay {
   private readonly entries = new Map<string, Entry>()
   private readonly capacity: RelayCapacity
-  private readonly joins = new JoinQueue(JOINING_AT_ONCE, JOIN_WAIT_MS)
+  private readonly joins: JoinQueue
   private readonly ingest?: IngestLink
+  private readonly viewerLinks: ViewerLinkFactory
 
   constructor(private readonly options: RelayOptions) {
+    const links = viewerLinks(options.viewerStack ?? 'native')
+    this.viewerLinks = links.create
+    this.joins = new JoinQueue(links.joiningAtOnce, JOIN_WAIT_MS)
     this.ingest = options.ingest && new IngestLink(options.ingest)
     this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount(), options.readLoad)
   }
@@ -128,7 +135,7 @@ export class Relay {
     const entry = this.entries.get(livestreamId)
     if (!entry?.publisher || !entry.show.codecs) throw new MediaError('not_found', 'nothing is published for this show yet')
     if (entry.viewers.size >= this.maxViewersOf(entry)) throw new MediaError('unavailable', 'the show is full')
-    const session = new ViewerSession(entry.show, this.options.network, (gone) => {
+    const session = new ViewerSession(entry.show, this.options.network, this.viewerLinks, (gone) => {
       if (entry.viewers.get(gone.id) !== gone) return
       entry.viewers.delete(gone.id)
       this.ended(livestreamId, 'viewer', gone.id)
@@ -138,7 +145,7 @@ export class Relay {
     try {
       done = await this.joins.turn()
       // The turn is given back once the connection is up, or has failed, or never came up in time.
-      session.pc.connectionStateChange.subscribe(state => state !== 'new' && state !== 'connecting' && done())
+      session.onSettled(done)
       const answer = await session.answer(sdp)
       return { sessionId: session.id, sdp: answer }
     }

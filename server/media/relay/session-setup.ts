@@ -1,6 +1,6 @@
-// What every relay session (a publisher's or a viewer's) does the same way around werift: take
-// the client's offer with errors a client can act on, answer only when the answer can work, and
-// give up on a connection that never comes up.
+// What every relay session (a publisher's or a viewer's, on werift or the native stack) does the
+// same way: take the client's offer with errors a client can act on, answer only when the answer
+// can work, and give up on a connection that never comes up.
 import type { RTCPeerConnection } from 'werift'
 import { CONNECT_WITHIN_MS, MediaError, UNUSABLE_OFFER } from '../backend'
 import { announce, type RelayNetwork } from './peer-config'
@@ -26,23 +26,22 @@ export async function applyOffer(pc: RTCPeerConnection, sdp: string) {
   }
 }
 
-/**
- * The answer as the client gets it. An answer without a candidate (every port of
- * NUXT_MEDIA_PORT_RANGE taken) could never connect: that is a 503, and said in the log.
- */
-export function answerOf(pc: RTCPeerConnection, network: RelayNetwork): string {
-  const sdp = pc.localDescription!.sdp
-  if (!/\r?\na=candidate:/.test(sdp)) {
-    console.error(`[relay] no UDP port could be bound for a session${network.portRange ? ` (NUXT_MEDIA_PORT_RANGE ${network.portRange.join('-')} is used up)` : ''}`)
-    throw new MediaError('unavailable', 'the media server has no free port for another connection; try again shortly')
-  }
+/** Every port of NUXT_MEDIA_PORT_RANGE taken: a 503 for the client, and said in the log. */
+export function noPortLeft(network: RelayNetwork): MediaError {
+  console.error(`[relay] no UDP port could be bound for a session${network.portRange ? ` (NUXT_MEDIA_PORT_RANGE ${network.portRange.join('-')} is used up)` : ''}`)
+  return new MediaError('unavailable', 'the media server has no free port for another connection; try again shortly')
+}
+
+/** The answer as the client gets it. An answer without a candidate could never connect: no port was left. */
+export function answerOf(sdp: string, network: RelayNetwork): string {
+  if (!/\r?\na=candidate:/.test(sdp)) throw noPortLeft(network)
   return announce(sdp, network)
 }
 
-/** Closes the session (`close`) unless its connection is up within CONNECT_WITHIN_MS. */
-export function connectDeadline(pc: RTCPeerConnection, close: () => void): () => void {
+/** Closes the session (`close`) unless its connection (`state()`) is up within CONNECT_WITHIN_MS. */
+export function connectDeadline(state: () => string, close: () => void): () => void {
   const timer = setTimeout(() => {
-    if (pc.connectionState !== 'connected') close()
+    if (state() !== 'connected') close()
   }, CONNECT_WITHIN_MS)
   timer.unref?.()
   return () => clearTimeout(timer)

@@ -1,10 +1,9 @@
-import { RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift'
 import { Forwarder, type SourcePacket } from '../common/forwarder'
-import { codecOf, peerConfig, type RelayNetwork } from './peer-config'
-import { MediaError } from '../backend'
-import { patchIce, sessionId } from './publisher'
-import { answerOf, applyOffer, connectDeadline } from './session-setup'
+import type { RelayNetwork } from './peer-config'
+import { sessionId } from './publisher'
+import { connectDeadline } from './session-setup'
 import type { Show, Sink, SourceState } from '../common/show'
+import type { ViewerLink, ViewerLinkFactory } from './viewer-link'
 
 /** How often a viewer's layer is reconsidered, and how long after a step up before another. */
 const ADAPT_EVERY_MS = 1000
@@ -34,37 +33,45 @@ export function fittingLayer(layers: SourceState[], estimate: number): SourceSta
 }
 
 /**
- * One viewer (WHEP): a werift connection sending the show's audio and the one video layer that
- * fits what the viewer's connection carries, judged from its receiver's feedback (REMB, and loss
- * in its reports). It starts the moment it connects, from the show's cached picture of its layer
- * (the latest key frame and the packets since), renumbered into its own stream; only when none is
- * cached is the publisher asked for a key frame. A key frame is asked for again whenever it
- * reports loss of a picture (PLI). Lost packets are resent from werift's sender cache when it NACKs.
+ * One viewer (WHEP): its connection (a ViewerLink, on the native stack or werift) sends the show's
+ * audio and the one video layer that fits what the viewer's connection carries, judged from its
+ * receiver's feedback (REMB, and loss in its reports). It starts the moment it connects, from the
+ * show's cached picture of its layer (the latest key frame and the packets since), renumbered into
+ * its own stream; only when none is cached is the publisher asked for a key frame. A key frame is
+ * asked for again whenever it reports loss of a picture (PLI).
  */
 export class ViewerSession implements Sink {
   readonly id = sessionId()
-  readonly pc: RTCPeerConnection
-  private video?: RTCRtpTransceiver
+  private readonly link: ViewerLink
   private videoForwarder?: Forwarder
   private audioForwarder?: Forwarder
-  private readonly offer = { sdp: '' }
   private adaptTimer?: ReturnType<typeof setInterval>
   private steppedUpAt = 0
   /** Video packets waiting their turn while the cached picture is sent (the live ones queue behind it). */
   private backlog?: { packets: SourcePacket[], next: number }
   private cancelDeadline = () => {}
+  private readonly settledListeners: Array<() => void> = []
   private closed = false
 
-  constructor(private readonly show: Show, private readonly network: RelayNetwork, private readonly onGone: (session: ViewerSession) => void, private readonly now = Date.now) {
-    const codecs = show.codecs
-    this.pc = new RTCPeerConnection(peerConfig(network, {
-      video: codecs?.video ? [codecOf(codecs.video)] : [],
-      audio: codecs?.audio ? [codecOf(codecs.audio)] : [],
-    }))
+  constructor(private readonly show: Show, network: RelayNetwork, links: ViewerLinkFactory, private readonly onGone: (session: ViewerSession) => void, private readonly now = Date.now) {
+    this.link = links(show.codecs, network, {
+      state: (state) => {
+        if (state !== 'new' && state !== 'connecting') this.settledListeners.splice(0).forEach(listener => listener())
+        if (state === 'connected') this.startPicture()
+        if (state === 'failed' || state === 'closed') this.close()
+      },
+      pictureLoss: () => this.videoForwarder && this.show.keyframe(this.videoForwarder.following ?? this.videoForwarder.target),
+    })
   }
 
   get state() {
-    return this.pc.connectionState
+    return this.link.state
+  }
+
+  /** Calls `listener` once the connection is up, has failed or was closed. */
+  onSettled(listener: () => void) {
+    if (this.closed || (this.state !== 'new' && this.state !== 'connecting')) listener()
+    else this.settledListeners.push(listener)
   }
 
   /** The layer it gets now (or waits for), for stats. */
@@ -73,37 +80,22 @@ export class ViewerSession implements Sink {
   }
 
   async answer(sdp: string): Promise<string> {
-    await applyOffer(this.pc, sdp)
-    this.offer.sdp = sdp
-    for (const transceiver of this.pc.getTransceivers()) {
-      transceiver.setDirection('sendonly')
-      if (transceiver.kind === 'video' && this.show.codecs?.video) this.video = transceiver
-      if (transceiver.kind === 'audio' && this.show.codecs?.audio) {
-        this.audioForwarder = new Forwarder('audio', this.show.codecs.audio.clockRate, packet => this.send(transceiver, packet))
-      }
-    }
-    if (!this.video && !this.audioForwarder) throw new MediaError('invalid', 'the offer receives neither the show\'s audio nor its video')
-    if (this.video) {
-      const video = this.video
+    const answer = await this.link.answer(sdp)
+    const codecs = this.show.codecs
+    if (answer.audio && codecs?.audio) this.audioForwarder = new Forwarder('audio', codecs.audio.clockRate, packet => this.link.send('audio', packet))
+    if (answer.video) {
       const start = fittingLayer(this.show.viewableVideo(), 0)?.source ?? 'single'
-      this.videoForwarder = new Forwarder(start, 90000, packet => this.send(video, packet))
-      video.sender.onPictureLossIndication.subscribe(() => this.show.keyframe(this.videoForwarder!.following ?? this.videoForwarder!.target))
+      this.videoForwarder = new Forwarder(start, 90000, packet => this.link.send('video', packet))
     }
-    await this.pc.setLocalDescription(await this.pc.createAnswer())
-    this.pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.startPicture()
-      if (state === 'failed' || state === 'closed') this.close()
-    })
-    const answer = answerOf(this.pc, this.network)
     this.show.sinks.add(this)
     this.adaptTimer = setInterval(() => this.adapt(), ADAPT_EVERY_MS)
     this.adaptTimer.unref?.()
-    this.cancelDeadline = connectDeadline(this.pc, () => this.close())
-    return answer
+    this.cancelDeadline = connectDeadline(() => this.link.state, () => this.close())
+    return answer.sdp
   }
 
   patch(text: string) {
-    return patchIce(this.pc, this.offer, text)
+    return this.link.patch(text)
   }
 
   /** Connected: the cached picture of its layer at once, or (none cached) a key frame asked for now rather than at the publisher's next one. */
@@ -132,7 +124,7 @@ export class ViewerSession implements Sink {
 
   handle(packet: SourcePacket) {
     // Nothing is numbered before the connection is up: the viewer's stream begins with its first picture.
-    if (this.closed || this.pc.connectionState !== 'connected') return
+    if (this.closed || this.link.state !== 'connected') return
     if (packet.source === 'audio') return this.audioForwarder?.handle(packet)
     const forwarder = this.videoForwarder
     if (!forwarder) return
@@ -142,24 +134,17 @@ export class ViewerSession implements Sink {
     if (forwarder.waiting && packet.source === forwarder.target) this.show.keyframe(forwarder.target)
   }
 
-  private send(transceiver: RTCRtpTransceiver, packet: RtpPacket) {
-    if (this.pc.connectionState !== 'connected') return
-    transceiver.sender.sendRtp(packet).catch(() => {})
-  }
-
   /** Picks the layer that fits the viewer's connection now; steps down at once, up only after a while. */
   private adapt() {
     const forwarder = this.videoForwarder
-    const video = this.video
-    if (!forwarder || !video || this.closed) return
+    if (!forwarder || this.closed) return
     // Under pressure the top layer is not on offer: a viewer on it steps down (PROTOCOL.md, "Capacity and overload").
     const layers = this.show.viewableVideo()
     if (!layers.length) return
-    const sender = video.sender as unknown as { receiverEstimatedMaxBitrate: bigint, remoteFractionLost?: number }
-    const estimate = Number(sender.receiverEstimatedMaxBitrate ?? 0n)
+    const { estimate, fractionLost } = this.link.feedback()
     const current = layers.findIndex(layer => layer.source === (forwarder.following ?? forwarder.target))
     let next = layers.indexOf(fittingLayer(layers, estimate)!)
-    if ((sender.remoteFractionLost ?? 0) > LOSS_STEP_DOWN && current > 0) next = Math.min(next, current - 1)
+    if (fractionLost > LOSS_STEP_DOWN && current > 0) next = Math.min(next, current - 1)
     const now = this.now()
     if (current >= 0 && next > current) {
       if (now - this.steppedUpAt < STEP_UP_AFTER_MS) return
@@ -181,7 +166,8 @@ export class ViewerSession implements Sink {
     clearInterval(this.adaptTimer)
     this.cancelDeadline()
     this.show.sinks.delete(this)
-    void this.pc.close().catch(() => {})
+    this.link.close()
+    this.settledListeners.splice(0).forEach(listener => listener())
     this.onGone(this)
   }
 }
