@@ -139,4 +139,30 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
     viewers.forEach((viewer, index) => expect(viewer.video.packets).toBeGreaterThan(before[index]! + 20))
     expect((await api('/readyz', { base: server.baseURL })).body.checks.media).toBe(true)
   })
+
+  // With viewers on the native stack, Node 24 used to hang for ever at exit: the relay's thread was
+  // torn down with their callbacks still held (viewer-stack.ts). A deployment's SIGTERM must end it.
+  it('ends on SIGTERM while viewers watch, within the grace a deployment gives', { timeout: 60_000 }, async () => {
+    const own = await startServer({ NUXT_MEDIA_MODE: 'relay' })
+    const token = (await api('/api/auth/login', { base: own.baseURL, body: { email: own.env.NUXT_ADMIN_EMAIL, password: own.env.NUXT_ADMIN_PASSWORD } })).body.token
+    const { livestream } = (await api('/api/livestreams', { base: own.baseURL, token, body: { title: 'Shutdown', quality: '720p' } })).body
+    await api(`/api/livestreams/${livestream.id}/start`, { base: own.baseURL, method: 'POST', token })
+    const { streamKey } = (await api(`/api/livestreams/${livestream.id}/stream-key`, { base: own.baseURL, method: 'POST', token })).body
+    const send = (path: string, bearer?: string) => async (offer: string) => {
+      const response = await fetch(`${own.baseURL}${path}`, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) } })
+      expect(response.status).toBe(201)
+      return response.text()
+    }
+    const publisher = await publishWithWerift(media, send(`/api/livestreams/${livestream.id}/whip`, streamKey))
+    closers.push(() => publisher.close())
+    await wait(1000)
+    const viewers = await Promise.all([1, 2].map(() => watchWithWerift(send(`/api/livestreams/${livestream.id}/whep`))))
+    closers.push(() => Promise.all(viewers.map(viewer => viewer.close())))
+    await wait(1500)
+    expect(viewers.every(viewer => viewer.video.packets > 0)).toBe(true)
+    const asked = Date.now()
+    await own.stop()
+    // stop() sends SIGTERM and kills the process only if it is still there 5 s later (seen on Node 24 before the fix).
+    expect(Date.now() - asked).toBeLessThan(5000)
+  })
 })

@@ -53,7 +53,8 @@ export function relayBackend(threads: RelayThreads, options: Omit<RelayOptions, 
     ingestThread.unref()
     ingestThread.on('error', error => console.error('[relay] the ingest thread failed', error))
     // One without the other is no relay: the relay thread goes too, and both start again (below).
-    ingestThread.on('exit', () => void relayThread.terminate())
+    // It closes its sessions first: its native WebRTC stack must stop while its JavaScript runs.
+    ingestThread.on('exit', () => void call('close').catch(() => {}).finally(() => relayThread.terminate()))
     relayThread.unref()
     worker.on('message', (message: WorkerMessage) => {
       if (isEvent(message)) return emit(message.event as MediaEvent)

@@ -11,7 +11,7 @@ import { switchRtpOut } from '../common/rtp-out'
 import { Show } from '../common/show'
 import { ViewerSession } from './viewer'
 import type { ViewerLinkFactory } from './viewer-link'
-import { viewerLinks, type ViewerStack } from './viewer-stack'
+import { closeViewerStacks, viewerLinks, type ViewerStack } from './viewer-stack'
 
 export type RelayEvent = MediaEvent
 
@@ -228,5 +228,6 @@ export class Relay {
   async close() {
     this.capacity.close()
     await Promise.all([...this.entries.keys()].map(id => this.stopShow(id)))
+    closeViewerStacks()
   }
 }

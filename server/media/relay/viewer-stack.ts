@@ -43,3 +43,17 @@ function loadNative(): NativeStack | null {
   }
   return loaded
 }
+
+/**
+ * Closes what the native stack still holds and stops its threads (node-datachannel's cleanup),
+ * while this thread still runs JavaScript: for the relay's close, before its thread ends.
+ */
+export function closeViewerStacks() {
+  if (!loaded) return
+  try {
+    loaded.cleanup()
+  }
+  catch (error) {
+    console.error(`[relay] the native WebRTC stack did not close cleanly: ${(error as Error).message}`)
+  }
+}

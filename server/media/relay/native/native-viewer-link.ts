@@ -185,6 +185,16 @@ export class NativeViewerLink implements ViewerLink {
     if (this.state === 'closed') return
     this.state = 'closed'
     clearInterval(this.reportTimer)
+    // Tracks first, each explicitly: one left to the garbage collector releases its callbacks while
+    // its thread is torn down, and on Node 24 that deadlocks the thread (seen at every shutdown).
+    for (const sending of Object.values(this.tracks)) {
+      try {
+        sending?.track.close()
+      }
+      catch {
+        // Closed with its connection already.
+      }
+    }
     try {
       this.pc.close()
     }
