@@ -143,7 +143,7 @@ describe.skipIf(!haveFfmpeg)('the relay over WHIP and WHEP', () => {
   // With viewers on the native stack, Node 24 used to hang for ever at exit: the relay's thread was
   // torn down with their callbacks still held (viewer-stack.ts). A deployment's SIGTERM must end it.
   it('ends on SIGTERM while viewers watch, within the grace a deployment gives', { timeout: 60_000 }, async () => {
-    const own = await startServer({ NUXT_MEDIA_MODE: 'relay' })
+    const own = await startServer({ NUXT_MEDIA_MODE: 'relay', NUXT_MEDIA_VIEWER_STACK: 'native' })
     const token = (await api('/api/auth/login', { base: own.baseURL, body: { email: own.env.NUXT_ADMIN_EMAIL, password: own.env.NUXT_ADMIN_PASSWORD } })).body.token
     const { livestream } = (await api('/api/livestreams', { base: own.baseURL, token, body: { title: 'Shutdown', quality: '720p' } })).body
     await api(`/api/livestreams/${livestream.id}/start`, { base: own.baseURL, method: 'POST', token })

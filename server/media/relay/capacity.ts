@@ -54,7 +54,7 @@ export class RelayCapacity {
   private readonly readings: Array<{ utilization: number, viewers: number }> = []
   private readonly timer: ReturnType<typeof setInterval>
 
-  /** `readLoad`: the thread's busy share since the last call (tests give one of their choosing). */
+  /** `viewers`: those connected, whose cost is measured; `readLoad`: the thread's busy share since the last call (tests give one of their choosing). */
   constructor(readonly budget: CapacityBudget, private readonly viewers: () => number, private readonly readLoad = threadLoad()) {
     this.timer = setInterval(() => this.sample(), SAMPLE_MS)
     this.timer.unref?.()

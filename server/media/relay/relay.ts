@@ -23,7 +23,7 @@ export interface RelayOptions {
   capacity?: CapacityBudget
   /** The ingest thread's port (ingest-worker.ts), where the publishers' sessions live; none: on this thread (tests). */
   ingest?: MessagePort
-  /** The WebRTC stack of the viewers (NUXT_MEDIA_VIEWER_STACK; default native, viewer-stack.ts). */
+  /** The WebRTC stack of the viewers (NUXT_MEDIA_VIEWER_STACK; default werift, viewer-stack.ts). */
   viewerStack?: ViewerStack
   /** The thread's load as tests choose it (RelayCapacity's own reading otherwise). */
   readLoad?: () => number
@@ -58,17 +58,24 @@ export class Relay {
   private readonly viewerLinks: ViewerLinkFactory
 
   constructor(private readonly options: RelayOptions) {
-    const links = viewerLinks(options.viewerStack ?? 'native')
+    const links = viewerLinks(options.viewerStack ?? 'werift')
     this.viewerLinks = links.create
     this.joins = new JoinQueue(links.joiningAtOnce, JOIN_WAIT_MS)
     this.ingest = options.ingest && new IngestLink(options.ingest)
-    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount(), options.readLoad)
+    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount('connected'), options.readLoad)
   }
 
-  /** Viewers of every show, connected or connecting. */
-  private viewerCount() {
+  /**
+   * Viewers of every show, connected or connecting; or only those connected, which are what the
+   * thread's load is measured against: on the native stack a connecting viewer costs this thread
+   * next to nothing, and counting it made a viewer look cheap, admitting far past capacity.
+   */
+  private viewerCount(which: 'all' | 'connected' = 'all') {
     let count = 0
-    for (const entry of this.entries.values()) count += entry.viewers.size
+    for (const entry of this.entries.values()) {
+      if (which === 'all') count += entry.viewers.size
+      else for (const viewer of entry.viewers.values()) if (viewer.state === 'connected') count++
+    }
     return count
   }
 
