@@ -4,9 +4,9 @@ import { MediaError } from '../backend'
 import { h264Startable } from '../common/h264'
 import type { CodecChoice } from '../common/codec'
 import { PUBLISH_CODECS, peerConfig, type RelayNetwork } from './peer-config'
-import { answerOf, applyOffer, connectDeadline } from './session-setup'
+import { answerOf, applyOffer, connectDeadline, requireIceFragment } from './session-setup'
 import { remb } from './rtcp'
-import { parseIceFragment, iceFragmentOf } from '../common/sdp-fragment'
+import { iceFragmentOf } from '../common/sdp-fragment'
 import type { Show } from '../common/show'
 import { vp8Info } from '../common/vp8'
 
@@ -16,8 +16,7 @@ const REMB_EVERY_MS = 1000
 
 /** Trickled candidates, or an ICE restart, from a PATCH; answers the server's fragment for a restart. */
 export async function patchIce(pc: RTCPeerConnection, lastOffer: { sdp: string }, text: string): Promise<string | undefined> {
-  const fragment = parseIceFragment(text)
-  if (!fragment) throw new MediaError('invalid', 'the body is not an ICE SDP fragment (RFC 8840): ICE credentials of 4-256 (ufrag) and 22-256 (pwd) ice-chars, and a=candidate lines')
+  const fragment = requireIceFragment(text)
   const current = /a=ice-ufrag:(\S+)/.exec(lastOffer.sdp)?.[1]
   let restarted: string | undefined
   if (fragment.ufrag && fragment.pwd && fragment.ufrag !== current) {

@@ -3,6 +3,7 @@
 // can work, and give up on a connection that never comes up.
 import type { RTCPeerConnection } from 'werift'
 import { CONNECT_WITHIN_MS, MediaError, UNUSABLE_OFFER } from '../backend'
+import { parseIceFragment, type IceFragment } from '../common/sdp-fragment'
 import { announce, type RelayNetwork } from './peer-config'
 
 /** What an offer must carry for any WebRTC peer to use it; the first thing missing, in words. */
@@ -14,10 +15,22 @@ export function offerProblem(sdp: string): string | undefined {
   return undefined
 }
 
-/** Applies an SDP from a client; what werift cannot use is a 400 in the offer's terms, never the library's. */
-export async function applyOffer(pc: RTCPeerConnection, sdp: string) {
+/** Refuses (400, in words) an offer no WebRTC peer could use, before any stack sees it. */
+export function refuseUnusableOffer(sdp: string) {
   const problem = offerProblem(sdp)
   if (problem) throw new MediaError('invalid', problem)
+}
+
+/** A PATCH body as an ICE fragment, or a 400 saying what one is. */
+export function requireIceFragment(text: string): IceFragment {
+  const fragment = parseIceFragment(text)
+  if (!fragment) throw new MediaError('invalid', 'the body is not an ICE SDP fragment (RFC 8840): ICE credentials of 4-256 (ufrag) and 22-256 (pwd) ice-chars, and a=candidate lines')
+  return fragment
+}
+
+/** Applies an SDP from a client; what werift cannot use is a 400 in the offer's terms, never the library's. */
+export async function applyOffer(pc: RTCPeerConnection, sdp: string) {
+  refuseUnusableOffer(sdp)
   try {
     await pc.setRemoteDescription({ type: 'offer', sdp })
   }

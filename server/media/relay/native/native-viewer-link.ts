@@ -3,10 +3,9 @@ import type { Audio, PeerConnection, Track, Video } from 'node-datachannel'
 import type { RtpPacket } from 'werift'
 import { MediaError, UNUSABLE_OFFER } from '../../backend'
 import type { CodecChoice } from '../../common/codec'
-import { parseIceFragment } from '../../common/sdp-fragment'
 import type { Show } from '../../common/show'
 import type { RelayNetwork } from '../peer-config'
-import { answerOf, noPortLeft, offerProblem } from '../session-setup'
+import { answerOf, noPortLeft, refuseUnusableOffer, requireIceFragment } from '../session-setup'
 import { NOTHING_TO_RECEIVE, type ViewerLink, type ViewerLinkEvents } from '../viewer-link'
 import { offeredMedia, payloadTypeFor } from './offer-media'
 import { readFeedback, senderReport } from './rtcp-wire'
@@ -60,8 +59,7 @@ export class NativeViewerLink implements ViewerLink {
   }
 
   async answer(offer: string) {
-    const problem = offerProblem(offer)
-    if (problem) throw new MediaError('invalid', problem)
+    refuseUnusableOffer(offer)
     const media = offeredMedia(offer)
     for (const kind of ['video', 'audio'] as const) {
       const codec = this.codecs?.[kind]
@@ -129,8 +127,7 @@ export class NativeViewerLink implements ViewerLink {
   }
 
   async patch(text: string) {
-    const fragment = parseIceFragment(text)
-    if (!fragment) throw new MediaError('invalid', 'the body is not an ICE SDP fragment (RFC 8840): ICE credentials of 4-256 (ufrag) and 22-256 (pwd) ice-chars, and a=candidate lines')
+    const fragment = requireIceFragment(text)
     const current = /a=ice-ufrag:(\S+)/.exec(this.pc.remoteDescription()?.sdp ?? '')?.[1]
     if (fragment.ufrag && fragment.ufrag !== current) throw new MediaError('conflict', 'this relay does not restart a viewer\'s ICE: open a new WHEP session instead')
     const mid = this.tracks.video?.track.mid() ?? this.tracks.audio?.track.mid() ?? '0'
