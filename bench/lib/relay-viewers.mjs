@@ -121,6 +121,11 @@ function lightViewer(subscribe) {
   viewer.start = async () => {
     await subscribe(pc)
     await connected(pc, 20_000)
+    // A server that fell behind lets its newest viewers go (the relay's capacity): counted apart
+    // from those it kept, whose picture is what overload must not take.
+    pc.connectionStateChange.subscribe((state) => {
+      if (state !== 'connected') viewer.letGo = true
+    })
     dtls = pc.getTransceivers()[0].receiver.dtlsTransport
     // From here on nothing is decrypted: the header is read and the packet dropped, as werift
     // drops one that fails authentication.
@@ -230,7 +235,7 @@ process.on('message', async (message) => {
       return {
         kbps: viewer.bytes * 8 / viewer.windowSeconds / 1000,
         fps: viewer.frames / viewer.windowSeconds,
-        expected, lost, nacks: viewer.nacksSent, delays,
+        expected, lost, nacks: viewer.nacksSent, delays, letGo: !!viewer.letGo,
       }
     })
     // Exiting before a large message is flushed would lose it: wait for the send to complete.

@@ -1,7 +1,10 @@
 // What the relay can carry, measured as it runs (PROTOCOL.md, "Capacity and overload"): the share
-// of its thread's time it is busy, and what it sends. A process that is nearly full turns the
-// next viewer away (503) before it starves the ones it has or the publisher, whose ICE consent
-// checks and packets share this thread: at 200 viewers an unguarded relay lost the publisher.
+// of its thread's time it is busy, how far behind the publishers' packets it forwards them, and
+// what it sends. A process that is nearly full turns the next viewer away (503) before it starves
+// the ones it has; one that fell behind anyway lets its newest viewers go. Unguarded, the relay
+// lost the publisher at 200 viewers (session 2) and, once the publisher had a thread of its own,
+// queued its packets without bound: at 130 native viewers on a 2-core box shared with the load
+// generator, every viewer's picture came 6 s late, then 19 s.
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 
 /** What the relay may spend. */
@@ -31,12 +34,38 @@ const PRIOR_VIEWER_LOAD = 1 / 150
 /** Viewers needed before their measured cost replaces the prior. */
 const MEASURED_FROM = 5
 
-/** Readings kept (10 s): a viewer's cost is the least it was measured at over them. */
+/** Readings kept (10 s): a viewer's cost is the median of what it was measured at over them. */
 const WINDOW = 20
+/** Readings that tell the load now (3 s). */
+const RECENT = 6
 /** Readings over which the load counts as lasting (2 s), for holding viewers below the top layer. */
 const LASTING = 4
 /** A thread this busy right now takes nobody more, whatever the viewers were measured to cost. */
 const SATURATED = 0.95
+/** A packet that waited longer than this (ms) for the thread: nobody more for a second, past a GC pause, short of a queue. */
+const ADMIT_LAG_MS = 150
+const LATE_REFUSES_FOR_MS = 1000
+/** Packets waiting longer than this for LASTING_MS on end: more viewers than the thread can feed, the newest go. */
+const LET_GO_LAG_MS = 400
+const LASTING_MS = 2000
+/** The share of the viewers let go for each LET_GO_LAG_MS it is behind (at most half of them at once). */
+const LET_GO_SHARE = 0.1
+
+/** The middle value (the upper of the two middle ones); 0 for none. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/** What the capacity reads of its thread; tests give readings of their choosing. */
+export interface CapacityProbes {
+  /** The thread's busy share since the last call. */
+  readLoad?: () => number
+  /** How far behind (ms) the thread is, read twice a second as if a packet had waited that long (the relay itself tells each packet's wait to noteLag). */
+  readLag?: () => number
+  /** The clock (ms) lag is judged by. */
+  now?: () => number
+}
 
 /**
  * The relay thread's load and what its viewers cost. `room` answers how many more viewers the
@@ -53,9 +82,22 @@ export class RelayCapacity {
   private idleLoad = 0
   private readonly readings: Array<{ utilization: number, viewers: number }> = []
   private readonly timer: ReturnType<typeof setInterval>
+  private readonly readLoad: () => number
+  private readonly readLag?: () => number
+  private readonly now: () => number
+  /** When a packet last waited past ADMIT_LAG_MS; since when every packet has waited past LET_GO_LAG_MS (0: not behind); when viewers last went. */
+  private lateAt = -Infinity
+  private behindSince = 0
+  private letGoAt = -Infinity
 
-  /** `viewers`: those connected, whose cost is measured; `readLoad`: the thread's busy share since the last call (tests give one of their choosing). */
-  constructor(readonly budget: CapacityBudget, private readonly viewers: () => number, private readonly readLoad = threadLoad()) {
+  /**
+   * `viewers`: those connected, whose cost is measured; `letGo(count)`: the thread fell behind,
+   * `count` viewers must go (the newest, Relay decides).
+   */
+  constructor(readonly budget: CapacityBudget, private readonly viewers: () => number, private readonly letGo: (count: number) => void = () => {}, probes: CapacityProbes = {}) {
+    this.readLoad = probes.readLoad ?? threadLoad()
+    this.readLag = probes.readLag
+    this.now = probes.now ?? (() => performance.now())
     this.timer = setInterval(() => this.sample(), SAMPLE_MS)
     this.timer.unref?.()
   }
@@ -66,16 +108,51 @@ export class RelayCapacity {
     const viewers = this.viewers()
     this.readings.push({ utilization, viewers })
     if (this.readings.length > WINDOW) this.readings.shift()
-    // What the thread spends without viewers: read while none watch, and never more than it spends now.
-    if (viewers === 0 || utilization < this.idleLoad) this.idleLoad = utilization
+    // What the thread spends without viewers: read while none watch (the median of the last such
+    // readings: one busy half-second once refused a first viewer), and never more than it spends now.
+    if (viewers === 0) this.idleLoad = median(this.readings.slice(-RECENT).filter(reading => reading.viewers === 0).map(reading => reading.utilization))
+    else if (utilization < this.idleLoad) this.idleLoad = utilization
+    if (this.readLag) this.noteLag(this.readLag())
   }
 
-  /** What one more viewer costs of the thread's time, once connected. */
+  /**
+   * A publisher's packet reached this thread `ms` after it was received. Judged packet by packet,
+   * not on a timer: a thread far behind runs its timers seconds late (seen: 10 s), its queue first.
+   * Behind for good, the viewers it has cost more than the thread can give (more than measured, or
+   * the machine got busier), and waiting makes every picture later: a share of them goes, the more
+   * the further behind; only packets queued after that judge it again (a queue seconds deep takes
+   * seconds to drain: judged on its old packets, three rounds let 91 of 140 viewers go).
+   */
+  noteLag(ms: number) {
+    const now = this.now()
+    if (ms > ADMIT_LAG_MS) this.lateAt = now
+    // Queued before viewers last went: what it says of the load is already acted on.
+    if (now - ms < this.letGoAt) return
+    if (ms <= LET_GO_LAG_MS) return void (this.behindSince = 0)
+    this.behindSince ||= now
+    if (now - this.behindSince < LASTING_MS) return
+    const viewers = this.viewers()
+    if (!viewers) return
+    this.letGoAt = now
+    this.behindSince = 0
+    this.letGo(Math.max(1, Math.ceil(viewers * Math.min(0.5, LET_GO_SHARE * ms / LET_GO_LAG_MS))))
+  }
+
+  /**
+   * What one more viewer costs of the thread's time, once connected: the median over the last
+   * readings, so neither a burst of joins nor one quiet half-second between key frames (the
+   * least reading, used before, made a viewer look a quarter of its cost) decides it.
+   */
   perViewer(): number {
     const costs = this.readings.filter(reading => reading.viewers >= MEASURED_FROM)
       .map(reading => (reading.utilization - this.idleLoad) / reading.viewers)
     if (!costs.length) return PRIOR_VIEWER_LOAD
-    return Math.max(PRIOR_VIEWER_LOAD / 4, Math.min(...costs))
+    return Math.max(PRIOR_VIEWER_LOAD / 4, median(costs))
+  }
+
+  /** The thread's load now: the median of the last RECENT readings, past a burst of joins. */
+  private recentLoad(): number {
+    return median(this.readings.slice(-RECENT).map(reading => reading.utilization))
   }
 
   /** The least the thread was busy over the last LASTING readings: a load that lasts, not a burst. */
@@ -89,9 +166,14 @@ export class RelayCapacity {
    * holds (connected or connecting) and the `egressBps` it sends.
    */
   room(viewers: number, bitrate: number, egressBps: number): number {
-    if (this.load > SATURATED) return 0
+    if (this.load > SATURATED || this.now() - this.lateAt < LATE_REFUSES_FOR_MS) return 0
     const cost = this.perViewer()
-    const byLoad = Math.floor((this.budget.maxLoad - (this.idleLoad + cost * viewers)) / cost)
+    // By the model (idle load and each viewer's cost) and by the load as read: a busier machine
+    // makes every viewer dearer than the model has measured yet (seen: 117 native viewers modelled
+    // at 0.57 of the thread while it read 0.65-0.78, and 28 more admitted fell it behind).
+    const modelled = this.idleLoad + cost * viewers
+    const measured = this.recentLoad() + cost * (viewers - this.viewers())
+    const byLoad = Math.floor((this.budget.maxLoad - Math.max(modelled, measured)) / cost)
     const { maxEgressBps } = this.budget
     const byEgress = maxEgressBps && bitrate > 0 ? Math.floor((maxEgressBps - Math.max(egressBps, viewers * bitrate)) / bitrate) : Infinity
     return Math.max(0, Math.min(byLoad, byEgress))

@@ -15,7 +15,8 @@ export type IngestNews
     | { type: 'reply', call: number, ok: false, error: ThreadError }
     /** The session's new run of packets: its numbering starts anew (Show.newPublisher). */
     | { type: 'new', id: string }
-    | { type: 'rtp', id: string, source: string, data: Uint8Array, startable: boolean, width?: number, height?: number }
+    /** `sentAt`: when this thread sent it on (ms), for how far behind the relay's thread is. */
+    | { type: 'rtp', id: string, source: string, data: Uint8Array, startable: boolean, sentAt: number, width?: number, height?: number }
     | { type: 'codecs', id: string, codecs: { video?: CodecChoice, audio?: CodecChoice } }
     | { type: 'state', id: string, state: string }
     | { type: 'gone', id: string }

@@ -32,7 +32,7 @@ function standIn(id: string): PublishTarget {
       if (sources.get(source)?.ssrc !== packet.header.ssrc) {
         sources.set(source, { source, ssrc: packet.header.ssrc, bitrate: 0, lastAt: 0, bytesThisSecond: 0, secondStartedAt: 0 })
       }
-      tell({ type: 'rtp', id, source, data: packet.serialize(), startable, ...size })
+      tell({ type: 'rtp', id, source, data: packet.serialize(), startable, sentAt: Date.now(), ...size })
     },
   }
   return target

@@ -18,7 +18,7 @@ export interface RelayThreads { relay: URL, ingest: URL }
  * with the other: sessions are lost (publishers and viewers reconnect by themselves) and every
  * show is said to have stopped publishing.
  */
-export function relayBackend(threads: RelayThreads, options: Omit<RelayOptions, 'onEvent' | 'ingest' | 'readLoad'>): MediaBackend {
+export function relayBackend(threads: RelayThreads, options: Omit<RelayOptions, 'onEvent' | 'ingest' | 'probes'>): MediaBackend {
   const listeners: Array<(event: MediaEvent) => void> = []
   const waiting = new Map<number, { resolve: (value: unknown) => void, reject: (error: unknown) => void, timer: ReturnType<typeof setTimeout> }>()
   const publishing = new Set<string>()

@@ -1,5 +1,5 @@
 import type { RelayNetwork } from './peer-config'
-import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget } from './capacity'
+import { DEFAULT_MAX_LOAD, RelayCapacity, type CapacityBudget, type CapacityProbes } from './capacity'
 import { JoinQueue } from './join-queue'
 import { MediaError, type MediaEvent, type SessionKind, type ShowStatus } from '../backend'
 import { PublisherSession, type Publishing } from './publisher'
@@ -25,8 +25,8 @@ export interface RelayOptions {
   ingest?: MessagePort
   /** The WebRTC stack of the viewers (NUXT_MEDIA_VIEWER_STACK; default werift, viewer-stack.ts). */
   viewerStack?: ViewerStack
-  /** The thread's load as tests choose it (RelayCapacity's own reading otherwise). */
-  readLoad?: () => number
+  /** The thread's load and lag as tests choose them (RelayCapacity's own readings otherwise). */
+  probes?: CapacityProbes
   onEvent: (event: RelayEvent) => void
 }
 
@@ -61,8 +61,8 @@ export class Relay {
     const links = viewerLinks(options.viewerStack ?? 'werift')
     this.viewerLinks = links.create
     this.joins = new JoinQueue(links.joiningAtOnce, JOIN_WAIT_MS)
-    this.ingest = options.ingest && new IngestLink(options.ingest)
-    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount('connected'), options.readLoad)
+    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount('connected'), count => this.letGo(count), options.probes)
+    this.ingest = options.ingest && new IngestLink(options.ingest, lag => this.capacity.noteLag(lag))
   }
 
   /**
@@ -77,6 +77,19 @@ export class Relay {
       else for (const viewer of entry.viewers.values()) if (viewer.state === 'connected') count++
     }
     return count
+  }
+
+  /**
+   * The thread fell behind the publishers' packets for good (capacity.ts): the `count` newest
+   * viewers go, so the rest keep a live picture. Their pages hear the connection end and come
+   * back to a 503 with its Retry-After, as any viewer past capacity does.
+   */
+  private letGo(count: number) {
+    const newest = [...this.entries.values()].flatMap(entry => [...entry.viewers.values()])
+      .sort((a, b) => b.joinedAt - a.joinedAt)
+      .slice(0, count)
+    console.error(`[relay] behind the publishers' packets: ${newest.length} of the newest viewers let go`)
+    for (const viewer of newest) viewer.close()
   }
 
   /** What every viewer is sent now, in bits/s, by the layer each follows. */

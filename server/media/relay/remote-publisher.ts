@@ -14,7 +14,8 @@ export class IngestLink {
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void, reject: (error: unknown) => void }>()
   private nextCall = 1
 
-  constructor(private readonly port: MessagePort) {
+  /** `onLag(ms)`: how long each packet waited for this thread (the relay falling behind shows there first). */
+  constructor(private readonly port: MessagePort, private readonly onLag: (ms: number) => void = () => {}) {
     port.on('message', (news: IngestNews) => this.hear(news))
   }
 
@@ -46,6 +47,7 @@ export class IngestLink {
       else waiting?.reject(fromThreadError(news.error))
       return
     }
+    if (news.type === 'rtp') this.onLag(Date.now() - news.sentAt)
     this.publishers.get(news.id)?.hear(news)
     if (news.type === 'gone') this.publishers.delete(news.id)
   }

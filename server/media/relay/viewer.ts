@@ -42,6 +42,8 @@ export function fittingLayer(layers: SourceState[], estimate: number): SourceSta
  */
 export class ViewerSession implements Sink {
   readonly id = sessionId()
+  /** When it was admitted: the newest go first when the relay falls behind. */
+  readonly joinedAt = performance.now()
   private readonly link: ViewerLink
   private videoForwarder?: Forwarder
   private audioForwarder?: Forwarder

@@ -12,7 +12,7 @@ afterEach(() => {
 
 /** A capacity whose thread load is `state.load`, with `state.viewers` watching. */
 function capacity(budget: CapacityBudget, state: { load: number, viewers: number }) {
-  const one = new RelayCapacity(budget, () => state.viewers, () => state.load)
+  const one = new RelayCapacity(budget, () => state.viewers, () => {}, { readLoad: () => state.load, readLag: () => 0 })
   made.push(one)
   return one
 }
@@ -54,6 +54,33 @@ describe('relay capacity', () => {
     expect(relay.room(20, 1_000_000, 0)).toBe(0)
   })
 
+  it('takes the load as read now when it is more than its model says: a busier machine makes each viewer dearer', () => {
+    const state = { load: 0.2, viewers: 40 }
+    const relay = capacity({ maxLoad: 0.7 }, state)
+    relay.sample()
+    for (let i = 0; i < 14; i++) relay.sample()
+    // Forty cost 0.2 with no idle load: 0.005 each, room for 100 more (99 in floating point).
+    expect(relay.room(40, 1_000_000, 0)).toBeGreaterThanOrEqual(99)
+    // A hundred now read 0.65: the model (its median cost still the forty's) says 0.5 and room
+    // for 40; the thread says 0.65 and room for 10.
+    Object.assign(state, { load: 0.65, viewers: 100 })
+    for (let i = 0; i < 6; i++) relay.sample()
+    const room = relay.room(100, 1_000_000, 0)
+    expect(room).toBeGreaterThanOrEqual(9)
+    expect(room).toBeLessThanOrEqual(10)
+    // Ten of them still connecting count too.
+    expect(relay.room(110, 1_000_000, 0)).toBe(0)
+  })
+
+  it('reads its idle load over several readings: one busy half-second does not refuse the first viewer', () => {
+    const state = { load: 0.05, viewers: 0 }
+    const relay = capacity({ maxLoad: 0.7 }, state)
+    for (let i = 0; i < 5; i++) relay.sample()
+    state.load = 0.69
+    relay.sample()
+    expect(relay.room(0, 1_000_000, 0)).toBeGreaterThan(50)
+  })
+
   it('keeps all viewers together within an egress budget, counting those still connecting', () => {
     const relay = capacity({ maxLoad: 0.7, maxEgressBps: 4_000_000 }, { load: 0.05, viewers: 0 })
     relay.sample()
@@ -84,5 +111,58 @@ describe('relay capacity', () => {
     settle(relay)
     expect(show.viewableVideo().map(one => one.source)).toEqual(['l', 'm', 'h'])
     show.close()
+  })
+})
+
+describe('relay capacity, behind its packets', () => {
+  /** A capacity on a clock of the test's, with `state.viewers` watching, recording every let-go it asks for. */
+  function behind(state: { viewers: number, now: number }) {
+    const letGo: number[] = []
+    const one = new RelayCapacity({ maxLoad: 0.7 }, () => state.viewers, count => letGo.push(count), { readLoad: () => 0.2, now: () => state.now })
+    made.push(one)
+    one.sample()
+    /** Packets arriving every 10 ms for `ms`, each having waited `lag`. */
+    const packets = (ms: number, lag: number) => {
+      for (const end = state.now + ms; state.now < end; state.now += 10) one.noteLag(lag)
+    }
+    return { relay: one, letGo, packets }
+  }
+
+  it('takes nobody for a second after a packet waited past a GC pause, and again after', () => {
+    const state = { viewers: 10, now: 0 }
+    const { relay, letGo, packets } = behind(state)
+    packets(500, 20)
+    expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
+    packets(10, 200)
+    expect(relay.room(10, 1_000_000, 0)).toBe(0)
+    packets(900, 30)
+    expect(relay.room(10, 1_000_000, 0)).toBe(0)
+    packets(200, 30)
+    expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
+    // Short of lasting, nobody is let go.
+    expect(letGo).toEqual([])
+  })
+
+  it('lets viewers go only when it stays behind, more the further behind, then gives the queue time to drain', () => {
+    const state = { viewers: 100, now: 0 }
+    const { letGo, packets } = behind(state)
+    // A burst: 1.9 s behind, then a packet on time.
+    packets(1900, 1000)
+    packets(10, 100)
+    expect(letGo).toEqual([])
+    // Behind by 800 ms for 2 s: 20 % of 100 go.
+    packets(2010, 800)
+    expect(letGo).toEqual([20])
+    // Still behind while the queue drains: what was queued before they went does not count, what
+    // was queued after does, once it lasts 2 s: then 10 % of those left (500 ms behind).
+    state.viewers = 80
+    packets(2400, 500)
+    expect(letGo).toEqual([20])
+    packets(200, 500)
+    expect(letGo).toEqual([20, 10])
+    // Far behind: at most half at once.
+    state.viewers = 70
+    packets(12_010, 10_000)
+    expect(letGo).toEqual([20, 10, 35])
   })
 })

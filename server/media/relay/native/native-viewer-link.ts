@@ -32,6 +32,10 @@ interface SendingTrack {
   packets: number
   octets: number
   last?: { ts: number, at: number }
+  /** Open for media: DTLS-SRTP keyed, which the library tells after the connection is up. */
+  open: boolean
+  /** The library closed it (the viewer left) before its state change reached this thread: nothing more is sent. */
+  gone?: true
 }
 
 /**
@@ -46,16 +50,31 @@ export class NativeViewerLink implements ViewerLink {
   private readonly tracks: Partial<Record<'video' | 'audio', SendingTrack>> = {}
   private readonly latest = { estimate: 0, fractionLost: 0 }
   private reportTimer?: ReturnType<typeof setInterval>
+  /** The connection's own state; `state` holds 'connected' back until every track is open too. */
+  private connection = 'new'
   state = 'new'
 
   constructor(private readonly native: NativeStack, private readonly codecs: Show['codecs'], private readonly network: RelayNetwork, private readonly events: ViewerLinkEvents) {
     const range = network.portRange
     this.pc = new native.PeerConnection('wrencos-viewer', { iceServers: [], ...(range ? { portRangeBegin: range[0], portRangeEnd: range[1] } : {}) })
     this.pc.onStateChange((state) => {
-      if (this.state === 'closed') return
-      this.state = state
-      events.state(state)
+      this.connection = state
+      this.settle()
     })
+  }
+
+  /**
+   * Tells the session the state it can act on. The connection is up a moment before its tracks
+   * open: a picture sent in between is refused by the library, and the viewer would wait for the
+   * next key frame instead of starting from the cached one.
+   */
+  private settle() {
+    if (this.state === 'closed') return
+    const tracks = Object.values(this.tracks)
+    const state = this.connection === 'connected' && !tracks.every(sending => sending?.open) ? 'connecting' : this.connection
+    if (state === this.state) return
+    this.state = state
+    this.events.state(state)
   }
 
   async answer(offer: string) {
@@ -103,7 +122,12 @@ export class NativeViewerLink implements ViewerLink {
     const track = this.pc.addTrack(description)
     track.setMediaHandler(new this.native.RtcpNackResponder(NACK_CACHE))
     track.onMessage(data => this.heard(data))
-    return { track, ssrc, payloadType, clockRate: codec.clockRate, extensionId, packets: 0, octets: 0 }
+    const sending: SendingTrack = { track, ssrc, payloadType, clockRate: codec.clockRate, extensionId, packets: 0, octets: 0, open: false }
+    track.onOpen(() => {
+      sending.open = true
+      this.settle()
+    })
+    return sending
   }
 
   /** What the viewer's RTCP says: a lost picture now; its estimate and loss for the next adaptation. */
@@ -144,14 +168,18 @@ export class NativeViewerLink implements ViewerLink {
 
   send(kind: 'video' | 'audio', packet: RtpPacket) {
     const sending = this.tracks[kind]
-    if (!sending || this.state !== 'connected') return
+    if (!sending || sending.gone || this.state !== 'connected') return
     const { sequenceNumber: seq, timestamp: ts, marker } = packet.header
     const at = Date.now()
     try {
       sending.track.sendMessageBinary(rtpBytes({ seq, ts, marker, ssrc: sending.ssrc, payloadType: sending.payloadType }, packet, sending.extensionId, at))
     }
     catch {
-      return // closing under it: the state change follows
+      // Closed under it (it was open: state waits for that). The state change follows, but a
+      // thread that is behind hears it late, and every send until then would throw (seen: 13,000
+      // in 10 s, each an Error made and thrown).
+      sending.gone = true
+      return
     }
     sending.packets++
     sending.octets += packet.payload.length
