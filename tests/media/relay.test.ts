@@ -148,7 +148,9 @@ describe.skipIf(!haveFfmpeg).each<ViewerStack>(['native', 'werift'])('the relay,
     await wait(1500)
     // A publisher's packets reach the thread 900 ms late, reading after reading (LET_GO_LAG_MS is 400).
     lag = 900
-    await wait(600)
+    // Half a second of late packets refuses the next viewer: three readings are sure to span it
+    // (timers keep whole milliseconds, so two can be 499.9 ms apart).
+    await wait(1600)
     await expect(watchWithWerift(async offer => (await sfu.play('show-b', offer)).sdp)).rejects.toMatchObject({ code: 'unavailable' })
     const since = Date.now()
     while (sfu.status('show-b').viewers === 3 && Date.now() - since < 5000) await wait(50)

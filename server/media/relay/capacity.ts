@@ -34,16 +34,21 @@ const PRIOR_VIEWER_LOAD = 1 / 150
 /** Viewers needed before their measured cost replaces the prior. */
 const MEASURED_FROM = 5
 
-/** Readings kept (10 s): a viewer's cost is the median of what it was measured at over them. */
+/** Readings kept (10 s): a viewer's cost is the least it was measured at over them. */
 const WINDOW = 20
-/** Readings that tell the load now (3 s). */
+/** Readings with nobody watching that tell the idle load (3 s). */
 const RECENT = 6
-/** Readings over which the load counts as lasting (2 s), for holding viewers below the top layer. */
+/** Readings over which the load counts as lasting (2 s): for the room, and for holding viewers below the top layer. */
 const LASTING = 4
 /** A thread this busy right now takes nobody more, whatever the viewers were measured to cost. */
 const SATURATED = 0.95
-/** A packet that waited longer than this (ms) for the thread: nobody more for a second, past a GC pause, short of a queue. */
+/**
+ * Packets waiting longer than this (ms) for the thread for LATE_FOR_MS on end: nobody more for a
+ * second. A queue starting, not a GC pause or a burst of joins (20 native viewers joining at once
+ * kept a packet waiting past 150 ms, and refused six of 50 when one late packet was enough).
+ */
 const ADMIT_LAG_MS = 150
+const LATE_FOR_MS = 500
 const LATE_REFUSES_FOR_MS = 1000
 /** Packets waiting longer than this for LASTING_MS on end: more viewers than the thread can feed, the newest go. */
 const LET_GO_LAG_MS = 400
@@ -85,7 +90,8 @@ export class RelayCapacity {
   private readonly readLoad: () => number
   private readonly readLag?: () => number
   private readonly now: () => number
-  /** When a packet last waited past ADMIT_LAG_MS; since when every packet has waited past LET_GO_LAG_MS (0: not behind); when viewers last went. */
+  /** Since when every packet has waited past ADMIT_LAG_MS (0: not late), and when that had lasted LATE_FOR_MS last; likewise past LET_GO_LAG_MS; when viewers last went. */
+  private lateSince = 0
   private lateAt = -Infinity
   private behindSince = 0
   private letGoAt = -Infinity
@@ -125,7 +131,8 @@ export class RelayCapacity {
    */
   noteLag(ms: number) {
     const now = this.now()
-    if (ms > ADMIT_LAG_MS) this.lateAt = now
+    if (ms <= ADMIT_LAG_MS) this.lateSince = 0
+    else if (now - (this.lateSince ||= now) >= LATE_FOR_MS) this.lateAt = now
     // Queued before viewers last went: what it says of the load is already acted on.
     if (now - ms < this.letGoAt) return
     if (ms <= LET_GO_LAG_MS) return void (this.behindSince = 0)
@@ -139,20 +146,17 @@ export class RelayCapacity {
   }
 
   /**
-   * What one more viewer costs of the thread's time, once connected: the median over the last
-   * readings, so neither a burst of joins nor one quiet half-second between key frames (the
-   * least reading, used before, made a viewer look a quarter of its cost) decides it.
+   * What one more viewer costs of the thread's time, once connected: the least measured over the
+   * last readings, as joining is dearer than watching and a burst of joins must not read as what
+   * every viewer costs for good (the median refused half of 50 viewers joining at once). It can
+   * read too cheap (a quiet half-second between key frames): the load as read bounds the room
+   * too, and a thread that falls behind anyway refuses and lets viewers go (noteLag).
    */
   perViewer(): number {
     const costs = this.readings.filter(reading => reading.viewers >= MEASURED_FROM)
       .map(reading => (reading.utilization - this.idleLoad) / reading.viewers)
     if (!costs.length) return PRIOR_VIEWER_LOAD
-    return Math.max(PRIOR_VIEWER_LOAD / 4, median(costs))
-  }
-
-  /** The thread's load now: the median of the last RECENT readings, past a burst of joins. */
-  private recentLoad(): number {
-    return median(this.readings.slice(-RECENT).map(reading => reading.utilization))
+    return Math.max(PRIOR_VIEWER_LOAD / 4, Math.min(...costs))
   }
 
   /** The least the thread was busy over the last LASTING readings: a load that lasts, not a burst. */
@@ -168,11 +172,11 @@ export class RelayCapacity {
   room(viewers: number, bitrate: number, egressBps: number): number {
     if (this.load > SATURATED || this.now() - this.lateAt < LATE_REFUSES_FOR_MS) return 0
     const cost = this.perViewer()
-    // By the model (idle load and each viewer's cost) and by the load as read: a busier machine
-    // makes every viewer dearer than the model has measured yet (seen: 117 native viewers modelled
-    // at 0.57 of the thread while it read 0.65-0.78, and 28 more admitted fell it behind).
+    // By the model (idle load and each viewer's cost) and by the load as read lately: a busier
+    // machine makes every viewer dearer than the model has measured yet (seen: 117 native viewers
+    // modelled at 0.57 of the thread while it read 0.65-0.78, and 28 more admitted fell it behind).
     const modelled = this.idleLoad + cost * viewers
-    const measured = this.recentLoad() + cost * (viewers - this.viewers())
+    const measured = this.lastingLoad() + cost * (viewers - this.viewers())
     const byLoad = Math.floor((this.budget.maxLoad - Math.max(modelled, measured)) / cost)
     const { maxEgressBps } = this.budget
     const byEgress = maxEgressBps && bitrate > 0 ? Math.floor((maxEgressBps - Math.max(egressBps, viewers * bitrate)) / bitrate) : Infinity

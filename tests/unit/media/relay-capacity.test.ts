@@ -61,7 +61,7 @@ describe('relay capacity', () => {
     for (let i = 0; i < 14; i++) relay.sample()
     // Forty cost 0.2 with no idle load: 0.005 each, room for 100 more (99 in floating point).
     expect(relay.room(40, 1_000_000, 0)).toBeGreaterThanOrEqual(99)
-    // A hundred now read 0.65: the model (its median cost still the forty's) says 0.5 and room
+    // A hundred now read 0.65: the model (its cost still the forty's) says 0.5 and room
     // for 40; the thread says 0.65 and room for 10.
     Object.assign(state, { load: 0.65, viewers: 100 })
     for (let i = 0; i < 6; i++) relay.sample()
@@ -128,18 +128,23 @@ describe('relay capacity, behind its packets', () => {
     return { relay: one, letGo, packets }
   }
 
-  it('takes nobody for a second after a packet waited past a GC pause, and again after', () => {
+  it('takes nobody for a second once its packets keep waiting past a GC pause, and again after; one late packet changes nothing', () => {
     const state = { viewers: 10, now: 0 }
     const { relay, letGo, packets } = behind(state)
     packets(500, 20)
     expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
-    packets(10, 200)
+    // A burst of joins held the thread 400 ms.
+    packets(400, 200)
+    packets(10, 20)
+    expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
+    // A queue: every packet 200 ms late for half a second.
+    packets(510, 200)
     expect(relay.room(10, 1_000_000, 0)).toBe(0)
     packets(900, 30)
     expect(relay.room(10, 1_000_000, 0)).toBe(0)
     packets(200, 30)
     expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
-    // Short of lasting, nobody is let go.
+    // Short of lasting 2 s past 400 ms, nobody is let go.
     expect(letGo).toEqual([])
   })
 
