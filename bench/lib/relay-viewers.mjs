@@ -51,15 +51,29 @@ class Stream {
   }
 }
 
-/** WHEP: the viewer offers to receive, the server answers. */
+/** WHEP: the viewer offers to receive, the server answers; resolves to the session's URL. */
 const whep = url => async (pc) => {
   pc.addTransceiver('video', { direction: 'recvonly' })
   pc.addTransceiver('audio', { direction: 'recvonly' })
+  let session
   await negotiate(pc, async (offer) => {
     const response = await fetch(url, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })
     if (response.status !== 201) throw new Error(`WHEP ${response.status}: ${await response.text()}`)
+    session = new URL(response.headers.get('location'), url)
     return response.text()
   })
+  return session
+}
+
+/**
+ * Whether the server still has a WHEP session, asked as the live page asks when its picture goes
+ * silent: an end-of-candidates PATCH, 404 once the server ended it. A werift viewer need not notice
+ * a session the server closed (it checks no consent), and would count as kept and starved.
+ */
+async function stillThere(session) {
+  const fragment = 'm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=end-of-candidates\r\n'
+  const response = await fetch(session, { method: 'PATCH', body: fragment, headers: { 'content-type': 'application/trickle-ice-sdpfrag' } }).catch(() => null)
+  return response?.status !== 404
 }
 
 /** Bare Janus Streaming: Janus offers the mountpoint (`watch`), the viewer answers (`start`). */
@@ -119,7 +133,7 @@ function lightViewer(subscribe) {
     }
   }, NACK_AGAIN_MS)
   viewer.start = async () => {
-    await subscribe(pc)
+    viewer.session = await subscribe(pc)
     await connected(pc, 20_000)
     // A server that fell behind lets its newest viewers go (the relay's capacity): counted apart
     // from those it kept, whose picture is what overload must not take.
@@ -224,6 +238,10 @@ process.on('message', async (message) => {
     process.send({ type: 'measuring' })
   }
   else if (message.type === 'finish') {
+    // The silent ones: ended by the server, or kept and starved?
+    await Promise.all(viewers.filter(viewer => viewer.session && viewer.bytes === 0).map(async (viewer) => {
+      if (!await stillThere(viewer.session)) viewer.letGo = true
+    }))
     const results = viewers.map((viewer) => {
       const { expected, lost } = viewer.finish()
       const delays = []

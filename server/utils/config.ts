@@ -116,8 +116,8 @@ export function serverConfig() {
     media: {
       mode: mediaModeOf(config.mediaMode),
       maxViewers: positive(config.mediaMaxViewers, 500),
-      /** The relay viewers' WebRTC stack (server/media/relay/viewer-stack.ts): werift unless native is asked for. */
-      viewerStack: String(config.mediaViewerStack || '') === 'native' ? 'native' as const : 'werift' as const,
+      /** The relay viewers' WebRTC stack (server/media/relay/viewer-stack.ts): native unless werift is asked for. */
+      viewerStack: String(config.mediaViewerStack || '') === 'werift' ? 'werift' as const : 'native' as const,
       /** The relay's budget (server/media/relay/capacity.ts): past it the next viewer gets 503. */
       capacity: {
         maxLoad: fraction(config.mediaMaxLoad, DEFAULT_MAX_LOAD),

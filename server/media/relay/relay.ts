@@ -23,7 +23,7 @@ export interface RelayOptions {
   capacity?: CapacityBudget
   /** The ingest thread's port (ingest-worker.ts), where the publishers' sessions live; none: on this thread (tests). */
   ingest?: MessagePort
-  /** The WebRTC stack of the viewers (NUXT_MEDIA_VIEWER_STACK; default werift, viewer-stack.ts). */
+  /** The WebRTC stack of the viewers (NUXT_MEDIA_VIEWER_STACK; default native, viewer-stack.ts). */
   viewerStack?: ViewerStack
   /** The thread's load and lag as tests choose them (RelayCapacity's own readings otherwise). */
   probes?: CapacityProbes
@@ -58,7 +58,7 @@ export class Relay {
   private readonly viewerLinks: ViewerLinkFactory
 
   constructor(private readonly options: RelayOptions) {
-    const links = viewerLinks(options.viewerStack ?? 'werift')
+    const links = viewerLinks(options.viewerStack ?? 'native')
     this.viewerLinks = links.create
     this.joins = new JoinQueue(links.joiningAtOnce, JOIN_WAIT_MS)
     this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount('connected'), count => this.letGo(count), options.probes)

@@ -21,10 +21,11 @@ export interface ViewerLinks {
 }
 
 /**
- * The stack's viewer links. `native` is faster up to the relay's capacity but not yet held to it
- * under overload (bench/README.md, benchmark 7, session 7), so werift stays the default. It needs
- * node-datachannel's prebuilt library for this platform; where that cannot load, the relay says
- * so once and carries its viewers on werift, which runs anywhere Node does.
+ * The stack's viewer links. `native`, the default, sets connections up and sends for a fraction of
+ * werift's cost (bench/README.md, benchmark 7, sessions 7 and 8); past what the relay can carry,
+ * capacity.ts turns viewers away and lets the newest go. It needs node-datachannel's prebuilt
+ * library for this platform; where that cannot load, the relay says so once and carries its
+ * viewers on werift, which runs anywhere Node does.
  */
 export function viewerLinks(stack: ViewerStack): ViewerLinks {
   const native = stack === 'native' ? loadNative() : null
