@@ -19,9 +19,15 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step()
 })
 
+/**
+ * A relay in this process. Its thread is this test's, which also runs the werift publisher and
+ * viewers and reads busy enough to refuse a first viewer: the load is held low unless a test gives
+ * its own (the capacity has its own tests, and two here).
+ */
 function relay(options: { maxViewers?: number, probes?: CapacityProbes, viewerStack?: ViewerStack } = {}) {
   const events: RelayEvent[] = []
-  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, probes: options.probes, viewerStack: options.viewerStack, onEvent: event => events.push(event) })
+  const probes = options.probes ?? { readLoad: () => 0.1 }
+  const made = new Relay({ network: { loopback: true }, maxViewers: options.maxViewers ?? 50, probes, viewerStack: options.viewerStack, onEvent: event => events.push(event) })
   cleanup.push(() => made.close())
   return { relay: made, events }
 }
@@ -84,9 +90,7 @@ describe.skipIf(!haveFfmpeg).each<ViewerStack>(['native', 'werift'])('the relay,
   })
 
   it('refuses what it cannot do: nothing published, a full show, a second publisher, a bad offer', { timeout: 30_000 }, async () => {
-    // The thread's load held low: this test is about the ceiling, the next one about the load (CI's
-    // loaded thread once read busy enough with no viewer at all to refuse the first one).
-    const { relay: sfu } = relay({ maxViewers: 1, probes: { readLoad: () => 0.1 }, viewerStack })
+    const { relay: sfu } = relay({ maxViewers: 1, viewerStack })
     await expect(sfu.play('show-2', 'v=0\r\n')).rejects.toMatchObject({ code: 'not_found' })
     await expect(sfu.publish('show-2', 'not sdp')).rejects.toMatchObject({ code: 'invalid' })
     const media = await source()
