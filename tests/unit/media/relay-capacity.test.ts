@@ -115,10 +115,10 @@ describe('relay capacity', () => {
 })
 
 describe('relay capacity, behind its packets', () => {
-  /** A capacity on a clock of the test's, with `state.viewers` watching, recording every let-go it asks for. */
-  function behind(state: { viewers: number, now: number }) {
+  /** A capacity on a clock of the test's, with `state.viewers` watching its thread `state.load` busy, recording every let-go it asks for. */
+  function behind(state: { viewers: number, now: number, load?: number }) {
     const letGo: number[] = []
-    const one = new RelayCapacity({ maxLoad: 0.7 }, () => state.viewers, count => letGo.push(count), { readLoad: () => 0.2, now: () => state.now })
+    const one = new RelayCapacity({ maxLoad: 0.7 }, () => state.viewers, count => letGo.push(count), { readLoad: () => state.load ?? 0.9, now: () => state.now })
     made.push(one)
     one.sample()
     /** Packets arriving every 10 ms for `ms`, each having waited `lag`. */
@@ -129,7 +129,7 @@ describe('relay capacity, behind its packets', () => {
   }
 
   it('takes nobody for a second once its packets keep waiting past a GC pause, and again after; a burst of late ones changes nothing', () => {
-    const state = { viewers: 10, now: 0 }
+    const state = { viewers: 10, now: 0, load: 0.2 }
     const { relay, letGo, packets } = behind(state)
     packets(500, 20)
     expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
@@ -146,6 +146,15 @@ describe('relay capacity, behind its packets', () => {
     expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
     // Never 400 ms behind, nobody is let go.
     expect(letGo).toEqual([])
+  })
+
+  it('lets nobody go when its thread is not busy: behind for want of the CPU, not for its viewers', () => {
+    const state = { viewers: 7, now: 0, load: 0.3 }
+    const { relay, letGo, packets } = behind(state)
+    packets(3000, 900)
+    expect(letGo).toEqual([])
+    // It takes nobody new meanwhile all the same.
+    expect(relay.room(7, 1_000_000, 0)).toBe(0)
   })
 
   it('lets viewers go only when it stays behind, more the further behind, then gives the queue time to drain', () => {
