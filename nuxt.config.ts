@@ -68,7 +68,7 @@ export default defineNuxtConfig({
     mediaPublicIp: '',
     mediaPortRange: '',
     mediaLoopback: '',
-    // The relay viewers' WebRTC stack (README, "The media relay in production"): werift (default) or native.
+    // The relay viewers' WebRTC stack (README, "The media relay in production"): native (default) or werift.
     mediaViewerStack: '',
     // The player on the brand's own site (README, "The player on your site"): origins that may frame /embed/:id.
     embedOrigins: '',

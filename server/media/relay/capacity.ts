@@ -54,7 +54,7 @@ const ADMIT_LAG_MS = 150
 const LATE_REFUSES_FOR_MS = 1000
 /** Packets waiting longer than this, smoothed, for LASTING_MS on end: more viewers than the thread can feed, the newest go. */
 const LET_GO_LAG_MS = 400
-const LASTING_MS = 2000
+const LASTING_MS = LASTING * SAMPLE_MS
 /** The share of the viewers let go for each LET_GO_LAG_MS it is behind (at most half of them at once). */
 const LET_GO_SHARE = 0.1
 
