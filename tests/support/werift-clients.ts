@@ -15,7 +15,14 @@ export interface WatchedMedia {
   close(): Promise<void>
 }
 
-/** A viewer that receives and counts: packets, bytes, lost sequence numbers, key frames. */
+/** Missing sequence numbers remembered for a retransmission to fill (about 6 s of 720p video). */
+const MISSING_KEPT = 1000
+
+/**
+ * A viewer that receives and counts: packets, bytes, key frames, and the sequence numbers lost
+ * after its NACKs (werift's receiver asks for each gap; one the sender fills no longer counts,
+ * as a browser's player would not miss it).
+ */
 export async function watchWithWerift(exchange: (offer: string) => Promise<string>): Promise<WatchedMedia> {
   const pc = peer()
   pc.addTransceiver('video', { direction: 'recvonly' })
@@ -27,6 +34,7 @@ export async function watchWithWerift(exchange: (offer: string) => Promise<strin
     close: () => pc.close(),
   }
   let lastSeq: number | undefined
+  const missing = new Set<number>()
   pc.connectionStateChange.subscribe((state) => {
     if (state === 'connected') watched.connectedAt ??= Date.now()
   })
@@ -42,9 +50,17 @@ export async function watchWithWerift(exchange: (offer: string) => Promise<strin
       video.firstAt ??= Date.now()
       video.firstIsKeyframe ??= vp8Info(packet.payload).keyframe
       const seq = packet.header.sequenceNumber
+      if (missing.delete(seq)) video.lost--
       if (lastSeq !== undefined) {
         const gap = (seq - lastSeq + 0x10000) % 0x10000
-        if (gap > 1 && gap < 1000) video.lost += gap - 1
+        if (gap > 1 && gap < 1000) {
+          video.lost += gap - 1
+          for (let back = 1; back < gap; back++) missing.add((lastSeq + back) & 0xFFFF)
+          for (const oldest of missing) {
+            if (missing.size <= MISSING_KEPT) break
+            missing.delete(oldest)
+          }
+        }
       }
       if (lastSeq === undefined || ((seq - lastSeq + 0x10000) % 0x10000) < 1000) lastSeq = seq
       if (vp8Info(packet.payload).keyframe) video.keyframes++

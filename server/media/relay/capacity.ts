@@ -87,7 +87,8 @@ export class RelayCapacity {
   load = 0
   /** The load with no viewer (the publishers, the recorders). */
   private idleLoad = 0
-  private readonly readings: Array<{ utilization: number, viewers: number }> = []
+  /** Each reading's load, the viewers connected then, and whether any were still joining (their handshakes cost the thread more than watching does). */
+  private readonly readings: Array<{ utilization: number, viewers: number, joining: boolean }> = []
   private readonly timer: ReturnType<typeof setInterval>
   private readonly readLoad: () => number
   private readonly readLag?: () => number
@@ -100,10 +101,10 @@ export class RelayCapacity {
   private letGoAt = -Infinity
 
   /**
-   * `viewers`: those connected, whose cost is measured; `letGo(count)`: the thread fell behind,
-   * `count` viewers must go (the newest, Relay decides).
+   * `counts`: the viewers connected, whose cost is measured, and those still joining;
+   * `letGo(count)`: the thread fell behind, `count` viewers must go (the newest, Relay decides).
    */
-  constructor(readonly budget: CapacityBudget, private readonly viewers: () => number, private readonly letGo: (count: number) => void = () => {}, probes: CapacityProbes = {}) {
+  constructor(readonly budget: CapacityBudget, private readonly counts: () => { connected: number, joining: number }, private readonly letGo: (count: number) => void = () => {}, probes: CapacityProbes = {}) {
     this.readLoad = probes.readLoad ?? threadLoad()
     this.readLag = probes.readLag
     this.now = probes.now ?? (() => performance.now())
@@ -115,8 +116,8 @@ export class RelayCapacity {
   sample() {
     const utilization = this.readLoad()
     this.load = this.load ? this.load * 0.5 + utilization * 0.5 : utilization
-    const viewers = this.viewers()
-    this.readings.push({ utilization, viewers })
+    const { connected: viewers, joining } = this.counts()
+    this.readings.push({ utilization, viewers, joining: joining > 0 })
     if (this.readings.length > WINDOW) this.readings.shift()
     // What the thread spends without viewers: read while none watch (the median of the last such
     // readings: one busy half-second once refused a first viewer), and never more than it spends now.
@@ -152,7 +153,7 @@ export class RelayCapacity {
     // Only a thread busy with its work has viewers to shed: one starved of the CPU by the rest of
     // the machine reads idle between its turns (seen: four Chromiums decoding beside seven viewers
     // kept packets 400 ms late, and two viewers were let go for nothing).
-    const viewers = this.viewers()
+    const viewers = this.counts().connected
     if (!viewers || this.load <= this.budget.maxLoad) return
     this.letGoAt = now
     this.behindSince = 0
@@ -162,14 +163,22 @@ export class RelayCapacity {
 
   /**
    * What one more viewer costs of the thread's time, once connected: the least measured over the
-   * last readings, as joining is dearer than watching and a burst of joins must not read as what
-   * every viewer costs for good (the median refused half of 50 viewers joining at once). It can
+   * last readings taken while nobody was joining, as joining is dearer than watching and a burst of
+   * joins must not read as what every viewer costs for good (read during the first ten's joins, a
+   * viewer cost 0.054 of the thread and the eleventh of 50 was refused; the median refused half of
+   * them). It can
    * read too cheap (a quiet half-second between key frames): the load as read bounds the room
    * too, and a thread that falls behind anyway refuses and lets viewers go (noteLag).
    */
   perViewer(): number {
-    const costs = this.readings.filter(reading => reading.viewers >= MEASURED_FROM)
+    const costs = this.readings.filter(reading => reading.viewers >= MEASURED_FROM && !reading.joining)
       .map(reading => (reading.utilization - this.idleLoad) / reading.viewers)
+    // Nor more than the load that lasts says: readings just after a batch connected carry its
+    // cached pictures (at 20 viewers one read 0.5 of the thread while it lasted at 0.1, and the
+    // 26th of 50 was refused).
+    const recent = this.readings.slice(-LASTING)
+    const fewest = Math.min(...recent.map(reading => reading.viewers))
+    if (fewest >= MEASURED_FROM && !recent.some(reading => reading.joining)) costs.push((this.lastingLoad() - this.idleLoad) / fewest)
     if (!costs.length) return PRIOR_VIEWER_LOAD
     return Math.max(PRIOR_VIEWER_LOAD / 4, Math.min(...costs))
   }
@@ -185,13 +194,16 @@ export class RelayCapacity {
    * holds (connected or connecting) and the `egressBps` it sends.
    */
   room(viewers: number, bitrate: number, egressBps: number): number {
-    if (this.load > SATURATED || this.now() - this.lateAt < LATE_REFUSES_FOR_MS) return 0
+    // Late packets refuse only a thread that feeds someone: with nobody watching, what kept them
+    // waiting is the rest of the machine (a first customer on a busy CI box was sent to HLS).
+    const late = viewers > 0 && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
+    if (this.load > SATURATED || late) return 0
     const cost = this.perViewer()
     // By the model (idle load and each viewer's cost) and by the load as read lately: a busier
     // machine makes every viewer dearer than the model has measured yet (seen: 117 native viewers
     // modelled at 0.57 of the thread while it read 0.65-0.78, and 28 more admitted fell it behind).
     const modelled = this.idleLoad + cost * viewers
-    const measured = this.lastingLoad() + cost * (viewers - this.viewers())
+    const measured = this.lastingLoad() + cost * (viewers - this.counts().connected)
     const byLoad = Math.floor((this.budget.maxLoad - Math.max(modelled, measured)) / cost)
     const { maxEgressBps } = this.budget
     const byEgress = maxEgressBps && bitrate > 0 ? Math.floor((maxEgressBps - Math.max(egressBps, viewers * bitrate)) / bitrate) : Infinity

@@ -61,7 +61,10 @@ export class Relay {
     const links = viewerLinks(options.viewerStack ?? 'native')
     this.viewerLinks = links.create
     this.joins = new JoinQueue(links.joiningAtOnce, JOIN_WAIT_MS)
-    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => this.viewerCount('connected'), count => this.letGo(count), options.probes)
+    this.capacity = new RelayCapacity(options.capacity ?? { maxLoad: DEFAULT_MAX_LOAD }, () => {
+      const connected = this.viewerCount('connected')
+      return { connected, joining: this.viewerCount() - connected }
+    }, count => this.letGo(count), options.probes)
     this.ingest = options.ingest && new IngestLink(options.ingest, lag => this.capacity.noteLag(lag))
   }
 

@@ -11,8 +11,8 @@ afterEach(() => {
 })
 
 /** A capacity whose thread load is `state.load`, with `state.viewers` watching. */
-function capacity(budget: CapacityBudget, state: { load: number, viewers: number }) {
-  const one = new RelayCapacity(budget, () => state.viewers, () => {}, { readLoad: () => state.load, readLag: () => 0 })
+function capacity(budget: CapacityBudget, state: { load: number, viewers: number, joining?: number }) {
+  const one = new RelayCapacity(budget, () => ({ connected: state.viewers, joining: state.joining ?? 0 }), () => {}, { readLoad: () => state.load, readLag: () => 0 })
   made.push(one)
   return one
 }
@@ -52,6 +52,34 @@ describe('relay capacity', () => {
     Object.assign(state, { load: 0.72, viewers: 20 })
     settle(relay)
     expect(relay.room(20, 1_000_000, 0)).toBe(0)
+  })
+
+  it('prices a viewer only from readings with nobody joining: the first ten\'s handshakes are not what each of them costs', () => {
+    const state = { load: 0.05, viewers: 0, joining: 0 }
+    const relay = capacity({ maxLoad: 0.7 }, state)
+    relay.sample()
+    // Ten connected while more join: the thread reads 0.6, but a viewer keeps its prior cost (1/150).
+    Object.assign(state, { load: 0.6, viewers: 10, joining: 5 })
+    for (let i = 0; i < 3; i++) relay.sample()
+    expect(relay.perViewer()).toBeCloseTo(1 / 150, 4)
+    // Settled: the ten cost 0.1 over the idle 0.05, 0.01 each.
+    Object.assign(state, { load: 0.15, viewers: 10, joining: 0 })
+    for (let i = 0; i < 4; i++) relay.sample()
+    expect(relay.perViewer()).toBeCloseTo(0.01, 3)
+  })
+
+  it('prices a viewer no dearer than the load that lasts says: one busy reading after a batch connected is not its cost', () => {
+    const state = { load: 0.03, viewers: 0 }
+    const relay = capacity({ maxLoad: 0.7 }, state)
+    relay.sample()
+    // Twenty just connected, their cached pictures sent: one reading at 0.5, then 0.1.
+    Object.assign(state, { load: 0.5, viewers: 20 })
+    relay.sample()
+    state.load = 0.1
+    for (let i = 0; i < 4; i++) relay.sample()
+    // 0.07 over the idle load for twenty: 0.0035 each, not the 0.0235 of the busy reading.
+    expect(relay.perViewer()).toBeCloseTo(0.0035, 4)
+    expect(relay.room(20, 1_000_000, 0)).toBeGreaterThan(100)
   })
 
   it('takes the load as read now when it is more than its model says: a busier machine makes each viewer dearer', () => {
@@ -118,7 +146,7 @@ describe('relay capacity, behind its packets', () => {
   /** A capacity on a clock of the test's, with `state.viewers` watching its thread `state.load` busy, recording every let-go it asks for. */
   function behind(state: { viewers: number, now: number, load?: number }) {
     const letGo: number[] = []
-    const one = new RelayCapacity({ maxLoad: 0.7 }, () => state.viewers, count => letGo.push(count), { readLoad: () => state.load ?? 0.9, now: () => state.now })
+    const one = new RelayCapacity({ maxLoad: 0.7 }, () => ({ connected: state.viewers, joining: 0 }), count => letGo.push(count), { readLoad: () => state.load ?? 0.9, now: () => state.now })
     made.push(one)
     one.sample()
     /** Packets arriving every 10 ms for `ms`, each having waited `lag`. */
@@ -146,6 +174,15 @@ describe('relay capacity, behind its packets', () => {
     expect(relay.room(10, 1_000_000, 0)).toBeGreaterThan(0)
     // Never 400 ms behind, nobody is let go.
     expect(letGo).toEqual([])
+  })
+
+  it('refuses nobody for late packets while nobody watches: the rest of the machine kept them waiting, not viewers', () => {
+    const state = { viewers: 0, now: 0, load: 0.05 }
+    const { relay, packets } = behind(state)
+    packets(1000, 300)
+    expect(relay.room(0, 1_000_000, 0)).toBeGreaterThan(0)
+    // One viewer in (still connecting): the next waits until the packets are on time again.
+    expect(relay.room(1, 1_000_000, 0)).toBe(0)
   })
 
   it('lets nobody go when its thread is not busy: behind for want of the CPU, not for its viewers', () => {
