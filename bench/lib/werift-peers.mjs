@@ -2,13 +2,14 @@
 // they offer, a WHIP/WHEP exchange (non-trickle: the offer carries every candidate), and a
 // publisher that sends a media source's VP8 and Opus as OBS would.
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift'
+import { withoutStunQuery } from '../../server/media/relay/werift-no-stun.mjs'
 
 export const codecs = {
   video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })],
   audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
 }
 
-export const peer = () => new RTCPeerConnection({ codecs, iceAdditionalHostAddresses: ['127.0.0.1'] })
+export const peer = () => new RTCPeerConnection({ codecs, iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'] })
 
 async function gathered(pc) {
   if (pc.iceGatheringState === 'complete') return
@@ -24,6 +25,9 @@ async function gathered(pc) {
 
 /** Offers with `exchange` (a WHIP or WHEP POST answering the SDP answer), and applies the answer. */
 export async function negotiate(pc, exchange) {
+  // On loopback there is nothing to learn from a STUN server, and werift's default one held some
+  // viewers' offers 5 s (bench/README.md, session 9).
+  withoutStunQuery(pc)
   await pc.setLocalDescription(await pc.createOffer())
   await gathered(pc)
   const answer = await exchange(pc.localDescription.sdp)
@@ -33,6 +37,7 @@ export async function negotiate(pc, exchange) {
 /** Answers a remote offer (a server that offers, as Janus's Streaming plugin does); resolves with the answer's SDP, every candidate in it. */
 export async function answerOffer(pc, offer) {
   await pc.setRemoteDescription({ type: 'offer', sdp: offer })
+  withoutStunQuery(pc)
   await pc.setLocalDescription(await pc.createAnswer())
   await gathered(pc)
   return pc.localDescription.sdp

@@ -35,6 +35,8 @@ export function codecOf({ payloadType: _publishers, ...choice }: CodecChoice) {
 export function peerConfig(network: RelayNetwork, codecs: { video: RTCRtpCodecParameters[], audio: RTCRtpCodecParameters[] }): Partial<PeerConfig> {
   return {
     codecs,
+    // No STUN server of werift's default (Google's); werift-no-stun.mjs stops the one its ICE falls back to.
+    iceServers: [],
     headerExtensions: {
       video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime()],
       audio: [useSdesMid(), useAbsSendTime()],

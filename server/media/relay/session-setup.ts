@@ -5,6 +5,7 @@ import type { RTCPeerConnection } from 'werift'
 import { CONNECT_WITHIN_MS, MediaError, UNUSABLE_OFFER } from '../backend'
 import { parseIceFragment, type IceFragment } from '../common/sdp-fragment'
 import { announce, type RelayNetwork } from './peer-config'
+import { withoutStunQuery } from './werift-no-stun.mjs'
 
 /** What an offer must carry for any WebRTC peer to use it; the first thing missing, in words. */
 export function offerProblem(sdp: string): string | undefined {
@@ -37,6 +38,7 @@ export async function applyOffer(pc: RTCPeerConnection, sdp: string) {
   catch {
     throw new MediaError('invalid', UNUSABLE_OFFER)
   }
+  withoutStunQuery(pc)
 }
 
 /** Every port of NUXT_MEDIA_PORT_RANGE taken: a 503 for the client, and said in the log. */

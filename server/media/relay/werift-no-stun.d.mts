@@ -1,0 +1,3 @@
+import type { RTCPeerConnection } from 'werift'
+
+export function withoutStunQuery(pc: RTCPeerConnection): void
