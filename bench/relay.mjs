@@ -77,7 +77,7 @@ function videoCounter(onFrame) {
 async function publish(base, token, livestreamId, onFrame) {
   const response = await fetch(`${base}/api/livestreams/${livestreamId}/stream-key`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
   const { streamKey, whipUrl } = await response.json()
-  const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2 })
+  const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2, prerecorded: true })
   const video = videoCounter(onFrame)
   const pc = await publishWithWerift(source, async (offer) => {
     const answer = await fetch(whipUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${streamKey}` } })
@@ -191,7 +191,7 @@ async function stage(mode, count, onFrame) {
   if (mode === 'bare janus') {
     const janus = await startJanus()
     const mountpoint = await bareMountpoint(janus)
-    const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2 })
+    const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2, prerecorded: true })
     const video = videoCounter(onFrame)
     mountpoint.feed(source, video.onPacket)
     return {

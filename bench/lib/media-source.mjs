@@ -2,6 +2,9 @@
 // non-browser publisher (OBS, an encoder) would send. The relay's tests and its benchmark use it.
 import { spawn, spawnSync } from 'node:child_process'
 import { createSocket } from 'node:dgram'
+import { existsSync, renameSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export const ffmpegInstalled = () => spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
 
@@ -31,23 +34,35 @@ export const clockSecondsOf = red => red / 255 * CLOCK_PERIOD_SECONDS
  * `startedAt` is when ffmpeg was started, the stream's time 0 (within its start-up time).
  */
 export async function startMediaSource(options = {}) {
-  const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720, clock = false } = options
+  const { videoKbps = 1500, keyframeSeconds = 1, seconds = 600, width = 1280, height = 720, clock = false, prerecorded = false } = options
   if (!ffmpegInstalled()) throw new Error('ffmpeg is not installed (apt-get install -y ffmpeg): it makes the stream these runs publish')
   const [video, audio] = await Promise.all([receiver(), receiver()])
   const port = socket => socket.address().port
   const pattern = `testsrc2=size=${width}x${height}:rate=30`
   // geq on a 16x9 grey, scaled up: a flat block costs nothing to draw and survives two encodings.
   const withClock = `${pattern}[p];color=c=black:size=16x9:rate=30,format=yuv420p,geq=lum='16+mod(T,${CLOCK_PERIOD_SECONDS})*219/${CLOCK_PERIOD_SECONDS}':cb=128:cr=128,scale=${width / 4}:${height / 4}[c];[p][c]overlay=0:0,format=yuv420p`
-  const startedAt = Date.now()
-  const ffmpeg = spawn('ffmpeg', [
-    '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', clock ? withClock : pattern,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', String(seconds),
+  const encoding = [
     '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${videoKbps}k`,
     '-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`, '-g', String(30 * keyframeSeconds), '-keyint_min', String(30 * keyframeSeconds),
-    '-f', 'rtp', '-payload_type', '96', '-ssrc', '1111', `rtp://127.0.0.1:${port(video)}?pkt_size=1200`,
-    '-map', '1:a', '-c:a', 'libopus', '-b:a', '64k', '-f', 'rtp', '-payload_type', '111', '-ssrc', '2222', `rtp://127.0.0.1:${port(audio)}?pkt_size=1200`,
+  ]
+  const opus = ['-c:a', 'libopus', '-b:a', '64k']
+  const lavfi = ['-f', 'lavfi', '-i', clock ? withClock : pattern, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000']
+  /** To the two RTP ports: the video (input 0) and the audio (`audioInput`: '1:a' of lavfi's two inputs, '0:a' of a file). */
+  const rtpOut = (videoCodec, audioCodec, audioInput) => [
+    '-map', '0:v', ...videoCodec, '-f', 'rtp', '-payload_type', '96', '-ssrc', '1111', `rtp://127.0.0.1:${port(video)}?pkt_size=1200`,
+    '-map', audioInput, ...audioCodec, '-f', 'rtp', '-payload_type', '111', '-ssrc', '2222', `rtp://127.0.0.1:${port(audio)}?pkt_size=1200`,
+  ]
+  // Prerecorded: the same stream encoded once, then sent on a loop as it is. Encoding 720p live took
+  // 1.2 of this box's two cores, more than the server it loads; a host's encoder runs on the host's
+  // computer, not the server's.
+  const input = prerecorded
+    ? ['-stream_loop', '-1', '-i', recorded({ encoding, opus, lavfi, width, height, videoKbps, keyframeSeconds, clock })]
+    : lavfi
+  const startedAt = Date.now()
+  const ffmpeg = spawn('ffmpeg', [
+    '-loglevel', 'error', '-re', ...input,
+    '-t', String(seconds),
+    ...(prerecorded ? rtpOut(['-c:v', 'copy'], ['-c:a', 'copy'], '0:a') : rtpOut(encoding.slice(2), opus, '1:a')),
   ], { stdio: ['ignore', 'ignore', 'inherit'] })
   return {
     startedAt,
@@ -60,4 +75,18 @@ export async function startMediaSource(options = {}) {
       audio.close()
     },
   }
+}
+
+/** Seconds of the prerecorded stream: a whole number of key-frame intervals, so the loop starts on one. */
+const RECORDED_SECONDS = 30
+
+/** The file of a prerecorded stream (made once per machine and set of parameters, in the temporary folder). */
+function recorded({ encoding, opus, lavfi, width, height, videoKbps, keyframeSeconds, clock }) {
+  const file = join(tmpdir(), `wrencos-source-${width}x${height}-${videoKbps}k-g${keyframeSeconds}${clock ? '-clock' : ''}.webm`)
+  if (existsSync(file)) return file
+  const making = `${file}.${process.pid}.webm`
+  const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-y', ...lavfi, '-t', String(RECORDED_SECONDS), ...encoding, '-map', '1:a', ...opus, making], { stdio: ['ignore', 'ignore', 'inherit'] })
+  if (made.status !== 0) throw new Error(`ffmpeg could not record the source (${made.status})`)
+  renameSync(making, file)
+  return file
 }
