@@ -68,6 +68,25 @@ describe('relay capacity', () => {
     expect(relay.perViewer()).toBeCloseTo(0.01, 3)
   })
 
+  it('prices a viewer by the load that lasts while others keep joining, never dearer than the prior for it', () => {
+    const state = { load: 0.1, viewers: 0, joining: 0 }
+    const relay = capacity({ maxLoad: 0.7 }, state)
+    for (let i = 0; i < 6; i++) relay.sample()
+    // The first ten alone for a moment, their cached pictures just sent: 0.01 each.
+    Object.assign(state, { load: 0.2, viewers: 10, joining: 0 })
+    relay.sample()
+    expect(relay.perViewer()).toBeCloseTo(0.01, 3)
+    // Then ten more every half-second: sixty connected hold the thread at 0.45, 0.0058 each.
+    Object.assign(state, { load: 0.45, viewers: 60, joining: 10 })
+    for (let i = 0; i < 4; i++) relay.sample()
+    expect(relay.perViewer()).toBeCloseTo(0.35 / 60, 4)
+    expect(relay.room(70, 1_000_000, 0)).toBeGreaterThan(20)
+    // Only joins to go by (a thread busy with the first handshakes): the prior, not 0.05 each.
+    const joined = capacity({ maxLoad: 0.7 }, { load: 0.6, viewers: 10, joining: 5 })
+    for (let i = 0; i < 6; i++) joined.sample()
+    expect(joined.perViewer()).toBeCloseTo(1 / 150, 4)
+  })
+
   it('prices a viewer no dearer than the load that lasts says: one busy reading after a batch connected is not its cost', () => {
     const state = { load: 0.03, viewers: 0 }
     const relay = capacity({ maxLoad: 0.7 }, state)
