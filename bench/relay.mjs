@@ -138,17 +138,21 @@ async function startViewers(target, count, processes) {
   // One process at a time: a burst of hundreds of handshakes at once measures the handshakes.
   let failed = 0
   let retried = 0
+  let waited = 0
   for (const { child, share, next } of children) {
     child.send({ type: 'open', ...target, count: share })
     const opened = await next('opened')
     failed += opened.failed
     retried += opened.retried ?? 0
+    waited += opened.waited ?? 0
+    if (opened.waited) console.log(`  ${opened.waited} of ${share} viewers were told the show was full and got a place on asking again after its Retry-After`)
     if (opened.retried) console.log(`  ${opened.retried} of ${share} viewers connected only with a second session`)
     if (opened.failed) console.log(`  ${opened.failed} of ${share} viewers did not connect: ${opened.firstError}`)
   }
   return {
     failed,
     retried,
+    waited,
     pids: children.map(({ child }) => child.pid),
     sent: frames => children.forEach(({ child }) => child.connected && child.send({ type: 'sent', frames })),
     measure: () => Promise.all(children.map(({ child, next }) => (child.send({ type: 'measure' }), next('measuring')))),
@@ -267,6 +271,7 @@ async function runViewers(count, mode = 'relay') {
       letGo: all.length - results.length,
       failedToConnect: viewers.failed,
       connectedOnRetry: viewers.retried,
+      admittedAfterRetryAfter: viewers.waited,
       connectSeconds: round(connectSeconds, 2),
       viewerKbps: { min: round(kbps.p50 && results.reduce((min, result) => Math.min(min, result.kbps), Infinity)), p50: round(kbps.p50) },
       publisherKbps: round(publisherKbps),
@@ -339,6 +344,7 @@ const tableRow = run => ({
   'mode': run.mode,
   'viewers': run.viewers,
   'connected': run.viewers - run.failedToConnect,
+  'of them after a 503': run.admittedAfterRetryAfter ?? 0,
   'connection ended': run.letGo ?? 0,
   'kept, receiving': run.received,
   'connect s': run.connectSeconds,

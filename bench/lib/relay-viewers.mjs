@@ -5,6 +5,7 @@
 // loss after its own NACKs, and each frame's arrival time for the delay. Light enough that a few
 // hundred fit beside the server on two cores.
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { GenericNack, RtcpTransportLayerFeedback, SrtpAuthenticationError } from 'werift'
 import { janusSession } from './bare-janus.mjs'
 import { answerOffer, connected, negotiate, peer } from './werift-peers.mjs'
@@ -51,13 +52,24 @@ class Stream {
   }
 }
 
+/** Times a viewer told the show is full (503) asks again after its Retry-After, as the live page does. */
+const PLACE_TRIES = 3
+
 /** WHEP: the viewer offers to receive, the server answers; resolves to the session's URL. */
-const whep = url => async (pc) => {
+const whep = url => async (pc, viewer) => {
   pc.addTransceiver('video', { direction: 'recvonly' })
   pc.addTransceiver('audio', { direction: 'recvonly' })
   let session
   await negotiate(pc, async (offer) => {
-    const response = await fetch(url, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })
+    let response
+    for (let tries = 1; ; tries++) {
+      response = await fetch(url, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp' } })
+      const retryAfter = Number(response.headers.get('retry-after'))
+      if (response.status !== 503 || !retryAfter || tries === PLACE_TRIES) break
+      viewer.waitedForPlace = true
+      await response.body?.cancel()
+      await sleep(retryAfter * 1000)
+    }
     if (response.status !== 201) throw new Error(`WHEP ${response.status}: ${await response.text()}`)
     session = new URL(response.headers.get('location'), url)
     return response.text()
@@ -133,7 +145,7 @@ function lightViewer(subscribe) {
     }
   }, NACK_AGAIN_MS)
   viewer.start = async () => {
-    viewer.session = await subscribe(pc)
+    viewer.session = await subscribe(pc, viewer)
     await connected(pc, 20_000)
     // A server that fell behind lets its newest viewers go (the relay's capacity): counted apart
     // from those it kept, whose picture is what overload must not take.
@@ -224,7 +236,8 @@ process.on('message', async (message) => {
       }
     }
     for (let from = 0; from < message.count; from += 10) await open(Math.min(10, message.count - from), true)
-    process.send({ type: 'opened', count: viewers.length, failed, retried, firstError })
+    const waited = viewers.filter(viewer => viewer.waitedForPlace).length
+    process.send({ type: 'opened', count: viewers.length, failed, retried, waited, firstError })
   }
   else if (message.type === 'sent') {
     for (const [timestamp, at, packets] of message.frames) {
