@@ -131,7 +131,7 @@ describe.skipIf(!haveFfmpeg).each<ViewerStack>(['native', 'werift'])('the relay,
     expect(second.video.packets).toBeGreaterThan(20)
   })
 
-  it('fallen behind its packets for good, lets its newest viewer go and takes nobody, while the others keep their picture', { timeout: 30_000 }, async () => {
+  it('fallen behind its packets for good, lets its newest viewer go and takes nobody, while the others keep their picture, and then no more than it kept', { timeout: 30_000 }, async () => {
     let lag = 0
     let load = 0.1
     const { relay: sfu, events } = relay({ probes: { readLoad: () => load, readLag: () => lag }, viewerStack })
@@ -171,7 +171,10 @@ describe.skipIf(!haveFfmpeg).each<ViewerStack>(['native', 'werift'])('the relay,
     expect(viewers[0]!.viewer.video.packets - counted[0]!).toBeGreaterThan(20)
     expect(viewers[1]!.viewer.video.packets - counted[1]!).toBeGreaterThan(20)
     expect(viewers[2]!.viewer.video.packets - counted[2]!).toBeLessThan(3)
-    // Caught up: viewers are taken again.
+    // Caught up, it takes no more than the two it kept (it showed three were too many), until one
+    // of them leaves.
+    await expect(watchWithWerift(async offer => (await sfu.play('show-b', offer)).sdp)).rejects.toMatchObject({ code: 'unavailable' })
+    sfu.end('show-b', 'viewer', viewers[1]!.sessionId)
     expect((await watch()).sessionId).not.toBe('')
   })
 

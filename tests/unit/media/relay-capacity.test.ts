@@ -165,14 +165,18 @@ describe('relay capacity, behind its packets', () => {
   /** A capacity on a clock of the test's, with `state.viewers` watching its thread `state.load` busy, recording every let-go it asks for. */
   function behind(state: { viewers: number, now: number, load?: number }) {
     const letGo: number[] = []
-    const one = new RelayCapacity({ maxLoad: 0.7 }, () => ({ connected: state.viewers, joining: 0 }), count => letGo.push(count), { readLoad: () => state.load ?? 0.9, now: () => state.now })
+    const letGoAt: number[] = []
+    const one = new RelayCapacity({ maxLoad: 0.7 }, () => ({ connected: state.viewers, joining: 0 }), (count) => {
+      letGo.push(count)
+      letGoAt.push(state.now)
+    }, { readLoad: () => state.load ?? 0.9, now: () => state.now })
     made.push(one)
     one.sample()
     /** Packets arriving every 10 ms for `ms`, each having waited `lag`. */
     const packets = (ms: number, lag: number) => {
       for (const end = state.now + ms; state.now < end; state.now += 10) one.noteLag(lag)
     }
-    return { relay: one, letGo, packets }
+    return { relay: one, letGo, letGoAt, packets }
   }
 
   it('takes nobody for a second once its packets keep waiting past a GC pause, and again after; a burst of late ones changes nothing', () => {
@@ -202,6 +206,26 @@ describe('relay capacity, behind its packets', () => {
     expect(relay.room(0, 1_000_000, 0)).toBeGreaterThan(0)
     // One viewer in (still connecting): the next waits until the packets are on time again.
     expect(relay.room(1, 1_000_000, 0)).toBe(0)
+  })
+
+  it('takes no more viewers than it kept at its last let-go for 30 s, then one more every 2 s', () => {
+    const state = { viewers: 100, now: 0, load: 0.9 }
+    const { relay, letGo, letGoAt, packets } = behind(state)
+    packets(2500, 800)
+    expect(letGo).toEqual([20])
+    const wentAt = letGoAt[0]!
+    state.viewers = 80
+    // Caught up, and the thread reads idle enough for many more by its model: still none past 80.
+    state.load = 0.2
+    for (let i = 0; i < 30; i++) relay.sample()
+    packets(2000, 5)
+    expect(relay.room(79, 1_000_000, 0)).toBe(1)
+    expect(relay.room(80, 1_000_000, 0)).toBe(0)
+    packets(wentAt + 29_900 - state.now, 5)
+    expect(relay.room(80, 1_000_000, 0)).toBe(0)
+    // 30 s after the let-go, one more each 2 s.
+    packets(wentAt + 34_100 - state.now, 5)
+    expect(relay.room(80, 1_000_000, 0)).toBe(2)
   })
 
   it('lets nobody go when its thread is not busy: behind for want of the CPU, not for its viewers', () => {
