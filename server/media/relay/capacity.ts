@@ -215,9 +215,11 @@ export class RelayCapacity {
    * holds (connected or connecting) and the `egressBps` it sends.
    */
   room(viewers: number, bitrate: number, egressBps: number): number {
-    // Late packets refuse only a thread that feeds someone: with nobody watching, what kept them
-    // waiting is the rest of the machine (a first customer on a busy CI box was sent to HLS).
-    const late = viewers > 0 && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
+    // Late packets refuse only a thread busy with its own work (past half its budget): one the rest
+    // of the machine keeps waiting reads idle between its turns, and a viewer more costs it little.
+    // Refused, a customer waits the Retry-After: a show's first customer on a busy CI box was sent
+    // to HLS, and one of twelve in the viewer-join benchmark (two Chromiums on two cores) waited 5 s.
+    const late = this.load > this.budget.maxLoad / 2 && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
     if (this.load > SATURATED || late) return 0
     const cost = this.perViewer()
     // By the model (idle load and each viewer's cost) and by the load as read lately: a busier
