@@ -49,7 +49,7 @@ const SATURATED = 0.95
  * behind (5 % lost) without ever being judged behind.
  */
 const LAG_SMOOTHING_MS = 500
-/** Packets waiting longer than this (ms), smoothed: nobody more, for a second after. */
+/** Packets waiting longer than this (ms), smoothed, on a thread past half its budget: nobody more, for a second after. */
 const ADMIT_LAG_MS = 150
 const LATE_REFUSES_FOR_MS = 1000
 /** Packets waiting longer than this, smoothed, for LASTING_MS on end: more viewers than the thread can feed, the newest go. */
@@ -86,9 +86,10 @@ export interface CapacityProbes {
  * The relay thread's load and what its viewers cost. `room` answers how many more viewers the
  * process can take by what the viewers it holds (some still connecting) will cost once
  * connected, so parallel offers cannot pass it together. A viewer's cost is the least measured
- * over the last readings: joining is dearer than watching (its DTLS handshake runs on this
- * thread), and a burst of joins must not read as what every viewer costs for good. Only a thread
- * saturated right now refuses on what it measures, to keep the publisher's connection alive.
+ * over the last readings (perViewer): joining is dearer than watching (a new viewer's cached
+ * picture goes out at once), and a burst of joins must not read as what every viewer costs for
+ * good. A thread saturated right now, or behind its packets, takes nobody; one that stays behind
+ * lets its newest viewers go and then takes no more than it kept for a while (noteLag, ceiling).
  */
 export class RelayCapacity {
   /** Smoothed share of the thread's time spent working. */
