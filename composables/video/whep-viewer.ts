@@ -71,7 +71,12 @@ export function createWhepViewer(options: WhepViewerOptions): ViewerVideo {
 
   function open({ live }: { live: boolean }) {
     close()
+    // A closed tab ends its session at once (a keepalive DELETE), rather than leaving the relay
+    // sending to it until ICE notices (seen: 10-16 sessions held for 3 customers in the benchmark).
+    const leave = () => signaling?.close()
+    window.addEventListener('pagehide', leave)
     unsubscribe = [
+      () => window.removeEventListener('pagehide', leave),
       socket.on('stream_started', () => start()),
       // The show ended: the server has closed every session already, so none is DELETEd.
       socket.on('stream_stopped', () => stop({ endedByServer: true })),

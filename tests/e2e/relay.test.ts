@@ -56,7 +56,11 @@ describe('relay mode (Chromium, fake camera)', () => {
     console.info(`relay: host video upload ${Math.round(withOne / 1000)} / ${Math.round(withThree / 1000)} / ${Math.round(withSix / 1000)} kbit/s with 1 / 3 / 6 viewers; late viewer's first frame ${Math.round(sinceAnswer)} ms after its WHEP answer`)
     expect(sinceAnswer).toBeGreaterThan(0)
     expect(sinceAnswer).toBeLessThan(1000)
+    const watching = async () => (await api(`/api/livestreams/${id}/media`, { base: server.baseURL })).body.capacity.viewers as number
+    await expect.poll(watching, { timeout: 5000 }).toBe(viewers.length + 1)
     await late.page.close()
+    // Its page ended its session as the tab closed (a DELETE on pagehide), not once ICE noticed.
+    await expect.poll(watching, { timeout: 2000, interval: 100 }).toBe(viewers.length)
 
     // The host drops out: the socket is cut and no media comes for a few seconds. The viewers
     // are told the host is reconnecting, over the last frame.
