@@ -186,9 +186,8 @@ export class RelayCapacity {
    * last readings taken while nobody was joining, as joining is dearer than watching and a burst of
    * joins must not read as what every viewer costs for good (read during the first ten's joins, a
    * viewer cost 0.054 of the thread and the eleventh of 50 was refused; the median refused half of
-   * them). It can
-   * read too cheap (a quiet half-second between key frames): the load as read bounds the room
-   * too, and a thread that falls behind anyway refuses and lets viewers go (noteLag).
+   * them). It can read too cheap (a quiet half-second between key frames): the load as read bounds
+   * the room too, and a thread that falls behind anyway refuses and lets viewers go (noteLag).
    */
   perViewer(): number {
     const measured = this.readings.filter(reading => reading.viewers >= MEASURED_FROM && !reading.joining)
