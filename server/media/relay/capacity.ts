@@ -49,7 +49,7 @@ const SATURATED = 0.95
  * behind (5 % lost) without ever being judged behind.
  */
 const LAG_SMOOTHING_MS = 500
-/** Packets waiting longer than this (ms), smoothed, on a thread past half its budget: nobody more, for a second after. */
+/** Packets waiting longer than this (ms), smoothed, on a thread past its budget: nobody more, for a second after. */
 const ADMIT_LAG_MS = 150
 const LATE_REFUSES_FOR_MS = 1000
 /** Packets waiting longer than this, smoothed, for LASTING_MS on end: more viewers than the thread can feed, the newest go. */
@@ -215,11 +215,12 @@ export class RelayCapacity {
    * holds (connected or connecting) and the `egressBps` it sends.
    */
   room(viewers: number, bitrate: number, egressBps: number): number {
-    // Late packets refuse only a thread busy with its own work (past half its budget): one the rest
-    // of the machine keeps waiting reads idle between its turns, and a viewer more costs it little.
-    // Refused, a customer waits the Retry-After: a show's first customer on a busy CI box was sent
-    // to HLS, and one of twelve in the viewer-join benchmark (two Chromiums on two cores) waited 5 s.
-    const late = this.load > this.budget.maxLoad / 2 && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
+    // Late packets refuse only a thread busy past its budget, as they let viewers go only then: one
+    // the rest of the machine keeps waiting is not behind for its viewers, and a viewer more costs
+    // it little, where refused, a customer waits the Retry-After (5 s). Seen: a show's first
+    // customer on a busy CI box sent to HLS; in the viewer-join benchmark, Chromiums on two cores
+    // kept a thread with five viewers reading 0.5 busy, and customers waited 5-8 s.
+    const late = this.load > this.budget.maxLoad && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
     if (this.load > SATURATED || late) return 0
     const cost = this.perViewer()
     // By the model (idle load and each viewer's cost) and by the load as read lately: a busier
