@@ -29,6 +29,8 @@ const seconds = opts.quick ? 3 : opts.seconds
 const chatSockets = opts.quick ? 200 : opts['chat-sockets']
 const chatViewers = opts.quick ? 4 : opts['chat-viewers']
 const chatSeconds = opts.quick ? 2 : 10
+/** The publisher's stream, the same for every mode: encoded once and sent on a loop (media-source.mjs, `prerecorded`). */
+const SOURCE = { videoKbps: opts.kbps, keyframeSeconds: 2, prerecorded: true }
 // The targets of the issue, on this 2-core machine with the load generator on it.
 const TARGET = { lossPercent: 0.5, p99DelayMs: 150 }
 
@@ -77,7 +79,7 @@ function videoCounter(onFrame) {
 async function publish(base, token, livestreamId, onFrame) {
   const response = await fetch(`${base}/api/livestreams/${livestreamId}/stream-key`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
   const { streamKey, whipUrl } = await response.json()
-  const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2, prerecorded: true })
+  const source = await startMediaSource(SOURCE)
   const video = videoCounter(onFrame)
   const pc = await publishWithWerift(source, async (offer) => {
     const answer = await fetch(whipUrl, { method: 'POST', body: offer, headers: { 'content-type': 'application/sdp', 'authorization': `Bearer ${streamKey}` } })
@@ -195,7 +197,7 @@ async function stage(mode, count, onFrame) {
   if (mode === 'bare janus') {
     const janus = await startJanus()
     const mountpoint = await bareMountpoint(janus)
-    const source = await startMediaSource({ videoKbps: opts.kbps, keyframeSeconds: 2, prerecorded: true })
+    const source = await startMediaSource(SOURCE)
     const video = videoCounter(onFrame)
     mountpoint.feed(source, video.onPacket)
     return {

@@ -41,8 +41,8 @@ export async function startMediaSource(options = {}) {
   const pattern = `testsrc2=size=${width}x${height}:rate=30`
   // geq on a 16x9 grey, scaled up: a flat block costs nothing to draw and survives two encodings.
   const withClock = `${pattern}[p];color=c=black:size=16x9:rate=30,format=yuv420p,geq=lum='16+mod(T,${CLOCK_PERIOD_SECONDS})*219/${CLOCK_PERIOD_SECONDS}':cb=128:cr=128,scale=${width / 4}:${height / 4}[c];[p][c]overlay=0:0,format=yuv420p`
-  const encoding = [
-    '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${videoKbps}k`,
+  const vp8 = [
+    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${videoKbps}k`,
     '-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`, '-g', String(30 * keyframeSeconds), '-keyint_min', String(30 * keyframeSeconds),
   ]
   const opus = ['-c:a', 'libopus', '-b:a', '64k']
@@ -56,13 +56,13 @@ export async function startMediaSource(options = {}) {
   // 1.2 of this box's two cores, more than the server it loads; a host's encoder runs on the host's
   // computer, not the server's.
   const input = prerecorded
-    ? ['-stream_loop', '-1', '-i', recorded({ encoding, opus, lavfi, width, height, videoKbps, keyframeSeconds, clock })]
+    ? ['-stream_loop', '-1', '-i', recorded({ vp8, opus, lavfi, width, height, videoKbps, keyframeSeconds, clock })]
     : lavfi
   const startedAt = Date.now()
   const ffmpeg = spawn('ffmpeg', [
     '-loglevel', 'error', '-re', ...input,
     '-t', String(seconds),
-    ...(prerecorded ? rtpOut(['-c:v', 'copy'], ['-c:a', 'copy'], '0:a') : rtpOut(encoding.slice(2), opus, '1:a')),
+    ...(prerecorded ? rtpOut(['-c:v', 'copy'], ['-c:a', 'copy'], '0:a') : rtpOut(vp8, opus, '1:a')),
   ], { stdio: ['ignore', 'ignore', 'inherit'] })
   return {
     startedAt,
@@ -81,11 +81,11 @@ export async function startMediaSource(options = {}) {
 const RECORDED_SECONDS = 30
 
 /** The file of a prerecorded stream (made once per machine and set of parameters, in the temporary folder). */
-function recorded({ encoding, opus, lavfi, width, height, videoKbps, keyframeSeconds, clock }) {
+function recorded({ vp8, opus, lavfi, width, height, videoKbps, keyframeSeconds, clock }) {
   const file = join(tmpdir(), `wrencos-source-${width}x${height}-${videoKbps}k-g${keyframeSeconds}${clock ? '-clock' : ''}.webm`)
   if (existsSync(file)) return file
   const making = `${file}.${process.pid}.webm`
-  const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-y', ...lavfi, '-t', String(RECORDED_SECONDS), ...encoding, '-map', '1:a', ...opus, making], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const made = spawnSync('ffmpeg', ['-loglevel', 'error', '-y', ...lavfi, '-t', String(RECORDED_SECONDS), '-map', '0:v', ...vp8, '-map', '1:a', ...opus, making], { stdio: ['ignore', 'ignore', 'inherit'] })
   if (made.status !== 0) throw new Error(`ffmpeg could not record the source (${made.status})`)
   renameSync(making, file)
   return file
