@@ -6,6 +6,7 @@ import { RTCPeerConnection } from 'werift'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PUBLISH_CODECS, peerConfig } from '../../../server/media/relay/peer-config'
 import { applyOffer } from '../../../server/media/relay/session-setup'
+import { withoutStunQuery } from '../../../server/media/relay/werift-no-stun.mjs'
 
 const network = { loopback: true }
 
@@ -14,6 +15,8 @@ async function publisherOffer() {
   const pc = new RTCPeerConnection({ iceServers: [] })
   pc.addTransceiver('video', { direction: 'sendonly' })
   pc.addTransceiver('audio', { direction: 'sendonly' })
+  // This side asks no STUN server either: every lookup the test sees is the answering side's.
+  withoutStunQuery(pc)
   await pc.setLocalDescription(await pc.createOffer())
   return { pc, sdp: pc.localDescription!.sdp }
 }
