@@ -1,22 +1,54 @@
 // What the relay can carry, measured as it runs (PROTOCOL.md, "Capacity and overload"): the share
-// of its thread's time it is busy, how far behind the publishers' packets it forwards them, and
+// of a core its thread runs, how far behind the publishers' packets it forwards them, and
 // what it sends. A process that is nearly full turns the next viewer away (503) before it starves
 // the ones it has; one that fell behind anyway lets its newest viewers go. Unguarded, the relay
 // lost the publisher at 200 viewers (session 2) and, once the publisher had a thread of its own,
 // queued its packets without bound: at 130 native viewers on a 2-core box shared with the load
 // generator, every viewer's picture came 6 s late, then 19 s.
+import { readFileSync } from 'node:fs'
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 
 /** What the relay may spend. */
 export interface CapacityBudget {
-  /** The share of its thread's time (0-1) past which it takes no new viewer (NUXT_MEDIA_MAX_LOAD). */
+  /** The share of a core its thread may spend (0-1), past which it takes no new viewer (NUXT_MEDIA_MAX_LOAD). */
   maxLoad: number
   /** Bits per second all viewers together may be sent (NUXT_MEDIA_MAX_EGRESS_MBPS); none: no limit of its own. */
   maxEgressBps?: number
 }
 
+/** Nanoseconds this thread has run on a CPU (Linux's per-thread schedstat); undefined where unreadable. */
+function threadCpuNs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0])
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * The share of a core this thread ran since the previous call: its own work. Not the event loop's
+ * busy share, which counts the time the thread waits its turn on a CPU: beside Chromiums decoding
+ * on two cores, a thread with five viewers read 0.75-0.99 busy for its 0.05 of work, refused
+ * customers and let two of its five viewers go (viewer-join benchmark). Where the kernel does not
+ * tell (not Linux), the event loop's busy share stands in.
+ */
+export function threadLoad(readCpuNs: () => number | undefined = threadCpuNs): () => number {
+  let lastCpu = readCpuNs()
+  if (lastCpu === undefined || Number.isNaN(lastCpu)) return eventLoopLoad()
+  let lastAt = performance.now()
+  return () => {
+    const cpu = readCpuNs() ?? lastCpu!
+    const at = performance.now()
+    const share = at > lastAt ? (cpu - lastCpu!) / 1e6 / (at - lastAt) : 0
+    lastCpu = cpu
+    lastAt = at
+    return Math.min(1, Math.max(0, share))
+  }
+}
+
 /** This thread's event loop utilization since the previous call. */
-function threadLoad() {
+function eventLoopLoad() {
   let last: EventLoopUtilization = performance.eventLoopUtilization()
   return () => {
     const now = performance.eventLoopUtilization()
@@ -57,6 +89,8 @@ const LET_GO_LAG_MS = 400
 const LASTING_MS = LASTING * SAMPLE_MS
 /** The share of the viewers let go for each LET_GO_LAG_MS it is behind (at most half of them at once). */
 const LET_GO_SHARE = 0.1
+/** Late packets refuse viewers and let them go only from this share of the budget of the thread's own work (busyWithViewers). */
+const BUSY_SHARE_OF_BUDGET = 0.5
 /**
  * After a let-go, the viewers kept are what the thread was shown to carry: no more are taken for
  * this long, then one more each CEILING_RISE_MS. Without it the viewers refused came back after
@@ -74,7 +108,7 @@ function median(values: number[]): number {
 
 /** What the capacity reads of its thread; tests give readings of their choosing. */
 export interface CapacityProbes {
-  /** The thread's busy share since the last call. */
+  /** The share of a core the thread ran since the last call (threadLoad). */
   readLoad?: () => number
   /** How far behind (ms) the thread is, read twice a second as if a packet had waited that long (the relay itself tells each packet's wait to noteLag). */
   readLag?: () => number
@@ -92,7 +126,7 @@ export interface CapacityProbes {
  * lets its newest viewers go and then takes no more than it kept for a while (noteLag, ceiling).
  */
 export class RelayCapacity {
-  /** Smoothed share of the thread's time spent working. */
+  /** Smoothed share of a core the thread runs. */
   load = 0
   /** The load with no viewer (the publishers, the recorders). */
   private idleLoad = 0
@@ -161,11 +195,11 @@ export class RelayCapacity {
     if (lag <= LET_GO_LAG_MS) return void (this.behindSince = 0)
     this.behindSince ||= now
     if (now - this.behindSince < LASTING_MS) return
-    // Only a thread busy with its work has viewers to shed: one starved of the CPU by the rest of
-    // the machine reads idle between its turns (seen: four Chromiums decoding beside seven viewers
+    // Only a thread busy with its own work has viewers to shed: one starved of the CPU by the rest
+    // of the machine does little in its turns (seen: four Chromiums decoding beside seven viewers
     // kept packets 400 ms late, and two viewers were let go for nothing).
     const viewers = this.counts().connected
-    if (!viewers || this.load <= this.budget.maxLoad) return
+    if (!viewers || !this.busyWithViewers) return
     this.letGoAt = now
     this.behindSince = 0
     this.smoothedLag = 0
@@ -215,12 +249,12 @@ export class RelayCapacity {
    * holds (connected or connecting) and the `egressBps` it sends.
    */
   room(viewers: number, bitrate: number, egressBps: number): number {
-    // Late packets refuse only a thread busy past its budget, as they let viewers go only then: one
-    // the rest of the machine keeps waiting is not behind for its viewers, and a viewer more costs
-    // it little, where refused, a customer waits the Retry-After (5 s). Seen: a show's first
+    // Late packets refuse only a thread busy with its own work, as they let viewers go only then:
+    // one the rest of the machine keeps waiting is not behind for its viewers, and a viewer more
+    // costs it little, where refused, a customer waits the Retry-After (5 s). Seen: a show's first
     // customer on a busy CI box sent to HLS; in the viewer-join benchmark, Chromiums on two cores
-    // kept a thread with five viewers reading 0.5 busy, and customers waited 5-8 s.
-    const late = this.load > this.budget.maxLoad && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
+    // kept a thread with five viewers waiting, and customers waited 5-8 s.
+    const late = this.busyWithViewers && this.now() - this.lateAt < LATE_REFUSES_FOR_MS
     if (this.load > SATURATED || late) return 0
     const cost = this.perViewer()
     // By the model (idle load and each viewer's cost) and by the load as read lately: a busier
@@ -232,6 +266,16 @@ export class RelayCapacity {
     const { maxEgressBps } = this.budget
     const byEgress = maxEgressBps && bitrate > 0 ? Math.floor((maxEgressBps - Math.max(egressBps, viewers * bitrate)) / bitrate) : Infinity
     return Math.max(0, Math.min(byLoad, byEgress, this.ceiling() - viewers))
+  }
+
+  /**
+   * Whether the thread's own work is enough that its lateness is its viewers' doing: half its
+   * budget. Its load counts only the time it ran, so a thread the machine starves reads low
+   * however late its packets; one starved while busy (seen: 130 viewers beside the load
+   * generator, pictures 6 s late, then 19 s) may never get the whole budget to run, hence half.
+   */
+  private get busyWithViewers(): boolean {
+    return this.load > this.budget.maxLoad * BUSY_SHARE_OF_BUDGET
   }
 
   /** A lasting load past the budget, halfway to a saturated thread: viewers are held below the top layer. */
