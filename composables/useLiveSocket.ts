@@ -50,7 +50,6 @@ export function useLiveSocket(url: string | (() => string | Promise<string>) = d
     }
     if (mine !== generation || !wanted) return
     const ws = new WebSocket(target)
-    socket.value = ws
     ws.onopen = () => {
       if (attempt > 0) reconnects.value++
       attempt = 0
@@ -58,6 +57,17 @@ export function useLiveSocket(url: string | (() => string | Promise<string>) = d
       status.value = 'open'
       for (const handler of openHandlers) handler()
     }
+    follow(ws)
+  }
+
+  function dispatch(message: ServerMessage) {
+    for (const handler of handlers.get(message.type) ?? []) handler(message)
+    for (const handler of handlers.get('*') ?? []) handler(message)
+  }
+
+  /** `ws` is the socket now: its frames go to the handlers, and its close to a reconnect while wanted. */
+  function follow(ws: WebSocket) {
+    socket.value = ws
     ws.onmessage = (event) => {
       lastHeard = Date.now()
       let message: ServerMessage
@@ -67,8 +77,7 @@ export function useLiveSocket(url: string | (() => string | Promise<string>) = d
       catch {
         return
       }
-      for (const handler of handlers.get(message.type) ?? []) handler(message)
-      for (const handler of handlers.get('*') ?? []) handler(message)
+      dispatch(message)
     }
     ws.onclose = () => {
       if (socket.value !== ws) return
@@ -127,6 +136,26 @@ export function useLiveSocket(url: string | (() => string | Promise<string>) = d
     if (wanted) return
     wanted = true
     void connect()
+    keepAlive()
+  }
+
+  /**
+   * Takes over a socket the page opened before the app (utils/early-p2p.ts), open and already
+   * registered: the `onOpen` listeners run only from its first reconnect on, and what it heard
+   * before reaches the handlers now, in order. Then as `open`.
+   */
+  function adopt(ws: WebSocket, heard: ServerMessage[]) {
+    if (wanted) return
+    wanted = true
+    generation++
+    lastHeard = Date.now()
+    status.value = 'open'
+    follow(ws)
+    keepAlive()
+    for (const message of heard) dispatch(message)
+  }
+
+  function keepAlive() {
     pingTimer = setInterval(checkAlive, PING_EVERY_MS)
     window.addEventListener('online', retryNow)
     document.addEventListener('visibilitychange', retryNow)
@@ -148,7 +177,7 @@ export function useLiveSocket(url: string | (() => string | Promise<string>) = d
   if (options.immediate ?? true) open()
   if (getCurrentScope()) onScopeDispose(close)
 
-  return { status, reconnects, send, on, onOpen, open, reconnect, close }
+  return { status, reconnects, send, on, onOpen, open, adopt, reconnect, close }
 }
 
 export type LiveSocket = ReturnType<typeof useLiveSocket>

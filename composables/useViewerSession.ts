@@ -6,6 +6,7 @@ import { useRoomStore } from '../stores/room'
 import { useSessionStore } from '../stores/session'
 import { useVideoStore } from '../stores/video'
 import { apiErrorMessage } from '../utils/api-error'
+import { takeEarlyP2p } from '../utils/early-p2p'
 import { viewerSessionId } from '../utils/viewer-session'
 import { useLiveSocket } from './useLiveSocket'
 import { useDelayed } from './useDelayed'
@@ -51,7 +52,9 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
     deals.reset()
     deals.attach(socket)
     onAir.open()
-    video.open({ live: initial.status === 'live' })
+    // The page's inline script may have opened the socket and the studio's connection (p2p).
+    const early = takeEarlyP2p(id)
+    video.open({ live: initial.status === 'live', early })
     socket.onOpen(() => socket.send({ type: 'register', livestreamId: id, sessionId: viewerSessionId() }))
     socket.on('registered', (message) => {
       // Again after each reconnect: deals may have started or ended while the socket was down.
@@ -62,7 +65,8 @@ export function useViewerSession(initial: Livestream, iceServers: RTCIceServer[]
       pendingChat = null
     })
     watch(() => room.pinnedProducts, products => cart.refresh(products))
-    socket.open()
+    if (early) socket.adopt(early.socket, early.heard)
+    else socket.open()
   }
 
   /** Signs in as a guest under `displayName`, then reconnects so the socket knows who this is. */

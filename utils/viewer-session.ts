@@ -1,6 +1,7 @@
 import { safeStorage } from './safe-storage'
 
-const SESSION_KEY = 'wrencos:viewer-session'
+/** Where the viewer session id is kept (the early p2p script reads and writes it too: utils/early-p2p.ts). */
+export const SESSION_KEY = 'wrencos:viewer-session'
 
 /** One id per browser, so a reload or a second tab is the same viewer, counted once. */
 export function viewerSessionId(): string {

@@ -1,4 +1,5 @@
 import type { ServerMessageOf } from '#shared/schemas/socket'
+import type { EarlyP2p } from '../../utils/early-p2p'
 import type { ViewerVideo, ViewerVideoOptions } from './types'
 import { ViewerLink } from './viewer-link'
 
@@ -24,9 +25,13 @@ export function createP2pViewer({ socket, iceServers, picture }: ViewerVideoOpti
     onClose: () => (studioId = null),
   })
 
+  /** The page's early connection (or its request still unanswered), taken over when the room says the show is live. */
+  let adopted: EarlyP2p | undefined
+
   // p2p waits for the room, whatever the page knows: the studio answers through it.
-  function open(_: { live: boolean }) {
+  function open({ early }: { live: boolean, early?: EarlyP2p }) {
     close()
+    adopted = early
     unsubscribe = [
       socket.on('webrtc_offer', message => void acceptOffer(message)),
       socket.on('webrtc_ice_candidate', message => void addCandidate(message)),
@@ -48,7 +53,29 @@ export function createP2pViewer({ socket, iceServers, picture }: ViewerVideoOpti
 
   function start() {
     if (picture.state === 'off') picture.state = 'connecting'
-    ask()
+    if (!takeOver()) ask()
+  }
+
+  /**
+   * The page's early script asked the studio already: its connection is this viewer's now, or,
+   * with no offer yet, the offer that comes is awaited as if this viewer had asked. Asking again
+   * would have the studio drop the connection it made.
+   */
+  function takeOver(): boolean {
+    const early = adopted
+    adopted = undefined
+    if (!early?.asked) return false
+    if (!early.pc || !early.studioId) {
+      links.retry.after(NO_OFFER_MS, () => !links.current && ask())
+      return true
+    }
+    links.open({ connection: early.pc, onCandidate: sendCandidate })
+    studioId = early.studioId
+    return true
+  }
+
+  function sendCandidate(candidate: RTCIceCandidateInit | null) {
+    if (studioId) socket.send({ type: 'webrtc_ice_candidate', to: studioId, candidate: candidate as never })
   }
 
   function stop() {
@@ -76,13 +103,7 @@ export function createP2pViewer({ socket, iceServers, picture }: ViewerVideoOpti
     if (picture.state !== 'playing') picture.state = 'connecting'
     // An offer from the same studio on a live connection is an ICE restart: answered on that connection.
     let link = links.current
-    if (!link || studioId !== message.from || link.phase === 'gave-up') {
-      link = links.open({
-        onCandidate: (candidate) => {
-          if (studioId) socket.send({ type: 'webrtc_ice_candidate', to: studioId, candidate: candidate as never })
-        },
-      })
-    }
+    if (!link || studioId !== message.from || link.phase === 'gave-up') link = links.open({ onCandidate: sendCandidate })
     studioId = message.from
     for (const { candidate } of early.filter(pending => pending.from === message.from)) await link.addRemoteCandidate(candidate)
     early = []

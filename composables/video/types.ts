@@ -3,6 +3,7 @@ import type { LiveSocket } from '../useLiveSocket'
 import type { Recorder } from '../useRecorder'
 import type { HostVideoState } from '../../stores/host-video'
 import type { VideoPicture } from '../../stores/video'
+import type { EarlyP2p } from '../../utils/early-p2p'
 
 /**
  * The customer's video, whatever carries it (the studio's own connection in p2p, WHEP from the
@@ -10,8 +11,12 @@ import type { VideoPicture } from '../../stores/video'
  * (viewer-video.ts). It fills the `picture`; the live page and the embed only open and close it.
  */
 export interface ViewerVideo {
-  /** Follows the room; `live`: the page already knows the show is live (a server-carried show starts at once). */
-  open(options: { live: boolean }): void
+  /**
+   * Follows the room; `live`: the page already knows the show is live (a server-carried show starts
+   * at once); `early`: the connection the page's inline script made (p2p; utils/early-p2p.ts), to
+   * take over rather than ask again.
+   */
+  open(options: { live: boolean, early?: EarlyP2p }): void
   /** The show is live (the room said so): get video. */
   start(): void
   /** The page is left: the room is no longer followed, and the connection is let go. */

@@ -5,6 +5,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { ServerMessage } from '#shared/schemas/socket'
 import type { LiveSocket } from '~/composables/useLiveSocket'
 import type { ViewerVideo } from '~/composables/video/types'
+import type { EarlyP2p } from '~/utils/early-p2p'
 import { useVideoStore, type VideoPicture } from '~/stores/video'
 
 /** A LiveSocket whose frames a test delivers with `receive` and reads back from `sent`. */
@@ -111,6 +112,11 @@ export class FakePeerConnection {
     this.closed = true
   }
 
+  /** What it receives (none here: a test hands media over through ontrack). */
+  getReceivers() {
+    return [] as RTCRtpReceiver[]
+  }
+
   /** What the browser does when ICE moves on. */
   become(state: RTCPeerConnectionState) {
     this.connectionState = state
@@ -200,12 +206,13 @@ export function withFakeWebRtc(options: { fakeTimers?: boolean } = {}) {
 
 /**
  * A customer's video made by `create` on a fresh picture, following the room as the live page has
- * it follow (the show not yet known live): its calls and what its picture shows, in one object.
+ * it follow (the show not yet known live; `early`: what the page's p2p script made): its calls and
+ * what its picture shows, in one object.
  */
-export function viewerOf(create: (picture: VideoPicture) => ViewerVideo) {
+export function viewerOf(create: (picture: VideoPicture) => ViewerVideo, early?: EarlyP2p) {
   const picture = useVideoStore()
   const video = create(picture)
-  video.open({ live: false })
+  video.open({ live: false, early })
   return {
     start: () => video.start(),
     close: () => video.close(),

@@ -97,4 +97,31 @@ describe('useLiveSocket', () => {
     expect(FakeWebSocket.all.length).toBeGreaterThan(1)
     socket.close()
   })
+
+  it('adopts a socket the page opened and registered: what it heard first, in order, and onOpen only from its first reconnect', async () => {
+    const early = new FakeWebSocket('ws://localhost/_ws')
+    early.open()
+    const socket = scope.run(() => useLiveSocket('ws://localhost/_ws', { immediate: false }))!
+    const seen: string[] = []
+    socket.on('*', message => seen.push(message.type))
+    const registrations: number[] = []
+    socket.onOpen(() => registrations.push(FakeWebSocket.all.length))
+    socket.adopt(early as unknown as WebSocket, [
+      { type: 'registered', sessionId: 'session-1', viewerId: 'v1', livestream: {} as never },
+      { type: 'chat_history', items: [] },
+    ])
+    expect(socket.status.value).toBe('open')
+    expect(FakeWebSocket.all).toHaveLength(1)
+    expect(registrations).toEqual([])
+    early.deliver({ type: 'pong' })
+    expect(seen).toEqual(['registered', 'chat_history', 'pong'])
+    expect(socket.send({ type: 'ping' })).toBe(true)
+    expect(early.sent).toEqual(['{"type":"ping"}'])
+    // Its loss is a loss like any: a new socket, and the listeners register it.
+    early.close()
+    await vi.advanceTimersByTimeAsync(500)
+    FakeWebSocket.all[1]!.open()
+    expect(registrations).toEqual([2])
+    socket.close()
+  })
 })

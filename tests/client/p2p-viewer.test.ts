@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createP2pViewer } from '~/composables/video/p2p-viewer'
+import type { EarlyP2p } from '~/utils/early-p2p'
 import { FakePeerConnection, fakeSocket, fakeStream, viewerOf, withFakeWebRtc } from './fakes'
 
 const OFFER = { type: 'offer' as const, sdp: 'v=0 offer' }
@@ -80,5 +81,51 @@ describe('the p2p viewer', () => {
     expect(FakePeerConnection.all[0]!.closed).toBe(true)
     expect(viewer.state).toBe('off')
     expect(viewer.stream).toBeNull()
+  })
+})
+
+describe('the p2p viewer taking over the page\'s early connection', () => {
+  /** What utils/early-p2p.ts leaves once it asked the studio, with its answering connection if an offer came. */
+  function early(pc?: FakePeerConnection): EarlyP2p {
+    return { livestreamId: 's1', socket: {} as WebSocket, sessionId: 'session-1', heard: [], asked: true, pc: pc as unknown as RTCPeerConnection, studioId: pc && 'studio-1', pictured: Promise.resolve(), startedAt: 0 }
+  }
+
+  it('plays the connection the page made without asking the studio again, and carries its candidates', async () => {
+    const pc = new FakePeerConnection({})
+    pc.remoteDescription = OFFER
+    const socket = fakeSocket()
+    const viewer = viewerOf(picture => createP2pViewer({ socket, iceServers: [], picture }), early(pc))
+    viewer.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(socket.sent).toEqual([])
+    pc.become('connected')
+    expect(viewer.state).toBe('playing')
+    socket.receive({ type: 'webrtc_ice_candidate', from: 'studio-1', candidate: { candidate: 'candidate:late' } })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(pc.candidates).toEqual([{ candidate: 'candidate:late' }])
+    pc.onicecandidate?.({ candidate: { toJSON: () => ({ candidate: 'candidate:mine' }) } })
+    expect(socket.sent).toEqual([{ type: 'webrtc_ice_candidate', to: 'studio-1', candidate: { candidate: 'candidate:mine' } }])
+    // No request went out for the whole while, and none does later.
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(socket.sent.filter(frame => frame.type === 'webrtc_new_customer')).toEqual([])
+    expect(FakePeerConnection.all).toHaveLength(1)
+  })
+
+  it('awaits the offer the page asked for, then asks again only if none comes', async () => {
+    const socket = fakeSocket()
+    const viewer = viewerOf(picture => createP2pViewer({ socket, iceServers: [], picture }), early())
+    viewer.start()
+    expect(socket.sent).toEqual([])
+    expect(viewer.state).toBe('connecting')
+    await vi.advanceTimersByTimeAsync(8000)
+    expect(socket.sent).toEqual([{ type: 'webrtc_register', userType: 'customer' }, { type: 'webrtc_new_customer' }])
+  })
+
+  it('answers the offer that comes for the page\'s request, as its own', async () => {
+    const socket = fakeSocket()
+    viewerOf(picture => createP2pViewer({ socket, iceServers: [], picture }), early()).start()
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: OFFER })
+    await vi.advanceTimersByTimeAsync(8000)
+    expect(socket.sent).toEqual([{ type: 'webrtc_answer', to: 'studio-1', answer: { type: 'answer', sdp: 'v=0 answer 1' } }])
   })
 })

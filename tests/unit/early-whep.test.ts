@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { deferredEntryScript, EARLY_WHEP_KEY } from '../../shared/utils/early-entry'
+import { deferredEntryScript, EARLY_P2P_KEY, EARLY_WHEP_KEY } from '../../shared/utils/early-entry'
+import { earlyP2pScript } from '../../utils/early-p2p'
 import { earlyWhepScript } from '../../utils/early-whep'
 
 describe('the early WHEP script of a live page', () => {
@@ -12,11 +13,21 @@ describe('the early WHEP script of a live page', () => {
     expect(script).toMatch(/^\(function \w+\(url, iceServers, key\) \{/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
   })
+
+  it('and a p2p show\'s: its id, the ICE servers, and where the viewer session id is kept', () => {
+    const script = earlyP2pScript('abc', [{ urls: 'turn:turn.example.com', username: '</script>', credential: 'x' }])
+    expect(script).not.toMatch(/<\/script/i)
+    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key\) \{/)
+    expect(script).toContain('"abc"')
+    expect(script).toContain('"wrencos:viewer-session"')
+    expect(script).toContain(JSON.stringify(EARLY_P2P_KEY))
+    expect(script).not.toMatch(/\brequire\(|\bimport\b/)
+  })
 })
 
 describe('the app\'s entry on a live page with an early session', () => {
   /** Runs the entry script with the early session `pictured` makes on the window; answers when it loaded the app, by fake time. */
-  async function loadedAt(pictured?: () => Promise<void>) {
+  async function loadedAt(pictured?: () => Promise<void>, key = EARLY_WHEP_KEY) {
     vi.useFakeTimers()
     const early = pictured && { pictured: pictured() }
     const script = deferredEntryScript('/_nuxt/entry.js')
@@ -24,7 +35,7 @@ describe('the app\'s entry on a live page with an early session', () => {
     let loaded: number | undefined
     const run = new Function('window', 'performance', 'load', `return (async () => { ${script.replace('import(', 'load(')} })()`)
     const start = Date.now()
-    const done = run({ [EARLY_WHEP_KEY]: early }, { now: () => Date.now() - start }, () => (loaded = Date.now() - start))
+    const done = run({ [key]: early }, { now: () => Date.now() - start }, () => (loaded = Date.now() - start))
     await vi.advanceTimersByTimeAsync(2000)
     await done
     vi.useRealTimers()
@@ -38,5 +49,7 @@ describe('the app\'s entry on a live page with an early session', () => {
   it('waits for the early picture, and no longer than 1 s after the page opened', async () => {
     expect(await loadedAt(() => new Promise(resolve => setTimeout(resolve, 300)))).toBe(300)
     expect(await loadedAt(() => new Promise(() => {}))).toBe(1000)
+    // A p2p show's page waits for its early picture the same way.
+    expect(await loadedAt(() => new Promise(resolve => setTimeout(resolve, 300)), EARLY_P2P_KEY)).toBe(300)
   })
 })

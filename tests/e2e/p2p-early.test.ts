@@ -1,0 +1,59 @@
+// A customer opening a p2p show that is already live (PROTOCOL.md, "First frame"): the page's
+// inline script opens the socket, registers and answers the studio's offer before the app
+// hydrates; the room then adopts that socket and connection, so the studio makes one connection
+// for the customer, not two, and the room's state comes from what the early socket heard.
+import { describe, expect, it } from 'vitest'
+import { createStream } from '../support/api'
+import { adminContext, appURL, useChromium, watchedPage } from '../support/browser'
+import { chat, expectLiveVideo, giveName } from '../support/customer-page'
+import { endShow, hostGoesLive } from '../support/studio'
+
+describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake camera)', () => {
+  const chromium = useChromium()
+
+  it('answers the studio from the HTML\'s script, and the room adopts that socket and connection', { timeout: 90_000 }, async () => {
+    const stream = await createStream({ title: `Early p2p ${Date.now()}`, quality: '480p' })
+    const host = await adminContext(chromium())
+    const { page: studio, problems: studioProblems } = await watchedPage(host)
+    await hostGoesLive(studio, stream.id)
+    await studio.getByLabel('Message').fill('Before you came')
+    await studio.keyboard.press('Enter')
+    await expect.poll(() => studio.getByTestId('chat-list').textContent()).toContain('Before you came')
+
+    const audience = await chromium().newContext()
+    const { page, problems } = await watchedPage(audience)
+    // Every frame the page's sockets send, to count its registrations.
+    const sent: string[] = []
+    page.on('websocket', socket => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
+    await page.goto(appURL(`/live/${stream.id}`))
+    await expectLiveVideo(page)
+
+    // The offer was answered before the page finished hydrating.
+    const marks = await page.evaluate(() => Object.fromEntries(['wrencos:p2p-offer', 'wrencos:p2p-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
+    console.info(`p2p: the studio's offer reached the page ${Math.round(marks['wrencos:p2p-offer']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:p2p-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
+    expect(marks['wrencos:p2p-offer']).toBeGreaterThan(0)
+    expect(marks['wrencos:p2p-offer']).toBeLessThan(marks['wrencos:hydrated']!)
+
+    // One socket, registered once, one request for video: the room took the early ones over.
+    const types = sent.map(frame => (JSON.parse(frame) as { type: string }).type)
+    expect(types.filter(type => type === 'register')).toHaveLength(1)
+    expect(types.filter(type => type === 'webrtc_new_customer')).toHaveLength(1)
+    await expect.poll(() => studio.getByTestId('counter-peers').textContent(), { timeout: 10_000 }).toBe('1')
+    await page.waitForTimeout(3000)
+    expect(await studio.getByTestId('counter-peers').textContent()).toBe('1')
+    expect(await studio.getByTestId('counter-viewers').textContent()).toBe('1')
+    await expectLiveVideo(page)
+
+    // The chat the early socket heard is on the page, and the adopted socket carries chat both ways.
+    await expect.poll(() => page.getByTestId('chat-list').textContent()).toContain('Before you came')
+    await chat(page, 'Hi from the early socket')
+    await giveName(page, 'Inès')
+    await expect.poll(() => studio.getByTestId('chat-list').textContent()).toContain('Hi from the early socket')
+
+    await endShow(studio)
+    expect(problems()).toEqual([])
+    expect(studioProblems()).toEqual([])
+    await audience.close()
+    await host.close()
+  })
+})

@@ -1,0 +1,131 @@
+// The first frame must not wait for the page's JavaScript (PROTOCOL.md, "First frame"), in p2p
+// mode too, where the studio's own browser sends the video: for a show the server renders as
+// live, the page's HTML carries a small inline script (earlyP2pScript) that opens the room's
+// socket, registers, asks the studio for video and answers its offer while the app's bundle is
+// still on its way; the picture goes to the server-rendered <video data-early-video>. When the room
+// mounts, the live socket adopts that socket with what it heard (useLiveSocket's adopt) and the p2p
+// viewer adopts the connection (composables/video/p2p-viewer.ts) instead of asking again: asking
+// again, or registering again, would make the studio drop the connection it made.
+
+import { EARLY_P2P_KEY } from '#shared/utils/early-entry'
+import type { ServerMessage } from '#shared/schemas/socket'
+import { scriptSafeJson } from '#shared/utils/script-json'
+import { SESSION_KEY, viewerSessionId } from './viewer-session'
+
+/** What the inline script leaves on `window` for the room to adopt. */
+export interface EarlyP2p {
+  livestreamId: string
+  socket: WebSocket
+  /** The viewer session id it registered with. */
+  sessionId: string
+  /** Every frame the socket heard that the script did not consume (the room's state, chat), in order. */
+  heard: ServerMessage[]
+  /** It asked the studio for video (the show was live when it registered). */
+  asked: boolean
+  /** The connection answering the studio's offer, and the studio's connection id, once an offer came. */
+  pc?: RTCPeerConnection
+  studioId?: string
+  /** Settles once the early player shows its first frame, or the session gave up. */
+  pictured: Promise<void>
+  startedAt: number
+}
+
+/**
+ * Runs in the page before anything else (serialized by earlyP2pScript): plain browser APIs only,
+ * nothing from the app, and the page reached through `globalThis`. It does the customer's side of
+ * PROTOCOL.md's p2p signaling for the first offer only; everything after (a second offer, a
+ * restart, a studio that comes back) is the p2p viewer's, once it adopts.
+ */
+function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string) {
+  const page = globalThis as unknown as Window & Record<string, unknown>
+  try {
+    const startedAt = performance.now()
+    let sessionId: string | null = null
+    try {
+      sessionId = page.localStorage.getItem(sessionKey)
+      if (!sessionId) page.localStorage.setItem(sessionKey, sessionId = crypto.randomUUID())
+    }
+    catch {
+      sessionId ??= crypto.randomUUID()
+    }
+    let shown = () => {}
+    const pictured = new Promise<void>(resolve => (shown = resolve))
+    const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws`)
+    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: false, pictured, startedAt }
+    const send = (message: unknown) => socket.send(JSON.stringify(message))
+    /** The studio's candidates that came before its offer. */
+    const waiting: RTCIceCandidateInit[] = []
+    socket.onopen = () => send({ type: 'register', livestreamId, sessionId })
+    socket.onclose = () => shown()
+    socket.onmessage = (event) => {
+      let message: { type: string, from?: string, offer?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit | null, livestream?: { status: string } }
+      try {
+        message = JSON.parse(String(event.data))
+      }
+      catch {
+        return
+      }
+      if (message.type === 'webrtc_offer' && !early.pc) return void answer(message.from!, message.offer!)
+      if (message.type === 'webrtc_ice_candidate' && message.candidate && (!early.pc || message.from === early.studioId)) {
+        if (early.pc) early.pc.addIceCandidate(message.candidate).catch(() => {})
+        else waiting.push(message.candidate)
+        return
+      }
+      early.heard.push(message)
+      if (message.type === 'registered' && message.livestream?.status === 'live') {
+        send({ type: 'webrtc_register', userType: 'customer' })
+        send({ type: 'webrtc_new_customer' })
+        early.asked = true
+      }
+    }
+    const answer = (from: string, offer: RTCSessionDescriptionInit) => {
+      performance.mark('wrencos:p2p-offer')
+      const pc = new RTCPeerConnection({ iceServers })
+      early.pc = pc
+      early.studioId = from
+      pc.onicecandidate = ({ candidate }) => candidate && send({ type: 'webrtc_ice_candidate', to: from, candidate: candidate.toJSON() })
+      pc.ontrack = (event) => {
+        const video = page.document.querySelector<HTMLVideoElement>('video[data-early-video]')
+        const stream = event.streams[0] ?? new MediaStream([event.track])
+        if (!video || video.srcObject === stream) return
+        video.srcObject = stream
+        video.play().catch(() => {})
+        video.requestVideoFrameCallback(() => {
+          performance.mark('wrencos:p2p-frame')
+          shown()
+        })
+      }
+      pc.onconnectionstatechange = () => pc.connectionState === 'failed' && shown()
+      pc.setRemoteDescription(offer)
+        .then(() => Promise.all(waiting.splice(0).map(candidate => pc.addIceCandidate(candidate).catch(() => {}))))
+        .then(() => pc.setLocalDescription())
+        .then(() => send({ type: 'webrtc_answer', to: from, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }))
+        .catch(() => shown())
+    }
+    page[key] = early
+  }
+  catch {
+    // No WebSocket or WebRTC here: the room opens its own and says why.
+  }
+}
+
+/** The inline script for a live p2p show's page: its id and the ICE servers, escaped for a <script>. */
+export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[]): string {
+  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)})`
+}
+
+/**
+ * The early session for `livestreamId`, taken once, with its socket still open (a second call,
+ * another show's page, or a socket that closed, gets none; what it made is let go).
+ */
+export function takeEarlyP2p(livestreamId: string): EarlyP2p | undefined {
+  if (typeof window === 'undefined') return undefined
+  const holder = window as unknown as Record<string, EarlyP2p | undefined>
+  const early = holder[EARLY_P2P_KEY]
+  if (!early) return undefined
+  holder[EARLY_P2P_KEY] = undefined
+  if (early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId()) return early
+  early.pc?.close()
+  early.socket.close(1000)
+  return undefined
+}
