@@ -10,6 +10,7 @@
 import { EARLY_P2P_KEY } from '#shared/utils/early-entry'
 import type { ServerMessage } from '#shared/schemas/socket'
 import { scriptSafeJson } from '#shared/utils/script-json'
+import { playInEarlyPlayer } from './early-picture'
 import { SESSION_KEY, viewerSessionId } from './viewer-session'
 
 /** What the inline script leaves on `window` for the room to adopt. */
@@ -36,7 +37,7 @@ export interface EarlyP2p {
  * PROTOCOL.md's p2p signaling for the first offer only; everything after (a second offer, a
  * restart, a studio that comes back) is the p2p viewer's, once it adopts.
  */
-function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string) {
+function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string, play: typeof playInEarlyPlayer) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
     const startedAt = performance.now()
@@ -84,17 +85,7 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       early.pc = pc
       early.studioId = from
       pc.onicecandidate = ({ candidate }) => candidate && send({ type: 'webrtc_ice_candidate', to: from, candidate: candidate.toJSON() })
-      pc.ontrack = (event) => {
-        const video = page.document.querySelector<HTMLVideoElement>('video[data-early-video]')
-        const stream = event.streams[0] ?? new MediaStream([event.track])
-        if (!video || video.srcObject === stream) return
-        video.srcObject = stream
-        video.play().catch(() => {})
-        video.requestVideoFrameCallback(() => {
-          performance.mark('wrencos:p2p-frame')
-          shown()
-        })
-      }
+      pc.ontrack = event => play(event, 'wrencos:p2p-frame', shown)
       pc.onconnectionstatechange = () => pc.connectionState === 'failed' && shown()
       pc.setRemoteDescription(offer)
         .then(() => Promise.all(waiting.splice(0).map(candidate => pc.addIceCandidate(candidate).catch(() => {}))))
@@ -111,7 +102,7 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
 
 /** The inline script for a live p2p show's page: its id and the ICE servers, escaped for a <script>. */
 export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[]): string {
-  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)})`
+  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)},${playInEarlyPlayer.toString()})`
 }
 
 /**

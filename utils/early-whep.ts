@@ -7,6 +7,7 @@
 
 import { EARLY_WHEP_KEY } from '#shared/utils/early-entry'
 import { scriptSafeJson } from '#shared/utils/script-json'
+import { playInEarlyPlayer } from './early-picture'
 
 /** What the inline script leaves on `window` for the WHEP viewer to adopt. */
 export interface EarlyWhep {
@@ -28,7 +29,7 @@ export interface EarlyWhep {
  * names `window` and `document`, which it is compiled in). Failures are left for the WHEP viewer,
  * which opens a session of its own.
  */
-function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
+function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string, play: typeof playInEarlyPlayer) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
     const startedAt = performance.now()
@@ -38,18 +39,7 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
     const pc = new RTCPeerConnection({ iceServers })
     pc.addTransceiver('video', { direction: 'recvonly' })
     pc.addTransceiver('audio', { direction: 'recvonly' })
-    pc.ontrack = (event) => {
-      const video = page.document.querySelector<HTMLVideoElement>('video[data-early-video]')
-      const stream = event.streams[0] ?? new MediaStream([event.track])
-      if (!video || video.srcObject === stream) return
-      video.srcObject = stream
-      video.play().catch(() => {})
-      // Its first frame on screen (audio and video share the stream, so whichever track comes first).
-      video.requestVideoFrameCallback(() => {
-        performance.mark('wrencos:whep-frame')
-        shown()
-      })
-    }
+    pc.ontrack = event => play(event, 'wrencos:whep-frame', shown)
     pc.addEventListener('connectionstatechange', () => pc.connectionState === 'failed' && shown())
     // A host candidate is in the offer, so the server can check towards the browser at once
     // rather than when the viewer trickles it. The offer leaves with the first one (Chromium's
@@ -85,7 +75,7 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string) {
 
 /** The inline script for a live show's page: its WHEP path and the ICE servers, escaped for a <script>. */
 export function earlyWhepScript(url: string, iceServers: RTCIceServer[]): string {
-  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${scriptSafeJson(EARLY_WHEP_KEY)})`
+  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${scriptSafeJson(EARLY_WHEP_KEY)},${playInEarlyPlayer.toString()})`
 }
 
 /** Where the page keeps its early session; none on the server. */

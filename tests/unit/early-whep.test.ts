@@ -10,17 +10,19 @@ describe('the early WHEP script of a live page', () => {
     expect(script).toContain('"/api/livestreams/abc/whep"')
     expect(script).toContain('\\u003c/script>')
     // It is a function called at once, with nothing of the app's modules in it.
-    expect(script).toMatch(/^\(function \w+\(url, iceServers, key\) \{/)
+    expect(script).toMatch(/^\(function \w+\(url, iceServers, key, play\) \{/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
   })
 
   it('and a p2p show\'s: its id, the ICE servers, and where the viewer session id is kept', () => {
     const script = earlyP2pScript('abc', [{ urls: 'turn:turn.example.com', username: '</script>', credential: 'x' }])
     expect(script).not.toMatch(/<\/script/i)
-    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key\) \{/)
+    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key, play\) \{/)
     expect(script).toContain('"abc"')
     expect(script).toContain('"wrencos:viewer-session"')
     expect(script).toContain(JSON.stringify(EARLY_P2P_KEY))
+    // The early player's part comes along as a function of its own, in the script.
+    expect(script).toMatch(/,function \w+\(event, frameMark, shown\) \{[^]*requestVideoFrameCallback/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
   })
 })
