@@ -73,6 +73,9 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
         return
       }
       early.heard.push(message)
+      // Refused (the studio is not there yet, the show is over): no picture is coming soon, and
+      // the app, which says why and asks again, need not wait for one.
+      if (message.type === 'error') shown()
       if (message.type === 'registered' && message.livestream?.status === 'live') {
         send({ type: 'webrtc_register', userType: 'customer' })
         send({ type: 'webrtc_new_customer' })
