@@ -81,7 +81,7 @@ const SATURATED = 0.95
  * behind (5 % lost) without ever being judged behind.
  */
 const LAG_SMOOTHING_MS = 500
-/** Packets waiting longer than this (ms), smoothed, on a thread past its budget: nobody more, for a second after. */
+/** Packets waiting longer than this (ms), smoothed, on a thread busy with its own work (busyWithViewers): nobody more, for a second after. */
 const ADMIT_LAG_MS = 150
 const LATE_REFUSES_FOR_MS = 1000
 /** Packets waiting longer than this, smoothed, for LASTING_MS on end: more viewers than the thread can feed, the newest go. */
