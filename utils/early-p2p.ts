@@ -10,6 +10,7 @@
 import { EARLY_P2P_KEY } from '#shared/utils/early-entry'
 import type { ServerMessage } from '#shared/schemas/socket'
 import { scriptSafeJson } from '#shared/utils/script-json'
+import { currentEmbedToken } from './embed-auth'
 import { playInEarlyPlayer } from './early-picture'
 import { SESSION_KEY, viewerSessionId } from './viewer-session'
 
@@ -37,9 +38,18 @@ export interface EarlyP2p {
  * PROTOCOL.md's p2p signaling for the first offer only; everything after (a second offer, a
  * restart, a studio that comes back) is the p2p viewer's, once it adopts.
  */
-function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string, play: typeof playInEarlyPlayer) {
+function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string, play: typeof playInEarlyPlayer, signedInKey: string | null) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
+    let signedIn = false
+    try {
+      signedIn = !!signedInKey && !!page.sessionStorage.getItem(signedInKey)
+    }
+    catch {
+      // Storage refused: no token kept, so nobody is signed in here.
+    }
+    // The app signs this frame's socket with a ticket of its own (useLiveSocket): it opens it.
+    if (signedIn) return
     const startedAt = performance.now()
     let sessionId: string | null = null
     try {
@@ -103,14 +113,18 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
   }
 }
 
-/** The inline script for a live p2p show's page: its id and the ICE servers, escaped for a <script>. */
-export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[]): string {
-  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)},${playInEarlyPlayer.toString()})`
+/**
+ * The inline script for a live p2p show's page: its id and the ICE servers, escaped for a <script>.
+ * `signedInKey`: a sessionStorage key (the embedded player's token) whose presence leaves the socket to the app.
+ */
+export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[], signedInKey?: string): string {
+  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)},${playInEarlyPlayer.toString()},${scriptSafeJson(signedInKey ?? null)})`
 }
 
 /**
  * The early session for `livestreamId`, taken once, with its socket still open (a second call,
- * another show's page, or a socket that closed, gets none; what it made is let go).
+ * another show's page, a socket that closed, or an embedded player whose guest signed in since,
+ * gets none; what it made is let go).
  */
 export function takeEarlyP2p(livestreamId: string): EarlyP2p | undefined {
   if (typeof window === 'undefined') return undefined
@@ -118,7 +132,7 @@ export function takeEarlyP2p(livestreamId: string): EarlyP2p | undefined {
   const early = holder[EARLY_P2P_KEY]
   if (!early) return undefined
   holder[EARLY_P2P_KEY] = undefined
-  if (early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId()) return early
+  if (early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId() && !currentEmbedToken()) return early
   early.pc?.close()
   early.socket.close(1000)
   return undefined

@@ -1,5 +1,5 @@
-// A customer opening a p2p show that is already live (PROTOCOL.md, "First frame"): the page's
-// inline script opens the socket, registers and answers the studio's offer before the app
+// A customer opening a p2p show that is already live (PROTOCOL.md, "First frame"), on the live
+// page or in the embedded player: the page's inline script opens the socket, registers and answers the studio's offer before the app
 // hydrates; the room then adopts that socket and connection, so the studio makes one connection
 // for the customer, not two, and the room's state comes from what the early socket heard.
 import { describe, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ import { endShow, hostGoesLive } from '../support/studio'
 describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake camera)', () => {
   const chromium = useChromium()
 
-  it('answers the studio from the HTML\'s script, and the room adopts that socket and connection', { timeout: 90_000 }, async () => {
+  it.each([['the live page', 'live'], ['the embedded player', 'embed']])('%s answers the studio from the HTML\'s script, and the room adopts that socket and connection', { timeout: 90_000 }, async (_, path) => {
     const stream = await createStream({ title: `Early p2p ${Date.now()}`, quality: '480p' })
     const host = await adminContext(chromium())
     const { page: studio, problems: studioProblems } = await watchedPage(host)
@@ -25,12 +25,12 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     // Every frame the page's sockets send, to count its registrations.
     const sent: string[] = []
     page.on('websocket', socket => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
-    await page.goto(appURL(`/live/${stream.id}`))
+    await page.goto(appURL(`/${path}/${stream.id}`))
     await expectLiveVideo(page)
 
     // The offer was answered before the page finished hydrating.
     const marks = await page.evaluate(() => Object.fromEntries(['wrencos:p2p-offer', 'wrencos:p2p-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
-    console.info(`p2p: the studio's offer reached the page ${Math.round(marks['wrencos:p2p-offer']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:p2p-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
+    console.info(`p2p, ${path}: the studio's offer reached the page ${Math.round(marks['wrencos:p2p-offer']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:p2p-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
     expect(marks['wrencos:p2p-offer']).toBeGreaterThan(0)
     expect(marks['wrencos:p2p-offer']).toBeLessThan(marks['wrencos:hydrated']!)
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { deferredEntryScript, EARLY_P2P_KEY, EARLY_WHEP_KEY } from '../../shared/utils/early-entry'
 import { earlyP2pScript } from '../../utils/early-p2p'
 import { earlyWhepScript } from '../../utils/early-whep'
+import { EMBED_TOKEN_KEY } from '../../utils/embed-auth'
 
 describe('the early WHEP script of a live page', () => {
   it('carries its values as JSON that cannot end the <script> it sits in, and only the page\'s own globals', () => {
@@ -17,13 +18,39 @@ describe('the early WHEP script of a live page', () => {
   it('and a p2p show\'s: its id, the ICE servers, and where the viewer session id is kept', () => {
     const script = earlyP2pScript('abc', [{ urls: 'turn:turn.example.com', username: '</script>', credential: 'x' }])
     expect(script).not.toMatch(/<\/script/i)
-    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key, play\) \{/)
+    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key, play, signedInKey\) \{/)
     expect(script).toContain('"abc"')
     expect(script).toContain('"wrencos:viewer-session"')
     expect(script).toContain(JSON.stringify(EARLY_P2P_KEY))
     // The early player's part comes along as a function of its own, in the script.
     expect(script).toMatch(/,function \w+\(event, frameMark, shown\) \{[^]*requestVideoFrameCallback/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
+  })
+
+  it('opens the show\'s socket, but not in an embedded player whose guest is signed in (the app signs that one)', () => {
+    const opened: string[] = []
+    const storage = (entries: Record<string, string>) => ({ getItem: (key: string) => entries[key] ?? null, setItem: (key: string, value: string) => void (entries[key] = value) })
+    vi.stubGlobal('WebSocket', function WebSocket(url: string) {
+      opened.push(url)
+    })
+    vi.stubGlobal('location', { protocol: 'http:', host: 'localhost:3000' })
+    vi.stubGlobal('localStorage', storage({}))
+    const holder = globalThis as Record<string, unknown>
+    try {
+      vi.stubGlobal('sessionStorage', storage({ [EMBED_TOKEN_KEY]: 'a guest\'s token' }))
+      new Function(earlyP2pScript('abc', [], EMBED_TOKEN_KEY))()
+      expect(opened).toEqual([])
+      expect(holder[EARLY_P2P_KEY]).toBeUndefined()
+
+      vi.stubGlobal('sessionStorage', storage({}))
+      new Function(earlyP2pScript('abc', [], EMBED_TOKEN_KEY))()
+      expect(opened).toEqual(['ws://localhost:3000/_ws'])
+      expect(holder[EARLY_P2P_KEY]).toMatchObject({ livestreamId: 'abc', asked: false })
+    }
+    finally {
+      vi.unstubAllGlobals()
+      holder[EARLY_P2P_KEY] = undefined
+    }
   })
 })
 
