@@ -22,7 +22,7 @@ export interface EarlyP2p {
   sessionId: string
   /** Every frame the socket heard that the script did not consume (the room's state, chat), in order. */
   heard: ServerMessage[]
-  /** It asked the studio for video (the show was live when it registered). */
+  /** It asked the studio for video (with its registration; false again if the show was not live by then). */
   asked: boolean
   /** The connection answering the studio's offer, and the studio's connection id, once an offer came. */
   pc?: RTCPeerConnection
@@ -66,7 +66,14 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     const send = (message: unknown) => socket.send(JSON.stringify(message))
     /** The studio's candidates that came before its offer. */
     const waiting: RTCIceCandidateInit[] = []
-    socket.onopen = () => send({ type: 'register', livestreamId, sessionId })
+    // The page was rendered live: the request for video goes with the registration, not a round
+    // trip after it (the server handles a socket's frames in order, so it follows `registered`).
+    socket.onopen = () => {
+      send({ type: 'register', livestreamId, sessionId })
+      send({ type: 'webrtc_register', userType: 'customer' })
+      send({ type: 'webrtc_new_customer' })
+      early.asked = true
+    }
     socket.onclose = () => shown()
     socket.onmessage = (event) => {
       let message: { type: string, from?: string, offer?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit | null, livestream?: { status: string } }
@@ -86,11 +93,9 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       // Refused (the studio is not there yet, the show is over): no picture is coming soon, and
       // the app, which says why and asks again, need not wait for one.
       if (message.type === 'error') shown()
-      if (message.type === 'registered' && message.livestream?.status === 'live') {
-        send({ type: 'webrtc_register', userType: 'customer' })
-        send({ type: 'webrtc_new_customer' })
-        early.asked = true
-      }
+      // The show ended between the render and the registration: the request was refused, and the
+      // app asks when it is live again.
+      if (message.type === 'registered' && message.livestream?.status !== 'live') early.asked = false
     }
     const answer = (from: string, offer: RTCSessionDescriptionInit) => {
       performance.mark('wrencos:p2p-offer')
