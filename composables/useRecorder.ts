@@ -50,7 +50,11 @@ export function useRecorder(upload: ChunkUpload, timesliceMs = 2000) {
 
   /** Starts recording `stream`; `fromSeq` continues a recording the server already holds part of. */
   function start(stream: MediaStream, options: { fromSeq?: number, videoBitsPerSecond?: number } = {}) {
-    if (options.fromSeq !== undefined) nextSeq = options.fromSeq
+    // One recorder at a time: a second one would number its parts among the first one's.
+    if (recorder && recorder.state !== 'inactive') recorder.stop()
+    // Never back over parts this tab has numbered and not yet sent: the server's count does not
+    // know them yet, and a part taking their number would replace one.
+    if (options.fromSeq !== undefined) nextSeq = Math.max(nextSeq, options.fromSeq)
     const mimeType = recorderMimeType()
     const recorderOptions: RecorderOptions = {
       ...(mimeType ? { mimeType } : {}),

@@ -41,10 +41,15 @@ export function storagePaths(dataDir: string): StoragePaths {
 
 /** The media type a file really holds, from its first bytes, whatever its name or header claims. */
 export async function sniffMediaType(path: string): Promise<string | null> {
+  return sniffBytes(await readHead(path, 16))
+}
+
+/** A file's first `length` bytes (fewer if it is shorter). */
+export async function readHead(path: string, length: number): Promise<Buffer> {
   const handle = await open(path, 'r')
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(16), 0, 16, 0)
-    return sniffBytes(buffer.subarray(0, bytesRead))
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0)
+    return buffer.subarray(0, bytesRead)
   }
   finally {
     await handle.close()

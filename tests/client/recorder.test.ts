@@ -38,6 +38,26 @@ describe('useRecorder', () => {
     expect(recorder.busy.value).toBe(false)
   })
 
+  it('numbers a new recording after the parts still waiting to be sent, and keeps one recorder at a time', async () => {
+    vi.useFakeTimers()
+    const sent: Array<[number, string]> = []
+    let refusing = true
+    const recorder = useRecorder(async (seq, chunk) => {
+      if (refusing) throw new Error('HTTP 503')
+      sent.push([seq, await text(chunk)])
+    })
+    recorder.start(fakeStream())
+    FakeMediaRecorder.all[0]!.emit('a')
+    FakeMediaRecorder.all[0]!.emit('b')
+    // The server holds none of them yet (its count says 0): the tab's own parts 0 and 1 keep their numbers.
+    recorder.start(fakeStream(), { fromSeq: 0 })
+    expect(FakeMediaRecorder.all[0]!.state).toBe('inactive')
+    FakeMediaRecorder.all[1]!.emit('c')
+    refusing = false
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(sent).toEqual([[0, 'a'], [1, 'b'], [2, 'last'], [3, 'c']])
+  })
+
   it('retries a refused chunk until it is acknowledged, keeping the order and the count pending', async () => {
     vi.useFakeTimers()
     const attempts: number[] = []

@@ -155,6 +155,16 @@ describe('recording chunks', () => {
     expect((await api(`/api/livestreams/${stream.id}/recording`, admin())).body).toMatchObject({ chunks: 1, videoUrl: null })
   })
 
+  it('says what part 0 starts with when the recording is neither WebM nor MP4 (415)', async () => {
+    const stream = await liveStream()
+    await put(stream.id, 0, Buffer.from('no header here, a later part'))
+    await put(stream.id, 1, WEBM())
+    await api(`/api/livestreams/${stream.id}/stop`, { method: 'POST', ...admin() })
+    const response = await api(`/api/livestreams/${stream.id}/recording/finalize`, { method: 'POST', ...admin() })
+    expect(response.status).toBe(415)
+    expect(response.body.data).toEqual({ chunk: 0, bytes: 28, head: Buffer.from('no header here, ').toString('hex') })
+  })
+
   it('refuses to finalize with a hole in the sequence (409, naming what is missing)', async () => {
     const stream = await liveStream()
     await put(stream.id, 0, WEBM())
