@@ -310,14 +310,18 @@ async function runChat(viewerCount) {
     await viewers.measure()
     const withMedia = await chat()
     const media = await viewers.finish()
-    const row = (label, run) => ({
-      run: label, sockets: chatSockets, relayViewers: label === 'with media' ? viewerCount : 0,
-      p50: round(run.latency.p50), p99: round(run.latency.p99), lost: run.lost, serverCpuPercent: round(run.cpuPercent[0]),
+    // The viewers the relay kept and that received during the chat: the ratio is "with these".
+    const kept = media.filter(result => !result.letGo && result.kbps > 0)
+    const row = (label, run, relay = { offered: 0, kept: [] }) => ({
+      'run': label, 'sockets': chatSockets, 'relay viewers offered': relay.offered, 'kept, receiving': relay.kept.length,
+      'their kbit/s p50': relay.kept.length ? round(summarize(relay.kept.map(result => result.kbps)).p50) : '-',
+      'p50': round(run.latency.p50), 'p99': round(run.latency.p99), 'lost': run.lost, 'serverCpuPercent': round(run.cpuPercent[0]),
     })
     return {
-      rows: [row('without media', without), row('with media', withMedia)],
+      rows: [row('without media', without), row('with media', withMedia, { offered: viewerCount, kept })],
       p99Ratio: round(withMedia.latency.p99 / without.latency.p99, 2),
-      viewerKbpsDuringChat: round(summarize(media.map(result => result.kbps)).p50),
+      relayViewersKept: kept.length,
+      viewerKbpsDuringChat: kept.length ? round(summarize(kept.map(result => result.kbps)).p50) : 0,
       lost: without.lost + withMedia.lost,
     }
   }
@@ -366,7 +370,7 @@ if (opts.chat !== 'false') {
   console.log(`chat: ${chatSockets} sockets, ${opts.rate} lines/s, without media and with ${chatViewers} relay viewers`)
   chat = await runChat(chatViewers)
   printTable('Chat fan-out while the relay serves viewers', chat.rows)
-  console.log(`chat p99 with media / without: ${chat.p99Ratio}`)
+  console.log(`chat p99 with media / without: ${chat.p99Ratio} (${chat.relayViewersKept} of ${chatViewers} relay viewers kept, receiving)`)
 }
 const largestOf = list => list.length ? list.filter(run => run.met).at(-1)?.viewers ?? 0 : undefined
 const largestMet = largestOf(runs)
