@@ -12,6 +12,7 @@ import type { ServerMessage } from '#shared/schemas/socket'
 import { scriptSafeJson } from '#shared/utils/script-json'
 import { currentEmbedToken } from './embed-auth'
 import { playInEarlyPlayer } from './early-picture'
+import { takeEarlySession } from './early-session'
 import { SESSION_KEY, viewerSessionId } from './viewer-session'
 
 /** What the inline script leaves on `window` for the room to adopt. */
@@ -132,13 +133,10 @@ export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[],
  * gets none; what it made is let go).
  */
 export function takeEarlyP2p(livestreamId: string): EarlyP2p | undefined {
-  if (typeof window === 'undefined') return undefined
-  const holder = window as unknown as Record<string, EarlyP2p | undefined>
-  const early = holder[EARLY_P2P_KEY]
-  if (!early) return undefined
-  holder[EARLY_P2P_KEY] = undefined
-  if (early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId() && !currentEmbedToken()) return early
-  early.pc?.close()
-  early.socket.close(1000)
-  return undefined
+  return takeEarlySession<EarlyP2p>(EARLY_P2P_KEY,
+    early => early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId() && !currentEmbedToken(),
+    (early) => {
+      early.pc?.close()
+      early.socket.close(1000)
+    })
 }

@@ -8,6 +8,7 @@
 import { EARLY_WHEP_KEY } from '#shared/utils/early-entry'
 import { scriptSafeJson } from '#shared/utils/script-json'
 import { playInEarlyPlayer } from './early-picture'
+import { peekEarlySession, takeEarlySession } from './early-session'
 
 /** What the inline script leaves on `window` for the WHEP viewer to adopt. */
 export interface EarlyWhep {
@@ -78,22 +79,13 @@ export function earlyWhepScript(url: string, iceServers: RTCIceServer[]): string
   return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${scriptSafeJson(EARLY_WHEP_KEY)},${playInEarlyPlayer.toString()})`
 }
 
-/** Where the page keeps its early session; none on the server. */
-const earlyHolder = () => typeof window === 'undefined' ? undefined : window as unknown as Record<string, EarlyWhep | undefined>
-
 /** How long the page has waited for WebRTC already: since its early session for `url` started (0: none). */
 export function earlyWhepAge(url: string): number {
-  const early = earlyHolder()?.[EARLY_WHEP_KEY]
+  const early = peekEarlySession<EarlyWhep>(EARLY_WHEP_KEY)
   return early?.url === url ? performance.now() - early.startedAt : 0
 }
 
 /** The early session for `url`, taken once (a second call, or another show's page, gets none). */
 export function takeEarlyWhep(url: string): EarlyWhep | undefined {
-  const holder = earlyHolder()
-  const early = holder?.[EARLY_WHEP_KEY]
-  if (!holder || !early) return undefined
-  holder[EARLY_WHEP_KEY] = undefined
-  if (early.url === url) return early
-  early.pc.close()
-  return undefined
+  return takeEarlySession<EarlyWhep>(EARLY_WHEP_KEY, early => early.url === url, early => early.pc.close())
 }

@@ -3,6 +3,7 @@ import { deferredEntryScript, EARLY_P2P_KEY, EARLY_WHEP_KEY } from '../../shared
 import { earlyP2pScript } from '../../utils/early-p2p'
 import { earlyWhepScript } from '../../utils/early-whep'
 import { EMBED_TOKEN_KEY } from '../../utils/embed-auth'
+import { peekEarlySession, takeEarlySession } from '../../utils/early-session'
 
 describe('the early WHEP script of a live page', () => {
   it('carries its values as JSON that cannot end the <script> it sits in, and only the page\'s own globals', () => {
@@ -80,5 +81,28 @@ describe('the app\'s entry on a live page with an early session', () => {
     expect(await loadedAt(() => new Promise(() => {}))).toBe(2000)
     // A p2p show's page waits for its early picture the same way.
     expect(await loadedAt(() => new Promise(resolve => setTimeout(resolve, 300)), EARLY_P2P_KEY)).toBe(300)
+  })
+})
+
+describe('an early session left on the page', () => {
+  it('is taken once by the player it fits, and let go when it does not fit', () => {
+    const page: Record<string, unknown> = {}
+    vi.stubGlobal('window', page)
+    try {
+      const letGo = vi.fn()
+      page.key = { show: 'a' }
+      expect(peekEarlySession('key')).toEqual({ show: 'a' })
+      expect(takeEarlySession<{ show: string }>('key', early => early.show === 'a', letGo)).toEqual({ show: 'a' })
+      expect(takeEarlySession('key', () => true, letGo)).toBeUndefined()
+      expect(letGo).not.toHaveBeenCalled()
+
+      page.key = { show: 'b' }
+      expect(takeEarlySession<{ show: string }>('key', early => early.show === 'a', letGo)).toBeUndefined()
+      expect(letGo).toHaveBeenCalledWith({ show: 'b' })
+      expect(peekEarlySession('key')).toBeUndefined()
+    }
+    finally {
+      vi.unstubAllGlobals()
+    }
   })
 })
