@@ -312,16 +312,16 @@ async function runChat(viewerCount) {
     const media = await viewers.finish()
     // The viewers the relay kept and that received during the chat: the ratio is "with these".
     const kept = media.filter(result => !result.letGo && result.kbps > 0)
-    const row = (label, run, relay = { offered: 0, kept: [] }) => ({
-      'run': label, 'sockets': chatSockets, 'relay viewers offered': relay.offered, 'kept, receiving': relay.kept.length,
-      'their kbit/s p50': relay.kept.length ? round(summarize(relay.kept.map(result => result.kbps)).p50) : '-',
+    const keptKbps = kept.length ? round(summarize(kept.map(result => result.kbps)).p50) : 0
+    const row = (label, run, relay = { offered: 0, kept: 0, kbps: '-' }) => ({
+      'run': label, 'sockets': chatSockets, 'relay viewers offered': relay.offered, 'kept, receiving': relay.kept, 'their kbit/s p50': relay.kbps,
       'p50': round(run.latency.p50), 'p99': round(run.latency.p99), 'lost': run.lost, 'serverCpuPercent': round(run.cpuPercent[0]),
     })
     return {
-      rows: [row('without media', without), row('with media', withMedia, { offered: viewerCount, kept })],
+      rows: [row('without media', without), row('with media', withMedia, { offered: viewerCount, kept: kept.length, kbps: kept.length ? keptKbps : '-' })],
       p99Ratio: round(withMedia.latency.p99 / without.latency.p99, 2),
       relayViewersKept: kept.length,
-      viewerKbpsDuringChat: kept.length ? round(summarize(kept.map(result => result.kbps)).p50) : 0,
+      viewerKbpsDuringChat: keptKbps,
       lost: without.lost + withMedia.lost,
     }
   }

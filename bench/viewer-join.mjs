@@ -74,6 +74,8 @@ async function scriptBytesGzip(page) {
 /** How long a viewer waits for the first frame before it counts as missed. */
 const MISSED_AFTER_MS = 20_000
 const missed = []
+/** A first frame, rounded for the results, or null for a viewer who missed. */
+const roundOrMissed = value => value === null ? null : round(value)
 
 /**
  * One fresh viewer opens `url`: its first frame and where its time went; its context stays open
@@ -127,7 +129,7 @@ async function measureJoins(browser, url) {
     }
   }
   const frame = summarize(firstFrames.filter(value => value !== null))
-  return { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(value => value === null ? null : round(value)), milestones, script }
+  return { median: round(frame.p50), p90: round(frame.p90), max: round(frame.max), all: firstFrames.map(roundOrMissed), milestones, script }
 }
 
 /**
@@ -140,8 +142,7 @@ async function measureCrowds(browser, url) {
   const late = await joinOnce(browser, url)
   for (const viewer of watching) await viewer.context.close()
   const together = await Promise.all([0, 1, 2].map(() => joinOnce(browser, url)))
-  const ms = value => value === null ? null : round(value)
-  return { watching: watching.length, lateJoinerMs: ms(late.firstFrame), togetherMs: together.map(joined => ms(joined.firstFrame)) }
+  return { watching: watching.length, lateJoinerMs: roundOrMissed(late.firstFrame), togetherMs: together.map(joined => roundOrMissed(joined.firstFrame)) }
 }
 
 /**

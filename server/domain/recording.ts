@@ -9,7 +9,7 @@ import type { ReplayRun } from '#shared/types/models'
 import { newId } from '../db/ids'
 import { chunkName, listChunks } from '../media/chunks'
 import { NotWebmError, makeSeekable, type RecorderRun } from '../media/webm-seekable'
-import { concatenateFiles, publishFile, readHead, removeQuietly, sniffMediaType } from '../utils/files'
+import { concatenateFiles, publishFile, readHead, removeQuietly, sniffBytes } from '../utils/files'
 import type { Core } from './core'
 import { DomainError } from './errors'
 import { findLivestream, setLivestreamMedia } from './livestreams'
@@ -170,11 +170,12 @@ async function finalizeNow(core: Core, livestreamId: string): Promise<{ videoUrl
 async function joinAndPublish(core: Core, stream: Awaited<ReturnType<typeof findLivestream>>, dir: string, seqs: number[]) {
   const livestreamId = stream.id
   const first = join(dir, chunkName(0))
-  const mediaType = await sniffMediaType(first)
+  const head = await readHead(first, 16)
+  const mediaType = sniffBytes(head)
   if (mediaType !== 'video/webm' && mediaType !== 'video/mp4') {
     // What part 0 starts with, for whoever has to find out which recorder sent it.
     const bytes = (await stat(first)).size
-    throw new DomainError('unsupported', 'the recording is not WebM or MP4', { chunk: 0, bytes, head: (await readHead(first, 16)).toString('hex') })
+    throw new DomainError('unsupported', 'the recording is not WebM or MP4', { chunk: 0, bytes, head: head.toString('hex') })
   }
   await mkdir(core.paths.incoming, { recursive: true })
   const joined = join(core.paths.incoming, `${newId()}.recording`)
