@@ -14,6 +14,6 @@ export function useEarlyVideo(livestream: Livestream | undefined, media: MediaIn
   const iceServers = useRuntimeConfig().public.iceServers as RTCIceServer[]
   const script = media.mode === 'p2p'
     ? earlyP2pScript(livestream.id, iceServers, signedInKey)
-    : media.whepUrl ? earlyWhepScript(new URL(media.whepUrl).pathname, iceServers) : null
+    : media.whepUrl ? earlyWhepScript(new URL(media.whepUrl).pathname, iceServers, !!media.hlsUrl) : null
   if (script) useHead({ script: [{ innerHTML: script, tagPosition: 'head' }] })
 }

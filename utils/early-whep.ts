@@ -9,17 +9,22 @@ import { EARLY_WHEP_KEY } from '#shared/utils/early-entry'
 import { scriptSafeJson } from '#shared/utils/script-json'
 import { playInEarlyPlayer } from './early-picture'
 import { peekEarlySession, takeEarlySession } from './early-session'
+import { UNANSWERED_CHECKS_MS, whenUnreachable } from './ice-reachability'
 
 /** What the inline script leaves on `window` for the WHEP viewer to adopt. */
 export interface EarlyWhep {
   url: string
+  /** Whether the show has HLS for a page WebRTC cannot serve (the app then fetches its player early). */
+  hls: boolean
   pc: RTCPeerConnection
   /** The POST's outcome: the session's Location once answered (201), else the status and what it said. */
   answered: Promise<{ status: number, location?: string, retryAfter?: number, message?: string }>
   /** Settles once the offer has left (or could not be made). */
   posted: Promise<void>
-  /** Settles once the early player shows its first frame, or the session has failed. */
+  /** Settles once the early player shows its first frame, or the session has failed or cannot connect from here. */
   pictured: Promise<void>
+  /** Settles if the answered session cannot connect from this network (utils/ice-reachability.ts); else never. */
+  unreachable: Promise<void>
   /** When the session was started (performance.now()): the page has waited for WebRTC since then. */
   startedAt: number
 }
@@ -30,7 +35,7 @@ export interface EarlyWhep {
  * names `window` and `document`, which it is compiled in). Failures are left for the WHEP viewer,
  * which opens a session of its own.
  */
-function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string, play: typeof playInEarlyPlayer) {
+function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, key: string, play: typeof playInEarlyPlayer, cannotReach: typeof whenUnreachable, unansweredMs: number) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
     const startedAt = performance.now()
@@ -67,16 +72,29 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], key: string, pl
     })
     answered.catch(() => {}).finally(sent)
     answered.then(outcome => outcome.status !== 201 && shown(), () => shown())
-    page[key] = { url, pc, answered, posted, pictured, startedAt }
+    // A network WebRTC cannot cross ends the app's wait for the early picture now, so the page
+    // plays HLS a second and more sooner than after HLS_AFTER_MS (the WHEP viewer takes this too).
+    const unreachable = answered.then(outcome => outcome.status === 201 ? cannotReach(pc, unansweredMs) : new Promise<void>(() => {}))
+    unreachable.then(shown, () => {})
+    page[key] = { url, hls, pc, answered, posted, pictured, unreachable, startedAt }
   }
   catch {
     // No WebRTC here, or it refused: the room's player tries again and says why.
   }
 }
 
-/** The inline script for a live show's page: its WHEP path and the ICE servers, escaped for a <script>. */
-export function earlyWhepScript(url: string, iceServers: RTCIceServer[]): string {
-  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${scriptSafeJson(EARLY_WHEP_KEY)},${playInEarlyPlayer.toString()})`
+/** The inline script for a live show's page: its WHEP path, the ICE servers and whether it has HLS, escaped for a <script>. */
+export function earlyWhepScript(url: string, iceServers: RTCIceServer[], hls: boolean): string {
+  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${hls},${scriptSafeJson(EARLY_WHEP_KEY)},${playInEarlyPlayer.toString()},${whenUnreachable.toString()},${UNANSWERED_CHECKS_MS})`
+}
+
+/**
+ * Settles once the page's early session shows that WebRTC cannot serve it now: the show is full
+ * (503), or this network lets no connection through. Never settles otherwise.
+ */
+export function earlyWhepCannotPlay(early: EarlyWhep): Promise<void> {
+  const full = early.answered.then(outcome => outcome.status === 503 ? undefined : new Promise<void>(() => {}), () => new Promise<void>(() => {}))
+  return Promise.race([full, early.unreachable])
 }
 
 /** How long the page has waited for WebRTC already: since its early session for `url` started (0: none). */

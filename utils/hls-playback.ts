@@ -12,9 +12,16 @@ export interface HlsPlayback {
 /** Segments are 1 s: two behind the live edge is a steady picture a few seconds late. */
 const LIVE_SYNC_SEGMENTS = 2
 
+/**
+ * hls.js, fetched and compiled once (about 180 KB compressed). Called early by a page whose early
+ * session already shows that WebRTC cannot serve it (plugins/early-whep.client.ts), so the module
+ * comes beside the app's hydration rather than after it.
+ */
+export const loadHls = () => import('hls.js')
+
 export async function playHls(video: HTMLVideoElement, url: string): Promise<HlsPlayback> {
   const play = () => video.play().catch(() => {})
-  const { default: Hls } = await import('hls.js')
+  const { default: Hls } = await loadHls()
   if (!Hls.isSupported()) return playNatively(video, url, play)
   const hls = new Hls({ liveSyncDurationCount: LIVE_SYNC_SEGMENTS, backBufferLength: 10 })
   hls.on(Hls.Events.MANIFEST_PARSED, play)

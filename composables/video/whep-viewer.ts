@@ -1,5 +1,6 @@
 import { earlyWhepAge, takeEarlyWhep } from '../../utils/early-whep'
 import { HttpSignaling, SignalingError } from '../../utils/http-signaling'
+import { UNANSWERED_CHECKS_MS, whenUnreachable } from '../../utils/ice-reachability'
 import { viewerSessionId } from '../../utils/viewer-session'
 import { mediaArrives, watchStalls } from './media-flow'
 import type { ViewerVideo, ViewerVideoOptions } from './types'
@@ -33,8 +34,8 @@ export interface WhepViewerOptions extends ViewerVideoOptions {
  * server whatever the audience. While the host reconnects the connection stays and the last frame
  * with it (the room says so with media_state); a full show is asked again after its Retry-After;
  * a connection that fails is made again, with backoff. Where the server packages HLS, a page that
- * WebRTC cannot serve (full, or no connection within HLS_AFTER_MS) plays that meanwhile, and goes
- * back to WebRTC when a connection comes up.
+ * WebRTC cannot serve (full, a network its checks cannot cross, or no connection within
+ * HLS_AFTER_MS) plays that meanwhile, and goes back to WebRTC when a connection comes up.
  */
 export function createWhepViewer(options: WhepViewerOptions): ViewerVideo {
   const { socket, picture, url, hlsUrl: hlsSource } = options
@@ -148,6 +149,8 @@ export function createWhepViewer(options: WhepViewerOptions): ViewerVideo {
     const early = takeEarlyWhep(url)
     const made = links.open({ connection: early?.pc, onCandidate: candidate => signaling?.trickle(candidate) })
     signaling = new HttpSignaling(url, made)
+    // UDP blocked, say: HLS now rather than at HLS_AFTER_MS; this connection keeps trying meanwhile.
+    void (early?.unreachable ?? whenUnreachable(made.connection, UNANSWERED_CHECKS_MS)).then(() => links.current === made && toHls())
     try {
       if (early) await signaling.adopt(await early.answered)
       else {

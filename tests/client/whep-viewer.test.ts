@@ -208,6 +208,39 @@ describe('the WHEP viewer', () => {
       viewer.close()
     }
   })
+
+  it('plays HLS as soon as its connectivity checks go unanswered for a second, and keeps trying WebRTC', async () => {
+    fakeSignalingServer()
+    const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
+    viewer.start()
+    await settle()
+    const peer = FakePeerConnection.all[0]!
+    peer.ice.checksSent = 4
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(viewer.hlsUrl).toBeNull()
+    peer.ice.checksSent = 20
+    await vi.advanceTimersByTimeAsync(300)
+    expect(viewer.hlsUrl).toMatch(/^\/live\/s1\/hls\/index\.m3u8\?v=/)
+    expect(viewer.state).toBe('connecting')
+    expect(peer.closed).toBe(false)
+    // The connection comes up after all (the network let it through): back on WebRTC.
+    peer.become('connected')
+    expect(viewer.hlsUrl).toBeNull()
+    viewer.close()
+  })
+
+  it('plays HLS at once when ICE found no candidate of its own, and never while checks are answered', async () => {
+    for (const ice of [{ ownCandidates: 0, checksSent: 0, checksAnswered: 0 }, { ownCandidates: 1, checksSent: 30, checksAnswered: 1 }]) {
+      fakeSignalingServer()
+      const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
+      viewer.start()
+      await settle()
+      FakePeerConnection.all.at(-1)!.ice = ice
+      await vi.advanceTimersByTimeAsync(2000)
+      expect(viewer.hlsUrl === null).toBe(ice.checksAnswered > 0)
+      viewer.close()
+    }
+  })
 })
 
 /** Media arriving on `peer`, as a real connection receives it: more bytes every 100 ms. */

@@ -143,7 +143,8 @@ describe.skipIf(!haveFfmpeg)('HLS when WebRTC cannot serve a customer (Chromium)
       const statuses: number[] = []
       context.on('response', response => response.url().endsWith('/whep') && statuses.push(response.status()))
       const openedAt = Date.now()
-      const { page, problems } = await openLivePage(context, id)
+      // Timed from the moment the page opens, not from when its network goes quiet (HLS never does).
+      const { page, problems } = await openLivePage(context, id, { waitUntil: 'commit' })
       await expect.poll(() => onHls(page), { timeout: 6000, interval: 100 }).toBe(true)
       // Its first HLS picture, then proof that the pictures keep coming.
       await expect.poll(() => page.getByTestId('live-video').evaluate((video: HTMLVideoElement) => video.videoWidth), { timeout: 6000 - (Date.now() - openedAt), interval: 100 }).toBeGreaterThan(0)

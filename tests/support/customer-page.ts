@@ -3,9 +3,13 @@ import type { BrowserContext, Page } from 'playwright'
 import { expect } from 'vitest'
 import { appURL, watchedPage } from './browser'
 
-export async function openLivePage(context: BrowserContext, livestreamId: string) {
+/**
+ * `waitUntil`: 'networkidle' (the default) for a test that goes on to use the page; 'commit' for one
+ * that times what a customer sees, which a page still fetching (HLS segments, say) must not hold up.
+ */
+export async function openLivePage(context: BrowserContext, livestreamId: string, { waitUntil = 'networkidle' }: { waitUntil?: 'networkidle' | 'commit' } = {}) {
   const watched = await watchedPage(context)
-  await watched.page.goto(appURL(`/live/${livestreamId}`), { waitUntil: 'networkidle' })
+  await watched.page.goto(appURL(`/live/${livestreamId}`), { waitUntil })
   return watched
 }
 

@@ -7,13 +7,53 @@ import { peekEarlySession, takeEarlySession } from '../../utils/early-session'
 
 describe('the early WHEP script of a live page', () => {
   it('carries its values as JSON that cannot end the <script> it sits in, and only the page\'s own globals', () => {
-    const script = earlyWhepScript('/api/livestreams/abc/whep', [{ urls: 'turn:turn.example.com', username: '</script><script>alert(1)</script>', credential: 'x' }])
+    const script = earlyWhepScript('/api/livestreams/abc/whep', [{ urls: 'turn:turn.example.com', username: '</script><script>alert(1)</script>', credential: 'x' }], true)
     expect(script).not.toMatch(/<\/script/i)
     expect(script).toContain('"/api/livestreams/abc/whep"')
     expect(script).toContain('\\u003c/script>')
     // It is a function called at once, with nothing of the app's modules in it.
-    expect(script).toMatch(/^\(function \w+\(url, iceServers, key, play\) \{/)
+    expect(script).toMatch(/^\(function \w+\(url, iceServers, hls, key, play, cannotReach, unansweredMs\) \{/)
+    expect(script).toMatch(/,function \w+\(connection, unansweredMs\) \{[^]*getStats[^]*\},1000\)$/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
+  })
+
+  it('ends the app\'s wait for its picture once the answered session has no candidate of its own to connect from', async () => {
+    vi.useFakeTimers()
+    const holder = globalThis as Record<string, unknown>
+    class NoCandidates extends EventTarget {
+      connectionState = 'new'
+      iceGatheringState = 'complete'
+      localDescription = { sdp: 'v=0 offer' }
+      remoteDescription: unknown = null
+      addTransceiver() {}
+      async setLocalDescription() {}
+      async setRemoteDescription(answer: unknown) {
+        this.remoteDescription = answer
+      }
+
+      async getStats() {
+        return new Map()
+      }
+    }
+    vi.stubGlobal('RTCPeerConnection', NoCandidates)
+    vi.stubGlobal('fetch', async () => new Response('v=0 answer', { status: 201, headers: { location: '/session/1' } }))
+    try {
+      new Function(earlyWhepScript('/api/livestreams/abc/whep', [], true))()
+      const early = holder[EARLY_WHEP_KEY] as { pictured: Promise<void>, unreachable: Promise<void> }
+      const settled: string[] = []
+      void early.pictured.then(() => settled.push('pictured'))
+      void early.unreachable.then(() => settled.push('unreachable'))
+      await vi.advanceTimersByTimeAsync(100)
+      expect(settled).toEqual([])
+      // The offer waits up to 150 ms for a candidate (none comes); the first look, 250 ms after the answer, shows none.
+      await vi.advanceTimersByTimeAsync(400)
+      expect(settled.sort()).toEqual(['pictured', 'unreachable'])
+    }
+    finally {
+      vi.unstubAllGlobals()
+      vi.useRealTimers()
+      holder[EARLY_WHEP_KEY] = undefined
+    }
   })
 
   it('and a p2p show\'s: its id, the ICE servers, and where the viewer session id is kept', () => {

@@ -1,0 +1,48 @@
+/**
+ * How long a connection's checks may go unanswered before the page takes it that WebRTC cannot
+ * reach the server from here. On loopback and on a loaded machine an answer comes in milliseconds
+ * (the server is ICE-lite and answers every check it gets); Chromium sends about 16 checks in this
+ * time, so none answered means nothing gets through (UDP blocked on the way), not a slow server.
+ */
+export const UNANSWERED_CHECKS_MS = 1000
+
+/**
+ * Settles once `connection` shows that it cannot come up from this network: ICE gathered no
+ * candidate of its own (no interface it may use, or a policy that allows none), or its
+ * connectivity checks have gone unanswered for `unansweredMs`, or it failed. Without this, such a
+ * page only learns it from the time WebRTC has taken (HLS_AFTER_MS), or from ICE giving up, tens
+ * of seconds later. Stops looking once a check is answered, or the connection is up or closed: a
+ * connection that is merely slow never settles it.
+ *
+ * Serialized into the early WHEP script (utils/early-whep.ts), so plain browser APIs only.
+ */
+export function whenUnreachable(connection: RTCPeerConnection, unansweredMs: number): Promise<void> {
+  // Inside the function, which the early script carries without this module around it.
+  const lookEveryMs = 250
+  return new Promise((resolve) => {
+    let firstAskedAt = 0
+    const look = async () => {
+      const state = connection.connectionState
+      if (state === 'connected' || state === 'closed') return
+      if (state === 'failed') return resolve()
+      let own = 0
+      let asked = 0
+      let answered = 0
+      if (connection.remoteDescription) {
+        const stats = await connection.getStats().catch(() => null)
+        stats?.forEach((report: { type: string, requestsSent?: number, responsesReceived?: number }) => {
+          if (report.type === 'local-candidate') own++
+          if (report.type !== 'candidate-pair') return
+          asked += report.requestsSent ?? 0
+          answered += report.responsesReceived ?? 0
+        })
+        if (answered) return
+        if (asked) firstAskedAt ||= performance.now()
+        const nothingToSendFrom = stats && !own && connection.iceGatheringState === 'complete'
+        if (nothingToSendFrom || (firstAskedAt && performance.now() - firstAskedAt >= unansweredMs)) return resolve()
+      }
+      setTimeout(look, lookEveryMs)
+    }
+    void look()
+  })
+}
