@@ -43,6 +43,8 @@ export function whenUnreachable(connection: RTCPeerConnection, unansweredMs: num
       }
       setTimeout(look, lookEveryMs)
     }
-    void look()
+    // Not at once: a connection that comes up (most do, within this time) is never asked for its
+    // stats, which would take turns of the main thread its first frame needs.
+    setTimeout(look, lookEveryMs)
   })
 }
