@@ -109,6 +109,14 @@ export default defineNuxtConfig({
   // in dev and reloads the page, dropping the navigation that led there (seen after signing in).
   vite: { optimizeDeps: { include: ['zod'] } },
   typescript: { strict: true },
+  hooks: {
+    // hls.js (about 180 KB compressed) is for the few pages WebRTC cannot serve, fetched when one
+    // needs it (utils/hls-playback.ts). The entry's early plugin may ask for it, which would make it
+    // a dynamic import of the entry that every page prefetches: it is kept out of the hints.
+    'build:manifest': (manifest) => {
+      for (const [id, resource] of Object.entries(manifest)) if (id.includes('node_modules/hls.js/')) resource.prefetch = false
+    },
+  },
   eslint: { config: { stylistic: true } },
   // The customer's language (README, "Languages"): the URLs stay as they are (/live/:id is the
   // contract), the language comes from the visitor's choice (a cookie) or Accept-Language.

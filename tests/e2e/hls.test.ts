@@ -3,6 +3,8 @@
 // full (503), and a network that lets no UDP through (the page's WebRTC finds no candidate pair). The
 // publisher (a process of its own) sends a picture with a clock in it (bench/lib/clock-publisher.mjs),
 // so each page's delay behind the publisher is read off the picture it shows.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startClockPublisher, type ClockPublisher } from '../../bench/lib/clock-publisher.mjs'
@@ -11,7 +13,7 @@ import { api } from '../support/api'
 import { blockWebRtcMedia, screenshot, useAppServer, useChromium } from '../support/browser'
 import { chat, expectLiveVideo, giveName, openLivePage } from '../support/customer-page'
 import { haveFfmpeg } from '../support/media-source'
-import { startServer, type RunningServer } from '../support/server'
+import { ROOT, startServer, type RunningServer } from '../support/server'
 
 let server: RunningServer
 let admin: string
@@ -66,6 +68,15 @@ async function median(samples: () => Promise<number>, count = 5) {
 
 const onHls = (page: Page) => page.getByTestId('hls-badge').isVisible()
 
+/** The build's hls.js chunk: the one script with hls.js's own event names in it. */
+function hlsChunk(): string {
+  const dir = join(ROOT, '.output/public/_nuxt')
+  const name = readdirSync(dir).find(file => file.endsWith('.js') && readFileSync(join(dir, file), 'utf8').includes('hlsManifestLoading'))
+  if (!name) throw new Error('no hls.js chunk in the build')
+  return name
+}
+const fetchedHlsJs = (page: Page) => page.evaluate(name => performance.getEntriesByType('resource').some(entry => entry.name.endsWith(`/_nuxt/${name}`)), hlsChunk())
+
 describe.skipIf(!haveFfmpeg)('HLS when WebRTC cannot serve a customer (Chromium)', () => {
   const chromium = useChromium()
   let id: string
@@ -80,6 +91,12 @@ describe.skipIf(!haveFfmpeg)('HLS when WebRTC cannot serve a customer (Chromium)
     // The packager's first segments (a page that falls back earlier waits for them the same way).
     for (let i = 0; i < 100 && !(await fetch(`${server.baseURL}/live/${id}/hls/index.m3u8`)).ok; i++) await wait(300)
   }, 60_000)
+
+  it('keeps hls.js out of the live page\'s HTML: only a page WebRTC cannot serve fetches it', async () => {
+    const html = await (await fetch(`${server.baseURL}/live/${id}`)).text()
+    expect(html).toContain('data-early-video')
+    expect(html).not.toContain(hlsChunk())
+  })
 
   it('a customer who finds the show full watches HLS a few seconds behind, keeps chat and pins in step, and is back on WebRTC when a place frees', { timeout: 120_000 }, async () => {
     const contexts = await Promise.all([chromium().newContext(), chromium().newContext()])
@@ -152,6 +169,7 @@ describe.skipIf(!haveFfmpeg)('HLS when WebRTC cannot serve a customer (Chromium)
       expect(playing).toBeLessThan(6000)
       await expectLiveVideo(page)
       expect(statuses[0]).toBe(201)
+      expect(await fetchedHlsJs(page)).toBe(true)
       const hlsDelay = await median(() => delayOf(page))
       console.info(`HLS (UDP blocked): first HLS picture ${playing} ms after the page opened; publisher to picture ${Math.round(hlsDelay)} ms`)
       expect(hlsDelay).toBeLessThan(12_000)
