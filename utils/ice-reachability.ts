@@ -8,11 +8,12 @@ export const UNANSWERED_CHECKS_MS = 1000
 
 /**
  * Settles once `connection` shows that it cannot come up from this network: ICE gathered no
- * candidate of its own (no interface it may use, or a policy that allows none), or its
- * connectivity checks have gone unanswered for `unansweredMs`, or it failed. Without this, such a
- * page only learns it from the time WebRTC has taken (HLS_AFTER_MS), or from ICE giving up, tens
- * of seconds later. Stops looking once a check is answered, or the connection is up or closed: a
- * connection that is merely slow never settles it.
+ * candidate of its own (no interface it may use, or a policy that allows none); or, its gathering
+ * done, no check was answered in the `unansweredMs` since its newest candidate pair appeared (a
+ * TURN server's candidate comes late, and gets a second of its own); or it failed. Without this,
+ * such a page only learns it from the time WebRTC has taken (HLS_AFTER_MS), or from ICE giving
+ * up, tens of seconds later. Stops looking once a check is answered, or the connection is up or
+ * closed: a connection that is merely slow never settles it.
  *
  * Serialized into the early WHEP script (utils/early-whep.ts), so plain browser APIs only.
  */
@@ -21,11 +22,13 @@ export function whenUnreachable(connection: RTCPeerConnection, unansweredMs: num
   const lookEveryMs = 250
   return new Promise((resolve) => {
     let firstAskedAt = 0
+    let pairsSeen = 0
     const look = async () => {
       const state = connection.connectionState
       if (state === 'connected' || state === 'closed') return
       if (state === 'failed') return resolve()
       let own = 0
+      let pairs = 0
       let asked = 0
       let answered = 0
       if (connection.remoteDescription) {
@@ -33,13 +36,19 @@ export function whenUnreachable(connection: RTCPeerConnection, unansweredMs: num
         stats?.forEach((report: { type: string, requestsSent?: number, responsesReceived?: number }) => {
           if (report.type === 'local-candidate') own++
           if (report.type !== 'candidate-pair') return
+          pairs++
           asked += report.requestsSent ?? 0
           answered += report.responsesReceived ?? 0
         })
         if (answered) return
+        if (pairs !== pairsSeen) {
+          pairsSeen = pairs
+          firstAskedAt = 0
+        }
         if (asked) firstAskedAt ||= performance.now()
-        const nothingToSendFrom = stats && !own && connection.iceGatheringState === 'complete'
-        if (nothingToSendFrom || (firstAskedAt && performance.now() - firstAskedAt >= unansweredMs)) return resolve()
+        const gatheredAll = connection.iceGatheringState === 'complete'
+        const nothingToSendFrom = stats && !own && gatheredAll
+        if (nothingToSendFrom || (gatheredAll && firstAskedAt && performance.now() - firstAskedAt >= unansweredMs)) return resolve()
       }
       setTimeout(look, lookEveryMs)
     }

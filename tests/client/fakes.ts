@@ -75,13 +75,13 @@ export class FakePeerConnection {
   /** Video bytes this connection has received; a test moves it on as media arrives. */
   bytesReceived = 0
   /** ICE as its stats tell it: candidates of its own, and its checks (a test sets them for a network that blocks UDP). */
-  ice = { ownCandidates: 1, checksSent: 0, checksAnswered: 0 }
+  ice = { ownCandidates: 1, pairs: 1, checksSent: 0, checksAnswered: 0 }
   async getStats() {
     return new Map<string, Record<string, unknown>>([
       ['outbound-video', { type: 'outbound-rtp', kind: 'video', bytesSent: 1000 }],
       ['inbound-video', { type: 'inbound-rtp', kind: 'video', bytesReceived: this.bytesReceived }],
       ...Array.from({ length: this.ice.ownCandidates }, (_, index) => [`local-${index}`, { type: 'local-candidate' }] as const),
-      ['pair', { type: 'candidate-pair', requestsSent: this.ice.checksSent, responsesReceived: this.ice.checksAnswered }],
+      ...Array.from({ length: this.ice.pairs }, (_, index) => [`pair-${index}`, { type: 'candidate-pair', requestsSent: this.ice.checksSent, responsesReceived: this.ice.checksAnswered }] as const),
     ])
   }
 

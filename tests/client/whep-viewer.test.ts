@@ -229,8 +229,27 @@ describe('the WHEP viewer', () => {
     viewer.close()
   })
 
+  it('judges nothing while ICE still gathers, and gives a candidate pair that comes late (a TURN server\'s) a second of its own', async () => {
+    fakeSignalingServer()
+    const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
+    viewer.start()
+    await settle()
+    const peer = FakePeerConnection.all[0]!
+    peer.iceGatheringState = 'gathering'
+    peer.ice.checksSent = 10
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(viewer.hlsUrl).toBeNull()
+    peer.iceGatheringState = 'complete'
+    peer.ice.pairs = 2
+    await vi.advanceTimersByTimeAsync(900)
+    expect(viewer.hlsUrl).toBeNull()
+    await vi.advanceTimersByTimeAsync(400)
+    expect(viewer.hlsUrl).not.toBeNull()
+    viewer.close()
+  })
+
   it('plays HLS at once when ICE found no candidate of its own, and never while checks are answered', async () => {
-    for (const ice of [{ ownCandidates: 0, checksSent: 0, checksAnswered: 0 }, { ownCandidates: 1, checksSent: 30, checksAnswered: 1 }]) {
+    for (const ice of [{ ownCandidates: 0, pairs: 0, checksSent: 0, checksAnswered: 0 }, { ownCandidates: 1, pairs: 1, checksSent: 30, checksAnswered: 1 }]) {
       fakeSignalingServer()
       const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
       viewer.start()
