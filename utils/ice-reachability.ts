@@ -1,8 +1,8 @@
 /**
  * How long a connection's checks may go unanswered before the page takes it that WebRTC cannot
- * reach the server from here. On loopback and on a loaded machine an answer comes in milliseconds
- * (the server is ICE-lite and answers every check it gets); Chromium sends about 16 checks in this
- * time, so none answered means nothing gets through (UDP blocked on the way), not a slow server.
+ * reach the server from here. The relay and Janus answer every check they get, in milliseconds on
+ * a loaded machine too; Chromium sends about 16 checks in this time (tests/e2e/ice-reachability),
+ * so none answered means nothing gets through (UDP blocked on the way), not a slow server.
  */
 export const UNANSWERED_CHECKS_MS = 1000
 
