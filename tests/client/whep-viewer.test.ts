@@ -16,6 +16,15 @@ const whepViewer = (options: Omit<WhepViewerOptions, 'picture' | 'iceServers'>) 
 /** Lets the offer, the POST and the answer run. */
 const settle = () => vi.advanceTimersByTimeAsync(0)
 
+/** A viewer of a show with an HLS stand-in, started, its offer answered: it, and its connection. */
+async function answeredWithHls() {
+  fakeSignalingServer()
+  const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
+  viewer.start()
+  await settle()
+  return { viewer, peer: FakePeerConnection.all.at(-1)! }
+}
+
 withFakeWebRtc({ fakeTimers: true })
 
 describe('the WHEP viewer', () => {
@@ -210,11 +219,7 @@ describe('the WHEP viewer', () => {
   })
 
   it('plays HLS as soon as its connectivity checks go unanswered for a second, and keeps trying WebRTC', async () => {
-    fakeSignalingServer()
-    const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
-    viewer.start()
-    await settle()
-    const peer = FakePeerConnection.all[0]!
+    const { viewer, peer } = await answeredWithHls()
     peer.ice.checksSent = 4
     await vi.advanceTimersByTimeAsync(1000)
     expect(viewer.hlsUrl).toBeNull()
@@ -230,11 +235,7 @@ describe('the WHEP viewer', () => {
   })
 
   it('judges nothing while ICE still gathers, and gives a candidate pair that comes late (a TURN server\'s) a second of its own', async () => {
-    fakeSignalingServer()
-    const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
-    viewer.start()
-    await settle()
-    const peer = FakePeerConnection.all[0]!
+    const { viewer, peer } = await answeredWithHls()
     peer.iceGatheringState = 'gathering'
     peer.ice.checksSent = 10
     await vi.advanceTimersByTimeAsync(1500)
@@ -250,11 +251,8 @@ describe('the WHEP viewer', () => {
 
   it('plays HLS at once when ICE found no candidate of its own, and never while checks are answered', async () => {
     for (const ice of [{ ownCandidates: 0, pairs: 0, checksSent: 0, checksAnswered: 0 }, { ownCandidates: 1, pairs: 1, checksSent: 30, checksAnswered: 1 }]) {
-      fakeSignalingServer()
-      const viewer = whepViewer({ socket: fakeSocket(), url: URL_PATH, hlsUrl: '/live/s1/hls/index.m3u8' })
-      viewer.start()
-      await settle()
-      FakePeerConnection.all.at(-1)!.ice = ice
+      const { viewer, peer } = await answeredWithHls()
+      peer.ice = ice
       await vi.advanceTimersByTimeAsync(2000)
       expect(viewer.hlsUrl === null).toBe(ice.checksAnswered > 0)
       viewer.close()
