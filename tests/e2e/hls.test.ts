@@ -68,12 +68,13 @@ async function median(samples: () => Promise<number>, count = 5) {
 
 const onHls = (page: Page) => page.getByTestId('hls-badge').isVisible()
 
-/** The build's hls.js chunk: the one script with hls.js's own event names in it. */
+/** The build's hls.js chunk: the one script with hls.js's own event names in it (looked for once). */
+let hlsChunkName: string | undefined
 function hlsChunk(): string {
   const dir = join(ROOT, '.output/public/_nuxt')
-  const name = readdirSync(dir).find(file => file.endsWith('.js') && readFileSync(join(dir, file), 'utf8').includes('hlsManifestLoading'))
-  if (!name) throw new Error('no hls.js chunk in the build')
-  return name
+  hlsChunkName ??= readdirSync(dir).find(file => file.endsWith('.js') && readFileSync(join(dir, file), 'utf8').includes('hlsManifestLoading'))
+  if (!hlsChunkName) throw new Error('no hls.js chunk in the build')
+  return hlsChunkName
 }
 const fetchedHlsJs = (page: Page) => page.evaluate(name => performance.getEntriesByType('resource').some(entry => entry.name.endsWith(`/_nuxt/${name}`)), hlsChunk())
 

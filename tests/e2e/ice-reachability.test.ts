@@ -35,7 +35,7 @@ describe('whether WebRTC can connect from here, read off the connection (Chromiu
         await server.setRemoteDescription(viewer.localDescription!)
         await server.setLocalDescription()
         let sdp = server.localDescription!.sdp
-        // The blackhole in place of the server's own candidates (ICE-lite servers put theirs in the answer).
+        // The blackhole in place of the server's own candidates (the relay and Janus put theirs in the answer).
         if (network === 'checks unanswered') sdp = sdp.replace(/a=candidate:.*\r\n/g, '').replace(/(m=video[^\r]*\r\n)/, `$1a=candidate:1 1 udp 2122260223 127.0.0.1 ${blackholePort} typ host\r\n`)
         else {
           viewer.onicecandidate = ({ candidate }) => candidate && server.addIceCandidate(candidate)
