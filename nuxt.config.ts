@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { workerUrl } from './build/worker-url'
-import { LOCALES } from './shared/utils/locales'
+import { LOCALE_COOKIE, LOCALES } from './shared/utils/locales'
 
 const require = createRequire(import.meta.url)
 /** The files `import 'werift'` and `'werift/nonstandard'` load (its ESM builds), for the production build to carry along. */
@@ -124,6 +124,6 @@ export default defineNuxtConfig({
     strategy: 'no_prefix',
     defaultLocale: 'en',
     locales: LOCALES.map(locale => ({ ...locale, file: `${locale.code}.json` })),
-    detectBrowserLanguage: { useCookie: true, cookieKey: 'wrencos_locale', fallbackLocale: 'en' },
+    detectBrowserLanguage: { useCookie: true, cookieKey: LOCALE_COOKIE, fallbackLocale: 'en' },
   },
 })

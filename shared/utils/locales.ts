@@ -10,6 +10,9 @@ export type LocaleCode = typeof LOCALES[number]['code']
 
 export const DEFAULT_LOCALE: LocaleCode = 'en'
 
+/** The cookie that keeps a visitor's choice of language (@nuxtjs/i18n's, named in nuxt.config.ts). */
+export const LOCALE_COOKIE = 'wrencos_locale'
+
 /** A locale code we speak, from a visitor's choice or an Accept-Language header; English otherwise. */
 export function pickLocale(wanted: string | undefined | null): LocaleCode {
   const ranked = (wanted ?? '').split(',')

@@ -1,0 +1,129 @@
+import type { Clock } from './clock'
+
+/** A page as it was answered: the HTML and the headers the render set (its type, the language cookie). */
+export interface CachedPage {
+  body: string
+  headers: Record<string, string | string[]>
+}
+
+/** What a request does with a page: take it as kept, wait for the render already under way, or render it. */
+export type PageLookup
+  = | { kind: 'hit', page: CachedPage }
+    | { kind: 'shared', page: Promise<CachedPage | undefined> }
+    | { kind: 'miss' }
+
+export interface PageCache {
+  lookup(key: string): PageLookup
+  /**
+   * This request renders `key`, a page of show `showId`: requests for the same key wait for it
+   * meanwhile. Call the answer once with the page to keep, or with nothing (it failed, or is not
+   * for everyone); a page whose show changed while it rendered is not kept.
+   */
+  begin(key: string, showId: string): (page?: CachedPage) => void
+  /** The show changed: its pages are rendered again. */
+  forget(showId: string): void
+  clear(): void
+}
+
+export interface PageCacheOptions {
+  clock: Clock
+  /** How long a rendered page is answered as it is. */
+  ttlMs: number
+  maxEntries: number
+  /** The kept pages' HTML together, in characters. */
+  maxChars: number
+  /** How long a request waits for another's render before it renders its own. */
+  waitMs: number
+}
+
+interface Entry { page: CachedPage, showId: string, until: number, chars: number }
+interface Flight { page: Promise<CachedPage | undefined>, settle: (page?: CachedPage) => void, startedAt: number }
+
+/**
+ * Server-rendered pages kept for a moment, and one render shared by the requests that arrive
+ * while it runs: the link a brand shares is opened by a crowd at once, and each render is 15-20 ms
+ * of the one thread every customer's video signaling also needs (more when the cores are busy).
+ * Bounded in entries and in size; the oldest go first.
+ */
+export function createPageCache({ clock, ttlMs, maxEntries, maxChars, waitMs }: PageCacheOptions): PageCache {
+  const entries = new Map<string, Entry>()
+  const flights = new Map<string, Flight>()
+  /** Bumped when a show changes (or, for `all`, anything might have): a render begun before that is not kept. */
+  const generations = new Map<string, number>()
+  let all = 0
+  const generationOf = (showId: string) => `${all}.${generations.get(showId) ?? 0}`
+  let chars = 0
+
+  const drop = (key: string) => {
+    const entry = entries.get(key)
+    if (!entry) return
+    chars -= entry.chars
+    entries.delete(key)
+  }
+  const keep = (key: string, entry: Entry) => {
+    drop(key)
+    if (entry.chars > maxChars) return
+    entries.set(key, entry)
+    chars += entry.chars
+    for (const oldest of entries.keys()) {
+      if (entries.size <= maxEntries && chars <= maxChars) break
+      drop(oldest)
+    }
+  }
+  const waitFor = (flight: Flight) => new Promise<CachedPage | undefined>((resolve) => {
+    const timer = clock.after(waitMs, () => resolve(undefined))
+    void flight.page.then((page) => {
+      timer.cancel()
+      resolve(page)
+    })
+  })
+
+  /** The render under way for `key`; one that outlived the wait is given up (its waiters render). */
+  const flightOf = (key: string) => {
+    const flight = flights.get(key)
+    if (!flight || clock.now() - flight.startedAt < waitMs) return flight
+    flights.delete(key)
+    flight.settle(undefined)
+    return undefined
+  }
+
+  return {
+    lookup(key) {
+      const entry = entries.get(key)
+      if (entry && entry.until > clock.now()) return { kind: 'hit', page: entry.page }
+      if (entry) drop(key)
+      const flight = flightOf(key)
+      return flight ? { kind: 'shared', page: waitFor(flight) } : { kind: 'miss' }
+    },
+    begin(key, showId) {
+      const generation = generationOf(showId)
+      // A request that waited too long renders too; the first render still answers the waiters.
+      let flight: Flight | undefined
+      if (!flightOf(key)) {
+        let settle!: (page?: CachedPage) => void
+        flight = { page: new Promise(resolve => (settle = resolve)), settle, startedAt: clock.now() }
+        flights.set(key, flight)
+      }
+      let done = false
+      return (page) => {
+        if (done) return
+        done = true
+        const current = generationOf(showId) === generation
+        if (page && current) keep(key, { page, showId, until: clock.now() + ttlMs, chars: page.body.length })
+        if (flight) {
+          if (flights.get(key) === flight) flights.delete(key)
+          flight.settle(current ? page : undefined)
+        }
+      }
+    },
+    forget(showId) {
+      generations.set(showId, (generations.get(showId) ?? 0) + 1)
+      for (const [key, entry] of entries) if (entry.showId === showId) drop(key)
+    },
+    clear() {
+      all++
+      entries.clear()
+      chars = 0
+    },
+  }
+}
