@@ -83,4 +83,11 @@ describe('bodies that are not JSON, or too much of it', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY')
     expect(response.headers.get('permissions-policy')).toContain('camera=(self)')
   })
+
+  it('keeps other windows away from every page but a show\'s live page, which opens without a second renderer', async () => {
+    const show = await createStream()
+    const opener = async (path: string) => (await fetch(`${inject('baseURL')}${path}`)).headers.get('cross-origin-opener-policy')
+    for (const path of ['/', '/login', '/studio', `/studio/${show.id}`, `/embed/${show.id}`, `/live/${show.id}/calendar.ics`]) expect([path, await opener(path)]).toEqual([path, 'same-origin'])
+    for (const path of [`/live/${show.id}`, `/live/${show.id}?ref=story`]) expect([path, await opener(path)]).toEqual([path, null])
+  })
 })
