@@ -1,6 +1,8 @@
 // Benchmark 4: the HTTP API under autocannon. GET /api/livestreams/:id against a bare handler of
 // the same build that answers the same JSON (the ratio is the cost of routing, validation and
-// the store), and POST /api/livestreams/:id/like from many users.
+// the store), POST /api/livestreams/:id/like from many users, and the show's page a shared link
+// opens (GET /live/:id): for visitors not signed in (rendered once a second, the rest answered
+// from the page cache) against signed-in ones (rendered for each).
 //   node bench/http.mjs [--seconds=10] [--connections=50] [--users=2000] [--quick]
 import { bareHandler, figures, load as cannon } from './lib/http.mjs'
 import { adminToken, customerTokens, liveShow, startServer } from './lib/server.mjs'
@@ -23,6 +25,12 @@ try {
   await load(bareUrl, { duration: 1 })
   const read = figures(await load(readUrl))
   const bare = figures(await load(bareUrl))
+
+  const pageUrl = `${server.base}/live/${livestreamId}`
+  const [signedIn] = await customerTokens(server.base, 1, 'Bench page reader')
+  await load(pageUrl, { duration: 1 })
+  const pageAnonymous = figures(await load(pageUrl))
+  const pageSignedIn = figures(await load(pageUrl, { headers: { cookie: `wrencos_token=${signedIn}` } }))
 
   const tokens = await customerTokens(server.base, users, 'Bench liker')
   let next = 0
@@ -48,19 +56,22 @@ try {
     likesToBareRatio: round(like.ok / duration / bare.requestsPerSecond, 4),
     likeRequestsToBareRatio: round(like.requestsPerSecond / bare.requestsPerSecond, 3),
     like: { ...like, users, likesCounted: counted },
+    page: { anonymous: pageAnonymous, signedIn: pageSignedIn, anonymousToSignedIn: round(pageAnonymous.requestsPerSecond / pageSignedIn.requestsPerSecond, 2) },
   }
   printTable('HTTP (autocannon)', [
     { 'route': 'GET /api/livestreams/:id', 'req/s': read.requestsPerSecond, 'p99 ms': read.latencyMs.p99, '2xx': read.ok, 'non-2xx': read.non2xx },
     { 'route': 'bare handler, same JSON', 'req/s': bare.requestsPerSecond, 'p99 ms': bare.latencyMs.p99, '2xx': bare.ok, 'non-2xx': bare.non2xx },
     { 'route': `POST .../like (${users} users)`, 'req/s': like.requestsPerSecond, 'p99 ms': like.latencyMs.p99, '2xx': like.ok, 'non-2xx': like.non2xx },
+    { 'route': 'GET /live/:id, not signed in (page cache)', 'req/s': pageAnonymous.requestsPerSecond, 'p99 ms': pageAnonymous.latencyMs.p99, '2xx': pageAnonymous.ok, 'non-2xx': pageAnonymous.non2xx },
+    { 'route': 'GET /live/:id, signed in (rendered each time)', 'req/s': pageSignedIn.requestsPerSecond, 'p99 ms': pageSignedIn.latencyMs.p99, '2xx': pageSignedIn.ok, 'non-2xx': pageSignedIn.non2xx },
   ])
-  console.log(`read / bare = ${result.readToBareRatio}; accepted likes / bare = ${result.likesToBareRatio} (like requests / bare = ${result.likeRequestsToBareRatio}); likes counted ${counted}, accepted ${like.ok} (+ at most ${opts.connections} in flight at the stop)`)
+  console.log(`read / bare = ${result.readToBareRatio}; accepted likes / bare = ${result.likesToBareRatio} (like requests / bare = ${result.likeRequestsToBareRatio}); likes counted ${counted}, accepted ${like.ok} (+ at most ${opts.connections} in flight at the stop); the show's page, not signed in / signed in = ${result.page.anonymousToSignedIn}`)
   saveResults('http', opts.quick, result)
   // autocannon stops at its deadline without waiting for the requests in flight (up to one per
   // connection): the server counts those likes, autocannon never sees their answers. Every
   // accepted like must be counted, and at most those few more.
   const likesInFlight = counted - like.ok
-  if (likesInFlight < 0 || likesInFlight > opts.connections || read.errors || bare.errors) process.exitCode = 1
+  if (likesInFlight < 0 || likesInFlight > opts.connections || read.errors || bare.errors || pageAnonymous.non2xx || pageSignedIn.non2xx) process.exitCode = 1
 }
 finally {
   await server.stop()

@@ -78,6 +78,8 @@ describe.sequential('benchmarks, quick mode', () => {
     expect(figures.like.likesCounted - figures.like.ok).toBeLessThanOrEqual(figures.connections)
     // Capacity where the server is saturated: every like request answered (2xx and 429) against the bare handler.
     expect(figures.likeRequestsToBareRatio).toBeGreaterThan(0)
+    // The show's page, both ways: every request answered with the page.
+    for (const page of [figures.page.anonymous, figures.page.signedIn]) expect([page.ok > 0, page.non2xx, page.errors]).toEqual([true, 0, 0])
   }, 120_000)
 
   it('uploads and finalizes without holding the file in memory', async () => {
