@@ -58,12 +58,13 @@ try {
     like: { ...like, users, likesCounted: counted },
     page: { anonymous: pageAnonymous, signedIn: pageSignedIn, anonymousToSignedIn: round(pageAnonymous.requestsPerSecond / pageSignedIn.requestsPerSecond, 2) },
   }
+  const row = (route, measured) => ({ 'route': route, 'req/s': measured.requestsPerSecond, 'p99 ms': measured.latencyMs.p99, '2xx': measured.ok, 'non-2xx': measured.non2xx })
   printTable('HTTP (autocannon)', [
-    { 'route': 'GET /api/livestreams/:id', 'req/s': read.requestsPerSecond, 'p99 ms': read.latencyMs.p99, '2xx': read.ok, 'non-2xx': read.non2xx },
-    { 'route': 'bare handler, same JSON', 'req/s': bare.requestsPerSecond, 'p99 ms': bare.latencyMs.p99, '2xx': bare.ok, 'non-2xx': bare.non2xx },
-    { 'route': `POST .../like (${users} users)`, 'req/s': like.requestsPerSecond, 'p99 ms': like.latencyMs.p99, '2xx': like.ok, 'non-2xx': like.non2xx },
-    { 'route': 'GET /live/:id, not signed in (page cache)', 'req/s': pageAnonymous.requestsPerSecond, 'p99 ms': pageAnonymous.latencyMs.p99, '2xx': pageAnonymous.ok, 'non-2xx': pageAnonymous.non2xx },
-    { 'route': 'GET /live/:id, signed in (rendered each time)', 'req/s': pageSignedIn.requestsPerSecond, 'p99 ms': pageSignedIn.latencyMs.p99, '2xx': pageSignedIn.ok, 'non-2xx': pageSignedIn.non2xx },
+    row('GET /api/livestreams/:id', read),
+    row('bare handler, same JSON', bare),
+    row(`POST .../like (${users} users)`, like),
+    row('GET /live/:id, not signed in (page cache)', pageAnonymous),
+    row('GET /live/:id, signed in (rendered each time)', pageSignedIn),
   ])
   console.log(`read / bare = ${result.readToBareRatio}; accepted likes / bare = ${result.likesToBareRatio} (like requests / bare = ${result.likeRequestsToBareRatio}); likes counted ${counted}, accepted ${like.ok} (+ at most ${opts.connections} in flight at the stop); the show's page, not signed in / signed in = ${result.page.anonymousToSignedIn}`)
   saveResults('http', opts.quick, result)

@@ -66,12 +66,15 @@ export function createDomainEvents(): DomainEvents {
   return events
 }
 
+/** A listener for some of the domain's events, by name. */
+export type DomainListeners = { [K in keyof DomainEventMap]?: (...args: DomainEventMap[K]) => void }
+
 /**
  * Subscribes `listeners` to `events` and answers the function that unsubscribes them all: how the
  * hub and the caches attach, where the app is assembled, and detach at shutdown. A listener that
  * throws is logged: it must not undo the change that was announced, nor fail its caller.
  */
-export function listenTo(events: DomainEvents, listeners: { [K in keyof DomainEventMap]?: (...args: DomainEventMap[K]) => void }): () => void {
+export function listenTo(events: DomainEvents, listeners: DomainListeners): () => void {
   const entries = Object.entries(listeners) as [keyof DomainEventMap, (...args: unknown[]) => void][]
   const guarded = entries.map(([name, listener]) => [name, (...args: unknown[]) => {
     try {
@@ -84,5 +87,19 @@ export function listenTo(events: DomainEvents, listeners: { [K in keyof DomainEv
   for (const [name, listener] of guarded) events.on(name, listener as never)
   return () => {
     for (const [name, listener] of guarded) events.off(name, listener as never)
+  }
+}
+
+/**
+ * The events after which what a show's page and its answer show of it is out of date (its details,
+ * its status, its pins): `forget` is told the show's id. For the caches of both.
+ */
+export function onShowChanged(forget: (livestreamId: string) => void): DomainListeners {
+  return {
+    started: ({ livestream }) => forget(livestream.id),
+    stopped: livestream => forget(livestream.id),
+    updated: livestream => forget(livestream.id),
+    deleted: forget,
+    pins: ({ livestreamId }) => forget(livestreamId),
   }
 }

@@ -1,7 +1,7 @@
 import type { Livestream } from '#shared/types/models'
 import type { Store } from '../db'
 import type { Clock } from '../utils/clock'
-import { listenTo, type DomainEvents } from './events'
+import { listenTo, onShowChanged, type DomainEvents } from './events'
 import { findLivestream, presentLivestream } from './livestreams'
 
 /**
@@ -28,11 +28,7 @@ export function createLivestreamAnswers({ store, events, clock }: { store: Store
       const entry = entries.get(livestreamId)
       if (entry) entry.livestream = { ...entry.livestream, ...counters }
     },
-    started: ({ livestream }) => forget(livestream.id),
-    stopped: livestream => forget(livestream.id),
-    updated: livestream => forget(livestream.id),
-    deleted: forget,
-    pins: ({ livestreamId }) => forget(livestreamId),
+    ...onShowChanged(forget),
     // Stock changed: pinned products carry their stock, and which shows pin them is not known here.
     products: () => entries.clear(),
   })

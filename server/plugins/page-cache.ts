@@ -1,12 +1,10 @@
-import { getHeader, getResponseStatus, parseCookies, setResponseHeader, type H3Event } from 'h3'
+import { getCookie, getHeader, getResponseStatus, setResponseHeader, type H3Event } from 'h3'
 import { LOCALE_COOKIE } from '#shared/utils/locales'
-import { listenTo } from '../domain/events'
-import { AUTH_COOKIE } from '../utils/auth'
+import { listenTo, onShowChanged } from '../domain/events'
+import { requestToken } from '../utils/auth'
 import { systemClock } from '../utils/clock'
 import { createPageCache, type CachedPage } from '../utils/page-cache'
-
-/** The pages a shared link opens: a show's live page, and its player on a brand's site. */
-const SHOW_PAGE = /^\/(?:live|embed)\/([^/?#]+)(?:\?|$)/
+import { showPageOf } from '../utils/show-page'
 
 /**
  * Which kept page answers this request, or none: only a GET of a show's page by a visitor who is
@@ -16,11 +14,9 @@ const SHOW_PAGE = /^\/(?:live|embed)\/([^/?#]+)(?:\?|$)/
  */
 function pageOf(event: H3Event): { key: string, showId: string } | undefined {
   if (event.method !== 'GET') return undefined
-  const showId = SHOW_PAGE.exec(event.path)?.[1]
-  if (!showId || getHeader(event, 'authorization')) return undefined
-  const cookies = parseCookies(event)
-  if (cookies[AUTH_COOKIE]) return undefined
-  return { showId, key: [publicBase(event), event.path, cookies[LOCALE_COOKIE] ?? '', getHeader(event, 'accept-language') ?? ''].join('\n') }
+  const showId = showPageOf(event.path)?.showId
+  if (!showId || requestToken(event)) return undefined
+  return { showId, key: [publicBase(event), event.path, getCookie(event, LOCALE_COOKIE) ?? '', getHeader(event, 'accept-language') ?? ''].join('\n') }
 }
 
 /** The cookies a render set, if they are the same for everyone with this key (the language's); otherwise the page is not kept. */
@@ -29,7 +25,8 @@ function cookiesForEveryone(event: H3Event): string[] | undefined {
   return cookies.every(cookie => cookie.startsWith(`${LOCALE_COOKIE}=`)) ? cookies : undefined
 }
 
-// A show's page, rendered once a second at most for everyone who opens it then (utils/page-cache.ts).
+// A show's page (/live/:id, /embed/:id: what a shared link opens), rendered once a second at most
+// for everyone who opens it then (utils/page-cache.ts).
 // A change to the show in this process renders it again at once; one made by another process
 // shows within the second, as for GET /api/livestreams/:id, and the page's socket carries every
 // change live anyway. `X-Page-Cache` says which it was: miss (rendered), hit, or shared (another
@@ -50,18 +47,9 @@ export default defineNitroPlugin((nitroApp) => {
     const finish = cache.begin(page.key, page.showId)
     context.event.context.keepPage = finish
     setResponseHeader(context.event, 'X-Page-Cache', 'miss')
-    // Whatever becomes of the render, those waiting for it are let go.
+    // Whatever becomes of the render (kept by render:response, or failed), those waiting for it
+    // are let go once this answer is out.
     context.event.node.res.once('close', () => finish())
-    const render = context.render
-    context.render = async (event) => {
-      try {
-        return await render(event)
-      }
-      catch (error) {
-        finish()
-        throw error
-      }
-    }
   })
 
   nitroApp.hooks.hook('render:response', (response, { event }) => {
@@ -73,11 +61,7 @@ export default defineNitroPlugin((nitroApp) => {
   })
 
   const detach = useApp().then(({ core }) => listenTo(core.events, {
-    started: ({ livestream }) => cache.forget(livestream.id),
-    stopped: livestream => cache.forget(livestream.id),
-    updated: livestream => cache.forget(livestream.id),
-    deleted: id => cache.forget(id),
-    pins: ({ livestreamId }) => cache.forget(livestreamId),
+    ...onShowChanged(cache.forget),
     // Whether the host's video flows decides if the page starts it from its HTML.
     media: ({ livestreamId }) => cache.forget(livestreamId),
     // Not on `products`: every order is one, and a flash deal's crowd is when the page is opened

@@ -22,7 +22,6 @@ export interface PageCache {
   begin(key: string, showId: string): (page?: CachedPage) => void
   /** The show changed: its pages are rendered again. */
   forget(showId: string): void
-  clear(): void
 }
 
 export interface PageCacheOptions {
@@ -48,10 +47,9 @@ interface Flight { page: Promise<CachedPage | undefined>, settle: (page?: Cached
 export function createPageCache({ clock, ttlMs, maxEntries, maxChars, waitMs }: PageCacheOptions): PageCache {
   const entries = new Map<string, Entry>()
   const flights = new Map<string, Flight>()
-  /** Bumped when a show changes (or, for `all`, anything might have): a render begun before that is not kept. */
+  /** Bumped when a show changes: a render begun before that is not kept. */
   const generations = new Map<string, number>()
-  let all = 0
-  const generationOf = (showId: string) => `${all}.${generations.get(showId) ?? 0}`
+  const generationOf = (showId: string) => generations.get(showId) ?? 0
   let chars = 0
 
   const drop = (key: string) => {
@@ -117,13 +115,8 @@ export function createPageCache({ clock, ttlMs, maxEntries, maxChars, waitMs }: 
       }
     },
     forget(showId) {
-      generations.set(showId, (generations.get(showId) ?? 0) + 1)
+      generations.set(showId, generationOf(showId) + 1)
       for (const [key, entry] of entries) if (entry.showId === showId) drop(key)
-    },
-    clear() {
-      all++
-      entries.clear()
-      chars = 0
     },
   }
 }
