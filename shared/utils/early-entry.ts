@@ -18,13 +18,18 @@ const ENTRY_WAITS_UNTIL_MS = 2000
  * page opened, not beside it. Every step of the session (the offer, its candidate, the answer, the
  * connection, the first frame) takes a turn of the main thread, and evaluating and hydrating the
  * app's modules (about 145 KB gzip) holds it for 150 ms and more: the picture waited behind the
- * app. The modules still download meanwhile (prefetched: see server/plugins/early-entry.ts), and
- * the server-rendered page is on screen.
+ * app.
+ * The modules (`modules`, the page's preload hints) are still fetched ahead of that, as prefetches,
+ * but only once the WHEP answer is in: a browser opens 6 HTTP/1.1 connections to a server, and
+ * with 30 prefetches in the head the offer's POST queued behind them (20-350 ms, seen in a relay
+ * join's resource timing) while the server was busy sending them. A p2p session has no request on
+ * its way (it signals on its socket), so they go at once.
  * Put in place of Nuxt's `<script type="module" src>` by server/plugins/early-entry.ts; the
- * session is utils/early-whep.ts's.
+ * sessions are utils/early-whep.ts's and utils/early-p2p.ts's.
  */
-export function deferredEntryScript(src: string): string {
-  return `const early=window[${scriptSafeJson(EARLY_WHEP_KEY)}]||window[${scriptSafeJson(EARLY_P2P_KEY)}];if(early)await Promise.race([early.pictured,new Promise(r=>setTimeout(r,${ENTRY_WAITS_UNTIL_MS}-performance.now()))]);await import(${scriptSafeJson(src)})`
+export function deferredEntryScript(src: string, modules: string[] = []): string {
+  const prefetch = `const prefetch=()=>{for(const href of ${scriptSafeJson(modules)}){const link=document.createElement('link');link.rel='prefetch';link.as='script';link.crossOrigin='';link.href=href;document.head.append(link)}};`
+  return `const early=window[${scriptSafeJson(EARLY_WHEP_KEY)}]||window[${scriptSafeJson(EARLY_P2P_KEY)}];${prefetch}Promise.resolve(early&&early.answered).then(prefetch,prefetch);if(early)await Promise.race([early.pictured,new Promise(r=>setTimeout(r,${ENTRY_WAITS_UNTIL_MS}-performance.now()))]);await import(${scriptSafeJson(src)})`
 }
 
 /** Whether a piece of a page's head is an early session's script (WHEP, or p2p). */

@@ -124,6 +124,15 @@ describe('relay mode (Chromium, fake camera)', () => {
       console.info(`relay: WHEP session started ${Math.round(marks['wrencos:whep-start']!)} ms, its offer sent ${Math.round(marks['wrencos:whep-post']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:whep-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
       expect(marks['wrencos:whep-post']).toBeGreaterThan(0)
       expect(marks['wrencos:whep-post']).toBeLessThan(marks['wrencos:hydrated']!)
+      // Not one of the app's modules was asked for before the WHEP answer was in: none held a
+      // connection the offer's POST needed.
+      const requests = await page.evaluate(() => {
+        const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+        const whep = resources.find(entry => entry.name.endsWith('/whep') && entry.initiatorType === 'fetch')!
+        return { answeredAt: whep.responseEnd, modules: resources.filter(entry => /\/_nuxt\/.+\.js$/.test(entry.name)).map(entry => entry.startTime) }
+      })
+      expect(requests.modules.length).toBeGreaterThan(5)
+      expect(Math.min(...requests.modules)).toBeGreaterThanOrEqual(requests.answeredAt)
       // The app's modules waited for that first frame, or for 2 s after the page opened, whichever
       // came first. On a loaded machine the frame can come later: then the app hydrates at 2 s and
       // adopts the session, and its own player may show that frame (no early mark). Either way the

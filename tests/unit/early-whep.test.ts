@@ -96,21 +96,30 @@ describe('the early WHEP script of a live page', () => {
 })
 
 describe('the app\'s entry on a live page with an early session', () => {
-  /** Runs the entry script with the early session `pictured` makes on the window; answers when it loaded the app, by fake time. */
-  async function loadedAt(pictured?: () => Promise<void>, key = EARLY_WHEP_KEY) {
+  /**
+   * Runs the entry script with the early session that `pictured` (and `answered`, for WHEP) make on
+   * the window; answers, by fake time, when it loaded the app and when it asked for its modules.
+   */
+  async function entryTimes(pictured?: () => Promise<void>, key = EARLY_WHEP_KEY, answered?: () => Promise<unknown>) {
     vi.useFakeTimers()
-    const early = pictured && { pictured: pictured() }
-    const script = deferredEntryScript('/_nuxt/entry.js')
+    const early = pictured && { pictured: pictured(), ...(answered ? { answered: answered() } : {}) }
+    const script = deferredEntryScript('/_nuxt/entry.js', ['/_nuxt/a.js', '/_nuxt/b.js'])
     expect(script).toContain('import("/_nuxt/entry.js")')
     let loaded: number | undefined
-    const run = new Function('window', 'performance', 'load', `return (async () => { ${script.replace('import(', 'load(')} })()`)
+    const hinted: { at: number, rel: string, as: string, href: string }[] = []
     const start = Date.now()
-    const done = run({ [key]: early }, { now: () => Date.now() - start }, () => (loaded = Date.now() - start))
+    const document = {
+      createElement: () => ({}),
+      head: { append: (link: { rel: string, as: string, href: string }) => hinted.push({ at: Date.now() - start, rel: link.rel, as: link.as, href: link.href }) },
+    }
+    const run = new Function('window', 'performance', 'load', 'document', `return (async () => { ${script.replace('import(', 'load(')} })()`)
+    const done = run({ [key]: early }, { now: () => Date.now() - start }, () => (loaded = Date.now() - start), document)
     await vi.advanceTimersByTimeAsync(3000)
     await done
     vi.useRealTimers()
-    return loaded
+    return { loaded, hinted }
   }
+  const loadedAt = async (pictured?: () => Promise<void>, key = EARLY_WHEP_KEY) => (await entryTimes(pictured, key)).loaded
 
   it('loads at once where there is no early session', async () => {
     expect(await loadedAt(undefined)).toBe(0)
@@ -121,6 +130,20 @@ describe('the app\'s entry on a live page with an early session', () => {
     expect(await loadedAt(() => new Promise(() => {}))).toBe(2000)
     // A p2p show's page waits for its early picture the same way.
     expect(await loadedAt(() => new Promise(resolve => setTimeout(resolve, 300)), EARLY_P2P_KEY)).toBe(300)
+  })
+
+  it('asks for the app\'s modules once the WHEP answer is in (or failed), so the offer never queues behind them', async () => {
+    const later = (ms: number, fails = false) => () => new Promise((resolve, reject) => setTimeout(() => (fails ? reject(new Error('offline')) : resolve({ status: 201 })), ms))
+    const answeredAt120 = await entryTimes(later(900), EARLY_WHEP_KEY, later(120))
+    expect(answeredAt120.hinted).toEqual([
+      { at: 120, rel: 'prefetch', as: 'script', href: '/_nuxt/a.js' },
+      { at: 120, rel: 'prefetch', as: 'script', href: '/_nuxt/b.js' },
+    ])
+    expect(answeredAt120.loaded).toBe(900)
+    expect((await entryTimes(later(900), EARLY_WHEP_KEY, later(250, true))).hinted.map(hint => hint.at)).toEqual([250, 250])
+    // A p2p session signals on its socket, with no request to queue: at once. No session: at once.
+    expect((await entryTimes(later(300), EARLY_P2P_KEY)).hinted.map(hint => hint.at)).toEqual([0, 0])
+    expect((await entryTimes(undefined)).hinted.map(hint => hint.at)).toEqual([0, 0])
   })
 })
 
