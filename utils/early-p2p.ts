@@ -30,6 +30,8 @@ export interface EarlyP2p {
   studioId?: string
   /** Settles once the early player shows its first frame, or the session gave up. */
   pictured: Promise<void>
+  /** Settles once its connection is up (the candidates it trickles on the socket have done their work), or it gave up. */
+  signaled: Promise<void>
   startedAt: number
 }
 
@@ -60,10 +62,17 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     catch {
       sessionId ??= crypto.randomUUID()
     }
-    let shown = () => {}
-    const pictured = new Promise<void>(resolve => (shown = resolve))
+    let pictureShown = () => {}
+    const pictured = new Promise<void>(resolve => (pictureShown = resolve))
+    let connected = () => {}
+    const signaled = new Promise<void>(resolve => (connected = resolve))
+    // A session that gives up is done with signaling too.
+    const shown = () => {
+      pictureShown()
+      connected()
+    }
     const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws`)
-    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: false, pictured, startedAt }
+    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: false, pictured, signaled, startedAt }
     const send = (message: unknown) => socket.send(JSON.stringify(message))
     /** The studio's candidates that came before its offer. */
     const waiting: RTCIceCandidateInit[] = []
@@ -105,7 +114,12 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       early.studioId = from
       pc.onicecandidate = ({ candidate }) => candidate && send({ type: 'webrtc_ice_candidate', to: from, candidate: candidate.toJSON() })
       pc.ontrack = event => play(event, 'wrencos:p2p-frame', shown)
-      pc.onconnectionstatechange = () => pc.connectionState === 'failed' && shown()
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState === 'failed') shown()
+        if (pc.connectionState !== 'connected') return
+        performance.mark('wrencos:p2p-connected')
+        connected()
+      }
       pc.setRemoteDescription(offer)
         .then(() => Promise.all(waiting.splice(0).map(candidate => pc.addIceCandidate(candidate).catch(() => {}))))
         .then(() => pc.setLocalDescription())

@@ -21,6 +21,8 @@ export interface EarlyWhep {
   answered: Promise<{ status: number, location?: string, retryAfter?: number, message?: string }>
   /** Settles once the offer has left (or could not be made). */
   posted: Promise<void>
+  /** Settles once its connection is up, or the session has failed or cannot connect from here (as `pictured` does). */
+  signaled: Promise<void>
   /** Settles once the early player shows its first frame, or the session has failed or cannot connect from here. */
   pictured: Promise<void>
   /** Settles if the answered session cannot connect from this network (utils/ice-reachability.ts); else never. */
@@ -46,7 +48,14 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, k
     pc.addTransceiver('video', { direction: 'recvonly' })
     pc.addTransceiver('audio', { direction: 'recvonly' })
     pc.ontrack = event => play(event, 'wrencos:whep-frame', shown)
-    pc.addEventListener('connectionstatechange', () => pc.connectionState === 'failed' && shown())
+    let connected = () => {}
+    const signaled = Promise.race([pictured, new Promise<void>(resolve => (connected = resolve))])
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'failed') shown()
+      if (pc.connectionState !== 'connected') return
+      performance.mark('wrencos:whep-connected')
+      connected()
+    })
     // A host candidate is in the offer, so the server can check towards the browser at once
     // rather than when the viewer trickles it. The offer leaves with the first one (Chromium's
     // gathering ends only after 150 ms and more, waiting on every interface and protocol); those
@@ -76,7 +85,7 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, k
     // plays HLS a second and more sooner than after HLS_AFTER_MS (the WHEP viewer takes this too).
     const unreachable = answered.then(outcome => outcome.status === 201 ? cannotReach(pc, unansweredMs) : new Promise<void>(() => {}))
     unreachable.then(shown, () => {})
-    page[key] = { url, hls, pc, answered, posted, pictured, unreachable, startedAt }
+    page[key] = { url, hls, pc, answered, posted, signaled, pictured, unreachable, startedAt }
   }
   catch {
     // No WebRTC here, or it refused: the room's player tries again and says why.

@@ -8,7 +8,7 @@ const ENTRY = /<script type="module" src="([^"]+)"( crossorigin)?><\/script>/
  * needs (seen, viewer-join, relay: the offer left 250-400 ms after the script started with
  * prefetch, 400-700 ms with modulepreload), and any hint in the head is a request that can hold
  * one of the page's six connections when the offer's POST needs one. The entry's script fetches
- * them itself, once the answer is in (deferredEntryScript).
+ * them itself, once the early connection is up (deferredEntryScript).
  */
 const MODULE_HINT = /<link rel="(?:modulepreload|prefetch)" as="script" crossorigin href="([^"]+)">/g
 

@@ -87,7 +87,7 @@ describe('the p2p viewer', () => {
 describe('the p2p viewer taking over the page\'s early connection', () => {
   /** What utils/early-p2p.ts leaves once it asked the studio, with its answering connection if an offer came. */
   function early(pc?: FakePeerConnection): EarlyP2p {
-    return { livestreamId: 's1', socket: {} as WebSocket, sessionId: 'session-1', heard: [], asked: true, pc: pc as unknown as RTCPeerConnection, studioId: pc && 'studio-1', pictured: Promise.resolve(), startedAt: 0 }
+    return { livestreamId: 's1', socket: {} as WebSocket, sessionId: 'session-1', heard: [], asked: true, pc: pc as unknown as RTCPeerConnection, studioId: pc && 'studio-1', pictured: Promise.resolve(), signaled: Promise.resolve(), startedAt: 0 }
   }
 
   it('plays the connection the page made without asking the studio again, and carries its candidates', async () => {

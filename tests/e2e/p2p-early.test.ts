@@ -29,10 +29,15 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     await expectLiveVideo(page)
 
     // The offer was answered before the page finished hydrating.
-    const marks = await page.evaluate(() => Object.fromEntries(['wrencos:p2p-offer', 'wrencos:p2p-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
+    const marks = await page.evaluate(() => Object.fromEntries(['wrencos:p2p-offer', 'wrencos:p2p-connected', 'wrencos:p2p-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
     console.info(`p2p, ${path}: the studio's offer reached the page ${Math.round(marks['wrencos:p2p-offer']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:p2p-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
     expect(marks['wrencos:p2p-offer']).toBeGreaterThan(0)
     expect(marks['wrencos:p2p-offer']).toBeLessThan(marks['wrencos:hydrated']!)
+    // The app's modules were asked for once that connection was up (its candidates went by the
+    // socket meanwhile), or once the app stopped waiting for the early picture (its frame, or 2 s).
+    const firstModule = await page.evaluate(() => Math.min(...performance.getEntriesByType('resource').filter(entry => /\/_nuxt\/.+\.js$/.test(entry.name)).map(entry => entry.startTime)))
+    expect(marks['wrencos:p2p-connected']).toBeGreaterThan(0)
+    expect(firstModule).toBeGreaterThanOrEqual(Math.min(marks['wrencos:p2p-connected']!, marks['wrencos:p2p-frame']! > 0 ? marks['wrencos:p2p-frame']! : 2000, 2000))
 
     // One socket, registered once, one request for video: the room took the early ones over.
     const types = sent.map(frame => (JSON.parse(frame) as { type: string }).type)

@@ -120,19 +120,23 @@ describe('relay mode (Chromium, fake camera)', () => {
       await expectLiveVideo(page)
       expect(await page.getByTestId('live-video').evaluate((video: HTMLVideoElement) => video.videoWidth)).toBe(1280)
       // The WHEP offer left before the page finished hydrating, and the room adopted that session.
-      const marks = await page.evaluate(() => Object.fromEntries(['wrencos:whep-start', 'wrencos:whep-post', 'wrencos:whep-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
+      const marks = await page.evaluate(() => Object.fromEntries(['wrencos:whep-start', 'wrencos:whep-post', 'wrencos:whep-connected', 'wrencos:whep-frame', 'wrencos:hydrated'].map(name => [name, performance.getEntriesByName(name)[0]?.startTime ?? -1])))
       console.info(`relay: WHEP session started ${Math.round(marks['wrencos:whep-start']!)} ms, its offer sent ${Math.round(marks['wrencos:whep-post']!)} ms after navigation, its first frame at ${Math.round(marks['wrencos:whep-frame']!)} ms, hydration done at ${Math.round(marks['wrencos:hydrated']!)} ms`)
       expect(marks['wrencos:whep-post']).toBeGreaterThan(0)
       expect(marks['wrencos:whep-post']).toBeLessThan(marks['wrencos:hydrated']!)
-      // Not one of the app's modules was asked for before the WHEP answer was in: none held a
-      // connection the offer's POST needed.
+      // Not one of the app's modules was asked for before the WHEP answer was in (none held a
+      // connection the offer's POST needed), nor before the connection was up, unless the app
+      // stopped waiting for the early picture first (its frame, or 2 s).
       const requests = await page.evaluate(() => {
         const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
         const whep = resources.find(entry => entry.name.endsWith('/whep') && entry.initiatorType === 'fetch')!
         return { answeredAt: whep.responseEnd, modules: resources.filter(entry => /\/_nuxt\/.+\.js$/.test(entry.name)).map(entry => entry.startTime) }
       })
       expect(requests.modules.length).toBeGreaterThan(5)
-      expect(Math.min(...requests.modules)).toBeGreaterThanOrEqual(requests.answeredAt)
+      const firstModule = Math.min(...requests.modules)
+      expect(firstModule).toBeGreaterThanOrEqual(requests.answeredAt)
+      expect(marks['wrencos:whep-connected']).toBeGreaterThan(0)
+      expect(firstModule).toBeGreaterThanOrEqual(Math.min(marks['wrencos:whep-connected']!, marks['wrencos:whep-frame']! > 0 ? marks['wrencos:whep-frame']! : 2000, 2000))
       // The app's modules waited for that first frame, or for 2 s after the page opened, whichever
       // came first. On a loaded machine the frame can come later: then the app hydrates at 2 s and
       // adopts the session, and its own player may show that frame (no early mark). Either way the

@@ -39,15 +39,18 @@ describe('the early WHEP script of a live page', () => {
     vi.stubGlobal('fetch', async () => new Response('v=0 answer', { status: 201, headers: { location: '/session/1' } }))
     try {
       new Function(earlyWhepScript('/api/livestreams/abc/whep', [], true))()
-      const early = holder[EARLY_WHEP_KEY] as { pictured: Promise<void>, unreachable: Promise<void> }
+      const early = holder[EARLY_WHEP_KEY] as { pictured: Promise<void>, unreachable: Promise<void>, signaled: Promise<void> }
       const settled: string[] = []
       void early.pictured.then(() => settled.push('pictured'))
       void early.unreachable.then(() => settled.push('unreachable'))
+      void early.signaled.then(() => settled.push('signaled'))
       await vi.advanceTimersByTimeAsync(100)
       expect(settled).toEqual([])
-      // The offer waits up to 150 ms for a candidate (none comes); the first look, 250 ms after the answer, shows none.
+      // The offer waits up to 150 ms for a candidate (none comes), and the answer comes at once;
+      // the first look, 250 ms after the answer, shows no candidate to connect from: a session
+      // that cannot connect is done signaling too.
       await vi.advanceTimersByTimeAsync(400)
-      expect(settled.sort()).toEqual(['pictured', 'unreachable'])
+      expect(settled.sort()).toEqual(['pictured', 'signaled', 'unreachable'])
     }
     finally {
       vi.unstubAllGlobals()
@@ -97,12 +100,12 @@ describe('the early WHEP script of a live page', () => {
 
 describe('the app\'s entry on a live page with an early session', () => {
   /**
-   * Runs the entry script with the early session that `pictured` (and `answered`, for WHEP) make on
-   * the window; answers, by fake time, when it loaded the app and when it asked for its modules.
+   * Runs the entry script with the early session that `pictured` and `signaled` make on the window;
+   * answers, by fake time, when it loaded the app and when it asked for its modules.
    */
-  async function entryTimes(pictured?: () => Promise<void>, key = EARLY_WHEP_KEY, answered?: () => Promise<unknown>) {
+  async function entryTimes(pictured?: () => Promise<void>, key = EARLY_WHEP_KEY, signaled?: () => Promise<void>) {
     vi.useFakeTimers()
-    const early = pictured && { pictured: pictured(), ...(answered ? { answered: answered() } : {}) }
+    const early = pictured && { pictured: pictured(), ...(signaled ? { signaled: signaled() } : {}) }
     const script = deferredEntryScript('/_nuxt/entry.js', ['/_nuxt/a.js', '/_nuxt/b.js'])
     expect(script).toContain('import("/_nuxt/entry.js")')
     let loaded: number | undefined
@@ -132,17 +135,19 @@ describe('the app\'s entry on a live page with an early session', () => {
     expect(await loadedAt(() => new Promise(resolve => setTimeout(resolve, 300)), EARLY_P2P_KEY)).toBe(300)
   })
 
-  it('asks for the app\'s modules once the WHEP answer is in (or failed), so the offer never queues behind them', async () => {
-    const later = (ms: number, fails = false) => () => new Promise((resolve, reject) => setTimeout(() => (fails ? reject(new Error('offline')) : resolve({ status: 201 })), ms))
-    const answeredAt120 = await entryTimes(later(900), EARLY_WHEP_KEY, later(120))
-    expect(answeredAt120.hinted).toEqual([
+  it('asks for the app\'s modules once the session has signaled, so an offer never queues behind them, and at the latest with the app', async () => {
+    const later = (ms: number) => () => new Promise<void>(resolve => setTimeout(resolve, ms))
+    const signaledAt120 = await entryTimes(later(900), EARLY_WHEP_KEY, later(120))
+    expect(signaledAt120.hinted).toEqual([
       { at: 120, rel: 'prefetch', as: 'script', href: '/_nuxt/a.js' },
       { at: 120, rel: 'prefetch', as: 'script', href: '/_nuxt/b.js' },
     ])
-    expect(answeredAt120.loaded).toBe(900)
-    expect((await entryTimes(later(900), EARLY_WHEP_KEY, later(250, true))).hinted.map(hint => hint.at)).toEqual([250, 250])
-    // A p2p session signals on its socket, with no request to queue: at once. No session: at once.
-    expect((await entryTimes(later(300), EARLY_P2P_KEY)).hinted.map(hint => hint.at)).toEqual([0, 0])
+    expect(signaledAt120.loaded).toBe(900)
+    expect((await entryTimes(later(900), EARLY_P2P_KEY, later(250))).hinted.map(hint => hint.at)).toEqual([250, 250])
+    // A session still signaling when its picture comes (or the app's wait ends): asked for with the app, once.
+    expect((await entryTimes(later(400), EARLY_WHEP_KEY, () => new Promise(() => {}))).hinted.map(hint => hint.at)).toEqual([400, 400])
+    expect((await entryTimes(() => new Promise(() => {}), EARLY_P2P_KEY, () => new Promise(() => {}))).hinted.map(hint => hint.at)).toEqual([2000, 2000])
+    // No early session: at once.
     expect((await entryTimes(undefined)).hinted.map(hint => hint.at)).toEqual([0, 0])
   })
 })
