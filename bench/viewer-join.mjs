@@ -124,6 +124,9 @@ async function measureJoins(browser, url) {
     firstFrames.push(joined.firstFrame)
     milestones.push(joined.milestones)
     if (!script && joined.firstFrame !== null) {
+      // The page asks for the app's modules once its early connection is up, and loads them after
+      // its first frame: counted once it has them all.
+      await joined.page.waitForLoadState('networkidle')
       script = await scriptBytesGzip(joined.page)
       await joined.context.close()
     }
