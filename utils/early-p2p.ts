@@ -62,15 +62,11 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     catch {
       sessionId ??= crypto.randomUUID()
     }
-    let pictureShown = () => {}
-    const pictured = new Promise<void>(resolve => (pictureShown = resolve))
+    let shown = () => {}
+    const pictured = new Promise<void>(resolve => (shown = resolve))
+    // A session that gives up (its picture promise settles) is done with signaling too.
     let connected = () => {}
-    const signaled = new Promise<void>(resolve => (connected = resolve))
-    // A session that gives up is done with signaling too.
-    const shown = () => {
-      pictureShown()
-      connected()
-    }
+    const signaled = Promise.race([pictured, new Promise<void>(resolve => (connected = resolve))])
     const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws`)
     const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: false, pictured, signaled, startedAt }
     const send = (message: unknown) => socket.send(JSON.stringify(message))
