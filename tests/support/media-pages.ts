@@ -79,6 +79,20 @@ export async function customer(context: BrowserContext, id: string, base?: strin
   return { page, problems }
 }
 
+/**
+ * Holds a live page to when it asked for the app's modules (shared/utils/early-entry.ts): not
+ * before its early connection was up (`connectedMark`), unless the app stopped waiting for the
+ * early picture first (its frame, `frameMark`, or 2 s). Answers when the first module was asked for.
+ */
+export async function expectModulesAfterEarlyConnection(page: Page, connectedMark: number, frameMark: number) {
+  const modules = await page.evaluate(() => performance.getEntriesByType('resource').filter(entry => /\/_nuxt\/.+\.js$/.test(entry.name)).map(entry => entry.startTime))
+  expect(modules.length).toBeGreaterThan(5)
+  const firstModule = Math.min(...modules)
+  expect(connectedMark).toBeGreaterThan(0)
+  expect(firstModule).toBeGreaterThanOrEqual(Math.min(connectedMark, frameMark > 0 ? frameMark : 2000, 2000))
+  return firstModule
+}
+
 /** How long after its first WHEP answer a page showed its first frame (ms). */
 export function lateViewerFirstFrame(page: Page) {
   return page.evaluate(() => {
