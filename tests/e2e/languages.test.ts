@@ -3,7 +3,7 @@
 // while the show keeps playing; a phone without the Web Share API gets our share sheet.
 import { describe, expect, it } from 'vitest'
 import { baseURL, createProduct, createStream } from '../support/api'
-import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
+import { adminContext, appURL, openHydrated, screenshot, useChromium, watchedPage } from '../support/browser'
 import { expectLiveVideo } from '../support/customer-page'
 import { hostGoesLive } from '../support/studio'
 
@@ -23,7 +23,7 @@ describe('languages and sharing on /live/:id (Chromium, fake camera)', () => {
 
     const context = await chromium().newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
     const { page, problems } = await watchedPage(context)
-    const response = await page.goto(appURL(`/live/${stream.id}`), { waitUntil: 'networkidle' })
+    const response = await openHydrated(page, `/live/${stream.id}`)
     // Server-rendered in German from Accept-Language, before any script ran.
     const html = await response!.text()
     expect(html).toContain('lang="de-DE"')
@@ -73,7 +73,7 @@ describe('languages and sharing on /live/:id (Chromium, fake camera)', () => {
     // The player on a German brand's page speaks German to an English browser, and hydrates cleanly.
     const english = await chromium().newContext({ locale: 'en-US' })
     const embedded = await watchedPage(english)
-    await embedded.page.goto(appURL(`/embed/${stream.id}?lang=de`), { waitUntil: 'networkidle' })
+    await openHydrated(embedded.page, `/embed/${stream.id}?lang=de`)
     await expect.poll(() => embedded.page.getByTestId(`product-card-${product.id}`).getByRole('button', { name: /In den Warenkorb/ }).isVisible()).toBe(true)
     expect(embedded.problems()).toEqual([])
     await english.close()

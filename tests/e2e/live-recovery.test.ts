@@ -1,7 +1,7 @@
 import type { WebSocketRoute } from 'playwright'
 import { describe, expect, it } from 'vitest'
 import { createStream } from '../support/api'
-import { adminContext, appURL, useChromium, watchedPage } from '../support/browser'
+import { adminContext, openHydrated, useChromium, watchedPage } from '../support/browser'
 import { chat, expectLiveVideo, giveName } from '../support/customer-page'
 import { crashTab, goLive, openConsole, startCamera } from '../support/studio'
 
@@ -23,7 +23,7 @@ describe('a customer\'s page recovers by itself (Chromium, fake camera)', () => 
       route.connectToServer()
       routes.push(route)
     })
-    await page.goto(appURL(`/live/${stream.id}`), { waitUntil: 'networkidle' })
+    await openHydrated(page, `/live/${stream.id}`)
     await expectLiveVideo(page)
     await chat(page, 'First!')
     await giveName(page, 'Inès')

@@ -5,7 +5,7 @@
 import type { BrowserContext, Page } from 'playwright'
 import { describe, expect, it } from 'vitest'
 import { adminToken, api, liveStream } from '../support/api'
-import { adminContext, appURL, screenshot, useChromium, watchedPage } from '../support/browser'
+import { adminContext, appURL, hydrated, screenshot, useChromium, watchedPage } from '../support/browser'
 import { chat, giveName, openLivePage } from '../support/customer-page'
 import { haveFfmpeg } from '../support/media-source'
 import { uploadReplay } from '../support/replay'
@@ -85,6 +85,7 @@ describe('moderation in the browser', () => {
     // A new guest from the same browser: signed out (the sign-in cookie gone, as "sign out" does), a new name.
     await spammer.context.clearCookies({ name: 'wrencos_token' })
     await spammer.page.reload({ waitUntil: 'networkidle' })
+    await hydrated(spammer.page)
     await chat(spammer.page, 'totally new person here')
     await giveName(spammer.page, 'Fresh Face')
     await expect.poll(() => spammer.page.getByRole('status').allTextContents()).toContainEqual(expect.stringMatching(/removed from this show/))

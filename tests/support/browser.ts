@@ -88,6 +88,24 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
   return { page, problems: () => [...found] }
 }
 
+/**
+ * Opens `path` and waits until the app has hydrated (the `wrencos:hydrated` mark of
+ * plugins/early-whep.client.ts), for a test that goes on to use the page. 'networkidle' alone is
+ * not that: a live or embedded player's page asks for the app's modules only once its early
+ * connection is up (shared/utils/early-entry.ts), so the network can go quiet a second or more
+ * before the app runs.
+ */
+export async function openHydrated(page: Page, path: string) {
+  const response = await page.goto(appURL(path), { waitUntil: 'networkidle' })
+  await hydrated(page)
+  return response
+}
+
+/** Waits until the page's app has hydrated (after a reload, say); see openHydrated. */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => performance.getEntriesByName('wrencos:hydrated').length > 0, undefined, { timeout: 15_000 })
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true })
   const path = join(ARTIFACTS, `${name}.png`)

@@ -1,15 +1,16 @@
 // A customer's steps on /live/:id, as a shopper would take them, for the e2e tests.
 import type { BrowserContext, Page } from 'playwright'
 import { expect } from 'vitest'
-import { appURL, watchedPage } from './browser'
+import { appURL, openHydrated, watchedPage } from './browser'
 
 /**
- * `waitUntil`: 'networkidle' (the default) for a test that goes on to use the page; 'commit' for one
+ * `waitUntil`: 'hydrated' (the default) for a test that goes on to use the page; 'commit' for one
  * that times what a customer sees, which a page still fetching (HLS segments, say) must not hold up.
  */
-export async function openLivePage(context: BrowserContext, livestreamId: string, { waitUntil = 'networkidle' }: { waitUntil?: 'networkidle' | 'commit' } = {}) {
+export async function openLivePage(context: BrowserContext, livestreamId: string, { waitUntil = 'hydrated' }: { waitUntil?: 'hydrated' | 'commit' } = {}) {
   const watched = await watchedPage(context)
-  await watched.page.goto(appURL(`/live/${livestreamId}`), { waitUntil })
+  if (waitUntil === 'hydrated') await openHydrated(watched.page, `/live/${livestreamId}`)
+  else await watched.page.goto(appURL(`/live/${livestreamId}`), { waitUntil })
   return watched
 }
 

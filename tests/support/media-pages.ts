@@ -2,7 +2,7 @@
 // its WHEP answers came and its first frame showed, and what the host's page uploads.
 import type { BrowserContext, Page } from 'playwright'
 import { expect } from 'vitest'
-import { appURL, watchedPage } from './browser'
+import { appURL, hydrated, watchedPage } from './browser'
 import { expectLiveVideo } from './customer-page'
 import { endShow, expectSeekableReplay } from './studio'
 
@@ -76,6 +76,7 @@ export async function customer(context: BrowserContext, id: string, base?: strin
   const url = new URL(appURL(`/live/${id}`))
   if (base) url.port = new URL(base).port
   await page.goto(url.toString(), { waitUntil: 'networkidle' })
+  await hydrated(page)
   return { page, problems }
 }
 
