@@ -89,11 +89,10 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
 }
 
 /**
- * Opens `path` and waits until the app has hydrated (the `wrencos:hydrated` mark of
- * plugins/early-whep.client.ts), for a test that goes on to use the page. 'networkidle' alone is
- * not that: a live or embedded player's page asks for the app's modules only once its early
- * connection is up (shared/utils/early-entry.ts), so the network can go quiet a second or more
- * before the app runs.
+ * Opens `path` and waits until the app has hydrated, for a test that goes on to use the page.
+ * 'networkidle' alone is not that: a live or embedded player's page asks for the app's modules
+ * only once its early connection is up (shared/utils/early-entry.ts), so the network can go quiet
+ * a second or more before the app runs.
  */
 export async function openHydrated(page: Page, path: string) {
   const response = await page.goto(appURL(path), { waitUntil: 'networkidle' })
@@ -101,9 +100,16 @@ export async function openHydrated(page: Page, path: string) {
   return response
 }
 
-/** Waits until the page's app has hydrated (after a reload, say); see openHydrated. */
+/**
+ * Waits until the page's app has hydrated (after a reload, say); see openHydrated. Read from Nuxt
+ * itself (the app Vue mounted on #__nuxt), not from the page's `wrencos:hydrated` mark: a page
+ * under Playwright's fake clock has a fake `performance` that keeps no marks.
+ */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => performance.getEntriesByName('wrencos:hydrated').length > 0, undefined, { timeout: 15_000 })
+  await page.waitForFunction(() => {
+    const root = document.querySelector('#__nuxt') as { __vue_app__?: { $nuxt?: { isHydrating?: boolean } } } | null
+    return root?.__vue_app__?.$nuxt?.isHydrating === false
+  }, undefined, { timeout: 15_000 })
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
