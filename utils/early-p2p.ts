@@ -11,7 +11,7 @@ import { EARLY_P2P_KEY } from '#shared/utils/early-entry'
 import type { ServerMessage } from '#shared/schemas/socket'
 import { scriptSafeJson } from '#shared/utils/script-json'
 import { currentEmbedToken } from './embed-auth'
-import { playInEarlyPlayer } from './early-picture'
+import { earlyProgress } from './early-picture'
 import { takeEarlySession } from './early-session'
 import { SESSION_KEY, viewerSessionId } from './viewer-session'
 
@@ -41,7 +41,7 @@ export interface EarlyP2p {
  * PROTOCOL.md's p2p signaling for the first offer only; everything after (a second offer, a
  * restart, a studio that comes back) is the p2p viewer's, once it adopts.
  */
-function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string, play: typeof playInEarlyPlayer, signedInKey: string | null) {
+function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], sessionKey: string, key: string, progressOf: typeof earlyProgress, signedInKey: string | null) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
     let signedIn = false
@@ -62,11 +62,7 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     catch {
       sessionId ??= crypto.randomUUID()
     }
-    let shown = () => {}
-    const pictured = new Promise<void>(resolve => (shown = resolve))
-    // A session that gives up (its picture promise settles) is done with signaling too.
-    let connected = () => {}
-    const signaled = Promise.race([pictured, new Promise<void>(resolve => (connected = resolve))])
+    const { pictured, signaled, settle, follow } = progressOf('p2p')
     const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws`)
     const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: false, pictured, signaled, startedAt }
     const send = (message: unknown) => socket.send(JSON.stringify(message))
@@ -80,7 +76,7 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       send({ type: 'webrtc_new_customer' })
       early.asked = true
     }
-    socket.onclose = () => shown()
+    socket.onclose = () => settle()
     socket.onmessage = (event) => {
       let message: { type: string, from?: string, offer?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit | null, livestream?: { status: string } }
       try {
@@ -98,7 +94,7 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       early.heard.push(message)
       // Refused (the studio is not there yet, the show is over): no picture is coming soon, and
       // the app, which says why and asks again, need not wait for one.
-      if (message.type === 'error') shown()
+      if (message.type === 'error') settle()
       // The show ended between the render and the registration: the request was refused, and the
       // app asks when it is live again.
       if (message.type === 'registered' && message.livestream?.status !== 'live') early.asked = false
@@ -109,18 +105,12 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       early.pc = pc
       early.studioId = from
       pc.onicecandidate = ({ candidate }) => candidate && send({ type: 'webrtc_ice_candidate', to: from, candidate: candidate.toJSON() })
-      pc.ontrack = event => play(event, 'wrencos:p2p-frame', shown)
-      pc.onconnectionstatechange = () => {
-        if (pc.connectionState === 'failed') shown()
-        if (pc.connectionState !== 'connected') return
-        performance.mark('wrencos:p2p-connected')
-        connected()
-      }
+      follow(pc)
       pc.setRemoteDescription(offer)
         .then(() => Promise.all(waiting.splice(0).map(candidate => pc.addIceCandidate(candidate).catch(() => {}))))
         .then(() => pc.setLocalDescription())
         .then(() => send({ type: 'webrtc_answer', to: from, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }))
-        .catch(() => shown())
+        .catch(() => settle())
     }
     page[key] = early
   }
@@ -134,7 +124,7 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
  * `signedInKey`: a sessionStorage key (the embedded player's token) whose presence leaves the socket to the app.
  */
 export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[], signedInKey?: string): string {
-  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)},${playInEarlyPlayer.toString()},${scriptSafeJson(signedInKey ?? null)})`
+  return `(${startEarlyP2p.toString()})(${scriptSafeJson(livestreamId)},${scriptSafeJson(iceServers)},${scriptSafeJson(SESSION_KEY)},${scriptSafeJson(EARLY_P2P_KEY)},${earlyProgress.toString()},${scriptSafeJson(signedInKey ?? null)})`
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import { EARLY_WHEP_KEY } from '#shared/utils/early-entry'
 import { scriptSafeJson } from '#shared/utils/script-json'
-import { playInEarlyPlayer } from './early-picture'
+import { earlyProgress } from './early-picture'
 import { peekEarlySession, takeEarlySession } from './early-session'
 import { UNANSWERED_CHECKS_MS, whenUnreachable } from './ice-reachability'
 
@@ -37,25 +37,16 @@ export interface EarlyWhep {
  * names `window` and `document`, which it is compiled in). Failures are left for the WHEP viewer,
  * which opens a session of its own.
  */
-function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, key: string, play: typeof playInEarlyPlayer, cannotReach: typeof whenUnreachable, unansweredMs: number) {
+function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, key: string, progressOf: typeof earlyProgress, cannotReach: typeof whenUnreachable, unansweredMs: number) {
   const page = globalThis as unknown as Window & Record<string, unknown>
   try {
     const startedAt = performance.now()
     performance.mark('wrencos:whep-start')
-    let shown = () => {}
-    const pictured = new Promise<void>(resolve => (shown = resolve))
+    const { pictured, signaled, settle, follow } = progressOf('whep')
     const pc = new RTCPeerConnection({ iceServers })
     pc.addTransceiver('video', { direction: 'recvonly' })
     pc.addTransceiver('audio', { direction: 'recvonly' })
-    pc.ontrack = event => play(event, 'wrencos:whep-frame', shown)
-    let connected = () => {}
-    const signaled = Promise.race([pictured, new Promise<void>(resolve => (connected = resolve))])
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed') shown()
-      if (pc.connectionState !== 'connected') return
-      performance.mark('wrencos:whep-connected')
-      connected()
-    })
+    follow(pc)
     // A host candidate is in the offer, so the server can check towards the browser at once
     // rather than when the viewer trickles it. The offer leaves with the first one (Chromium's
     // gathering ends only after 150 ms and more, waiting on every interface and protocol); those
@@ -80,11 +71,11 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, k
       return { status: 201, location }
     })
     answered.catch(() => {}).finally(sent)
-    answered.then(outcome => outcome.status !== 201 && shown(), () => shown())
+    answered.then(outcome => outcome.status !== 201 && settle(), settle)
     // A network WebRTC cannot cross ends the app's wait for the early picture now, so the page
     // plays HLS a second and more sooner than after HLS_AFTER_MS (the WHEP viewer takes this too).
     const unreachable = answered.then(outcome => outcome.status === 201 ? cannotReach(pc, unansweredMs) : new Promise<void>(() => {}))
-    unreachable.then(shown, () => {})
+    unreachable.then(settle, () => {})
     page[key] = { url, hls, pc, answered, posted, signaled, pictured, unreachable, startedAt }
   }
   catch {
@@ -94,7 +85,7 @@ function startEarlyWhep(url: string, iceServers: RTCIceServer[], hls: boolean, k
 
 /** The inline script for a live show's page: its WHEP path, the ICE servers and whether it has HLS, escaped for a <script>. */
 export function earlyWhepScript(url: string, iceServers: RTCIceServer[], hls: boolean): string {
-  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${hls},${scriptSafeJson(EARLY_WHEP_KEY)},${playInEarlyPlayer.toString()},${whenUnreachable.toString()},${UNANSWERED_CHECKS_MS})`
+  return `(${startEarlyWhep.toString()})(${scriptSafeJson(url)},${scriptSafeJson(iceServers)},${hls},${scriptSafeJson(EARLY_WHEP_KEY)},${earlyProgress.toString()},${whenUnreachable.toString()},${UNANSWERED_CHECKS_MS})`
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { deferredEntryScript, EARLY_P2P_KEY, EARLY_WHEP_KEY } from '../../shared/utils/early-entry'
 import { earlyP2pScript } from '../../utils/early-p2p'
+import { earlyProgress } from '../../utils/early-picture'
 import { earlyWhepScript } from '../../utils/early-whep'
 import { EMBED_TOKEN_KEY } from '../../utils/embed-auth'
 import { peekEarlySession, takeEarlySession } from '../../utils/early-session'
@@ -12,7 +13,7 @@ describe('the early WHEP script of a live page', () => {
     expect(script).toContain('"/api/livestreams/abc/whep"')
     expect(script).toContain('\\u003c/script>')
     // It is a function called at once, with nothing of the app's modules in it.
-    expect(script).toMatch(/^\(function \w+\(url, iceServers, hls, key, play, cannotReach, unansweredMs\) \{/)
+    expect(script).toMatch(/^\(function \w+\(url, iceServers, hls, key, progressOf, cannotReach, unansweredMs\) \{/)
     expect(script).toMatch(/,function \w+\(connection, unansweredMs\) \{[^]*getStats[^]*\},1000\)$/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
   })
@@ -62,12 +63,12 @@ describe('the early WHEP script of a live page', () => {
   it('and a p2p show\'s: its id, the ICE servers, and where the viewer session id is kept', () => {
     const script = earlyP2pScript('abc', [{ urls: 'turn:turn.example.com', username: '</script>', credential: 'x' }])
     expect(script).not.toMatch(/<\/script/i)
-    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key, play, signedInKey\) \{/)
+    expect(script).toMatch(/^\(function \w+\(livestreamId, iceServers, sessionKey, key, progressOf, signedInKey\) \{/)
     expect(script).toContain('"abc"')
     expect(script).toContain('"wrencos:viewer-session"')
     expect(script).toContain(JSON.stringify(EARLY_P2P_KEY))
     // The early player's part comes along as a function of its own, in the script.
-    expect(script).toMatch(/,function \w+\(event, frameMark, shown\) \{[^]*requestVideoFrameCallback/)
+    expect(script).toMatch(/,function \w+\(kind\) \{[^]*requestVideoFrameCallback/)
     expect(script).not.toMatch(/\brequire\(|\bimport\b/)
   })
 
@@ -172,5 +173,36 @@ describe('an early session left on the page', () => {
     finally {
       vi.unstubAllGlobals()
     }
+  })
+
+  it('tells the entry when the connection is up, and gives up on a failed one, in the two scripts\' one way', async () => {
+    class Connection extends EventTarget {
+      connectionState = 'new'
+      ontrack: unknown = null
+      becomes(state: string) {
+        this.connectionState = state
+        this.dispatchEvent(new Event('connectionstatechange'))
+      }
+    }
+    const settled = (promise: Promise<void>) => Promise.race([promise.then(() => true), new Promise(resolve => setTimeout(() => resolve(false), 10))])
+    performance.clearMarks('wrencos:test-connected')
+    const up = earlyProgress('test')
+    const pc = new Connection()
+    up.follow(pc as unknown as RTCPeerConnection)
+    expect(typeof pc.ontrack).toBe('function')
+    pc.becomes('connecting')
+    expect(await settled(up.signaled)).toBe(false)
+    pc.becomes('connected')
+    expect(await settled(up.signaled)).toBe(true)
+    // Connected is not pictured: the app still waits for the first frame.
+    expect(await settled(up.pictured)).toBe(false)
+    expect(performance.getEntriesByName('wrencos:test-connected')).toHaveLength(1)
+
+    const failing = earlyProgress('test')
+    const other = new Connection()
+    failing.follow(other as unknown as RTCPeerConnection)
+    other.becomes('failed')
+    expect([await settled(failing.pictured), await settled(failing.signaled)]).toEqual([true, true])
+    expect(performance.getEntriesByName('wrencos:test-connected')).toHaveLength(1)
   })
 })
