@@ -85,9 +85,14 @@ export function createP2pSender(options: P2pSenderOptions) {
     for (const id of [...links.keys()]) closePeer(id)
   }
 
-  /** A customer asking (again) has no working connection: it gets a fresh one, if not too many wait already. */
+  /**
+   * A customer asking (again) has no working connection: it gets a fresh one, if not too many wait
+   * already. Not while its offer is still unanswered: that request crossed the offer (it asked on
+   * `broadcaster_ready` just as the offer left), and a new connection would leave the answer that
+   * is on its way to be applied to the wrong one. OFFER_TIMEOUT_MS still ends an offer never answered.
+   */
   async function offerTo(customerId: string) {
-    if (!sending || !media) return
+    if (!sending || !media || unanswered.has(customerId)) return
     closePeer(customerId)
     if (unanswered.size >= MAX_UNANSWERED_OFFERS) return
     const link = createLink(customerId, media)

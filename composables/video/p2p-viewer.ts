@@ -35,8 +35,7 @@ export function createP2pViewer({ socket, iceServers, picture }: ViewerVideoOpti
     unsubscribe = [
       socket.on('webrtc_offer', message => void acceptOffer(message)),
       socket.on('webrtc_ice_candidate', message => void addCandidate(message)),
-      // The studio (re)connected: if video is not flowing, ask it now.
-      socket.on('broadcaster_ready', () => links.wanted() && picture.state !== 'playing' && ask()),
+      socket.on('broadcaster_ready', message => studioReady(message.from)),
       socket.on('stream_started', () => start()),
       socket.on('stream_stopped', () => stop()),
       socket.on('error', (message) => {
@@ -72,6 +71,19 @@ export function createP2pViewer({ socket, iceServers, picture }: ViewerVideoOpti
     links.open({ connection: early.pc, onCandidate: sendCandidate })
     studioId = early.studioId
     return true
+  }
+
+  /**
+   * The studio (re)connected: if video is not flowing, ask it now. Not when this page's connection
+   * with that same studio is still coming up: the studio registers as it goes live, when pages
+   * that saw the show start may have asked and answered already, and asking again would have it
+   * drop the connection it just made for one the page takes for an ICE restart (seen: the
+   * picture 7 s later). A studio that came back on another socket is another `from`.
+   */
+  function studioReady(from: string) {
+    if (!links.wanted() || picture.state === 'playing') return
+    if (from === studioId && links.current && links.current.phase !== 'gave-up') return
+    ask()
   }
 
   function sendCandidate(candidate: RTCIceCandidateInit | null) {

@@ -77,7 +77,7 @@ export type ServerMessage
     | { type: 'livestream_updated', livestream: Livestream }
     | { type: 'media_state', livestreamId: string, publishing: boolean }
     | { type: 'viewer_left', customerId: string }
-    | { type: 'broadcaster_ready', livestreamId: string }
+    | { type: 'broadcaster_ready', livestreamId: string, from: string }
     | { type: 'admin_replaced', livestreamId: string }
     | { type: 'chat_deleted', livestreamId: string, messageId: string }
     | { type: 'chat_held', message: ChatMessage }

@@ -54,6 +54,35 @@ describe('the p2p host\'s connections', () => {
     expect(socket.sent.at(-1)).toMatchObject({ type: 'webrtc_ice_candidate', to: 'c1' })
   })
 
+  it('keeps the offer it made when the same customer asks again before answering, and makes a new one after', async () => {
+    vi.useFakeTimers()
+    const { socket, store } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    // Its request crossed the offer (it asked on `broadcaster_ready` as the offer left): the
+    // answer on its way belongs to this connection, which stays.
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await vi.advanceTimersByTimeAsync(0)
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(1)
+    expect(socket.sent.filter(frame => frame.type === 'webrtc_offer')).toHaveLength(1)
+    socket.receive({ type: 'webrtc_answer', from: 'c1', answer: { type: 'answer', sdp: 'v=0 answer' } })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all[0]!.remoteDescription).toEqual({ type: 'answer', sdp: 'v=0 answer' })
+    // Answered, then asked again: that customer has no working connection, and gets a fresh one.
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(2)
+    expect(FakePeerConnection.all[0]!.closed).toBe(true)
+    // An offer never answered is given up after 10 s, and the next request is offered again.
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(FakePeerConnection.all[1]!.closed).toBe(true)
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(3)
+  })
+
   it('holds candidates that come before the answer, and adds them after it', async () => {
     const { socket, store } = setUp()
     store.startSending()

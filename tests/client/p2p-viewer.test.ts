@@ -38,7 +38,23 @@ describe('the p2p viewer', () => {
     socket.receive({ type: 'error', code: 'NOT_FOUND', message: 'the host is not connected yet', ref: 'webrtc_new_customer' })
     expect(viewer.state).toBe('waiting')
     socket.sent.length = 0
-    socket.receive({ type: 'broadcaster_ready', livestreamId: 's1' })
+    socket.receive({ type: 'broadcaster_ready', livestreamId: 's1', from: 'studio-1' })
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_new_customer' })
+  })
+
+  it('does not ask again when the studio it is connecting to says it is ready, but does when another studio does', async () => {
+    const { socket, viewer } = setUp()
+    viewer.start()
+    socket.receive({ type: 'webrtc_offer', from: 'studio-1', offer: OFFER })
+    await vi.advanceTimersByTimeAsync(0)
+    // The studio registers as it goes live, after this page asked and answered: asking again
+    // would have it drop the connection it just made.
+    socket.sent.length = 0
+    socket.receive({ type: 'broadcaster_ready', livestreamId: 's1', from: 'studio-1' })
+    expect(socket.sent).toEqual([])
+    expect(FakePeerConnection.all[0]!.closed).toBe(false)
+    // The host's new tab: that connection's studio is gone.
+    socket.receive({ type: 'broadcaster_ready', livestreamId: 's1', from: 'studio-2' })
     expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_new_customer' })
   })
 

@@ -60,4 +60,55 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     await audience.close()
     await host.close()
   })
+  it('keeps the one connection when the studio says it is ready just after the page answered', { timeout: 60_000 }, async () => {
+    const stream = await createStream({ title: `Ready again ${Date.now()}`, quality: '480p' })
+    const host = await adminContext(chromium())
+    // The studio's connections, counted as it makes them.
+    await host.addInitScript(() => {
+      const Native = window.RTCPeerConnection
+      const counted = window as unknown as { madeConnections: number }
+      counted.madeConnections = 0
+      window.RTCPeerConnection = class extends Native {
+        constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+          super(...args)
+          counted.madeConnections++
+        }
+      } as typeof RTCPeerConnection
+    })
+    const { page: studio, problems: studioProblems } = await watchedPage(host)
+    await hostGoesLive(studio, stream.id)
+
+    // The studio registers for WebRTC as it goes live, so a page that saw the show start may get
+    // its `broadcaster_ready` after it asked and answered: here it comes right after the answer.
+    const audience = await chromium().newContext()
+    const { page, problems } = await watchedPage(audience)
+    const asked: string[] = []
+    let studioId = ''
+    await page.routeWebSocket(/\/_ws$/, (route) => {
+      const server = route.connectToServer()
+      server.onMessage((frame) => {
+        const message = JSON.parse(String(frame)) as { type: string, from?: string }
+        if (message.type === 'webrtc_offer') studioId = message.from!
+        route.send(frame)
+      })
+      route.onMessage((frame) => {
+        server.send(frame)
+        const { type } = JSON.parse(String(frame)) as { type: string }
+        if (type === 'webrtc_new_customer') asked.push(type)
+        if (type === 'webrtc_answer') route.send(JSON.stringify({ type: 'broadcaster_ready', livestreamId: stream.id, from: studioId }))
+      })
+    })
+    await page.goto(appURL(`/live/${stream.id}`))
+    await expectLiveVideo(page)
+    await expect.poll(() => studio.getByTestId('counter-peers').textContent(), { timeout: 10_000 }).toBe('1')
+    // Asked once, offered once: before, the page asked again, the studio dropped the connection
+    // it had made for a new one, and the picture came 7 s later.
+    expect(asked).toHaveLength(1)
+    expect(await studio.evaluate(() => (window as unknown as { madeConnections: number }).madeConnections)).toBe(1)
+    await endShow(studio)
+    expect(problems()).toEqual([])
+    expect(studioProblems()).toEqual([])
+    await audience.close()
+    await host.close()
+  })
 })

@@ -62,5 +62,5 @@ export const webrtcRegister: MessageHandler<'webrtc_register'> = (ctx, connectio
   if (userType === 'customer' && connection.role !== 'viewer') throw new DomainError('forbidden', 'the studio registers as admin')
   connection.webrtcReady = true
   // Customers who arrived before the studio ask again for video when it is ready.
-  if (userType === 'admin') ctx.fanout.publish(room, { type: 'broadcaster_ready', livestreamId: room }, { except: connection.id })
+  if (userType === 'admin') ctx.fanout.publish(room, { type: 'broadcaster_ready', livestreamId: room, from: connection.id }, { except: connection.id })
 }

@@ -100,7 +100,8 @@ describe('the room hub', () => {
     const other = await viewerOf(a.id, 2)
     const stranger = await viewerOf(b.id, 3)
     await studio.say({ type: 'webrtc_register', userType: 'admin' })
-    expect(viewer.last('broadcaster_ready')).toEqual({ type: 'broadcaster_ready', livestreamId: a.id })
+    // `from`: which studio is ready, so a customer already connecting to it does not ask again.
+    expect(viewer.last('broadcaster_ready')).toEqual({ type: 'broadcaster_ready', livestreamId: a.id, from: studio.id })
     expect(stranger.last('broadcaster_ready')).toBeUndefined()
 
     await viewer.say({ type: 'webrtc_new_customer' })
