@@ -21,11 +21,15 @@ export async function keepConnections(context: BrowserContext) {
     // When each WHEP answer arrived (and so how many sessions the page opened), and when the
     // live video presented its first frame.
     const fetchNative = window.fetch
-    const record = window as unknown as { whepAnswers: number[], firstFrameAt?: number }
+    const record = window as unknown as { whepAnswers: number[], whepStatuses: number[], firstFrameAt?: number }
     record.whepAnswers = []
+    record.whepStatuses = []
     window.fetch = async (...args) => {
       const response = await fetchNative(...args)
-      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') record.whepAnswers.push(performance.now())
+      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') {
+        record.whepAnswers.push(performance.now())
+        record.whepStatuses.push(response.status)
+      }
       return response
     }
     // The first frame of either player: the server-rendered one the page fills before it hydrates, or the room's.
@@ -94,11 +98,19 @@ export async function expectModulesAfterEarlyConnection(page: Page, connectedMar
   return firstModule
 }
 
-/** How long after its first WHEP answer a page showed its first frame (ms). */
+/**
+ * The WHEP sessions a page opened: one status per POST it made. A 503 is the show refusing it for
+ * now (at capacity; a loaded machine's relay can be), which the page waits out and asks again.
+ */
+export function whepStatuses(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { whepStatuses: number[] }).whepStatuses)
+}
+
+/** How long after the WHEP answer that opened its session a page showed its first frame (ms). */
 export function lateViewerFirstFrame(page: Page) {
   return page.evaluate(() => {
-    const record = window as unknown as { whepAnswers: number[], firstFrameAt: number }
-    return record.firstFrameAt - record.whepAnswers[0]!
+    const record = window as unknown as { whepAnswers: number[], whepStatuses: number[], firstFrameAt: number }
+    return record.firstFrameAt - record.whepAnswers[record.whepStatuses.indexOf(201)]!
   })
 }
 
