@@ -34,12 +34,29 @@ function watchFirstFrame() {
       })
     }
   }
-  // When the page's socket opened, and its WHEP answer came (relay and janus modes).
+  // When the page's socket opened, and its WHEP answer came (relay and janus modes); in p2p and
+  // the floor, when the host's offer came in on the socket and the page's answer went out.
   const NativeSocket = window.WebSocket
+  const typeOf = (frame) => {
+    try {
+      return JSON.parse(String(frame)).type
+    }
+    catch {
+      return undefined
+    }
+  }
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
       super(...args)
       this.addEventListener('open', () => (window.__socketAt ??= performance.now()))
+      this.addEventListener('message', (event) => {
+        if (/^(webrtc_)?offer$/.test(typeOf(event.data) ?? '')) window.__offerAt ??= performance.now()
+      })
+    }
+
+    send(frame) {
+      if (/^(webrtc_)?answer$/.test(typeOf(frame) ?? '')) window.__answerAt ??= performance.now()
+      return super.send(frame)
     }
   }
   const nativeFetch = window.fetch
@@ -103,6 +120,8 @@ async function joinOnce(browser, url, { keep = false } = {}) {
     domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
     videoElement: Math.round(window.__videoAt),
     socketOpen: Math.round(window.__socketAt),
+    offerReceived: window.__offerAt === undefined ? undefined : Math.round(window.__offerAt),
+    answerSent: window.__answerAt === undefined ? undefined : Math.round(window.__answerAt),
     whepStarted: Math.round(performance.getEntriesByName('wrencos:whep-start')[0]?.startTime) || undefined,
     whepPosted: Math.round(performance.getEntriesByName('wrencos:whep-post')[0]?.startTime) || undefined,
     whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
