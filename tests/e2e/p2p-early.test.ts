@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createStream } from '../support/api'
 import { adminContext, appURL, useChromium, watchedPage } from '../support/browser'
 import { chat, expectLiveVideo, giveName } from '../support/customer-page'
-import { expectModulesAfterEarlyConnection } from '../support/media-pages'
+import { expectModulesAfterEarlyConnection, keepConnections } from '../support/media-pages'
 import { endShow, hostGoesLive } from '../support/studio'
 
 describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake camera)', () => {
@@ -60,21 +60,12 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     await audience.close()
     await host.close()
   })
+
   it('keeps the one connection when the studio says it is ready just after the page answered', { timeout: 60_000 }, async () => {
     const stream = await createStream({ title: `Ready again ${Date.now()}`, quality: '480p' })
     const host = await adminContext(chromium())
-    // The studio's connections, counted as it makes them.
-    await host.addInitScript(() => {
-      const Native = window.RTCPeerConnection
-      const counted = window as unknown as { madeConnections: number }
-      counted.madeConnections = 0
-      window.RTCPeerConnection = class extends Native {
-        constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-          super(...args)
-          counted.madeConnections++
-        }
-      } as typeof RTCPeerConnection
-    })
+    // The studio's connections, kept as it makes them.
+    await keepConnections(host)
     const { page: studio, problems: studioProblems } = await watchedPage(host)
     await hostGoesLive(studio, stream.id)
 
@@ -104,7 +95,7 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     // Asked once, offered once: before, the page asked again, the studio dropped the connection
     // it had made for a new one, and the picture came 7 s later.
     expect(asked).toHaveLength(1)
-    expect(await studio.evaluate(() => (window as unknown as { madeConnections: number }).madeConnections)).toBe(1)
+    expect(await studio.evaluate(() => (window as unknown as { connections: RTCPeerConnection[] }).connections.length)).toBe(1)
     await endShow(studio)
     expect(problems()).toEqual([])
     expect(studioProblems()).toEqual([])

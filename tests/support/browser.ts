@@ -89,7 +89,8 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
 }
 
 /**
- * Opens `path` and waits until the app has hydrated, for a test that goes on to use the page.
+ * Opens `path` (on the app, or a whole address) and waits until the app has hydrated, for a test
+ * that goes on to use the page.
  * 'networkidle' alone is not that: a live or embedded player's page asks for the app's modules
  * only once its early connection is up (shared/utils/early-entry.ts), so the network can go quiet
  * a second or more before the app runs.

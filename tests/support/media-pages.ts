@@ -2,7 +2,7 @@
 // its WHEP answers came and its first frame showed, and what the host's page uploads.
 import type { BrowserContext, Page } from 'playwright'
 import { expect } from 'vitest'
-import { appURL, hydrated, watchedPage } from './browser'
+import { appURL, openHydrated, watchedPage } from './browser'
 import { expectLiveVideo } from './customer-page'
 import { endShow, expectSeekableReplay } from './studio'
 
@@ -21,15 +21,11 @@ export async function keepConnections(context: BrowserContext) {
     // When each WHEP answer arrived (and so how many sessions the page opened), and when the
     // live video presented its first frame.
     const fetchNative = window.fetch
-    const record = window as unknown as { whepAnswers: number[], whepStatuses: number[], firstFrameAt?: number }
+    const record = window as unknown as { whepAnswers: Array<{ at: number, status: number }>, firstFrameAt?: number }
     record.whepAnswers = []
-    record.whepStatuses = []
     window.fetch = async (...args) => {
       const response = await fetchNative(...args)
-      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') {
-        record.whepAnswers.push(performance.now())
-        record.whepStatuses.push(response.status)
-      }
+      if (String(args[0]).includes('/whep') && (args[1]?.method ?? 'GET') === 'POST') record.whepAnswers.push({ at: performance.now(), status: response.status })
       return response
     }
     // The first frame of either player: the server-rendered one the page fills before it hydrates, or the room's.
@@ -79,8 +75,7 @@ export async function customer(context: BrowserContext, id: string, base?: strin
   const { page, problems } = await watchedPage(context)
   const url = new URL(appURL(`/live/${id}`))
   if (base) url.port = new URL(base).port
-  await page.goto(url.toString(), { waitUntil: 'networkidle' })
-  await hydrated(page)
+  await openHydrated(page, url.toString())
   return { page, problems }
 }
 
@@ -103,14 +98,14 @@ export async function expectModulesAfterEarlyConnection(page: Page, connectedMar
  * now (at capacity; a loaded machine's relay can be), which the page waits out and asks again.
  */
 export function whepStatuses(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { whepStatuses: number[] }).whepStatuses)
+  return page.evaluate(() => (window as unknown as { whepAnswers: Array<{ status: number }> }).whepAnswers.map(answer => answer.status))
 }
 
 /** How long after the WHEP answer that opened its session a page showed its first frame (ms). */
 export function lateViewerFirstFrame(page: Page) {
   return page.evaluate(() => {
-    const record = window as unknown as { whepAnswers: number[], whepStatuses: number[], firstFrameAt: number }
-    return record.firstFrameAt - record.whepAnswers[record.whepStatuses.indexOf(201)]!
+    const record = window as unknown as { whepAnswers: Array<{ at: number, status: number }>, firstFrameAt: number }
+    return record.firstFrameAt - record.whepAnswers.find(answer => answer.status === 201)!.at
   })
 }
 
