@@ -15,8 +15,9 @@ import { adminToken, startServer } from './lib/server.mjs'
 import { openSockets, register, send, waitFor } from './lib/sockets.mjs'
 import { options, printTable, round, saveResults, summarize } from './lib/stats.mjs'
 
-const opts = options({ joins: 20, modes: 'p2p,relay,janus' })
+const opts = options({ 'joins': 20, 'late-joins': 5, 'modes': 'p2p,relay,janus' })
 const joins = opts.quick ? 3 : opts.joins
+const lateJoins = opts.quick ? 1 : opts['late-joins']
 const modes = opts.modes.split(',').filter(mode => mode !== 'janus' || haveJanus)
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -155,16 +156,28 @@ async function measureJoins(browser, url) {
 }
 
 /**
- * The audience's cases: a late viewer with six already watching (their pages open and playing),
- * and three viewers opening the page at the same moment (each one's first frame).
+ * The audience's cases: late viewers with six already watching (their pages open and playing),
+ * one after another, each gone before the next (their median: one page alone varies by half its
+ * time from run to run); and three viewers opening the page at the same moment (each one's first
+ * frame).
  */
 async function measureCrowds(browser, url) {
   const watching = []
   for (let n = 0; n < (opts.quick ? 2 : 6); n++) watching.push(await joinOnce(browser, url, { keep: true }))
-  const late = await joinOnce(browser, url)
+  const late = []
+  for (let n = 0; n < lateJoins; n++) late.push(await joinOnce(browser, url))
   for (const viewer of watching) await viewer.context.close()
   const together = await Promise.all([0, 1, 2].map(() => joinOnce(browser, url)))
-  return { watching: watching.length, lateJoinerMs: roundOrMissed(late.firstFrame), togetherMs: together.map(joined => roundOrMissed(joined.firstFrame)) }
+  const lateFrames = late.map(joined => joined.firstFrame)
+  return {
+    watching: watching.length,
+    // Null if any late viewer missed: a miss is not averaged away.
+    lateJoinerMs: lateFrames.includes(null) ? null : round(summarize(lateFrames).p50),
+    lateJoinersMs: lateFrames.map(roundOrMissed),
+    lateMilestones: late.map(joined => joined.milestones),
+    togetherMs: together.map(joined => roundOrMissed(joined.firstFrame)),
+    togetherMilestones: together.map(joined => joined.milestones),
+  }
 }
 
 /**
@@ -284,7 +297,8 @@ try {
   ])
   printTable('Viewer join in a crowd: a late viewer with others watching, three opening the page at once', [floor, ...results].map(result => ({
     'page': result.mode,
-    'late viewer ms': result.crowds.lateJoinerMs ?? 'missed',
+    'late viewer ms (median)': result.crowds.lateJoinerMs ?? 'missed',
+    'each late viewer ms': result.crowds.lateJoinersMs.map(ms => ms ?? 'missed').join(' / '),
     'late / floor': result.crowds.lateVsFloor ?? '-',
     'three at once ms': result.crowds.togetherMs.map(ms => ms ?? 'missed').join(' / '),
     'slowest of three / floor': result.crowds.togetherVsFloor ?? '-',

@@ -26,6 +26,8 @@ wss.on('connection', (ws) => {
   ws.on('close', () => {
     sockets.delete(id)
     if (host === id) host = null
+    // As our server tells the studio (`viewer_left`): the host stops sending to a viewer gone.
+    else if (host) sockets.get(host)?.send(JSON.stringify({ type: 'leave', from: id }))
   })
   ws.on('message', (data) => {
     const message = JSON.parse(data.toString())

@@ -60,6 +60,7 @@ describe.sequential('benchmarks, quick mode', () => {
       expect(mode.vsFloor).toBeGreaterThan(0)
       // The crowd's cases ran too: a late viewer with others watching, three at once.
       expect(mode.crowds.lateJoinerMs).toBeGreaterThan(0)
+      expect(mode.crowds.lateJoinersMs).toHaveLength(1)
       expect(mode.crowds.togetherMs).toHaveLength(3)
       expect(mode.firstFrameMs.script.kilobytes).toBeGreaterThan(0)
     }
