@@ -6,9 +6,13 @@ export interface CachedPage {
   headers: Record<string, string | string[]>
 }
 
-/** What a request does with a page: take it as kept, wait for the render already under way, or render it. */
+/**
+ * What a request does with a page: take it as kept, take it while a newer one renders (`refresh`:
+ * this request is the one to start that render), wait for the render already under way, or render it.
+ */
 export type PageLookup
   = | { kind: 'hit', page: CachedPage }
+    | { kind: 'stale', page: CachedPage, refresh: boolean }
     | { kind: 'shared', page: Promise<CachedPage | undefined> }
     | { kind: 'miss' }
 
@@ -28,6 +32,11 @@ export interface PageCacheOptions {
   clock: Clock
   /** How long a rendered page is answered as it is. */
   ttlMs: number
+  /**
+   * How long after that it is still answered at once while a fresh render runs for the next
+   * visitors (stale-while-revalidate); past it, the visitor waits for a render.
+   */
+  staleMs: number
   maxEntries: number
   /** The kept pages' HTML together, in characters. */
   maxChars: number
@@ -35,16 +44,19 @@ export interface PageCacheOptions {
   waitMs: number
 }
 
-interface Entry { page: CachedPage, showId: string, until: number, chars: number }
+interface Entry { page: CachedPage, showId: string, until: number, staleUntil: number, chars: number, refreshingSince?: number }
 interface Flight { page: Promise<CachedPage | undefined>, settle: (page?: CachedPage) => void, startedAt: number }
 
 /**
  * Server-rendered pages kept for a moment, and one render shared by the requests that arrive
  * while it runs: the link a brand shares is opened by a crowd at once, and each render is 15-20 ms
- * of the one thread every customer's video signaling also needs (more when the cores are busy).
- * Bounded in entries and in size; the oldest go first.
+ * of the one thread every customer's video signaling also needs (more when the cores are busy:
+ * 150-950 ms to the first byte with six watching in p2p on two cores, bench/README.md). Past its
+ * moment a page is still answered at once for a while, as the render that replaces it runs (the
+ * caller starts it when told `refresh`): no visitor waits for a render but the first, or one
+ * after a change to the show. Bounded in entries and in size; the oldest go first.
  */
-export function createPageCache({ clock, ttlMs, maxEntries, maxChars, waitMs }: PageCacheOptions): PageCache {
+export function createPageCache({ clock, ttlMs, staleMs, maxEntries, maxChars, waitMs }: PageCacheOptions): PageCache {
   const entries = new Map<string, Entry>()
   const flights = new Map<string, Flight>()
   /** Bumped when a show changes: a render begun before that is not kept. */
@@ -88,7 +100,14 @@ export function createPageCache({ clock, ttlMs, maxEntries, maxChars, waitMs }: 
   return {
     lookup(key) {
       const entry = entries.get(key)
-      if (entry && entry.until > clock.now()) return { kind: 'hit', page: entry.page }
+      const now = clock.now()
+      if (entry && entry.until > now) return { kind: 'hit', page: entry.page }
+      if (entry && entry.staleUntil > now) {
+        // One refresh at a time; one that has not come back within the wait may be tried again.
+        const refresh = entry.refreshingSince === undefined || now - entry.refreshingSince >= waitMs
+        if (refresh) entry.refreshingSince = now
+        return { kind: 'stale', page: entry.page, refresh }
+      }
       if (entry) drop(key)
       const flight = flightOf(key)
       return flight ? { kind: 'shared', page: waitFor(flight) } : { kind: 'miss' }
@@ -107,7 +126,8 @@ export function createPageCache({ clock, ttlMs, maxEntries, maxChars, waitMs }: 
         if (done) return
         done = true
         const current = generationOf(showId) === generation
-        if (page && current) keep(key, { page, showId, until: clock.now() + ttlMs, chars: page.body.length })
+        const now = clock.now()
+        if (page && current) keep(key, { page, showId, until: now + ttlMs, staleUntil: now + ttlMs + staleMs, chars: page.body.length })
         if (flight) {
           if (flights.get(key) === flight) flights.delete(key)
           flight.settle(current ? page : undefined)

@@ -69,6 +69,23 @@ describe('the page cache', () => {
     expect(frenchAgain.headers.get('set-cookie')).toMatch(/^wrencos_locale=fr;/)
   })
 
+  it('past its second, answers the kept page at once while it renders it again, in the visitor\'s language', async () => {
+    const show = await liveStream()
+    const french = { 'accept-language': 'fr-FR,fr;q=0.9' }
+    const first = await open(`/live/${show.id}`, french)
+    expect(first.cache).toBe('miss')
+    await new Promise(resolve => setTimeout(resolve, 1100))
+    const stale = await open(`/live/${show.id}`, french)
+    expect([stale.status, stale.cache, stale.html]).toEqual([200, 'stale', first.html])
+    expect(stale.headers.get('set-cookie')).toMatch(/^wrencos_locale=fr;/)
+    // Past its second the old page is only ever 'stale': a 'hit' is the render that replaced it,
+    // made for the same visitor (in French), and the next visitors get it.
+    await expect.poll(async () => {
+      const next = await open(`/live/${show.id}`, french)
+      return [next.cache, /<html[^>]* lang="([^"]+)"/.exec(next.html)?.[1], next.headers.get('set-cookie')?.startsWith('wrencos_locale=fr;')]
+    }, { timeout: 5000 }).toEqual(['hit', 'fr-FR', true])
+  })
+
   it('never answers a signed-in visitor from it, nor keeps their page', async () => {
     const show = await liveStream()
     const { token } = await guest('Signed in')

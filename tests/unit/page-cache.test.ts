@@ -4,7 +4,7 @@ import { manualClock } from '../support/manual-clock'
 
 function setUp(options: Partial<{ maxEntries: number, maxChars: number }> = {}) {
   const clock = manualClock()
-  const cache = createPageCache({ clock, ttlMs: 1000, maxEntries: 10, maxChars: 1000, waitMs: 3000, ...options })
+  const cache = createPageCache({ clock, ttlMs: 1000, staleMs: 30_000, maxEntries: 10, maxChars: 1000, waitMs: 3000, ...options })
   return { clock, cache }
 }
 
@@ -22,6 +22,39 @@ describe('createPageCache', () => {
     render(cache, '/live/a', 'a', '<html>A</html>')
     clock.advance(999)
     expect(keptBody(cache.lookup('/live/a'))).toBe('<html>A</html>')
+    clock.advance(1)
+    expect(cache.lookup('/live/a')).toMatchObject({ kind: 'stale', refresh: true, page: { body: '<html>A</html>' } })
+  })
+
+  it('answers a page past its second at once while one request renders it again, then the new one', () => {
+    const { clock, cache } = setUp()
+    render(cache, '/live/a', 'a', 'A')
+    clock.advance(5000)
+    const first = cache.lookup('/live/a')
+    expect(first).toMatchObject({ kind: 'stale', refresh: true, page: { body: 'A' } })
+    const finish = cache.begin('/live/a', 'a')
+    // Visitors during that render are not made to wait for it, nor start another.
+    expect(cache.lookup('/live/a')).toMatchObject({ kind: 'stale', refresh: false, page: { body: 'A' } })
+    finish(page('A again'))
+    expect(keptBody(cache.lookup('/live/a'))).toBe('A again')
+  })
+
+  it('lets another request refresh a page whose refresh did not come back within the wait', () => {
+    const { clock, cache } = setUp()
+    render(cache, '/live/a', 'a', 'A')
+    clock.advance(1000)
+    expect(cache.lookup('/live/a')).toMatchObject({ kind: 'stale', refresh: true })
+    clock.advance(2999)
+    expect(cache.lookup('/live/a')).toMatchObject({ kind: 'stale', refresh: false })
+    clock.advance(1)
+    expect(cache.lookup('/live/a')).toMatchObject({ kind: 'stale', refresh: true })
+  })
+
+  it('makes the visitor wait for a render once the page is older than its second and the stale time', () => {
+    const { clock, cache } = setUp()
+    render(cache, '/live/a', 'a', 'A')
+    clock.advance(30_999)
+    expect(cache.lookup('/live/a').kind).toBe('stale')
     clock.advance(1)
     expect(cache.lookup('/live/a').kind).toBe('miss')
   })
