@@ -6,7 +6,7 @@ import { api } from '../support/api'
 import { screenshot, useAppServer, useChromium } from '../support/browser'
 import { expectLiveVideo, openLivePage } from '../support/customer-page'
 import { haveJanus, startJanus, type RunningJanus } from '../support/janus'
-import { keepConnections } from '../support/media-pages'
+import { keepConnections, whepStatuses } from '../support/media-pages'
 import { haveFfmpeg, startMediaSource, type MediaSource } from '../support/media-source'
 import { startServer, type RunningServer } from '../support/server'
 import { publishWithWerift } from '../support/werift-clients'
@@ -75,7 +75,7 @@ describe.skipIf(!haveJanus || !haveFfmpeg)('janus edges (Chromium)', () => {
         resolve(frames > 2)
       }, 300)
     }))
-    const answers = () => page.evaluate(() => (window as unknown as { whepAnswers: unknown[] }).whepAnswers.length)
+    const answers = async () => (await whepStatuses(page)).length
     const killedAt = Date.now()
     await januses[edge]!.kill()
     // The page gives its session up (its old connection closed) and opens a new one: any frame after that is from the other edge.

@@ -139,7 +139,7 @@ describe('relay mode (Chromium, fake camera)', () => {
       // picture is the early session's: one WHEP answer (below).
       const earlyFrame = marks['wrencos:whep-frame']!
       expect(marks['wrencos:hydrated']).toBeGreaterThan(earlyFrame > 0 ? Math.min(earlyFrame, 2000) : 2000)
-      expect(await page.evaluate(() => (window as unknown as { whepAnswers: unknown[] }).whepAnswers.length)).toBe(1)
+      expect(await whepStatuses(page)).toHaveLength(1)
       await page.waitForTimeout(3000)
       await endShow(studio)
       await expect.poll(() => page.getByTestId('replay-video').isVisible(), { timeout: 30_000 }).toBe(true)
@@ -173,7 +173,7 @@ describe('relay mode (Chromium, fake camera)', () => {
     await page.waitForTimeout(1000)
     server = await startServer(server.env, { dataDir: server.dataDir, port: server.port })
     // The viewer's connection died with the server: it made a new session, and the picture is back.
-    await expect.poll(() => page.evaluate(() => (window as unknown as { whepAnswers: unknown[] }).whepAnswers.length), { timeout: 45_000 }).toBeGreaterThanOrEqual(2)
+    await expect.poll(async () => (await whepStatuses(page)).length, { timeout: 45_000 }).toBeGreaterThanOrEqual(2)
     await expectLiveVideo(page, 45_000)
     const videoBackAt = Date.now()
     await expect.poll(() => studio.getByTestId('broadcast-state').textContent(), { timeout: 20_000 }).toMatch(/^\s*Live · \d+:\d\d\s*$/)
