@@ -8,7 +8,7 @@
 //   node bench/viewer-join.mjs [--joins=20] [--modes=p2p,relay,janus] [--quick]
 import { performance } from 'node:perf_hooks'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright'
+import { launchChromium } from './lib/browser.mjs'
 import { haveJanus, startJanus } from './lib/janus.mjs'
 import { startPeer } from './lib/peer-server.mjs'
 import { adminToken, startServer } from './lib/server.mjs'
@@ -126,6 +126,9 @@ async function joinOnce(browser, url, { keep = false } = {}) {
     whepStarted: Math.round(performance.getEntriesByName('wrencos:whep-start')[0]?.startTime) || undefined,
     whepPosted: Math.round(performance.getEntriesByName('wrencos:whep-post')[0]?.startTime) || undefined,
     whepAnswered: window.__whepAt === undefined ? undefined : Math.round(window.__whepAt),
+    // When the answer's last byte came off the network: before whepAnswered by as long as the
+    // page's main thread was busy with something else when it came.
+    whepArrived: Math.round(performance.getEntriesByType('resource').find(entry => entry.name.includes('/whep') && entry.initiatorType === 'fetch')?.responseEnd) || undefined,
     hydrated: Math.round(performance.getEntriesByName('wrencos:hydrated')[0]?.startTime) || undefined,
     connected: Math.round(window.__connectedAt),
     firstFrame: Math.round(window.__firstFrameAt),
@@ -275,7 +278,7 @@ const slowest = values => values.includes(null) ? null : Math.max(...values)
 /** `ours / floor`, or null where either missed. */
 const ratio = (ours, floor) => ours === null || floor === null ? null : round(ours / floor, 2)
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+const browser = await launchChromium(ARGS)
 try {
   const floor = await measureFloor(browser)
   console.log(`viewer join: floor (bare page) median ${floor.firstFrameMs.median} ms`)
