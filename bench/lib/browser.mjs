@@ -21,7 +21,9 @@ function withoutPriorityRaise(executable) {
   if (process.env.WRENCOS_BENCH_BROWSER_PRIORITY === 'raised') return executable
   if (process.getuid?.() !== 0 || !existsSync(SETPRIV)) return executable
   const wrapper = join(mkdtempSync(join(tmpdir(), 'wrencos-chromium-')), 'chromium')
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${SETPRIV} --bounding-set -sys_nice -- ${executable} "$@"\n`, { mode: 0o755 })
+  // Quoted for the shell: CHROMIUM_PATH may hold a space (single quotes inside it are escaped).
+  const quoted = `'${executable.replaceAll('\'', `'\\''`)}'`
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${SETPRIV} --bounding-set -sys_nice -- ${quoted} "$@"\n`, { mode: 0o755 })
   return wrapper
 }
 
