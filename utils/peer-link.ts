@@ -205,13 +205,21 @@ export class PeerLink {
     for (const candidate of this.earlyCandidates.splice(0)) await this.connection.addIceCandidate(candidate).catch(() => {})
   }
 
-  /** Caps every video sender's bitrate (a preset's: 1080p must not starve a room of phones). */
-  async capVideoBitrate(maxBitrate: number) {
+  /**
+   * Caps every video sender's bitrate (a preset's: 1080p must not starve a room of phones) and,
+   * with `scaleResolutionDownBy`, the size it sends (1: the camera's), with no renegotiation. The
+   * scale is written only where it changes: unset is 1, and a sender never scaled is left as the
+   * browser made it.
+   */
+  async capVideo(maxBitrate: number, scaleResolutionDownBy?: number) {
     for (const sender of this.connection.getSenders()) {
       if (sender.track?.kind !== 'video') continue
       const parameters = sender.getParameters()
       if (!parameters.encodings?.length) continue
-      parameters.encodings.forEach(encoding => (encoding.maxBitrate = maxBitrate))
+      for (const encoding of parameters.encodings) {
+        encoding.maxBitrate = maxBitrate
+        if (scaleResolutionDownBy && (encoding.scaleResolutionDownBy ?? 1) !== scaleResolutionDownBy) encoding.scaleResolutionDownBy = scaleResolutionDownBy
+      }
       await sender.setParameters(parameters).catch(() => {})
     }
   }

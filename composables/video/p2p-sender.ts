@@ -1,6 +1,6 @@
 import type { Quality } from '#shared/types/models'
 import type { ServerMessageOf } from '#shared/schemas/socket'
-import { QUALITY_PRESETS } from '#shared/utils/quality'
+import { p2pScaleDown, QUALITY_PRESETS } from '#shared/utils/quality'
 import type { HostVideoState } from '../../stores/host-video'
 import type { LiveSocket } from '../useLiveSocket'
 import { PeerLink } from '../../utils/peer-link'
@@ -71,7 +71,25 @@ export function createP2pSender(options: P2pSenderOptions) {
 
   function setQuality(next: Quality) {
     quality = next
-    for (const link of links.values()) void link.capVideoBitrate(QUALITY_PRESETS[quality].videoBitsPerSecond)
+    fitAll()
+  }
+
+  /**
+   * Every customer's picture within the studio's budget for the audience it has now (p2pScaleDown),
+   * at the preset's bitrate cap: called as customers come and go, so the host's computer keeps up.
+   */
+  function fitAll() {
+    for (const link of links.values()) {
+      if (fitted.get(link) !== fitting()) void fit(link)
+    }
+  }
+
+  /** The cap and scale each connection was last given: an unchanged one is not set again. */
+  const fitted = new WeakMap<PeerLink, string>()
+  const fitting = () => `${QUALITY_PRESETS[quality].videoBitsPerSecond}@${p2pScaleDown(quality, links.size)}`
+  function fit(link: PeerLink) {
+    fitted.set(link, fitting())
+    return link.capVideo(QUALITY_PRESETS[quality].videoBitsPerSecond, p2pScaleDown(quality, links.size))
   }
 
   /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
@@ -109,7 +127,7 @@ export function createP2pSender(options: P2pSenderOptions) {
     const offer = await link.createOffer({ iceRestart })
     // The offer leaves before any ICE candidate can (they are gathered only from here on).
     socket.send({ type: 'webrtc_offer', to: customerId, offer: offer as { type: 'offer', sdp?: string } })
-    await link.capVideoBitrate(QUALITY_PRESETS[quality].videoBitsPerSecond)
+    await fit(link)
   }
 
   function createLink(customerId: string, stream: MediaStream): PeerLink {
@@ -125,6 +143,8 @@ export function createP2pSender(options: P2pSenderOptions) {
       },
     })
     links.set(customerId, link)
+    // The others' share of the budget shrinks (this one is fitted once negotiated).
+    fitAll()
     link.addTracks(stream)
     state.peerStates = { ...state.peerStates, [customerId]: link.connectionState }
     return link
@@ -151,6 +171,8 @@ export function createP2pSender(options: P2pSenderOptions) {
     link.close()
     const { [customerId]: _closed, ...rest } = state.peerStates
     state.peerStates = rest
+    // The ones left may send larger pictures again.
+    fitAll()
   }
 
   return { open, close, setMedia, setQuality, startSending, stopSending, sending: () => sending }

@@ -45,3 +45,26 @@ export function simulcastLayers(quality: Quality): SimulcastLayer[] {
     { rid: 'h', scaleResolutionDownBy: 1, maxBitrate: top },
   ]
 }
+
+/**
+ * Pixels a p2p studio encodes for its customers, per frame, all connections together: two 720p
+ * pictures. The host's browser encodes once per customer (and once more for the recording), on
+ * the host's own computer: six customers at 720p took 2.4 s of encoding a second on two cores,
+ * and the studio answered a new customer 1-1.5 s late (bench/README.md, sessions 17 and 18).
+ */
+const P2P_PIXEL_BUDGET = 2 * 1280 * 720
+
+/** The sizes a p2p studio steps through (each a change every encoder makes, with a key frame). */
+const P2P_SCALE_STEPS = [1, 1.5, 2, 3, 4]
+
+/**
+ * How much a p2p studio scales down each customer's picture when `connections` customers watch:
+ * 1 (the preset's size) while their pictures fit the budget together, then the first step that
+ * brings them within it (six at 720p: 2, 640x360). Steps, not a smooth curve: a change makes
+ * every connection's encoder start again from a key frame, so it should be seldom.
+ */
+export function p2pScaleDown(quality: Quality, connections: number): number {
+  const { width, height } = QUALITY_PRESETS[quality]
+  const needed = Math.sqrt(width * height * connections / P2P_PIXEL_BUDGET)
+  return P2P_SCALE_STEPS.find(step => step >= needed) ?? P2P_SCALE_STEPS.at(-1)!
+}

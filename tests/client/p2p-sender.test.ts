@@ -173,4 +173,20 @@ describe('the p2p host\'s connections', () => {
     expect(FakePeerConnection.all[0]!.closed).toBe(false)
     expect(Object.keys(store.peerStates)).toEqual(['flood-0'])
   })
+
+  it('scales every customer\'s picture down as the audience outgrows two at the preset\'s size, and back up as it leaves', async () => {
+    const { socket, store } = setUp()
+    store.startSending()
+    const encodings = () => FakePeerConnection.all.filter(peer => !peer.closed).map(peer => peer.senders.find(sender => sender.track.kind === 'video')!.getParameters().encodings[0])
+    for (let i = 0; i < 6; i++) {
+      socket.receive({ type: 'webrtc_new_customer', customerId: `c${i}` })
+      socket.receive({ type: 'webrtc_answer', from: `c${i}`, answer: { type: 'answer', sdp: 'v=0 answer' } })
+    }
+    await settle()
+    // 480p: six pictures of 854x480 are 1.33 times as many pixels as two 720p ones: the next step, 1.5.
+    expect(encodings()).toEqual(Array.from({ length: 6 }, () => ({ maxBitrate: 1_000_000, scaleResolutionDownBy: 1.5 })))
+    for (let i = 0; i < 4; i++) socket.receive({ type: 'viewer_left', customerId: `c${i}` })
+    await settle()
+    expect(encodings()).toEqual([{ maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }, { maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }])
+  })
 })
