@@ -50,7 +50,7 @@ export function simulcastLayers(quality: Quality): SimulcastLayer[] {
  * Pixels a p2p studio encodes for its customers, per frame, all connections together: two 720p
  * pictures. The host's browser encodes once per customer (and once more for the recording), on
  * the host's own computer: six customers at 720p took 2.4 s of encoding a second on two cores,
- * and the studio answered a new customer 1-1.5 s late (bench/README.md, sessions 17 and 18).
+ * and a seventh waited 1.2-1.4 s for the studio's offer (bench/README.md, sessions 17 and 18).
  */
 const P2P_PIXEL_BUDGET = 2 * 1280 * 720
 

@@ -174,7 +174,7 @@ describe('the p2p host\'s connections', () => {
     expect(Object.keys(store.peerStates)).toEqual(['flood-0'])
   })
 
-  it('scales every customer\'s picture down as the audience outgrows two at the preset\'s size, and back up as it leaves', async () => {
+  it('scales every customer\'s picture down as their pictures outgrow two 720p ones, and back up as they leave', async () => {
     const { socket, store } = setUp()
     store.startSending()
     const encodings = () => FakePeerConnection.all.filter(peer => !peer.closed).map(peer => peer.senders.find(sender => sender.track.kind === 'video')!.getParameters().encodings[0])
