@@ -9,7 +9,7 @@ import type { HostVideo, HostVideoOptions, RecordingStatus } from './types'
  * this tab and uploaded in parts as it goes (useRecorder), joined by the server when the show ends.
  */
 export function createP2pHost({ socket, iceServers, livestreamId, state }: HostVideoOptions): HostVideo {
-  const sender = createP2pSender({ socket, iceServers, quality: '720p', state })
+  const sender = createP2pSender({ socket, iceServers, quality: '720p', state, keepSpare: true })
   const recorder = useRecorder(uploadChunkTo(livestreamId))
   const recordingStatus = () => $fetch<RecordingStatus>(`/api/livestreams/${livestreamId}/recording`)
   const bitrateOf = (quality: Quality) => QUALITY_PRESETS[quality].videoBitsPerSecond

@@ -31,7 +31,18 @@ export interface P2pSenderOptions {
   iceServers: RTCIceServer[]
   quality: Quality
   state: HostVideoState
+  /**
+   * Keep one connection made ahead (its tracks added, its offer made, its candidates gathered),
+   * handed to the next customer who asks: the studio's offer then leaves at once. Building it on
+   * request took the studio 51-177 ms (median 108) on a busy host (bench/README.md, session 18).
+   * It is made when the studio goes live and when a customer's connection closes: moments when
+   * the host's computer is not busy bringing a customer in.
+   */
+  keepSpare?: boolean
 }
+
+/** A connection, and whose it is: no one's while it is the spare. */
+interface OwnedLink { link: PeerLink, owner: { customerId: string | null } }
 
 /**
  * The host's connections in p2p: one PeerLink per customer, made when the server says
@@ -46,6 +57,8 @@ export function createP2pSender(options: P2pSenderOptions) {
   const links = new Map<string, PeerLink>()
   const unanswered = new Map<string, ReturnType<typeof setTimeout>>()
   let unsubscribe: Array<() => void> = []
+  /** The connection made ahead (keepSpare), with its offer on the way. */
+  let spare: (OwnedLink & { offered: Promise<unknown> }) | null = null
 
   /** Listens to the signaling on the socket. */
   function open() {
@@ -66,7 +79,7 @@ export function createP2pSender(options: P2pSenderOptions) {
   /** The camera's stream; a new one (another device or quality) replaces the tracks in every peer. */
   function setMedia(stream: MediaStream | null) {
     media = stream
-    if (stream) for (const link of links.values()) link.replaceTracks(stream)
+    if (stream) for (const link of [...links.values(), ...(spare ? [spare.link] : [])]) link.replaceTracks(stream)
   }
 
   function setQuality(next: Quality) {
@@ -95,12 +108,22 @@ export function createP2pSender(options: P2pSenderOptions) {
   /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
   function startSending() {
     sending = true
+    makeSpare()
     socket.send({ type: 'webrtc_register', userType: 'admin' })
   }
 
   function stopSending() {
     sending = false
+    spare?.link.close()
+    spare = null
     for (const id of [...links.keys()]) closePeer(id)
+  }
+
+  /** The connection made ahead, when the studio keeps one and has none. */
+  function makeSpare() {
+    if (!options.keepSpare || !sending || !media || spare) return
+    const made = createLink(media, null)
+    spare = { ...made, offered: made.link.createOffer().catch(() => {}) }
   }
 
   /**
@@ -113,9 +136,18 @@ export function createP2pSender(options: P2pSenderOptions) {
     if (!sending || !media || unanswered.has(customerId)) return
     closePeer(customerId)
     if (unanswered.size >= MAX_UNANSWERED_OFFERS) return
-    const link = createLink(customerId, media)
     unanswered.set(customerId, setTimeout(() => closePeer(customerId), OFFER_TIMEOUT_MS))
-    await sendOffer(customerId, link)
+    const ready = spare
+    spare = null
+    if (!ready) return sendOffer(customerId, bind(customerId, createLink(media, null)))
+    const link = bind(customerId, ready)
+    await ready.offered
+    if (links.get(customerId) !== link) return
+    // Its offer failed: made again, as for a connection made on request.
+    if (!link.awaitingAnswer) return sendOffer(customerId, link)
+    // As it is now: with every candidate gathered since it was made.
+    socket.send({ type: 'webrtc_offer', to: customerId, offer: { type: 'offer', sdp: link.connection.localDescription!.sdp } })
+    await fit(link)
   }
 
   function answered(customerId: string) {
@@ -130,24 +162,36 @@ export function createP2pSender(options: P2pSenderOptions) {
     await fit(link)
   }
 
-  function createLink(customerId: string, stream: MediaStream): PeerLink {
+  /**
+   * A connection with the camera's tracks, for `customerId` or (null) no one yet: what it says
+   * goes to whoever owns it by then. A candidate gathered while it has no owner is in the offer
+   * it is handed out with.
+   */
+  function createLink(stream: MediaStream, customerId: string | null): OwnedLink {
+    const owner = { customerId }
     const link: PeerLink = new PeerLink({
       iceServers,
       maxRestarts: MAX_RESTARTS,
       disconnectedGraceMs: DISCONNECTED_GRACE_MS,
-      onCandidate: candidate => socket.send({ type: 'webrtc_ice_candidate', to: customerId, candidate: candidate as never }),
-      onRestart: () => sendOffer(customerId, link, true),
-      onGiveUp: () => closePeer(customerId),
+      onCandidate: candidate => owner.customerId && socket.send({ type: 'webrtc_ice_candidate', to: owner.customerId, candidate: candidate as never }),
+      onRestart: () => owner.customerId && sendOffer(owner.customerId, link, true),
+      onGiveUp: () => owner.customerId && closePeer(owner.customerId),
       onConnectionState: (connection) => {
-        if (links.get(customerId) === link) state.peerStates = { ...state.peerStates, [customerId]: connection }
+        if (owner.customerId && links.get(owner.customerId) === link) state.peerStates = { ...state.peerStates, [owner.customerId]: connection }
       },
     })
-    links.set(customerId, link)
+    link.addTracks(stream)
+    return { link, owner }
+  }
+
+  /** `made` is `customerId`'s connection from now on. */
+  function bind(customerId: string, made: OwnedLink): PeerLink {
+    made.owner.customerId = customerId
+    links.set(customerId, made.link)
     // The others' share of the budget shrinks (this one is fitted once negotiated).
     fitAll()
-    link.addTracks(stream)
-    state.peerStates = { ...state.peerStates, [customerId]: link.connectionState }
-    return link
+    state.peerStates = { ...state.peerStates, [customerId]: made.link.connectionState }
+    return made.link
   }
 
   async function acceptAnswer(message: ServerMessageOf<'webrtc_answer'>) {
@@ -173,6 +217,7 @@ export function createP2pSender(options: P2pSenderOptions) {
     state.peerStates = rest
     // The ones left may send larger pictures again.
     fitAll()
+    makeSpare()
   }
 
   return { open, close, setMedia, setQuality, startSending, stopSending, sending: () => sending }

@@ -189,4 +189,50 @@ describe('the p2p host\'s connections', () => {
     await settle()
     expect(encodings()).toEqual([{ maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }, { maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }])
   })
+
+  it('keeps a connection made ahead, hands it to the next customer with its offer as it is now, and makes the next when one closes', async () => {
+    const socket = fakeSocket()
+    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), keepSpare: true })
+    sender.open()
+    const media = fakeStream()
+    sender.setMedia(media)
+    sender.startSending()
+    await settle()
+    const spare = FakePeerConnection.all[0]!
+    expect(spare.tracks).toEqual(media.getTracks())
+    expect(spare.offers).toHaveLength(1)
+    // Gathered while it is no one's: in the offer it goes out with, not sent on its own.
+    spare.onicecandidate?.({ candidate: { toJSON: () => ({ candidate: 'candidate:ahead' }) } })
+    spare.localDescription = { type: 'offer', sdp: 'v=0 offer 1\r\na=candidate:ahead' }
+    expect(socket.sent).toEqual([{ type: 'webrtc_register', userType: 'admin' }])
+
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    await settle()
+    expect(FakePeerConnection.all).toHaveLength(1)
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_offer', to: 'c1', offer: { type: 'offer', sdp: 'v=0 offer 1\r\na=candidate:ahead' } })
+    expect(spare.senders.find(sender => sender.track.kind === 'video')!.getParameters().encodings[0]!.maxBitrate).toBe(1_000_000)
+    spare.onicecandidate?.({ candidate: { toJSON: () => ({ candidate: 'candidate:later' }) } })
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_ice_candidate', to: 'c1', candidate: { candidate: 'candidate:later' } })
+    socket.receive({ type: 'webrtc_answer', from: 'c1', answer: { type: 'answer', sdp: 'v=0 answer' } })
+    await settle()
+    expect(spare.remoteDescription).toEqual({ type: 'answer', sdp: 'v=0 answer' })
+
+    // None is left: the next customer's connection is made on request.
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c2' })
+    await settle()
+    expect(FakePeerConnection.all).toHaveLength(2)
+    expect(socket.sent.at(-1)).toEqual({ type: 'webrtc_offer', to: 'c2', offer: { type: 'offer', sdp: 'v=0 offer 1' } })
+    // A customer leaves: the next spare is made then.
+    socket.receive({ type: 'viewer_left', customerId: 'c1' })
+    await settle()
+    expect(FakePeerConnection.all).toHaveLength(3)
+    const next = FakePeerConnection.all[2]!
+    expect(next.offers).toHaveLength(1)
+    // A new camera reaches it too; stopping closes it with the rest.
+    const camera = fakeStream([fakeTrack('audio'), fakeTrack('video')])
+    sender.setMedia(camera)
+    expect(next.senders.map(sender => sender.track)).toEqual(camera.getTracks())
+    sender.stopSending()
+    expect(FakePeerConnection.all.every(peer => peer.closed)).toBe(true)
+  })
 })
