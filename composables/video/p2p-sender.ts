@@ -122,7 +122,7 @@ export function createP2pSender(options: P2pSenderOptions) {
   /** The connection made ahead, when the studio keeps one and has none. */
   function makeSpare() {
     if (!options.keepSpare || !sending || !media || spare) return
-    const made = createLink(media, null)
+    const made = createLink(media)
     spare = { ...made, offered: made.link.createOffer().catch(() => {}) }
   }
 
@@ -139,7 +139,7 @@ export function createP2pSender(options: P2pSenderOptions) {
     unanswered.set(customerId, setTimeout(() => closePeer(customerId), OFFER_TIMEOUT_MS))
     const ready = spare
     spare = null
-    if (!ready) return sendOffer(customerId, bind(customerId, createLink(media, null)))
+    if (!ready) return sendOffer(customerId, bind(customerId, createLink(media)))
     const link = bind(customerId, ready)
     await ready.offered
     if (links.get(customerId) !== link) return
@@ -163,12 +163,11 @@ export function createP2pSender(options: P2pSenderOptions) {
   }
 
   /**
-   * A connection with the camera's tracks, for `customerId` or (null) no one yet: what it says
-   * goes to whoever owns it by then. A candidate gathered while it has no owner is in the offer
-   * it is handed out with.
+   * A connection with the camera's tracks, no one's until `bind`: what it says goes to whoever owns
+   * it by then. A candidate gathered while it has no owner is in the offer it is handed out with.
    */
-  function createLink(stream: MediaStream, customerId: string | null): OwnedLink {
-    const owner = { customerId }
+  function createLink(stream: MediaStream): OwnedLink {
+    const owner: OwnedLink['owner'] = { customerId: null }
     const link: PeerLink = new PeerLink({
       iceServers,
       maxRestarts: MAX_RESTARTS,
