@@ -207,15 +207,16 @@ export class PeerLink {
 
   /**
    * Caps every video sender's bitrate (a preset's: 1080p must not starve a room of phones) and,
-   * with `scaleResolutionDownBy`, the size it sends (1: the camera's), with no renegotiation. The
-   * scale is written only where it changes: unset is 1, and a sender never scaled is left as the
-   * browser made it.
+   * with `scaleResolutionDownBy`, the size it sends (1: the camera's), with no renegotiation. Only
+   * what changes is set: a sender already so is not set again (a new size restarts its encoder
+   * from a key frame), and a scale of 1 is not written where none was (unset is 1).
    */
   async capVideo(maxBitrate: number, scaleResolutionDownBy?: number) {
+    const fits = (encoding: RTCRtpEncodingParameters) => encoding.maxBitrate === maxBitrate && (!scaleResolutionDownBy || (encoding.scaleResolutionDownBy ?? 1) === scaleResolutionDownBy)
     for (const sender of this.connection.getSenders()) {
       if (sender.track?.kind !== 'video') continue
       const parameters = sender.getParameters()
-      if (!parameters.encodings?.length) continue
+      if (!parameters.encodings?.length || parameters.encodings.every(fits)) continue
       for (const encoding of parameters.encodings) {
         encoding.maxBitrate = maxBitrate
         if (scaleResolutionDownBy && (encoding.scaleResolutionDownBy ?? 1) !== scaleResolutionDownBy) encoding.scaleResolutionDownBy = scaleResolutionDownBy

@@ -92,18 +92,11 @@ export function createP2pSender(options: P2pSenderOptions) {
    * at the preset's bitrate cap: called as customers come and go, so the host's computer keeps up.
    */
   function fitAll() {
-    for (const link of links.values()) {
-      if (fitted.get(link) !== fitting()) void fit(link)
-    }
+    for (const link of links.values()) void fit(link)
   }
 
-  /** The cap and scale each connection was last given: an unchanged one is not set again. */
-  const fitted = new WeakMap<PeerLink, string>()
-  const fitting = () => `${QUALITY_PRESETS[quality].videoBitsPerSecond}@${p2pScaleDown(quality, links.size)}`
-  function fit(link: PeerLink) {
-    fitted.set(link, fitting())
-    return link.capVideo(QUALITY_PRESETS[quality].videoBitsPerSecond, p2pScaleDown(quality, links.size))
-  }
+  /** Sets nothing on a connection already fitted (PeerLink.capVideo compares). */
+  const fit = (link: PeerLink) => link.capVideo(QUALITY_PRESETS[quality].videoBitsPerSecond, p2pScaleDown(quality, links.size))
 
   /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
   function startSending() {
@@ -146,8 +139,7 @@ export function createP2pSender(options: P2pSenderOptions) {
     // Its offer failed: made again, as for a connection made on request.
     if (!link.awaitingAnswer) return sendOffer(customerId, link)
     // As it is now: with every candidate gathered since it was made.
-    socket.send({ type: 'webrtc_offer', to: customerId, offer: { type: 'offer', sdp: link.connection.localDescription!.sdp } })
-    await fit(link)
+    await deliverOffer(customerId, link, link.connection.localDescription!.sdp)
   }
 
   function answered(customerId: string) {
@@ -158,8 +150,13 @@ export function createP2pSender(options: P2pSenderOptions) {
   async function sendOffer(customerId: string, link: PeerLink, iceRestart = false) {
     const offer = await link.createOffer({ iceRestart })
     // The offer leaves before any ICE candidate can (they are gathered only from here on).
-    socket.send({ type: 'webrtc_offer', to: customerId, offer: offer as { type: 'offer', sdp?: string } })
-    await fit(link)
+    await deliverOffer(customerId, link, offer.sdp)
+  }
+
+  /** The offer to its customer, then the connection's cap and size (its sender exists now). */
+  function deliverOffer(customerId: string, link: PeerLink, sdp: string | undefined) {
+    socket.send({ type: 'webrtc_offer', to: customerId, offer: { type: 'offer', sdp } })
+    return fit(link)
   }
 
   /**
