@@ -33,6 +33,14 @@ function watchFirstFrame() {
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'connected') window.__connectedAt ??= performance.now()
       })
+      // A remote track unmutes when its first RTP packet comes in: what the sender took to start,
+      // apart from what the page took to decode and show it.
+      this.addEventListener('track', ({ track }) => {
+        if (track.kind !== 'video') return
+        const note = () => (window.__firstPacketAt ??= performance.now())
+        if (!track.muted) note()
+        else track.addEventListener('unmute', note, { once: true })
+      })
     }
   }
   // When the page's socket opened, and its WHEP answer came (relay and janus modes); in p2p and
@@ -131,6 +139,7 @@ async function joinOnce(browser, url, { keep = false } = {}) {
     whepArrived: Math.round(performance.getEntriesByType('resource').find(entry => entry.name.includes('/whep') && entry.initiatorType === 'fetch')?.responseEnd) || undefined,
     hydrated: Math.round(performance.getEntriesByName('wrencos:hydrated')[0]?.startTime) || undefined,
     connected: Math.round(window.__connectedAt),
+    firstPacket: window.__firstPacketAt === undefined ? undefined : Math.round(window.__firstPacketAt),
     firstFrame: Math.round(window.__firstFrameAt),
   }))
   if (!keep) await context.close()
