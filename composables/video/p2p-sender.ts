@@ -1,6 +1,6 @@
 import type { Quality } from '#shared/types/models'
 import type { ServerMessageOf } from '#shared/schemas/socket'
-import { p2pScaleDown, QUALITY_PRESETS } from '#shared/utils/quality'
+import { p2pFirstPictureScale, p2pScaleDown, QUALITY_PRESETS } from '#shared/utils/quality'
 import type { HostVideoState } from '../../stores/host-video'
 import type { LiveSocket } from '../useLiveSocket'
 import { PeerLink } from '../../utils/peer-link'
@@ -17,6 +17,13 @@ const MAX_RESTARTS = 3
  * and 488 and 380 ms from 1,000 kbit/s (2,000 gained nothing more; bench/README.md).
  */
 const START_KBPS = 1000
+/**
+ * How long a new customer's picture stays at its first size (p2pFirstPictureScale) after its
+ * connection is up: the small first key frame is out and shown by then (85-95 ms after
+ * "connected" in a probe, 0.5-1 s in a busy studio), and the change to the full size takes one
+ * more key frame (175 ms in the probe).
+ */
+const FIRST_PICTURE_MS = 2000
 /**
  * Offers waiting for their answer, at most: each is a connection the host's browser encodes for.
  * A flood of requests (200 a second from 20 sockets was seen) must not make it build hundreds; a
@@ -95,8 +102,24 @@ export function createP2pSender(options: P2pSenderOptions) {
     for (const link of links.values()) void fit(link)
   }
 
+  /**
+   * The connections still sending their first, smaller picture: each one's first frame is a key
+   * frame the customer waits for whole, and a smaller one is encoded and sent sooner.
+   */
+  const starting = new WeakSet<PeerLink>()
+
   /** Sets nothing on a connection already fitted (PeerLink.capVideo compares). */
-  const fit = (link: PeerLink) => link.capVideo(QUALITY_PRESETS[quality].videoBitsPerSecond, p2pScaleDown(quality, links.size))
+  const fit = (link: PeerLink) => link.capVideo(QUALITY_PRESETS[quality].videoBitsPerSecond,
+    Math.max(p2pScaleDown(quality, links.size), starting.has(link) ? p2pFirstPictureScale(quality) : 1))
+
+  /** `link`'s picture grows to its share of the budget once its first one has been shown. */
+  function growOnceShown(link: PeerLink) {
+    if (!starting.has(link)) return
+    setTimeout(() => {
+      starting.delete(link)
+      if (link.phase !== 'closed') void fit(link)
+    }, FIRST_PICTURE_MS)
+  }
 
   /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
   function startSending() {
@@ -173,9 +196,11 @@ export function createP2pSender(options: P2pSenderOptions) {
       onRestart: () => owner.customerId && sendOffer(owner.customerId, link, true),
       onGiveUp: () => owner.customerId && closePeer(owner.customerId),
       onConnectionState: (connection) => {
+        if (connection === 'connected') growOnceShown(link)
         if (owner.customerId && links.get(owner.customerId) === link) state.peerStates = { ...state.peerStates, [owner.customerId]: connection }
       },
     })
+    starting.add(link)
     link.addTracks(stream)
     return { link, owner }
   }

@@ -64,7 +64,28 @@ const P2P_SCALE_STEPS = [1, 1.5, 2, 3, 4]
  * every connection's encoder start again from a key frame, so it should be seldom.
  */
 export function p2pScaleDown(quality: Quality, connections: number): number {
+  return scaleStepWithin(quality, connections, P2P_PIXEL_BUDGET)
+}
+
+/** The first of P2P_SCALE_STEPS that brings `connections` pictures at the preset's size within `pixels` (the last one at most). */
+function scaleStepWithin(quality: Quality, connections: number, pixels: number): number {
   const { width, height } = QUALITY_PRESETS[quality]
-  const needed = Math.sqrt(width * height * connections / P2P_PIXEL_BUDGET)
+  const needed = Math.sqrt(width * height * connections / pixels)
   return P2P_SCALE_STEPS.find(step => step >= needed) ?? P2P_SCALE_STEPS.at(-1)!
+}
+
+/**
+ * A new p2p customer's first picture, at most: 640x360. The first frame is a key frame, and a
+ * browser's sender takes as long to start as that frame takes to encode and pace out: from
+ * "connected" to the first decoded frame, two connections in one Chromium page took a median
+ * 220-330 ms at 1280x720 and 85-95 ms at 640x360 (bench/README.md, session 19).
+ */
+const P2P_FIRST_PICTURE_PIXELS = 640 * 360
+
+/**
+ * How much a p2p studio scales down a new customer's picture until it is up and showing: the
+ * first step that brings the preset within P2P_FIRST_PICTURE_PIXELS (720p: 2; 480p: 1.5).
+ */
+export function p2pFirstPictureScale(quality: Quality): number {
+  return scaleStepWithin(quality, 1, P2P_FIRST_PICTURE_PIXELS)
 }

@@ -25,6 +25,9 @@ function setUp() {
   return { socket, store, media }
 }
 
+/** The video encoding of every connection still open, in the order they were made. */
+const encodings = () => FakePeerConnection.all.filter(peer => !peer.closed).map(peer => peer.senders.find(sender => sender.track.kind === 'video')!.getParameters().encodings[0])
+
 /** Lets the store's async offer/answer steps run. */
 const settle = () => new Promise(resolve => setTimeout(resolve, 0))
 
@@ -175,19 +178,50 @@ describe('the p2p host\'s connections', () => {
   })
 
   it('scales every customer\'s picture down as their pictures outgrow two 720p ones, and back up as they leave', async () => {
+    vi.useFakeTimers()
     const { socket, store } = setUp()
     store.startSending()
-    const encodings = () => FakePeerConnection.all.filter(peer => !peer.closed).map(peer => peer.senders.find(sender => sender.track.kind === 'video')!.getParameters().encodings[0])
     for (let i = 0; i < 6; i++) {
       socket.receive({ type: 'webrtc_new_customer', customerId: `c${i}` })
       socket.receive({ type: 'webrtc_answer', from: `c${i}`, answer: { type: 'answer', sdp: 'v=0 answer' } })
     }
-    await settle()
+    await vi.advanceTimersByTimeAsync(0)
+    // Up and past their first picture.
+    for (const peer of FakePeerConnection.all) peer.become('connected')
+    await vi.advanceTimersByTimeAsync(2000)
     // 480p: six pictures of 854x480 are 1.33 times as many pixels as two 720p ones: the next step, 1.5.
     expect(encodings()).toEqual(Array.from({ length: 6 }, () => ({ maxBitrate: 1_000_000, scaleResolutionDownBy: 1.5 })))
     for (let i = 0; i < 4; i++) socket.receive({ type: 'viewer_left', customerId: `c${i}` })
-    await settle()
+    await vi.advanceTimersByTimeAsync(0)
     expect(encodings()).toEqual([{ maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }, { maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }])
+  })
+
+  it('sends a new customer a small first picture, and its full size two seconds after it is up', async () => {
+    vi.useFakeTimers()
+    const socket = fakeSocket()
+    const sender = createP2pSender({ socket, iceServers: ICE, quality: '720p', state: useHostVideoStore() })
+    sender.open()
+    sender.setMedia(fakeStream())
+    sender.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    socket.receive({ type: 'webrtc_answer', from: 'c1', answer: { type: 'answer', sdp: 'v=0 answer' } })
+    await vi.advanceTimersByTimeAsync(0)
+    const peer = FakePeerConnection.all[0]!
+    // 720p: 640x360 first, a key frame a quarter the size.
+    expect(encodings()).toEqual([{ maxBitrate: 2_500_000, scaleResolutionDownBy: 2 }])
+    // Not before it is up: the time is counted from "connected".
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(encodings()).toEqual([{ maxBitrate: 2_500_000, scaleResolutionDownBy: 2 }])
+    peer.become('connected')
+    await vi.advanceTimersByTimeAsync(1999)
+    expect(encodings()).toEqual([{ maxBitrate: 2_500_000, scaleResolutionDownBy: 2 }])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(encodings()).toEqual([{ maxBitrate: 2_500_000, scaleResolutionDownBy: 1 }])
+    // A reconnection later does not shrink it again.
+    peer.become('disconnected')
+    peer.become('connected')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(encodings()).toEqual([{ maxBitrate: 2_500_000, scaleResolutionDownBy: 1 }])
   })
 
   it('keeps a connection made ahead, hands it to the next customer with its offer as it is now, and makes the next when one closes', async () => {
