@@ -57,6 +57,7 @@ function watchFirstFrame() {
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
       super(...args)
+      window.__socketMadeAt ??= performance.now()
       this.addEventListener('open', () => (window.__socketAt ??= performance.now()))
       this.addEventListener('message', (event) => {
         if (/^(webrtc_)?offer$/.test(typeOf(event.data) ?? '')) window.__offerAt ??= performance.now()
@@ -128,6 +129,7 @@ async function joinOnce(browser, url, { keep = false } = {}) {
     firstByte: Math.round(performance.getEntriesByType('navigation')[0].responseStart),
     domContentLoaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
     videoElement: Math.round(window.__videoAt),
+    socketMade: Math.round(window.__socketMadeAt) || undefined,
     socketOpen: Math.round(window.__socketAt),
     offerReceived: window.__offerAt === undefined ? undefined : Math.round(window.__offerAt),
     answerSent: window.__answerAt === undefined ? undefined : Math.round(window.__answerAt),
