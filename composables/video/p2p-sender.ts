@@ -91,14 +91,22 @@ export function createP2pSender(options: P2pSenderOptions) {
 
   function setQuality(next: Quality) {
     quality = next
-    fitAll()
+    refit()
   }
+
+  /** The budget's step (p2pScaleDown) every connection was last fitted to, at which preset. */
+  let fitted = { quality, step: 1 }
 
   /**
    * Every customer's picture within the studio's budget for the audience it has now (p2pScaleDown),
    * at the preset's bitrate cap: called as customers come and go, so the host's computer keeps up.
+   * Only when the step or the preset changed: reading a sender's parameters waits for the browser's
+   * WebRTC thread, busy encoding, and held the studio's offer to a new customer 30-40 ms (a trace).
    */
-  function fitAll() {
+  function refit() {
+    const step = p2pScaleDown(quality, links.size)
+    if (fitted.quality === quality && fitted.step === step) return
+    fitted = { quality, step }
     for (const link of links.values()) void fit(link)
   }
 
@@ -176,10 +184,14 @@ export function createP2pSender(options: P2pSenderOptions) {
     await deliverOffer(customerId, link, offer.sdp)
   }
 
-  /** The offer to its customer, then the connection's cap and size (its sender exists now). */
-  function deliverOffer(customerId: string, link: PeerLink, sdp: string | undefined) {
+  /**
+   * The offer to its customer, then the connection's cap and size (its sender exists now), then
+   * the others' share of the budget, which this one may have shrunk.
+   */
+  async function deliverOffer(customerId: string, link: PeerLink, sdp: string | undefined) {
     socket.send({ type: 'webrtc_offer', to: customerId, offer: { type: 'offer', sdp } })
-    return fit(link)
+    await fit(link)
+    refit()
   }
 
   /**
@@ -209,8 +221,6 @@ export function createP2pSender(options: P2pSenderOptions) {
   function bind(customerId: string, made: OwnedLink): PeerLink {
     made.owner.customerId = customerId
     links.set(customerId, made.link)
-    // The others' share of the budget shrinks (this one is fitted once negotiated).
-    fitAll()
     state.peerStates = { ...state.peerStates, [customerId]: made.link.connectionState }
     return made.link
   }
@@ -237,7 +247,7 @@ export function createP2pSender(options: P2pSenderOptions) {
     const { [customerId]: _closed, ...rest } = state.peerStates
     state.peerStates = rest
     // The ones left may send larger pictures again.
-    fitAll()
+    refit()
     makeSpare()
   }
 

@@ -196,6 +196,25 @@ describe('the p2p host\'s connections', () => {
     expect(encodings()).toEqual([{ maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }, { maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }])
   })
 
+  it('leaves the others\' senders alone when a customer joins and their share of the budget stays', async () => {
+    const { socket, store } = setUp()
+    store.startSending()
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c0' })
+    await settle()
+    const first = FakePeerConnection.all[0]!.senders.find(sender => sender.track.kind === 'video')!
+    const read = vi.spyOn(first, 'getParameters')
+    // 480p: two, three and four pictures still fit two 720p ones, so step 1 holds for everyone.
+    for (let i = 1; i < 4; i++) socket.receive({ type: 'webrtc_new_customer', customerId: `c${i}` })
+    await settle()
+    expect(FakePeerConnection.all).toHaveLength(4)
+    expect(read).not.toHaveBeenCalled()
+    // The fifth shrinks every share: now each is read and set.
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c4' })
+    await settle()
+    expect(read).toHaveBeenCalled()
+    expect(encodings()[0]).toEqual({ maxBitrate: 1_000_000, scaleResolutionDownBy: 1.5 })
+  })
+
   it('sends a new customer a small first picture, and its full size two seconds after it is up', async () => {
     vi.useFakeTimers()
     const socket = fakeSocket()
