@@ -63,19 +63,16 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
       sessionId ??= crypto.randomUUID()
     }
     const { pictured, signaled, settle, follow } = progressOf('p2p')
-    const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws`)
-    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: false, pictured, signaled, startedAt }
+    // The page was rendered live: the registration and the request for video are in the socket's
+    // address, handled by the server as the socket's first frames as soon as it accepts it, while
+    // this page is still laying itself out and has not seen its `open` event
+    // (server/realtime/opening-frames.ts).
+    const opening = new URLSearchParams({ register: livestreamId, session: sessionId, video: 'p2p' })
+    const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws?${opening}`)
+    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: true, pictured, signaled, startedAt }
     const send = (message: unknown) => socket.send(JSON.stringify(message))
     /** The studio's candidates that came before its offer. */
     const waiting: RTCIceCandidateInit[] = []
-    // The page was rendered live: the request for video goes with the registration, not a round
-    // trip after it (the server handles a socket's frames in order, so it follows `registered`).
-    socket.onopen = () => {
-      send({ type: 'register', livestreamId, sessionId })
-      send({ type: 'webrtc_register', userType: 'customer' })
-      send({ type: 'webrtc_new_customer' })
-      early.asked = true
-    }
     socket.onclose = () => settle()
     socket.onmessage = (event) => {
       let message: { type: string, from?: string, offer?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit | null, livestream?: { status: string } }

@@ -9,6 +9,7 @@ import { originAllowed, requestedHost } from '../utils/origin'
 import { createRateLimiter } from '../utils/rate-limit'
 import { openConnection, type Connection } from '../realtime/connection'
 import { FLOOD_LIMIT, heartbeatMs } from '../realtime/limits'
+import { openingFrames } from '../realtime/opening-frames'
 
 // The socket of PROTOCOL.md. Authentication happens once, at upgrade: `?ticket=` (the embedded
 // player's one-use ticket, POST /api/auth/socket-ticket), `?token=` (for non-browser clients) or
@@ -25,7 +26,7 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024
 interface PeerState { connection: Connection, alive: boolean, raw?: RawSocket, slot?: string }
 
 /** What the upgrade learned about a socket, for `open`; `slot` is its place under the per-address cap. */
-interface Arrival { user: AuthUser | null, address: string, deviceId?: string, slot: string, unopened: ReturnType<typeof setTimeout>, expired?: boolean }
+interface Arrival { user: AuthUser | null, address: string, deviceId?: string, slot: string, unopened: ReturnType<typeof setTimeout>, expired?: boolean, opening: string[] }
 
 /** An upgrade that has not become an open socket by then never will: its place is given back. */
 const OPEN_WITHIN_MS = 10_000
@@ -111,7 +112,7 @@ async function admit(upgrade: UpgradeRequest): Promise<Arrival> {
     const cookies = parseCookies(upgrade.headers.get('cookie') ?? '')
     const deviceId = cookies[DEVICE_COOKIE]
     const user = await authenticate(upgrade, cookies)
-    const arrival: Arrival = { user, address, slot, unopened: setTimeout(() => {
+    const arrival: Arrival = { user, address, slot, opening: openingFrames(upgrade.url), unopened: setTimeout(() => {
       arrival.expired = true
       void app.bus.slots.give(slot)
     }, OPEN_WITHIN_MS), ...(deviceId && /^[\w-]{16,64}$/.test(deviceId) ? { deviceId } : {}) }
@@ -162,6 +163,7 @@ export default defineWebSocketHandler({
     })
     peers.set(peer.id, state)
     hub.connect(connection)
+    for (const text of arrival.opening) hub.receive(connection, text)
   },
 
   async message(peer, message) {

@@ -19,7 +19,7 @@ describe('a customer\'s page recovers by itself (Chromium, fake camera)', () => 
     const context = await chromium().newContext({ viewport: { width: 390, height: 844 } })
     const { page, problems } = await watchedPage(context)
     const routes: WebSocketRoute[] = []
-    await page.routeWebSocket(/\/_ws$/, (route) => {
+    await page.routeWebSocket(/\/_ws(\?|$)/, (route) => {
       route.connectToServer()
       routes.push(route)
     })

@@ -8,6 +8,7 @@ import { adminContext, appURL, useChromium, watchedPage } from '../support/brows
 import { chat, expectLiveVideo, giveName } from '../support/customer-page'
 import { expectModulesAfterEarlyConnection, keepConnections } from '../support/media-pages'
 import { endShow, hostGoesLive } from '../support/studio'
+import { openingFrames } from '../../server/realtime/opening-frames'
 
 describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake camera)', () => {
   const chromium = useChromium()
@@ -23,9 +24,13 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
 
     const audience = await chromium().newContext()
     const { page, problems } = await watchedPage(audience)
-    // Every frame the page's sockets send, to count its registrations.
+    // Every frame the page's sockets send, and the frames their addresses stand for
+    // (server/realtime/opening-frames.ts), to count its registrations.
     const sent: string[] = []
-    page.on('websocket', socket => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
+    page.on('websocket', (socket) => {
+      sent.push(...openingFrames(socket.url()))
+      socket.on('framesent', ({ payload }) => sent.push(String(payload)))
+    })
     await page.goto(appURL(`/${path}/${stream.id}`))
     await expectLiveVideo(page)
 
@@ -75,7 +80,9 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     const { page, problems } = await watchedPage(audience)
     const asked: string[] = []
     let studioId = ''
-    await page.routeWebSocket(/\/_ws$/, (route) => {
+    await page.routeWebSocket(/\/_ws(\?|$)/, (route) => {
+      // Asked for in the socket's address (server/realtime/opening-frames.ts), or by a frame.
+      asked.push(...openingFrames(route.url()).filter(frame => frame.includes('"webrtc_new_customer"')).map(() => 'webrtc_new_customer'))
       const server = route.connectToServer()
       server.onMessage((frame) => {
         const message = JSON.parse(String(frame)) as { type: string, from?: string }

@@ -3,8 +3,8 @@ import { adminToken, api, createProduct, createStream, guest } from '../support/
 import { TestSocket } from '../support/socket'
 
 const open: TestSocket[] = []
-async function socket(token?: string) {
-  const s = await TestSocket.open({ token })
+async function socket(token?: string, query?: Record<string, string>) {
+  const s = await TestSocket.open({ token, query })
   open.push(s)
   return s
 }
@@ -102,6 +102,34 @@ describe('the sequence of a show', () => {
     studio.send({ type: 'stream_stopped', livestreamId: stream.id })
     expect(await late.next('stream_stopped')).toEqual({ type: 'stream_stopped', livestreamId: stream.id })
     expect((await api(`/api/livestreams/${stream.id}`)).body.livestream.status).toBe('ended')
+  })
+
+  it('registers a socket and asks the studio for video from the socket\'s address, before it sends anything', async () => {
+    const stream = await createStream({ title: 'Opening frames' })
+    const studio = await socket(adminToken())
+    studio.send({ type: 'register_admin', livestreamId: stream.id })
+    await studio.next('admin_registered')
+    studio.send({ type: 'webrtc_register', userType: 'admin' })
+    const sessionId = session()
+    const customer = await socket(undefined, { register: stream.id, session: sessionId, video: 'p2p' })
+    const registered = await customer.next('registered')
+    expect(registered).toMatchObject({ sessionId, livestream: { id: stream.id } })
+    expect(await studio.next('webrtc_new_customer')).toEqual({ type: 'webrtc_new_customer', customerId: registered.viewerId })
+    // Without `video`, only registered.
+    const quiet = await socket(undefined, { register: stream.id, session: session() })
+    await quiet.next('registered')
+    await studio.nothing('webrtc_new_customer')
+  })
+
+  it('answers a bad registration in the socket\'s address with error frames, as it would the frames, and keeps the socket', async () => {
+    const customer = await socket(undefined, { register: 'no-such-show', session: session(), video: 'p2p' })
+    expect(await customer.next('error')).toMatchObject({ code: expect.any(String) })
+    expect(await customer.next('error')).toMatchObject({ code: expect.any(String) })
+    expect(customer.closed).toBeUndefined()
+    // It can still register by a frame.
+    const stream = await createStream({ title: 'After a bad address' })
+    customer.send({ type: 'register', livestreamId: stream.id, sessionId: session() })
+    await customer.next('registered')
   })
 
   it('REST start and stop reach the room as stream_started and stream_stopped', async () => {

@@ -27,11 +27,12 @@ export class TestSocket {
     })
   }
 
-  /** Opens a socket to `/_ws` of `base` (the shared test server by default), with `?token=` (or `?ticket=`) if given. */
-  static open(options: { token?: string, ticket?: string, base?: string, headers?: Record<string, string> } = {}): Promise<TestSocket> {
+  /** Opens a socket to `/_ws` of `base` (the shared test server by default), with `?token=` (or `?ticket=`) and `query` if given. */
+  static open(options: { token?: string, ticket?: string, base?: string, headers?: Record<string, string>, query?: Record<string, string> } = {}): Promise<TestSocket> {
     const url = new URL('/_ws', (options.base ?? inject('baseURL')).replace(/^http/, 'ws'))
     if (options.token) url.searchParams.set('token', options.token)
     if (options.ticket) url.searchParams.set('ticket', options.ticket)
+    for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value)
     const ws = new WebSocket(url, { headers: options.headers })
     const socket = new TestSocket(ws)
     return new Promise((resolve, reject) => {

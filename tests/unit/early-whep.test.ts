@@ -79,7 +79,8 @@ describe('the early WHEP script of a live page', () => {
       opened.push(url)
     })
     vi.stubGlobal('location', { protocol: 'http:', host: 'localhost:3000' })
-    vi.stubGlobal('localStorage', storage({}))
+    const kept: Record<string, string> = {}
+    vi.stubGlobal('localStorage', storage(kept))
     const holder = globalThis as Record<string, unknown>
     try {
       vi.stubGlobal('sessionStorage', storage({ [EMBED_TOKEN_KEY]: 'a guest\'s token' }))
@@ -89,8 +90,10 @@ describe('the early WHEP script of a live page', () => {
 
       vi.stubGlobal('sessionStorage', storage({}))
       new Function(earlyP2pScript('abc', [], EMBED_TOKEN_KEY))()
-      expect(opened).toEqual(['ws://localhost:3000/_ws'])
-      expect(holder[EARLY_P2P_KEY]).toMatchObject({ livestreamId: 'abc', asked: false })
+      // Registered, and asking for video, in the socket's address (server/realtime/opening-frames.ts).
+      const sessionId = Object.values(kept)[0]!
+      expect(opened).toEqual([`ws://localhost:3000/_ws?register=abc&session=${sessionId}&video=p2p`])
+      expect(holder[EARLY_P2P_KEY]).toMatchObject({ livestreamId: 'abc', sessionId, asked: true })
     }
     finally {
       vi.unstubAllGlobals()
