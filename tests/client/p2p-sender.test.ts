@@ -243,6 +243,32 @@ describe('the p2p host\'s connections', () => {
     expect(encodings()).toEqual([{ maxBitrate: 2_500_000, scaleResolutionDownBy: 1 }])
   })
 
+  it('makes the next connection ahead once the customer who took the last one is up and past its first picture', async () => {
+    vi.useFakeTimers()
+    const socket = fakeSocket()
+    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), keepSpare: true })
+    sender.open()
+    sender.setMedia(fakeStream())
+    sender.startSending()
+    await vi.advanceTimersByTimeAsync(0)
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
+    socket.receive({ type: 'webrtc_answer', from: 'c1', answer: { type: 'answer', sdp: 'v=0 answer' } })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(1)
+    // Not while that customer is still coming in.
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(FakePeerConnection.all).toHaveLength(1)
+    FakePeerConnection.all[0]!.become('connected')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(FakePeerConnection.all).toHaveLength(2)
+    expect(FakePeerConnection.all[1]!.offers).toHaveLength(1)
+    // The next customer gets it: no connection made on request.
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c2' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(2)
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'webrtc_offer', to: 'c2' })
+  })
+
   it('keeps a connection made ahead, hands it to the next customer with its offer as it is now, and makes the next when one closes', async () => {
     const socket = fakeSocket()
     const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), keepSpare: true })
