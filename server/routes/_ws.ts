@@ -14,7 +14,8 @@ import { openingFrames } from '../realtime/opening-frames'
 // The socket of PROTOCOL.md. Authentication happens once, at upgrade: `?ticket=` (the embedded
 // player's one-use ticket, POST /api/auth/socket-ticket), `?token=` (for non-browser clients) or
 // the auth cookie. No token makes an anonymous viewer; a bad `?token=` is refused
-// with 401. Every frame then goes to the room hub.
+// with 401. Every frame then goes to the room hub, after the first frames the socket's address
+// may carry (`?register=`, realtime/opening-frames.ts).
 
 interface UpgradeRequest { url: string, headers: Headers, _req?: { socket?: { remoteAddress?: string } }, context?: Record<string, unknown> }
 
