@@ -82,7 +82,10 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     let studioId = ''
     await page.routeWebSocket(/\/_ws(\?|$)/, (route) => {
       // Asked for in the socket's address (server/realtime/opening-frames.ts), or by a frame.
-      asked.push(...openingFrames(route.url()).filter(frame => frame.includes('"webrtc_new_customer"')).map(() => 'webrtc_new_customer'))
+      for (const frame of openingFrames(route.url())) {
+        const { type } = JSON.parse(frame) as { type: string }
+        if (type === 'webrtc_new_customer') asked.push(type)
+      }
       const server = route.connectToServer()
       server.onMessage((frame) => {
         const message = JSON.parse(String(frame)) as { type: string, from?: string }
