@@ -5,11 +5,18 @@ import { createP2pSender } from './p2p-sender'
 import type { HostVideo, HostVideoOptions, RecordingStatus } from './types'
 
 /**
+ * Connections the studio keeps made ahead: as many as customers who open the page in the same
+ * moment (a show's link shared, its start announced) find their offer waiting. Each costs the host
+ * an idle connection (no encoding until a customer answers it).
+ */
+const P2P_SPARES = 3
+
+/**
  * The host's side in p2p: a connection per customer (p2p-sender.ts), and the replay recorded in
  * this tab and uploaded in parts as it goes (useRecorder), joined by the server when the show ends.
  */
 export function createP2pHost({ socket, iceServers, livestreamId, state }: HostVideoOptions): HostVideo {
-  const sender = createP2pSender({ socket, iceServers, quality: '720p', state, keepSpare: true })
+  const sender = createP2pSender({ socket, iceServers, quality: '720p', state, spares: P2P_SPARES })
   const recorder = useRecorder(uploadChunkTo(livestreamId))
   const recordingStatus = () => $fetch<RecordingStatus>(`/api/livestreams/${livestreamId}/recording`)
   const bitrateOf = (quality: Quality) => QUALITY_PRESETS[quality].videoBitsPerSecond

@@ -39,18 +39,20 @@ export interface P2pSenderOptions {
   quality: Quality
   state: HostVideoState
   /**
-   * Keep one connection made ahead (its tracks added, its offer made, its candidates gathered),
-   * handed to the next customer who asks: the studio's offer then leaves at once. Building it on
-   * request took the studio 51-177 ms (median 108) on a busy host (bench/README.md, session 18).
-   * It is made when the studio goes live, when a customer's connection closes, and once the
-   * customer who took the last one is up and has had its first picture (FIRST_PICTURE_MS after
+   * How many connections to keep made ahead (their tracks added, their offers made, their
+   * candidates gathered), each handed to the next customer who asks: the studio's offer then
+   * leaves at once. Building one on request took the studio 51-177 ms (median 108) on a busy host
+   * (bench/README.md, session 18), and 1.4-1.6 s for the second and third of three customers
+   * opening the page at once (session 20): more than one, since customers come in bursts when a
+   * show is shared. They are made when the studio goes live, when a customer's connection closes,
+   * and once a customer who took one is up and has had its first picture (FIRST_PICTURE_MS after
    * "connected"): moments when the host's computer is not busy bringing a customer in. Made on
    * request, a connection for a customer joining six others took the busy studio 285-840 ms.
    */
-  keepSpare?: boolean
+  spares?: number
 }
 
-/** A connection, and whose it is: no one's while it is the spare. */
+/** A connection, and whose it is: no one's while it is a spare. */
 interface OwnedLink { link: PeerLink, owner: { customerId: string | null } }
 
 /**
@@ -66,8 +68,8 @@ export function createP2pSender(options: P2pSenderOptions) {
   const links = new Map<string, PeerLink>()
   const unanswered = new Map<string, ReturnType<typeof setTimeout>>()
   let unsubscribe: Array<() => void> = []
-  /** The connection made ahead (keepSpare), with its offer on the way. */
-  let spare: (OwnedLink & { offered: Promise<unknown> }) | null = null
+  /** The connections made ahead (`spares`), each with its offer on the way, oldest first. */
+  let spares: Array<OwnedLink & { offered: Promise<unknown> }> = []
 
   /** Listens to the signaling on the socket. */
   function open() {
@@ -88,7 +90,7 @@ export function createP2pSender(options: P2pSenderOptions) {
   /** The camera's stream; a new one (another device or quality) replaces the tracks in every peer. */
   function setMedia(stream: MediaStream | null) {
     media = stream
-    if (stream) for (const link of [...links.values(), ...(spare ? [spare.link] : [])]) link.replaceTracks(stream)
+    if (stream) for (const link of [...links.values(), ...spares.map(spare => spare.link)]) link.replaceTracks(stream)
   }
 
   function setQuality(next: Quality) {
@@ -137,22 +139,22 @@ export function createP2pSender(options: P2pSenderOptions) {
   /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
   function startSending() {
     sending = true
-    makeSpare()
+    for (let made = spares.length; made < (options.spares ?? 0); made++) makeSpare()
     socket.send({ type: 'webrtc_register', userType: 'admin' })
   }
 
   function stopSending() {
     sending = false
-    spare?.link.close()
-    spare = null
+    for (const spare of spares) spare.link.close()
+    spares = []
     for (const id of [...links.keys()]) closePeer(id)
   }
 
-  /** The connection made ahead, when the studio keeps one and has none. */
+  /** One more connection made ahead, when the studio keeps fewer than `spares`. */
   function makeSpare() {
-    if (!options.keepSpare || !sending || !media || spare) return
+    if (!sending || !media || spares.length >= (options.spares ?? 0)) return
     const made = createLink(media)
-    spare = { ...made, offered: made.link.createOffer().catch(() => {}) }
+    spares.push({ ...made, offered: made.link.createOffer().catch(() => {}) })
   }
 
   /**
@@ -166,8 +168,8 @@ export function createP2pSender(options: P2pSenderOptions) {
     closePeer(customerId)
     if (unanswered.size >= MAX_UNANSWERED_OFFERS) return
     unanswered.set(customerId, setTimeout(() => closePeer(customerId), OFFER_TIMEOUT_MS))
-    const ready = spare
-    spare = null
+    // The oldest: it has gathered its candidates longest.
+    const ready = spares.shift()
     if (!ready) return sendOffer(customerId, bind(customerId, createLink(media)))
     const link = bind(customerId, ready)
     await ready.offered

@@ -246,7 +246,7 @@ describe('the p2p host\'s connections', () => {
   it('makes the next connection ahead once the customer who took the last one is up and past its first picture', async () => {
     vi.useFakeTimers()
     const socket = fakeSocket()
-    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), keepSpare: true })
+    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares: 1 })
     sender.open()
     sender.setMedia(fakeStream())
     sender.startSending()
@@ -269,9 +269,42 @@ describe('the p2p host\'s connections', () => {
     expect(socket.sent.at(-1)).toMatchObject({ type: 'webrtc_offer', to: 'c2' })
   })
 
+  it('keeps several connections made ahead, so customers arriving at once each find one, and makes one more as each is up', async () => {
+    vi.useFakeTimers()
+    const socket = fakeSocket()
+    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares: 3 })
+    sender.open()
+    sender.setMedia(fakeStream())
+    sender.startSending()
+    await vi.advanceTimersByTimeAsync(0)
+    const ahead = [...FakePeerConnection.all]
+    expect(ahead).toHaveLength(3)
+    expect(ahead.map(peer => peer.offers.length)).toEqual([1, 1, 1])
+    for (const customerId of ['c1', 'c2', 'c3']) socket.receive({ type: 'webrtc_new_customer', customerId })
+    await vi.advanceTimersByTimeAsync(0)
+    // None made on request: each customer was offered one made ahead, the oldest first.
+    expect(FakePeerConnection.all).toHaveLength(3)
+    const offers = socket.sent.filter(frame => frame.type === 'webrtc_offer')
+    expect(offers.map(frame => (frame as { to: string }).to)).toEqual(['c1', 'c2', 'c3'])
+    // A fourth, with none left, gets one made on request.
+    socket.receive({ type: 'webrtc_new_customer', customerId: 'c4' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakePeerConnection.all).toHaveLength(4)
+    // One more made ahead for each customer up and past its first picture, never more than three.
+    ahead[0]!.become('connected')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(FakePeerConnection.all).toHaveLength(5)
+    for (const peer of [ahead[1]!, ahead[2]!, FakePeerConnection.all[3]!]) peer.become('connected')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(FakePeerConnection.all).toHaveLength(7)
+    expect(FakePeerConnection.all.slice(4).every(peer => peer.offers.length === 1 && !peer.closed)).toBe(true)
+    sender.stopSending()
+    expect(FakePeerConnection.all.every(peer => peer.closed)).toBe(true)
+  })
+
   it('keeps a connection made ahead, hands it to the next customer with its offer as it is now, and makes the next when one closes', async () => {
     const socket = fakeSocket()
-    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), keepSpare: true })
+    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares: 1 })
     sender.open()
     const media = fakeStream()
     sender.setMedia(media)

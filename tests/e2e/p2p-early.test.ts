@@ -105,8 +105,8 @@ describe('a p2p show\'s page starts its video before it hydrates (Chromium, fake
     // Asked once, offered once: before, the page asked again, the studio dropped the connection
     // it had made for a new one, and the picture came 7 s later.
     expect(asked).toHaveLength(1)
-    // Made for a customer: offered and answered, or closed. Not the one the studio keeps ready for
-    // the next customer, never offered (composables/video/p2p-sender.ts, keepSpare).
+    // Made for a customer: offered and answered, or closed. Not the ones the studio keeps ready for
+    // the next customer, never offered (composables/video/p2p-host.ts, P2P_SPARES).
     expect(await studio.evaluate(() => (window as unknown as { connections: RTCPeerConnection[] }).connections.filter(made => made.remoteDescription || made.signalingState === 'closed').length)).toBe(1)
     await endShow(studio)
     expect(problems()).toEqual([])
