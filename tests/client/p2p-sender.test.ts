@@ -25,6 +25,16 @@ function setUp() {
   return { socket, store, media }
 }
 
+/** A sender live on the camera `media`, keeping `spares` connections made ahead. */
+function liveWithSpares(spares: number, media = fakeStream()) {
+  const socket = fakeSocket()
+  const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares })
+  sender.open()
+  sender.setMedia(media)
+  sender.startSending()
+  return { socket, sender }
+}
+
 /** The video encoding of every connection still open, in the order they were made. */
 const encodings = () => FakePeerConnection.all.filter(peer => !peer.closed).map(peer => peer.senders.find(sender => sender.track.kind === 'video')!.getParameters().encodings[0])
 
@@ -245,11 +255,7 @@ describe('the p2p host\'s connections', () => {
 
   it('makes the next connection ahead once the customer who took the last one is up and past its first picture', async () => {
     vi.useFakeTimers()
-    const socket = fakeSocket()
-    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares: 1 })
-    sender.open()
-    sender.setMedia(fakeStream())
-    sender.startSending()
+    const { socket } = liveWithSpares(1)
     await vi.advanceTimersByTimeAsync(0)
     socket.receive({ type: 'webrtc_new_customer', customerId: 'c1' })
     socket.receive({ type: 'webrtc_answer', from: 'c1', answer: { type: 'answer', sdp: 'v=0 answer' } })
@@ -271,11 +277,7 @@ describe('the p2p host\'s connections', () => {
 
   it('keeps several connections made ahead, so customers arriving at once each find one, and makes one more as each is up', async () => {
     vi.useFakeTimers()
-    const socket = fakeSocket()
-    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares: 3 })
-    sender.open()
-    sender.setMedia(fakeStream())
-    sender.startSending()
+    const { socket, sender } = liveWithSpares(3)
     await vi.advanceTimersByTimeAsync(0)
     const ahead = [...FakePeerConnection.all]
     expect(ahead).toHaveLength(3)
@@ -303,12 +305,8 @@ describe('the p2p host\'s connections', () => {
   })
 
   it('keeps a connection made ahead, hands it to the next customer with its offer as it is now, and makes the next when one closes', async () => {
-    const socket = fakeSocket()
-    const sender = createP2pSender({ socket, iceServers: ICE, quality: '480p', state: useHostVideoStore(), spares: 1 })
-    sender.open()
     const media = fakeStream()
-    sender.setMedia(media)
-    sender.startSending()
+    const { socket, sender } = liveWithSpares(1, media)
     await settle()
     const spare = FakePeerConnection.all[0]!
     expect(spare.tracks).toEqual(media.getTracks())
