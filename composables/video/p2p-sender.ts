@@ -68,7 +68,9 @@ export function createP2pSender(options: P2pSenderOptions) {
   const links = new Map<string, PeerLink>()
   const unanswered = new Map<string, ReturnType<typeof setTimeout>>()
   let unsubscribe: Array<() => void> = []
-  /** The connections made ahead (`spares`), each with its offer on the way, oldest first. */
+  /** How many connections the studio keeps made ahead (none unless asked). */
+  const keptAhead = options.spares ?? 0
+  /** The connections made ahead, each with its offer on the way, oldest first. */
   let spares: Array<OwnedLink & { offered: Promise<unknown> }> = []
 
   /** Listens to the signaling on the socket. */
@@ -139,7 +141,8 @@ export function createP2pSender(options: P2pSenderOptions) {
   /** Starts answering customers and tells those already waiting that video is ready (again after a reconnect). */
   function startSending() {
     sending = true
-    for (let made = spares.length; made < (options.spares ?? 0); made++) makeSpare()
+    // makeSpare stops at keptAhead: after a reconnect only the missing ones are made.
+    for (let made = 0; made < keptAhead; made++) makeSpare()
     socket.send({ type: 'webrtc_register', userType: 'admin' })
   }
 
@@ -150,9 +153,9 @@ export function createP2pSender(options: P2pSenderOptions) {
     for (const id of [...links.keys()]) closePeer(id)
   }
 
-  /** One more connection made ahead, when the studio keeps fewer than `spares`. */
+  /** One more connection made ahead, when the studio keeps fewer than `keptAhead`. */
   function makeSpare() {
-    if (!sending || !media || spares.length >= (options.spares ?? 0)) return
+    if (!sending || !media || spares.length >= keptAhead) return
     const made = createLink(media)
     spares.push({ ...made, offered: made.link.createOffer().catch(() => {}) })
   }
