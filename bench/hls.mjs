@@ -5,26 +5,15 @@
 // (the show's one transcode and its HLS packager) and of the server itself.
 //   node bench/hls.mjs [--seconds=20] [--kbps=1500] [--quick]
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import { childCpu } from './lib/child-cpu.mjs'
 import { startClockPublisher } from './lib/clock-publisher.mjs'
 import { CLOCK_PERIOD_SECONDS, clockSecondsOf } from './lib/media-source.mjs'
-import { adminToken, liveShow, processCpuSeconds, startServer } from './lib/server.mjs'
+import { adminToken, liveShow, startServer } from './lib/server.mjs'
 import { options, printTable, round, saveResults, sleep, summarize } from './lib/stats.mjs'
 
 const opts = options({ seconds: 20, kbps: 1500 })
 const seconds = opts.quick ? 6 : Number(opts.seconds)
-
-/** The processes `pid` started (the server's ffmpegs). */
-const childrenOf = pid => readdirSync(`/proc/${pid}/task`).flatMap(task => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
-const commandOf = (pid) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
-  }
-  catch {
-    return []
-  }
-}
 
 /** The clock in a segment's first frame, in seconds modulo the clock's period. */
 function firstClock(url) {
@@ -44,8 +33,7 @@ try {
   const playlistAfter = (performance.now() - firstPlaylistAt) / 1000
   await sleep(2000)
 
-  const ffmpegs = childrenOf(server.pid).filter(pid => commandOf(pid)[0]?.endsWith('ffmpeg'))
-  const cpuBefore = ffmpegs.map(processCpuSeconds)
+  const ffmpegs = childCpu(server.pid, command => command[0]?.endsWith('ffmpeg'))
   const serverCpuBefore = server.cpuSeconds()
   const seen = new Set()
   const segments = []
@@ -66,10 +54,11 @@ try {
       segments.push({ name, seconds: Number(duration), delayMs: behind * 1000 })
     }
     first = false
+    ffmpegs.sample()
     await sleep(100)
   }
   const elapsed = (performance.now() - started) / 1000
-  const ffmpegCpu = ffmpegs.reduce((sum, pid, index) => sum + processCpuSeconds(pid) - cpuBefore[index], 0) / elapsed * 100
+  const ffmpegCpuPercent = ffmpegs.sample() / elapsed * 100
   const serverCpu = (server.cpuSeconds() - serverCpuBefore) / elapsed * 100
   const delay = summarize(segments.map(segment => segment.delayMs))
   const lengths = summarize(segments.map(segment => segment.seconds))
@@ -78,8 +67,8 @@ try {
     'segment s p50/max': `${round(lengths.p50, 2)} / ${round(lengths.max, 2)}`,
     'publisher to playlist ms p50/max': `${round(delay.p50)} / ${round(delay.max)}`,
     'first playlist after s': round(playlistAfter, 1),
-    'ffmpeg processes': ffmpegs.length,
-    'ffmpeg CPU %': round(ffmpegCpu),
+    'ffmpeg processes': ffmpegs.count(),
+    'ffmpeg CPU %': round(ffmpegCpuPercent),
     'server CPU %': round(serverCpu),
   }
   printTable(`HLS: one ${opts.kbps} kbit/s 720p show packaged for ${seconds} s`, [row])

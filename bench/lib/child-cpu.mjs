@@ -1,0 +1,46 @@
+// The CPU time of the processes a server started (its ffmpegs), read from /proc while they come
+// and go.
+import { readFileSync, readdirSync } from 'node:fs'
+import { processCpuSeconds } from './server.mjs'
+
+/** What `read` answers, or undefined where what it reads in /proc has gone with its process or thread. */
+function readOrUndefined(read) {
+  try {
+    return read()
+  }
+  catch {
+    return undefined
+  }
+}
+
+/** The processes `pid` started and that still run. */
+export const childrenOf = pid => readdirSync(`/proc/${pid}/task`).flatMap(task =>
+  (readOrUndefined(() => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')) ?? '').trim().split(/\s+/).filter(Boolean).map(Number))
+
+/** A process's command line, or [] once it has ended. */
+export const commandOf = pid => readOrUndefined(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')) ?? []
+
+/**
+ * The CPU seconds that the children of `parentPid` whose command `counts` have used since this
+ * was made, as of each `sample()`. Not every one lives through a measured window: a share card's
+ * frame grab runs for a moment (server/media/frame-grab.ts). One that has ended keeps its last
+ * reading, and one that started after the first sample counts from zero. Sample often enough to
+ * see the short ones.
+ */
+export function childCpu(parentPid, counts = () => true) {
+  const from = new Map()
+  const last = new Map()
+  let baseline = true
+  const sample = () => {
+    for (const pid of childrenOf(parentPid).filter(child => counts(commandOf(child)))) {
+      const seconds = readOrUndefined(() => processCpuSeconds(pid))
+      if (seconds === undefined) continue // ended between the listing and the reading
+      if (!from.has(pid)) from.set(pid, baseline ? seconds : 0)
+      last.set(pid, seconds)
+    }
+    baseline = false
+    return [...last].reduce((sum, [pid, seconds]) => sum + seconds - from.get(pid), 0)
+  }
+  sample()
+  return { sample, count: () => last.size }
+}
