@@ -30,6 +30,14 @@ const KEYFRAME_REQUEST_MS = 300
  * the top layer at 2.5 Mbit/s is about 1,100. Past it the cache is dropped until the next key frame.
  */
 const MAX_CACHED_PACKETS = 3000
+/**
+ * How many one-second readings of a source a viewer is budgeted by: the dearest of them. A second
+ * with a key frame, or with a starved encoder's catch-up, reads well above the next, so the
+ * smoothed bitrate swings from one second to the next, and with it the viewers an egress budget
+ * has room for (a CI run: a 4 Mbit/s budget said 3 of a show at about 1 Mbit/s, then let in 4 of a
+ * burst a moment later). Admission by the peak of the last few seconds says the same thing twice.
+ */
+const PEAK_SECONDS = 5
 
 /**
  * One show on the relay: its publisher's sources, and everyone who takes them. A packet arrives
@@ -53,6 +61,8 @@ export class Show {
    * publisher and a key frame from its encoder (LiveKit's GOP cache, Janus's videobufferkf).
    */
   private readonly pictures = new Map<string, SourcePacket[]>()
+  /** Each source's last PEAK_SECONDS one-second readings, in bits/s. */
+  private readonly readings = new Map<string, number[]>()
   private publishingNow = false
   private silence?: ReturnType<typeof setInterval>
 
@@ -69,12 +79,16 @@ export class Show {
     if (!state || state.ssrc !== packet.header.ssrc) {
       state = { source, ssrc: packet.header.ssrc, bitrate: 0, lastAt: at, bytesThisSecond: 0, secondStartedAt: at }
       this.sources.set(source, state)
+      this.readings.set(source, [])
     }
     state.lastAt = at
     state.bytesThisSecond += packet.payload.length + 12
     if (at - state.secondStartedAt >= 1000) {
       const measured = (state.bytesThisSecond * 8 * 1000) / (at - state.secondStartedAt)
       state.bitrate = state.bitrate ? state.bitrate * 0.5 + measured * 0.5 : measured
+      const recent = this.readings.get(source)!
+      recent.push(measured)
+      if (recent.length > PEAK_SECONDS) recent.shift()
       state.bytesThisSecond = 0
       state.secondStartedAt = at
     }
@@ -112,14 +126,20 @@ export class Show {
     return this.underPressure() && layers.length > 1 ? layers.slice(0, -1) : layers
   }
 
-  /** What one viewer at the top layer is sent, in bits/s: the best video layer and the audio. */
+  /** What one viewer at the top layer is budgeted, in bits/s: the best video layer and the audio, each at its peak. */
   viewerBitrate(): number {
-    return (this.activeVideo().at(-1)?.bitrate ?? 0) + (this.sources.get('audio')?.bitrate ?? 0)
+    return this.bitrateOf(this.activeVideo().at(-1)?.source)
   }
 
-  /** The bits/s a viewer following `layer` is sent (its video and the audio). */
+  /** The bits/s a viewer following `layer` is budgeted: its video and the audio, each at its peak. */
   bitrateOf(layer: string | undefined): number {
-    return (layer ? this.sources.get(layer)?.bitrate ?? 0 : 0) + (this.sources.get('audio')?.bitrate ?? 0)
+    return (layer ? this.peakOf(layer) : 0) + this.peakOf('audio')
+  }
+
+  /** A source's dearest second of the last PEAK_SECONDS (its smoothed bitrate before it has one). */
+  private peakOf(source: string): number {
+    const recent = this.readings.get(source)
+    return recent?.length ? Math.max(...recent) : this.sources.get(source)?.bitrate ?? 0
   }
 
   /** The best video source sending now (what the recorder and the restream follow); 'single' before any. */
@@ -141,6 +161,7 @@ export class Show {
   newPublisher() {
     this.epoch++
     this.sources.clear()
+    this.readings.clear()
     this.pictures.clear()
     this.requestedAt.clear()
     this.watchSilence()
@@ -149,6 +170,7 @@ export class Show {
   /** The publisher left: no source any more. */
   publisherGone() {
     this.sources.clear()
+    this.readings.clear()
     this.pictures.clear()
     this.setPublishing(false)
   }

@@ -1,6 +1,7 @@
 // What the relay lets in (server/media/relay/capacity.ts), on loads of the test's choosing: the
 // measured cost of a viewer, the viewers still connecting, an egress budget, and the pressure past
 // which viewers are held below the top layer.
+import type { RtpPacket } from 'werift'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Show } from '../../../server/media/common/show'
 import { RelayCapacity, type CapacityBudget } from '../../../server/media/relay/capacity'
@@ -135,6 +136,35 @@ describe('relay capacity', () => {
     expect(relay.room(3, 1_000_000, 0)).toBe(1)
     // What is measured going out counts when it is more than the viewers' share says.
     expect(relay.room(1, 1_000_000, 3_500_000)).toBe(0)
+  })
+
+  it('budgets a viewer by the dearest second of the last few: the room an egress budget has says the same from one second to the next', () => {
+    const relay = capacity({ maxLoad: 0.7, maxEgressBps: 4_000_000 }, { load: 0.05, viewers: 0 })
+    relay.sample()
+    let clock = 0
+    const show = new Show('show-b', () => {}, () => clock)
+    /** One second of a source at `bitsPerSecond`, in packets of 1,000 bytes (the header's 12 included). */
+    const second = (bitsPerSecond: number) => {
+      const packets = bitsPerSecond / 8 / 1000
+      for (let packet = 0; packet < packets; packet++) {
+        clock += 1000 / packets
+        show.receive('single', { header: { ssrc: 7 }, payload: Buffer.alloc(988) } as unknown as RtpPacket, packet === 0)
+      }
+    }
+    // A key frame every other second: 1.2 Mbit/s, then 0.8.
+    second(1_200_000)
+    second(800_000)
+    const rooms: number[] = []
+    const roomsBySmoothed: number[] = []
+    for (let at = 0; at < 8; at++) {
+      second(at % 2 ? 800_000 : 1_200_000)
+      rooms.push(relay.room(0, show.viewerBitrate(), 0))
+      roomsBySmoothed.push(Math.floor(4_000_000 / show.sources.get('single')!.bitrate))
+    }
+    // The smoothed bitrate alone would have said 3, then 4, then 3...
+    expect(new Set(roomsBySmoothed)).toEqual(new Set([3, 4]))
+    expect(rooms).toEqual(Array.from({ length: 8 }, () => 3))
+    show.close()
   })
 
   it('holds viewers below the top layer under pressure, never a show with one layer', () => {
