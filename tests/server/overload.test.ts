@@ -11,8 +11,12 @@ import { TestSocket } from '../support/socket'
 import { publishWithWerift, watchWithWerift, type WatchedMedia } from '../support/werift-clients'
 
 const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-/** About four viewers of an 800 kbit/s show (its video and audio as the relay measures them). */
-const EGRESS_MBPS = 4
+/**
+ * Three viewers of an 800 kbit/s show: the relay measures its video and audio at 0.9-1 Mbit/s,
+ * and budgets each viewer by the dearest recent second (server/media/common/show.ts). At 4 the
+ * budget sat on the line between three and four (a CI run read 3, then let in 4 of the burst).
+ */
+const EGRESS_MBPS = 3.5
 
 let server: RunningServer
 let media: MediaSource
