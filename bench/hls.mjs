@@ -67,7 +67,8 @@ try {
     'segment s p50/max': `${round(lengths.p50, 2)} / ${round(lengths.max, 2)}`,
     'publisher to playlist ms p50/max': `${round(delay.p50)} / ${round(delay.max)}`,
     'first playlist after s': round(playlistAfter, 1),
-    'ffmpeg processes': ffmpegs.count(),
+    'ffmpeg processes': ffmpegs.lasting(),
+    'brief ffmpegs (frame grabs)': ffmpegs.seen() - ffmpegs.lasting(),
     'ffmpeg CPU %': round(ffmpegCpuPercent),
     'server CPU %': round(serverCpu),
   }

@@ -25,22 +25,30 @@ export const commandOf = pid => readOrUndefined(() => readFileSync(`/proc/${pid}
  * was made, as of each `sample()`. Not every one lives through a measured window: a share card's
  * frame grab runs for a moment (server/media/frame-grab.ts). One that has ended keeps its last
  * reading, and one that started after the first sample counts from zero. Sample often enough to
- * see the short ones.
+ * see the short ones. `lasting()`: how many ran from the first sample to the last (a show's own
+ * ffmpegs); `seen()`: how many were seen at all.
  */
 export function childCpu(parentPid, counts = () => true) {
   const from = new Map()
   const last = new Map()
-  let baseline = true
+  let first
+  let running = new Set()
   const sample = () => {
+    running = new Set()
     for (const pid of childrenOf(parentPid).filter(child => counts(commandOf(child)))) {
       const seconds = readOrUndefined(() => processCpuSeconds(pid))
       if (seconds === undefined) continue // ended between the listing and the reading
-      if (!from.has(pid)) from.set(pid, baseline ? seconds : 0)
+      if (!from.has(pid)) from.set(pid, first ? 0 : seconds)
       last.set(pid, seconds)
+      running.add(pid)
     }
-    baseline = false
+    first ??= running
     return [...last].reduce((sum, [pid, seconds]) => sum + seconds - from.get(pid), 0)
   }
   sample()
-  return { sample, count: () => last.size }
+  return {
+    sample,
+    lasting: () => [...first].filter(pid => running.has(pid)).length,
+    seen: () => last.size,
+  }
 }
