@@ -9,12 +9,13 @@ import { childCpu } from '../../bench/lib/child-cpu.mjs'
 
 /**
  * A parent that starts a child busy for 400 ms at once, and another 600 ms later, beside one that
- * idles through it all (a show's own ffmpeg); it lives on after them.
+ * idles through it all (a show's own ffmpeg) and ends by itself after 3 s; the parent lives on
+ * until the test ends it.
  */
 const PARENT = `
 const { spawn } = require('node:child_process')
 const busy = ms => spawn(process.execPath, ['-e', 'const end = Date.now() + ' + ms + '; while (Date.now() < end);'], { stdio: 'ignore' })
-spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { stdio: 'ignore' })
+spawn(process.execPath, ['-e', 'setTimeout(() => {}, 3_000)'], { stdio: 'ignore' })
 busy(400)
 setTimeout(() => busy(400), 600)
 setTimeout(() => {}, 10_000)

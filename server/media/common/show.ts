@@ -34,8 +34,9 @@ const MAX_CACHED_PACKETS = 3000
  * How many one-second readings of a source a viewer is budgeted by: the dearest of them. A second
  * with a key frame, or with a starved encoder's catch-up, reads well above the next, so the
  * smoothed bitrate swings from one second to the next, and with it the viewers an egress budget
- * has room for (a CI run: a 4 Mbit/s budget said 3 of a show at about 1 Mbit/s, then let in 4 of a
- * burst a moment later). Admission by the peak of the last few seconds says the same thing twice.
+ * has room for: 3, 4, 3, 4 viewers of a show at about 1 Mbit/s under a 4 Mbit/s budget (the likely
+ * cause of a CI run's relay that said 3 and let in 4 of a burst a moment later). Budgeted at the
+ * peak of the last few seconds, a viewer's cost reads the same from one second to the next.
  */
 const PEAK_SECONDS = 5
 
