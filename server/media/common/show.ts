@@ -8,6 +8,8 @@ export interface SourceState {
   ssrc: number
   /** Smoothed bits per second. */
   bitrate: number
+  /** The last PEAK_SECONDS one-second readings, in bits/s, oldest first. */
+  readings: number[]
   lastAt: number
   bytesThisSecond: number
   secondStartedAt: number
@@ -62,8 +64,6 @@ export class Show {
    * publisher and a key frame from its encoder (LiveKit's GOP cache, Janus's videobufferkf).
    */
   private readonly pictures = new Map<string, SourcePacket[]>()
-  /** Each source's last PEAK_SECONDS one-second readings, in bits/s. */
-  private readonly readings = new Map<string, number[]>()
   private publishingNow = false
   private silence?: ReturnType<typeof setInterval>
 
@@ -78,18 +78,16 @@ export class Show {
     const at = this.now()
     let state = this.sources.get(source)
     if (!state || state.ssrc !== packet.header.ssrc) {
-      state = { source, ssrc: packet.header.ssrc, bitrate: 0, lastAt: at, bytesThisSecond: 0, secondStartedAt: at }
+      state = { source, ssrc: packet.header.ssrc, bitrate: 0, readings: [], lastAt: at, bytesThisSecond: 0, secondStartedAt: at }
       this.sources.set(source, state)
-      this.readings.set(source, [])
     }
     state.lastAt = at
     state.bytesThisSecond += packet.payload.length + 12
     if (at - state.secondStartedAt >= 1000) {
       const measured = (state.bytesThisSecond * 8 * 1000) / (at - state.secondStartedAt)
       state.bitrate = state.bitrate ? state.bitrate * 0.5 + measured * 0.5 : measured
-      const recent = this.readings.get(source)!
-      recent.push(measured)
-      if (recent.length > PEAK_SECONDS) recent.shift()
+      state.readings.push(measured)
+      if (state.readings.length > PEAK_SECONDS) state.readings.shift()
       state.bytesThisSecond = 0
       state.secondStartedAt = at
     }
@@ -139,8 +137,8 @@ export class Show {
 
   /** A source's dearest second of the last PEAK_SECONDS (its smoothed bitrate before it has one). */
   private peakOf(source: string): number {
-    const recent = this.readings.get(source)
-    return recent?.length ? Math.max(...recent) : this.sources.get(source)?.bitrate ?? 0
+    const state = this.sources.get(source)
+    return state?.readings.length ? Math.max(...state.readings) : state?.bitrate ?? 0
   }
 
   /** The best video source sending now (what the recorder and the restream follow); 'single' before any. */
@@ -162,7 +160,6 @@ export class Show {
   newPublisher() {
     this.epoch++
     this.sources.clear()
-    this.readings.clear()
     this.pictures.clear()
     this.requestedAt.clear()
     this.watchSilence()
@@ -171,7 +168,6 @@ export class Show {
   /** The publisher left: no source any more. */
   publisherGone() {
     this.sources.clear()
-    this.readings.clear()
     this.pictures.clear()
     this.setPublishing(false)
   }

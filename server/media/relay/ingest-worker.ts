@@ -30,7 +30,7 @@ function standIn(id: string): PublishTarget {
     receive(source: string, packet: RtpPacket, startable: boolean, size?: { width: number, height: number }) {
       // Only what the session's REMB needs: each source's SSRC.
       if (sources.get(source)?.ssrc !== packet.header.ssrc) {
-        sources.set(source, { source, ssrc: packet.header.ssrc, bitrate: 0, lastAt: 0, bytesThisSecond: 0, secondStartedAt: 0 })
+        sources.set(source, { source, ssrc: packet.header.ssrc, bitrate: 0, readings: [], lastAt: 0, bytesThisSecond: 0, secondStartedAt: 0 })
       }
       tell({ type: 'rtp', id, source, data: packet.serialize(), startable, sentAt: Date.now(), ...size })
     },

@@ -178,7 +178,7 @@ describe('relay capacity', () => {
 
     const show = new Show('show-p', () => {})
     show.underPressure = () => relay.underPressure
-    const layer = (source: string, bitrate: number) => ({ source, ssrc: bitrate, bitrate, lastAt: Date.now(), bytesThisSecond: 0, secondStartedAt: Date.now() })
+    const layer = (source: string, bitrate: number) => ({ source, ssrc: bitrate, bitrate, readings: [], lastAt: Date.now(), bytesThisSecond: 0, secondStartedAt: Date.now() })
     show.sources.set('h', layer('h', 2_500_000))
     expect(show.viewableVideo().map(one => one.source)).toEqual(['h'])
     show.sources.set('l', layer('l', 300_000))
