@@ -28,6 +28,8 @@ export interface EarlyP2p {
   /** The connection answering the studio's offer, and the studio's connection id, once an offer came. */
   pc?: RTCPeerConnection
   studioId?: string
+  /** The connection made ahead for the offer, until one comes (then it is `pc`). */
+  spare?: RTCPeerConnection
   /** Settles once the early player shows its first frame, or the session gave up. */
   pictured: Promise<void>
   /** Settles once its connection is up (the candidates it trickles on the socket have done their work), or it gave up. */
@@ -69,7 +71,11 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     // (server/realtime/opening-frames.ts).
     const opening = new URLSearchParams({ register: livestreamId, session: sessionId, video: 'p2p' })
     const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws?${opening}`)
-    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string } = { livestreamId, socket, sessionId, heard: [], asked: true, pictured, signaled, startedAt }
+    // Made while the socket opens and the studio makes its offer, as a bare page makes its own
+    // before it signals: made when the offer came, it held that offer's turn of the main thread
+    // 20-40 ms (the page's long animation frames).
+    const spare = new RTCPeerConnection({ iceServers })
+    const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string, spare?: RTCPeerConnection } = { livestreamId, socket, sessionId, heard: [], asked: true, pictured, signaled, startedAt, spare }
     const send = (message: unknown) => socket.send(JSON.stringify(message))
     /** The studio's candidates that came before its offer. */
     const waiting: RTCIceCandidateInit[] = []
@@ -98,7 +104,8 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     }
     const answer = (from: string, offer: RTCSessionDescriptionInit) => {
       performance.mark('wrencos:p2p-offer')
-      const pc = new RTCPeerConnection({ iceServers })
+      const pc = early.spare ?? new RTCPeerConnection({ iceServers })
+      early.spare = undefined
       early.pc = pc
       early.studioId = from
       pc.onicecandidate = ({ candidate }) => candidate && send({ type: 'webrtc_ice_candidate', to: from, candidate: candidate.toJSON() })
@@ -136,10 +143,15 @@ export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[],
  * gets none; what it made is let go).
  */
 export function takeEarlyP2p(livestreamId: string): EarlyP2p | undefined {
-  return takeEarlySession<EarlyP2p>(EARLY_P2P_KEY,
+  const early = takeEarlySession<EarlyP2p>(EARLY_P2P_KEY,
     early => early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId() && !currentEmbedToken(),
     (early) => {
+      early.spare?.close()
       early.pc?.close()
       early.socket.close(1000)
     })
+  // No offer came before the room took over: the room's viewer answers the next one on a connection of its own.
+  early?.spare?.close()
+  if (early) early.spare = undefined
+  return early
 }

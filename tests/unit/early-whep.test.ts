@@ -78,6 +78,10 @@ describe('the early WHEP script of a live page', () => {
     vi.stubGlobal('WebSocket', function WebSocket(url: string) {
       opened.push(url)
     })
+    const connections: RTCConfiguration[] = []
+    vi.stubGlobal('RTCPeerConnection', function RTCPeerConnection(this: object, configuration: RTCConfiguration) {
+      connections.push(configuration)
+    })
     vi.stubGlobal('location', { protocol: 'http:', host: 'localhost:3000' })
     const kept: Record<string, string> = {}
     vi.stubGlobal('localStorage', storage(kept))
@@ -86,6 +90,7 @@ describe('the early WHEP script of a live page', () => {
       vi.stubGlobal('sessionStorage', storage({ [EMBED_TOKEN_KEY]: 'a guest\'s token' }))
       new Function(earlyP2pScript('abc', [], EMBED_TOKEN_KEY))()
       expect(opened).toEqual([])
+      expect(connections).toEqual([])
       expect(holder[EARLY_P2P_KEY]).toBeUndefined()
 
       vi.stubGlobal('sessionStorage', storage({}))
@@ -94,6 +99,9 @@ describe('the early WHEP script of a live page', () => {
       const sessionId = Object.values(kept)[0]!
       expect(opened).toEqual([`ws://localhost:3000/_ws?register=abc&session=${sessionId}&video=p2p`])
       expect(holder[EARLY_P2P_KEY]).toMatchObject({ livestreamId: 'abc', sessionId, asked: true })
+      // The connection for the studio's offer is made beside the socket, not once the offer is in.
+      expect(connections).toEqual([{ iceServers: [] }])
+      expect((holder[EARLY_P2P_KEY] as { spare?: unknown }).spare).toBeDefined()
     }
     finally {
       vi.unstubAllGlobals()
