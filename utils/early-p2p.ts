@@ -72,8 +72,8 @@ function startEarlyP2p(livestreamId: string, iceServers: RTCIceServer[], session
     const opening = new URLSearchParams({ register: livestreamId, session: sessionId, video: 'p2p' })
     const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/_ws?${opening}`)
     // Made while the socket opens and the studio makes its offer, as a bare page makes its own
-    // before it signals: made when the offer came, it held that offer's turn of the main thread
-    // 20-40 ms (the page's long animation frames).
+    // before it signals. Made once the offer came, it was part of the turn of the main thread that
+    // answered (38-48 ms in the page's long animation frames, four joins), on the way to the picture.
     const spare = new RTCPeerConnection({ iceServers })
     const early: Record<string, unknown> & { heard: unknown[], pc?: RTCPeerConnection, studioId?: string, spare?: RTCPeerConnection } = { livestreamId, socket, sessionId, heard: [], asked: true, pictured, signaled, startedAt, spare }
     const send = (message: unknown) => socket.send(JSON.stringify(message))
