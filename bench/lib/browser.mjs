@@ -36,7 +36,7 @@ function withServersFirst(executable) {
   if (priority === 'raised') return executable
   const steps = []
   // Writing to one's own autogroup only ever lowers its priority: no privilege is needed.
-  if (priority !== 'equal' && existsSync(AUTOGROUP)) steps.push(`echo ${BROWSER_GROUP_NICE} > ${AUTOGROUP} 2>/dev/null`)
+  if (priority !== 'equal' && existsSync(AUTOGROUP)) steps.push(`{ echo ${BROWSER_GROUP_NICE} > ${AUTOGROUP}; } 2>/dev/null`)
   const dropNice = process.getuid?.() === 0 && existsSync(SETPRIV) ? `${SETPRIV} --bounding-set -sys_nice -- ` : ''
   if (!steps.length && !dropNice) return executable
   const wrapper = join(mkdtempSync(join(tmpdir(), 'wrencos-chromium-')), 'chromium')
