@@ -34,6 +34,9 @@ export async function ensureBuild() {
  * A running server. `env` adds to the defaults; `dataDir` shares one (two processes on one data).
  * The process is started through `sh -c 'ulimit -n ...'` so it can hold 10,000 sockets.
  */
+/** How long a server has to end after SIGTERM (it closes its sockets and media first) before it is killed. */
+const STOP_WAIT_MS = 30_000
+
 export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
   await ensureBuild()
   const port = await freePort()
@@ -96,7 +99,14 @@ export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
     rssBytes: () => processRssBytes(child.pid),
     async stop() {
       child.kill('SIGTERM')
-      await new Promise(resolve => child.exitCode !== null ? resolve() : child.once('exit', resolve))
+      // A server that does not end on SIGTERM is a finding, not a reason for the run to wait for
+      // ever (seen once: a relay-mode server still up ten minutes after it, at 1 % CPU).
+      const late = setTimeout(() => {
+        console.error(`[bench] the server did not exit within ${STOP_WAIT_MS / 1000} s of SIGTERM, so it is killed; its last lines:\n${log.slice(-2000)}`)
+        child.kill('SIGKILL')
+      }, STOP_WAIT_MS)
+      await new Promise(resolve => child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve))
+      clearTimeout(late)
       if (ownData) rmSync(dataDir, { recursive: true, force: true })
     },
   }
