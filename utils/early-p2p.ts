@@ -12,7 +12,7 @@ import type { ServerMessage } from '#shared/schemas/socket'
 import { scriptSafeJson } from '#shared/utils/script-json'
 import { currentEmbedToken } from './embed-auth'
 import { earlyProgress } from './early-picture'
-import { takeEarlySession } from './early-session'
+import { peekEarlySession, takeEarlySession } from './early-session'
 import { SESSION_KEY, viewerSessionId } from './viewer-session'
 
 /** What the inline script leaves on `window` for the room to adopt. */
@@ -143,15 +143,15 @@ export function earlyP2pScript(livestreamId: string, iceServers: RTCIceServer[],
  * gets none; what it made is let go).
  */
 export function takeEarlyP2p(livestreamId: string): EarlyP2p | undefined {
-  const early = takeEarlySession<EarlyP2p>(EARLY_P2P_KEY,
+  // A connection still made ahead means no offer came: whether the room takes the session or lets
+  // it go, the room's viewer answers the next offer on a connection of its own.
+  const pending = peekEarlySession<EarlyP2p>(EARLY_P2P_KEY)
+  pending?.spare?.close()
+  if (pending) pending.spare = undefined
+  return takeEarlySession<EarlyP2p>(EARLY_P2P_KEY,
     early => early.livestreamId === livestreamId && early.socket.readyState === WebSocket.OPEN && early.sessionId === viewerSessionId() && !currentEmbedToken(),
     (early) => {
-      early.spare?.close()
       early.pc?.close()
       early.socket.close(1000)
     })
-  // No offer came before the room took over: the room's viewer answers the next one on a connection of its own.
-  early?.spare?.close()
-  if (early) early.spare = undefined
-  return early
 }

@@ -25,9 +25,10 @@ const BROWSER_GROUP_NICE = 10
  * - Playwright starts the browser in a session of its own, and Linux schedules each session as a
  *   group (sched_autogroup). At the same weight as the servers' group, the server's threads still
  *   waited up to 2 s for a core in samples about a second apart while six pages played
- *   (schedstat), and a relay viewer's WHEP answer came seconds late, the crowd cases' misses since session 17
- *   (bench/README.md, session 22). The browser's group runs at BROWSER_GROUP_NICE instead: the floor
- *   (a bare page and a bare socket server) and every media mode alike.
+ *   (schedstat), and a relay viewer's WHEP answer came seconds late: the crowd cases' misses
+ *   since session 17 (bench/README.md, session 22). The browser's group runs at
+ *   BROWSER_GROUP_NICE instead: the floor (a bare page and a bare socket server) and every media
+ *   mode alike.
  * WRENCOS_BENCH_BROWSER_PRIORITY=raised leaves the browser as it launches itself; `=equal` keeps its
  * group at the servers' weight, as before session 22: both to compare.
  */
