@@ -1,4 +1,5 @@
 import type { EdgeStatus } from '../backend'
+import { EdgeLoad, type EdgeJoin } from './edge-load'
 import { JanusLink } from './janus-link'
 
 /** How often each edge is asked how many viewers it has. */
@@ -17,9 +18,8 @@ export interface MediaServer {
   readonly edge: boolean
   /** Viewers this process has on it now. */
   viewers: number
-  /** Viewers it reported having (every process's) at the last poll, and the ones this process sent it since. */
-  reported: number
-  joinedSince: number
+  /** Every process's viewers on it as it reported them, and the ones this process sent it since. */
+  readonly load: EdgeLoad
 }
 
 /**
@@ -39,11 +39,10 @@ export class JanusEdges {
         edge: true,
         rtpHost: new URL(url).hostname.replace(/^\[|\]$/g, ''),
         viewers: 0,
-        reported: 0,
-        joinedSince: 0,
+        load: new EdgeLoad(),
         link: new JanusLink(url, secret, () => {
           server.viewers = 0
-          server.reported = 0
+          server.load.reset()
           onLost(server)
         }),
       }
@@ -57,27 +56,26 @@ export class JanusEdges {
     this.poller.unref?.()
   }
 
-  /** The least loaded edge that is up; none when no edge is (the origin serves then). */
-  pick(): MediaServer | undefined {
+  /** The least loaded edge that is up, with the join counted on it; none when no edge is up (the origin serves then). */
+  pick(): { server: MediaServer, join: EdgeJoin } | undefined {
     let best: MediaServer | undefined
     for (const server of this.servers) {
       if (!server.link.up) continue
       if (!best || load(server) < load(best)) best = server
     }
-    if (best) best.joinedSince++
-    return best
+    return best && { server: best, join: best.load.join() }
   }
 
   status(): EdgeStatus[] {
-    return this.servers.map(({ url, link, viewers, reported }) => ({ url, up: link.up, viewers, reported }))
+    return this.servers.map(({ url, link, viewers, load }) => ({ url, up: link.up, viewers, reported: load.reported }))
   }
 
   /** Asks each edge that is up how many viewers it has (`viewersOn`). */
   private async poll() {
     await Promise.all(this.servers.filter(server => server.link.up).map(async (server) => {
+      const answer = server.load.asking()
       try {
-        server.reported = await this.viewersOn(server)
-        server.joinedSince = 0
+        answer(await this.viewersOn(server))
       }
       catch {
         // An edge that does not answer now keeps its last figure; its connection's loss is heard of separately.
@@ -91,5 +89,4 @@ export class JanusEdges {
   }
 }
 
-/** An edge's load: every process's viewers at the last poll and those sent since, and at least this process's own now. */
-const load = (server: MediaServer) => Math.max(server.reported + server.joinedSince, server.viewers)
+const load = (server: MediaServer) => server.load.value(server.viewers)

@@ -4,11 +4,12 @@ import { ShowRecording } from '../common/recorder'
 import type { RtpOutSink } from '../common/rtp-out'
 import { switchRtpOut } from '../common/rtp-out'
 import { Show } from '../common/show'
+import { EdgeLoad } from './edge-load'
 import { JanusEdges, type MediaServer } from './edges'
 import { ask, HANDLE_GONE, HANDLE_UP, janusCode, JanusLink } from './janus-link'
 import { janusId, janusProvisioning, NO_SUCH_MOUNTPOINT, streaming, videoroom, type PublisherInfo } from './provisioning'
 import { RECORDED_PT, RtpReceiver } from './rtp-receiver'
-import { answerForJanus, answerForViewer, parseSdp, payloadTypesFor } from './sdp-bridge'
+import { answerForJanus, answerForViewer, parseSdp, payloadTypesFor, type ParsedSdp } from './sdp-bridge'
 import { EndedSessions, infoOf, patchSession, type Publisher, type Viewer } from './sessions'
 
 export interface JanusOptions {
@@ -39,6 +40,16 @@ interface Entry {
   rtpOut?: RtpOutSink
 }
 
+/** A viewer's offer, checked, and what its session is set up from. */
+interface WatchRequest {
+  livestreamId: string
+  found: Entry
+  published: PublisherInfo
+  offer: ParsedSdp
+  /** The offer's payload types for the show's video codec and Opus. */
+  payloadTypes: { video: number, audio?: number }
+}
+
 /**
  * janus mode: the media carried by Janus, driven over its WebSocket API with janode. The host
  * publishes into a VideoRoom (one room per show); the room forwards (rtp_forward) each simulcast
@@ -60,7 +71,7 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     for (const entry of entries.values()) void dropSessions(entry)
   })
   link.start()
-  const origin: MediaServer = { url: options.url, link, rtpHost: '127.0.0.1', edge: false, viewers: 0, reported: 0, joinedSince: 0 }
+  const origin: MediaServer = { url: options.url, link, rtpHost: '127.0.0.1', edge: false, viewers: 0, load: new EdgeLoad() }
   const provisioning = janusProvisioning(origin, secret)
   const edges = new JanusEdges(options.edges ?? [], secret, (edge) => {
     // Its viewers' handles went with it (their pages come back through another edge), and the origin stops feeding it.
@@ -206,11 +217,23 @@ export function janusBackend(options: JanusOptions): MediaBackend {
     const pts = payloadTypesFor(offer, published.codec)
     if (pts.video === undefined) throw new MediaError('invalid', `this player does not take the show's video (${published.codec.toUpperCase()})`)
     // The least loaded edge that is up; the origin when there are no edges, or none is up.
-    const server = edges.pick() ?? origin
-    const mountpoint = await provisioning.mountpointFor(livestreamId, published, { video: pts.video, audio: pts.audio }, server)
+    const picked = edges.pick()
+    try {
+      return await watchOn(picked?.server ?? origin, { livestreamId, found, published, offer, payloadTypes: { video: pts.video, audio: pts.audio } }, () => picked?.join.landed())
+    }
+    catch (error) {
+      picked?.join.dropped()
+      throw error
+    }
+  }
+
+  /** The viewer's session on `server`; `landed` hears when the server counts it among the mountpoint's viewers. */
+  async function watchOn(server: MediaServer, { livestreamId, found, published, offer, payloadTypes }: WatchRequest, landed: () => void) {
+    const mountpoint = await provisioning.mountpointFor(livestreamId, published, payloadTypes, server)
     const handle = await server.link.attach(streaming)
     try {
       const watched = await ask(handle, { request: 'watch', id: mountpoint })
+      landed()
       if (!watched.jsep) throw new Error('no offer from the mountpoint')
       const janusOffer = parseSdp(watched.jsep.sdp)
       await ask(handle, { request: 'start' }, { type: 'answer', sdp: answerForJanus(janusOffer, offer) })
