@@ -60,8 +60,11 @@ export async function startJanus(options = {}) {
     },
     /** Ends Janus now (SIGKILL: as a crash, nothing said to anyone). */
     kill: () => end('SIGKILL'),
-    /** Starts it again on the same port, after kill(). */
-    restart: launch,
+    /** Starts it again on the same port; one still running is killed first, or it would keep the port and outlive stop(). */
+    restart: async () => {
+      await end('SIGKILL')
+      await launch()
+    },
     async stop() {
       await end('SIGTERM')
       rmSync(dir, { recursive: true, force: true })
