@@ -1,6 +1,6 @@
 // Starts the production build (`node .output/server/index.mjs`) for a benchmark: its own port,
 // its own data directory, and readings of its CPU time and resident memory from /proc.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -30,13 +30,23 @@ export async function ensureBuild() {
   })
 }
 
+/** How long a server has to end after SIGTERM (it closes its sockets and media first) before it is killed. */
+const STOP_WAIT_MS = 30_000
+
+/**
+ * Every thread's native stack of a process, from elfutils' eu-stack where it is installed: where
+ * a server that does not end is waiting. Empty where it cannot be read (a thread that ends while
+ * it reads makes it fail, after it printed the others: those are kept).
+ */
+function nativeStacks(pid) {
+  const taken = spawnSync('eu-stack', ['-p', String(pid)], { encoding: 'utf8', timeout: 10_000 })
+  return taken.stdout ?? ''
+}
+
 /**
  * A running server. `env` adds to the defaults; `dataDir` shares one (two processes on one data).
  * The process is started through `sh -c 'ulimit -n ...'` so it can hold 10,000 sockets.
  */
-/** How long a server has to end after SIGTERM (it closes its sockets and media first) before it is killed. */
-const STOP_WAIT_MS = 30_000
-
 export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
   await ensureBuild()
   const port = await freePort()
@@ -102,7 +112,8 @@ export async function startServer({ env = {}, dataDir, quiet = true } = {}) {
       // A server that does not end on SIGTERM is a finding, not a reason for the run to wait for
       // ever (seen once: a relay-mode server still up ten minutes after it, at 1 % CPU).
       const late = setTimeout(() => {
-        console.error(`[bench] the server did not exit within ${STOP_WAIT_MS / 1000} s of SIGTERM, so it is killed; its last lines:\n${log.slice(-2000)}`)
+        const stacks = nativeStacks(child.pid)
+        console.error(`[bench] the server did not exit within ${STOP_WAIT_MS / 1000} s of SIGTERM, so it is killed; its last lines:\n${log.slice(-2000)}${stacks ? `\nits threads' native stacks (eu-stack):\n${stacks}` : ''}`)
         child.kill('SIGKILL')
       }, STOP_WAIT_MS)
       await new Promise(resolve => child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve))
