@@ -258,8 +258,9 @@ process.on('message', async (message) => {
     process.send({ type: 'measuring' })
   }
   else if (message.type === 'finish') {
-    // The silent ones: ended by the server, or kept and starved?
-    await Promise.all(viewers.filter(viewer => viewer.session && viewer.bytes === 0).map(async (viewer) => {
+    // Which sessions the server still has: a viewer let go partway through the window had
+    // received until then, and counted as kept (the chat run's "69 of 100 kept" with 52 let go).
+    await Promise.all(viewers.filter(viewer => viewer.session && !viewer.letGo).map(async (viewer) => {
       if (!await stillThere(viewer.session)) viewer.letGo = true
     }))
     const results = viewers.map((viewer) => {
