@@ -380,11 +380,11 @@ const largestEdgesMet = largestOf(edgeRuns)
 // Ours / bare Janus: the largest audience meeting both targets, each against the peer's.
 const vsBare = largest => (largestBareJanusMet ? round(largest / largestBareJanusMet, 2) : undefined)
 // Only the modes this run measured (a run of `--modes=edges,bare` printed "relay undefined" and "NaN").
-const measured = [['relay', runs, largestMet], ['janus mode', janusRuns, largestJanusMet], ['edges', edgeRuns, largestEdgesMet]].filter(([, list]) => list.length)
+const measured = [['relay', runs, largestMet], ['janus mode', janusRuns, largestJanusMet], ['edges', edgeRuns, largestEdgesMet], ['bare Janus', bareJanusRuns, largestBareJanusMet]]
+  .filter(([, list]) => list.length)
 if (janusRuns.length || edgeRuns.length || bareJanusRuns.length) {
-  const largest = [...measured, ['bare Janus', bareJanusRuns, largestBareJanusMet]].filter(([, list]) => list.length).map(([name, , most]) => `${name} ${most}`)
-  const ratios = bareJanusRuns.length ? measured.map(([name, , most]) => `${name} / bare ${vsBare(most) ?? '-'}`) : []
-  console.log(`most viewers meeting both targets: ${largest.join(', ')}${ratios.length ? `; ${ratios.join(', ')}` : ''}`)
+  const ratios = bareJanusRuns.length ? measured.filter(([, list]) => list !== bareJanusRuns).map(([name, , most]) => `${name} / bare ${vsBare(most) ?? '-'}`) : []
+  console.log(`most viewers meeting both targets: ${measured.map(([name, , most]) => `${name} ${most}`).join(', ')}${ratios.length ? `; ${ratios.join(', ')}` : ''}`)
 }
 saveResults('relay', opts.quick, {
   seconds, kbps: opts.kbps, target: TARGET, runs, largestViewersMeetingTargets: largestMet,

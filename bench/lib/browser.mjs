@@ -35,15 +35,14 @@ const BROWSER_GROUP_NICE = 10
 function withServersFirst(executable) {
   const priority = process.env.WRENCOS_BENCH_BROWSER_PRIORITY
   if (priority === 'raised') return executable
-  const steps = []
   // Writing to one's own autogroup only ever lowers its priority: no privilege is needed.
-  if (priority !== 'equal' && existsSync(AUTOGROUP)) steps.push(`{ echo ${BROWSER_GROUP_NICE} > ${AUTOGROUP}; } 2>/dev/null`)
+  const lowerGroup = priority !== 'equal' && existsSync(AUTOGROUP) ? `{ echo ${BROWSER_GROUP_NICE} > ${AUTOGROUP}; } 2>/dev/null` : ''
   const dropNice = process.getuid?.() === 0 && existsSync(SETPRIV) ? `${SETPRIV} --bounding-set -sys_nice -- ` : ''
-  if (!steps.length && !dropNice) return executable
+  if (!lowerGroup && !dropNice) return executable
   const wrapper = join(mkdtempSync(join(tmpdir(), 'wrencos-chromium-')), 'chromium')
   // Quoted for the shell: CHROMIUM_PATH may hold a space (single quotes inside it are escaped).
   const quoted = `'${executable.replaceAll('\'', `'\\''`)}'`
-  writeFileSync(wrapper, ['#!/bin/sh', ...steps, `exec ${dropNice}${quoted} "$@"`, ''].join('\n'), { mode: 0o755 })
+  writeFileSync(wrapper, `${['#!/bin/sh', lowerGroup, `exec ${dropNice}${quoted} "$@"`].filter(Boolean).join('\n')}\n`, { mode: 0o755 })
   return wrapper
 }
 
